@@ -1,0 +1,43 @@
+# Vaksam: `make run` serves the demo, `make test` installs what the tests need and runs them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app app
+DEMO_ENV := DEMO_MODE=1
+
+.PHONY: run test test-deps translations extract-messages bench clean
+
+$(VENV)/.stamp-runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements-dev.txt requirements.txt $(VENV)/.stamp-runtime
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.stamp-runtime
+	$(VENV)/bin/pybabel compile --use-fuzzy -d translations -f -q
+
+extract-messages: $(VENV)/.stamp-runtime
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k _l -k lazy_gettext -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+run: $(VENV)/.stamp-runtime translations
+	$(DEMO_ENV) $(FLASK) db upgrade
+	$(DEMO_ENV) $(FLASK) demo load
+	$(DEMO_ENV) $(FLASK) demo serve
+
+test-deps:
+	bash scripts/install-test-deps.sh
+
+test: test-deps $(VENV)/.stamp-dev translations
+	$(PY) -m pytest
+
+bench: $(VENV)/.stamp-dev
+	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

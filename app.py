@@ -1,0 +1,69 @@
+"""Vaksam: the application factory. `flask --app app …` is the CLI entry point."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config as config_module
+from extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides settings read from the environment."""
+    app = Flask(__name__, instance_relative_config=False)
+    settings = {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "vaksam_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    }
+    settings.update(config_module.from_env())
+    if config:
+        settings.update(config)
+    settings.setdefault("REMEMBER_COOKIE_SECURE", settings["SESSION_COOKIE_SECURE"])
+    app.config.update(settings)
+    app.config["BABEL_DEFAULT_LOCALE"] = "sv"
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(config_module.BASE_DIR / "translations")
+
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    import models  # noqa: F401  (registers every table on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from main import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+
+    from audit import views as audit_views
+    from directory import init_app as init_directory
+    from auth import init_app as init_auth
+    from jobs import init_app as init_jobs
+    from main import init_app as init_main
+
+    init_main(app)
+    init_auth(app)
+    init_directory(app)
+    audit_views.init_app(app)
+    init_jobs(app)
+
+    from demo.cli import demo
+    from demo.region import DEMO_LOGINS
+
+    app.cli.add_command(demo)
+    if app.config["DEMO_MODE"]:
+        app.config.setdefault("DEMO_LOGINS", DEMO_LOGINS)
+    return app

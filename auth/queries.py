@@ -1,0 +1,45 @@
+"""Reads for the people-and-roles admin page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+
+from extensions import db
+from models import Person, RoleGrant
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class PeoplePage:
+    people: list[Person]
+    total: int
+    page: int
+    pages: int
+
+
+def people_page(q: str = "", role: str = "", page: int = 1) -> PeoplePage:
+    stmt = select(Person)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Person.display_name).like(like),
+                Person.username.like(like),
+                func.lower(Person.email).like(like),
+            )
+        )
+    if role in ("admin", "comms"):
+        stmt = stmt.where(Person.id.in_(select(RoleGrant.person_id).where(RoleGrant.role == role)))
+    elif role == "manager":
+        stmt = stmt.where(Person.subtree_size > 0)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(page, pages)
+    people = db.session.scalars(
+        stmt.order_by(Person.family_name, Person.given_name, Person.username)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return PeoplePage(list(people), total, page, pages)

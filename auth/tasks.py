@@ -1,0 +1,15 @@
+"""Scheduled housekeeping for log-ins."""
+from __future__ import annotations
+
+from auth.operations import prune_login_attempts
+from jobs.registry import Job
+
+
+def prune(now) -> str:
+    return f"{prune_login_attempts(now)} old login attempts removed"
+
+
+JOBS = [
+    Job("auth.prune_login_attempts", prune, "cron", {"hour": 3, "minute": 15},
+        "Rensar inloggningsförsök äldre än 30 dagar."),
+]

@@ -1,0 +1,48 @@
+"""`flask --app app demo load|serve`: the one-command demo."""
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from demo.region import DEMO_LOGINS
+
+demo = AppGroup("demo", help="The Region Exempel demo.")
+
+
+@demo.command("load")
+@click.option("--json", "as_json", is_flag=True)
+def load(as_json):
+    """Load (or refresh) the demo region; safe to run again."""
+    from demo.load import load_demo
+
+    result = load_demo()
+    click.echo(json.dumps(result) if as_json else f"Demo region ready: {result}")
+
+
+@demo.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve(host, port):
+    """Serve the demo with the scheduler running in the same process."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from jobs.runner import LeasedScheduler
+
+    app = current_app._get_current_object()
+    leased = LeasedScheduler(app, BackgroundScheduler())
+    leased.setup()
+    leased.scheduler.start()
+    base = f"http://{host}:{port}"
+    click.echo("")
+    click.echo(f"  Vaksam demo: {base}")
+    click.echo("  Log in as:")
+    for login in DEMO_LOGINS:
+        click.echo(f"    {login['role']:<9} {login['username']:<13} password: {login['password']}")
+    click.echo("")
+    try:
+        app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+    finally:
+        leased.shutdown()

@@ -1,0 +1,10 @@
+"""The staff directory: people, units and the org tree (sync from LDAP in `directory.sync`)."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from directory import views
+
+    app.register_blueprint(views.bp)

@@ -1,0 +1,141 @@
+"""Rebuilds the org-tree closure table and subtree sizes from `Person.manager_id`.
+
+Only active people take part. Cycles and self-managers never loop: the walk starts
+from the roots, so anyone it cannot reach is in (or hangs under) a cycle; they are
+detached (`manager_id` cleared, `manager_unknown` set) and reported.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from models import Person, PersonAncestor, Unit
+
+BATCH = 5000
+
+
+@dataclass
+class TreeReport:
+    people: int = 0
+    closure_rows: int = 0
+    inserted: int = 0
+    deleted: int = 0
+    #: Ids of people detached because their chain of managers looped back.
+    cycles: list[int] = field(default_factory=list)
+
+
+def _parents(session: Session) -> dict[int, int | None]:
+    rows = session.execute(select(Person.id, Person.manager_id).where(Person.active.is_(True))).all()
+    return {pid: mid for pid, mid in rows}
+
+
+def compute_closure(parents: dict[int, int | None]) -> tuple[dict[tuple[int, int], int], list[int]]:
+    """Return ({(ancestor, descendant): depth}, ids in cycles) for a manager map.
+
+    A manager outside the map (inactive, unknown) makes the person a root.
+    """
+    children: dict[int, list[int]] = defaultdict(list)
+    roots = []
+    for pid, mid in parents.items():
+        if mid is None or mid == pid or mid not in parents:
+            roots.append(pid)
+        else:
+            children[mid].append(pid)
+    closure: dict[tuple[int, int], int] = {}
+    reached: set[int] = set()
+    stack: list[tuple[int, tuple[int, ...]]] = [(r, ()) for r in roots]
+    while stack:
+        pid, chain = stack.pop()
+        reached.add(pid)
+        depth = len(chain)
+        for i, anc in enumerate(chain):
+            closure[(anc, pid)] = depth - i
+        next_chain = chain + (pid,)
+        for child in children.get(pid, ()):
+            stack.append((child, next_chain))
+    cycles = sorted(set(parents) - reached)
+    return closure, cycles
+
+
+def rebuild_closure(session: Session) -> TreeReport:
+    """Bring `person_ancestor` and `Person.subtree_size` in line with the managers."""
+    parents = _parents(session)
+    self_managed = [pid for pid, mid in parents.items() if mid == pid]
+    closure, cycles = compute_closure(parents)
+    detached = sorted(set(cycles) | set(self_managed))
+    if detached:
+        for chunk in _chunks(detached):
+            session.execute(
+                update(Person).where(Person.id.in_(chunk)).values(manager_id=None, manager_unknown=True)
+            )
+        for pid in detached:
+            parents[pid] = None
+        closure, _ = compute_closure(parents)
+    existing = {(a, d): depth for a, d, depth in session.execute(
+        select(PersonAncestor.ancestor_id, PersonAncestor.descendant_id, PersonAncestor.depth)
+    )}
+    stale = [k for k, depth in existing.items() if closure.get(k) != depth]
+    fresh = [k for k, depth in closure.items() if existing.get(k) != depth]
+    for chunk in _chunks(stale):
+        session.execute(
+            delete(PersonAncestor).where(
+                tuple_(PersonAncestor.ancestor_id, PersonAncestor.descendant_id).in_(chunk)
+            )
+        )
+    for chunk in _chunks(fresh):
+        session.execute(
+            insert(PersonAncestor),
+            [{"ancestor_id": a, "descendant_id": d, "depth": closure[(a, d)]} for a, d in chunk],
+        )
+    _update_subtree_sizes(session, closure, parents)
+    return TreeReport(len(parents), len(closure), len(fresh), len(stale), detached)
+
+
+def _update_subtree_sizes(session: Session, closure: dict[tuple[int, int], int], parents) -> None:
+    sizes: dict[int, int] = defaultdict(int)
+    for anc, _desc in closure:
+        sizes[anc] += 1
+    current = dict(session.execute(select(Person.id, Person.subtree_size)).all())
+    changed = [
+        {"pid": pid, "size": sizes.get(pid, 0)}
+        for pid, size in current.items()
+        if (size or 0) != sizes.get(pid, 0)
+    ]
+    if changed:
+        from sqlalchemy import bindparam
+
+        stmt = update(Person.__table__).where(Person.__table__.c.id == bindparam("pid")).values(
+            subtree_size=bindparam("size")
+        )
+        session.execute(stmt, changed)
+
+
+def rebuild_unit_paths(session: Session) -> None:
+    """Recompute `Unit.path` and `Unit.level` from `Unit.parent_id`."""
+    rows = session.execute(select(Unit.id, Unit.parent_id, Unit.path, Unit.level)).all()
+    parent = {uid: pid for uid, pid, _p, _l in rows}
+    memo: dict[int, str] = {}
+
+    def path_of(uid: int, seen: frozenset = frozenset()) -> str:
+        if uid in memo:
+            return memo[uid]
+        pid = parent.get(uid)
+        if pid is None or pid in seen or pid not in parent:
+            memo[uid] = f"/{uid}/"
+        else:
+            memo[uid] = f"{path_of(pid, seen | {uid})}{uid}/"
+        return memo[uid]
+
+    for uid, _pid, old_path, old_level in rows:
+        new = path_of(uid)
+        level = new.count("/") - 2
+        if new != old_path or level != old_level:
+            session.execute(update(Unit).where(Unit.id == uid).values(path=new, level=level))
+
+
+def _chunks(items: list, size: int = BATCH):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,38 @@
+"""The list of scheduled jobs. Each feature package lists its own in `tasks.py`."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
+#: Modules that define `JOBS: list[Job]`.
+TASK_MODULES = ["auth.tasks"]
+
+
+@dataclass(frozen=True)
+class Job:
+    #: Stable id, e.g. "outbox.send".
+    id: str
+    #: Called with `now` (UTC-aware) inside an app context; returns a short summary.
+    func: Callable
+    #: APScheduler trigger name and arguments ("interval", {"seconds": 30}) or ("cron", {...}).
+    trigger: str
+    trigger_args: dict
+    #: What the job does, for the admin page (Swedish).
+    description: str
+
+
+def all_jobs(app=None) -> list[Job]:
+    jobs: list[Job] = []
+    for name in TASK_MODULES:
+        module = importlib.import_module(name)
+        specs = module.JOBS(app) if callable(module.JOBS) else module.JOBS
+        jobs.extend(specs)
+    return jobs
+
+
+def get_job(job_id: str, app=None) -> Job:
+    for job in all_jobs(app):
+        if job.id == job_id:
+            return job
+    raise KeyError(job_id)

@@ -1,0 +1,61 @@
+"""Navigation per role and safe redirect targets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    roles: tuple[str, ...]
+
+
+#: Every feature adds its pages here; an item shows when the user has one of its roles.
+NAV: list[NavItem] = [
+    NavItem("main.index", _l("Översikt"), ("employee",)),
+    NavItem("directory.team", _l("Mitt team"), ("manager", "admin")),
+    NavItem("auth.admin_people", _l("Användare och roller"), ("admin",)),
+    NavItem("audit.log", _l("Granskningslogg"), ("admin",)),
+    NavItem("jobs.overview", _l("Schemalagda jobb"), ("admin",)),
+]
+
+
+ROLE_LABELS = {
+    "admin": _l("Administratör (säkerhetsenheten)"),
+    "comms": _l("Kommunikatör"),
+    "manager": _l("Chef"),
+    "employee": _l("Medarbetare"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def nav_items() -> list[NavItem]:
+    if not current_user.is_authenticated:
+        return []
+    roles = current_user.roles
+    return [item for item in NAV if roles.intersection(item.roles)]
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after login or a language change."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def inject_nav():
+        return {"nav_items": nav_items(), "role_label": role_label}

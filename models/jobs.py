@@ -1,0 +1,40 @@
+"""Scheduler bookkeeping: the single-scheduler lease and a log of job runs."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+
+
+class SchedulerLease(Base):
+    """A lease row; only the holder of an unexpired lease runs scheduled jobs."""
+
+    __tablename__ = "scheduler_lease"
+
+    #: Lease name ("scheduler").
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    #: Who holds it: "hostname:pid:random".
+    holder: Mapped[str] = mapped_column(String(200))
+    #: When the lease runs out unless renewed.
+    expires_at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """One run of a scheduled job, with its outcome."""
+
+    __tablename__ = "job_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Job id ("outbox.send", "directory.sync", …).
+    job: Mapped[str] = mapped_column(String(80), index=True)
+    #: When it started.
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When it ended (None while running).
+    finished_at: Mapped[datetime | None]
+    #: "running", "ok" or "failed".
+    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    #: A short summary or the error message.
+    message: Mapped[str | None] = mapped_column(Text)

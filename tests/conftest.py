@@ -1,0 +1,227 @@
+"""Shared fixtures: the app on SQLite and on a real PostgreSQL, factories, log-in helpers.
+
+Every test that uses `app` runs twice, once per backend (`--db sqlite,postgresql` by
+default; `--db sqlite` for a quick run). The schema comes from the Alembic migrations,
+upgraded once per backend; after each test every table is emptied.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+_TMP = tempfile.mkdtemp(prefix="vaksam-tests-")
+os.environ["VAKSAM_INSTANCE"] = _TMP
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+for _name in [n for n in os.environ if n.startswith(("LDAP_", "SMTP_")) or n in ("DATABASE_URL", "DEMO_MODE")]:
+    del os.environ[_name]
+
+from app import create_app  # noqa: E402
+from extensions import db  # noqa: E402
+
+PASSWORD = "correct-horse-battery"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", default=os.environ.get("TEST_DATABASES", "sqlite,postgresql"),
+                     help="Comma-separated database backends to run the suite on.")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        backends = [b.strip() for b in metafunc.config.getoption("--db").split(",") if b.strip()]
+        metafunc.parametrize("backend", backends, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def backend(request):
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server, or the one named by TEST_DATABASE_URL."""
+    from tests.services import Postgres
+
+    server = Postgres()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, request, tmp_path_factory):
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    if backend == "postgresql":
+        if os.environ.get("TEST_DATABASE_URL"):
+            return os.environ["TEST_DATABASE_URL"]
+        server = request.getfixturevalue("postgres")
+        return server.create_database("vaksam_test")
+    raise ValueError(f"unknown backend {backend}")
+
+
+def test_config(database_url: str, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "DEMO_MODE": False,
+        "LOG_LEVEL": "WARNING",
+    }
+    config.update(extra)
+    return config
+
+
+test_config.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url):
+    """Upgrade the test database to the newest migration, once per backend."""
+    from flask_migrate import upgrade
+
+    app = create_app(test_config(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+def _empty_all_tables() -> None:
+    tables = [t.name for t in db.metadata.sorted_tables if t.name != "alembic_version"]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for name in reversed(tables):
+            db.session.execute(text(f"DELETE FROM {name}"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change settings (a dict merged into the config)."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated, app_config):
+    app = create_app(test_config(migrated, **app_config))
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def password_hash():
+    """One slow hash for the whole run (flaskr's trick)."""
+    from auth.operations import hash_password
+
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture
+def make_unit(app):
+    from models import Unit
+
+    def make(key: str, name: str | None = None, parent=None):
+        unit = Unit(key=key, name=name or key.split("/")[-1], parent_id=parent.id if parent else None)
+        db.session.add(unit)
+        db.session.flush()
+        return unit
+
+    return make
+
+
+@pytest.fixture
+def make_person(app, password_hash):
+    """Factory: make_person("anna", manager=boss, unit=u, roles=("admin",), password=True)."""
+    from auth.operations import grant_role
+    from models import Person
+
+    def make(username: str, *, manager=None, unit=None, roles=(), password: bool = True, **fields):
+        given = fields.pop("given_name", username.capitalize())
+        person = Person(
+            username=username,
+            given_name=given,
+            family_name=fields.pop("family_name", "Testsson"),
+            display_name=fields.pop("display_name", f"{given} Testsson"),
+            email=fields.pop("email", f"{username}@example.se"),
+            manager_id=manager.id if manager else None,
+            unit_id=unit.id if unit else None,
+            password_hash=password_hash if password else None,
+            start_date=fields.pop("start_date", date(2020, 1, 1)),
+            **fields,
+        )
+        db.session.add(person)
+        db.session.flush()
+        for role in roles:
+            grant_role(person, role, granted_by=None)
+        return person
+
+    return make
+
+
+@pytest.fixture
+def org(app, make_person, make_unit):
+    """A small org: top > boss > (lead > (ann, ben)), other_boss > carl; admin and comms aside."""
+    from directory.tree import rebuild_closure
+
+    unit = make_unit("HSF", "Hälso- och sjukvårdsförvaltningen")
+    sub = make_unit("HSF/Akut", "Akutkliniken", parent=unit)
+    top = make_person("top", unit=unit)
+    boss = make_person("boss", manager=top, unit=sub)
+    lead = make_person("lead", manager=boss, unit=sub)
+    ann = make_person("ann", manager=lead, unit=sub)
+    ben = make_person("ben", manager=lead, unit=sub)
+    other_boss = make_person("otherboss", manager=top, unit=unit)
+    carl = make_person("carl", manager=other_boss, unit=unit)
+    admin = make_person("admin", roles=("admin",))
+    comms = make_person("comms", roles=("comms",))
+    rebuild_closure(db.session)
+    db.session.commit()
+    return {p.username: p for p in [top, boss, lead, ann, ben, other_boss, carl, admin, comms]}
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str, password: str = PASSWORD):
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    from tests.services import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
