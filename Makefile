@@ -19,7 +19,7 @@ $(VENV)/.stamp-dev: requirements-dev.txt requirements.txt $(VENV)/.stamp-runtime
 	touch $@
 
 translations: $(VENV)/.stamp-runtime
-	$(VENV)/bin/pybabel compile --use-fuzzy -d translations -f -q
+	$(VENV)/bin/pybabel -q compile --use-fuzzy -d translations
 
 extract-messages: $(VENV)/.stamp-runtime
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output -k _l -k lazy_gettext -o translations/messages.pot .
