@@ -27,6 +27,10 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         settings.update(config)
     settings.setdefault("REMEMBER_COOKIE_SECURE", settings["SESSION_COOKIE_SECURE"])
+    if settings["DEMO_MODE"] and not settings["LDAP_URL"]:
+        from demo.directory import DEMO_SETTINGS
+
+        settings.update(DEMO_SETTINGS)  # the embedded Region Exempel directory
     app.config.update(settings)
     app.config["BABEL_DEFAULT_LOCALE"] = "sv"
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]

@@ -79,6 +79,9 @@ def from_env() -> dict:
         "LDAP_COMMS_GROUP_DN": env("LDAP_COMMS_GROUP_DN", ""),
         "LDAP_TIMEOUT": _int("LDAP_TIMEOUT", 10),
         "LDAP_SYNC_TIME": env("LDAP_SYNC_TIME", "02:30"),
+        "LDAP_PAGE_SIZE": _int("LDAP_PAGE_SIZE", 1000),
+        # None means the profile's default (OpenLDAP: pwdAccountLockedTime present; AD uses userAccountControl).
+        "LDAP_DISABLED_FILTER": env("LDAP_DISABLED_FILTER"),
         # Outgoing mail; empty SMTP_HOST writes .eml files under instance/mail.
         "SMTP_HOST": env("SMTP_HOST", ""),
         "SMTP_PORT": _int("SMTP_PORT", 587),

@@ -52,10 +52,14 @@ def is_rate_limited(username: str, ip: str, now: datetime) -> bool:
 
 
 def _check_password(username: str, password: str) -> tuple[Person | None, bool]:
-    """Local password check; directory bind is added by the directory package."""
+    """A local account's own password first, else a bind to the directory."""
     person = db.session.scalar(select(Person).where(Person.username == username))
     if person is not None and person.password_hash:
         return person, check_password_hash(person.password_hash, password)
+    from directory import login as directory_login
+
+    if directory_login.enabled():
+        return directory_login.bind_as(username, password)
     check_password_hash(_dummy_hash(), password)  # same work whether or not the user exists
     return person, False
 

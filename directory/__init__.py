@@ -5,6 +5,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from directory import views
+    from directory import admin_views, cli, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
+    app.cli.add_command(cli.directory_group)

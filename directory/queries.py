@@ -68,3 +68,13 @@ def chain_of_managers(person: Person) -> list[Person]:
 
 def count_below(manager_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(subtree_ids(manager_id).subquery()))
+
+
+def org_roots() -> tuple[list[Person], list[Person]]:
+    """Active people at the top of the tree, and those hanging under "no known manager"."""
+    base = select(Person).where(Person.active.is_(True), Person.manager_id.is_(None))
+    tops = db.session.scalars(base.where(Person.manager_unknown.is_(False))
+                              .order_by(Person.subtree_size.desc(), Person.family_name)).all()
+    unknown = db.session.scalars(base.where(Person.manager_unknown.is_(True))
+                                 .order_by(Person.family_name, Person.given_name)).all()
+    return list(tops), list(unknown)

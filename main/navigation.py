@@ -21,6 +21,7 @@ NAV: list[NavItem] = [
     NavItem("main.index", _l("Översikt"), ("employee",)),
     NavItem("directory.team", _l("Mitt team"), ("manager", "admin")),
     NavItem("auth.admin_people", _l("Användare och roller"), ("admin",)),
+    NavItem("directory_admin.runs", _l("Katalogen"), ("admin",)),
     NavItem("audit.log", _l("Granskningslogg"), ("admin",)),
     NavItem("jobs.overview", _l("Schemalagda jobb"), ("admin",)),
 ]

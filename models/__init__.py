@@ -1,11 +1,11 @@
 """All models, one module per area; importing this package registers every table."""
 from models.base import Base, UTCDateTime, utcnow
-from models.directory import Person, PersonAncestor, Unit
+from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
 from models.auth import LoginAttempt, RoleGrant
 from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
 
 __all__ = [
-    "AuditEvent", "Base", "JobRun", "LoginAttempt", "Person", "PersonAncestor",
+    "AuditEvent", "Base", "DirectorySyncRun", "JobRun", "LoginAttempt", "Person", "PersonAncestor",
     "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
 ]

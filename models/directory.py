@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -134,3 +134,31 @@ class PersonAncestor(Base):
     depth: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_person_ancestor_descendant", "descendant_id", "ancestor_id"),)
+
+
+class DirectorySyncRun(Base):
+    """One run of the directory sync, kept for admins (and for the auditors)."""
+
+    __tablename__ = "directory_sync_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: When the run started (or was requested, for outcome "requested").
+    started_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: When it ended.
+    finished_at: Mapped[datetime | None]
+    #: "requested", "running", "ok", "failed" (server trouble) or "refused" (safety check).
+    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    #: True for a dry run that changed nothing by design.
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: What started it: "cli", "scheduler" or "admin".
+    trigger: Mapped[str] = mapped_column(String(20), default="cli")
+    #: Who asked for it (admin runs).
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    #: Counts: seen, created, updated, moved, missing, deactivated, reactivated, units.
+    counts: Mapped[dict | None] = mapped_column(JSON)
+    #: Problem lists: dangling_manager, cycles, no_mail, invalid.
+    problems: Mapped[dict | None] = mapped_column(JSON)
+    #: Why it failed or was refused, in plain words.
+    message: Mapped[str | None] = mapped_column(Text)
+    #: Wall-clock duration.
+    seconds: Mapped[float | None]

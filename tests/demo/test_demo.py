@@ -21,7 +21,8 @@ def test_demo_load_is_idempotent_and_logins_work(app, client):
     first = load_demo()
     count = db.session.scalar(select(func.count()).select_from(Person))
     second = load_demo()
-    assert first["created"] == count and second["created"] == 0
+    assert first["directory"]["created"] == count and second["directory"]["created"] == 0
+    assert second["directory"]["updated"] == 0 and second["directory"]["moved"] == 0
     assert db.session.scalar(select(func.count()).select_from(Person)) == count
     for login in DEMO_LOGINS:
         response = client.post("/login", data={"username": login["username"], "password": login["password"]})

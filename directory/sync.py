@@ -1,0 +1,291 @@
+"""The directory sync: read everyone, check the read is complete and plausible, then
+apply all changes in one transaction, or none.
+
+Planning (`plan_sync`) reads the database and the directory records and decides
+every change without writing; applying (`apply_plan`) writes them. A dry run plans
+only. Every run is recorded in `directory_sync_run`, failed ones included.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from directory import client
+from directory.mapping import (DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, MappingError, PersonRecord,
+                               attribute_map, to_record, wanted_attributes)
+from directory.tree import compute_closure
+from extensions import db
+from models import DirectorySyncRun, Person, Unit
+
+#: Person columns the directory owns (compared and written by the sync).
+SYNCED_FIELDS = ("username", "email", "display_name", "given_name", "family_name", "title", "dn", "dn_norm",
+                 "employee_number", "start_date")
+
+
+class SyncRefused(Exception):
+    """The read looked complete but applying it would be unsafe (e.g. mass deactivation)."""
+
+
+@dataclass
+class SyncSettings:
+    server: client.ServerSettings
+    base_dn: str
+    user_filter: str
+    disabled_filter: str
+    schema: str
+    mapping: dict[str, str]
+    grace_days: int
+    max_deactivate_ratio: float
+    admin_group_dn: str
+    comms_group_dn: str
+
+    @classmethod
+    def from_config(cls, config) -> SyncSettings:
+        schema = config["LDAP_SCHEMA"]
+        if not config["LDAP_URL"]:
+            raise client.DirectoryError("LDAP_URL is not set: there is no directory to sync from")
+        if not config["LDAP_BASE_DN"]:
+            raise client.DirectoryError("LDAP_BASE_DN is not set")
+        mapping = attribute_map(schema)
+        return cls(
+            server=client.ServerSettings.from_config(config),
+            base_dn=config["LDAP_BASE_DN"],
+            user_filter=config["LDAP_USER_FILTER"] or DEFAULT_USER_FILTER[schema],
+            disabled_filter=config.get("LDAP_DISABLED_FILTER", DEFAULT_DISABLED_FILTER[schema])
+            if config.get("LDAP_DISABLED_FILTER") is not None else DEFAULT_DISABLED_FILTER[schema],
+            schema=schema, mapping=mapping, grace_days=int(config["LDAP_GRACE_DAYS"]),
+            max_deactivate_ratio=float(config["LDAP_MAX_DEACTIVATE_RATIO"]),
+            admin_group_dn=config["LDAP_ADMIN_GROUP_DN"], comms_group_dn=config["LDAP_COMMS_GROUP_DN"],
+        )
+
+
+@dataclass
+class SyncResult:
+    ok: bool = False
+    dry_run: bool = False
+    seen: int = 0
+    created: int = 0
+    updated: int = 0
+    moved: int = 0
+    missing: int = 0
+    deactivated: int = 0
+    reactivated: int = 0
+    units: int = 0
+    problems: dict[str, list] = field(default_factory=lambda: {
+        "dangling_manager": [], "cycles": [], "no_mail": [], "invalid": []})
+    seconds: float = 0.0
+    message: str = ""
+    run_id: int | None = None
+
+    COUNT_KEYS = ("seen", "created", "updated", "moved", "missing", "deactivated", "reactivated", "units")
+
+    def counts(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in self.COUNT_KEYS}
+
+    def as_json(self) -> dict:
+        return {"ok": self.ok, "dry_run": self.dry_run, **self.counts(), "problems": self.problems,
+                "seconds": round(self.seconds, 3), "message": self.message, "run_id": self.run_id}
+
+
+@dataclass
+class Plan:
+    """Every write a sync would make, decided before any is made."""
+
+    records: dict[str, PersonRecord]
+    new_units: list[tuple[str, ...]]
+    creates: list[PersonRecord]
+    updates: dict[int, dict]
+    #: external_id -> manager external_id (None = no manager), for everyone seen.
+    managers: dict[str, str | None]
+    unknown_manager: set[str]
+    missing_now: list[int]
+    deactivate: list[int]
+    reactivate: list[int]
+    unit_keys: set[str]
+    result: SyncResult
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+def read_directory(settings: SyncSettings, on_page=None) -> tuple[dict[str, PersonRecord], list[dict]]:
+    """All people as records keyed by external id, plus the entries that could not be used."""
+    attrs = wanted_attributes(settings.mapping)
+    found = client.paged_search(settings.server, settings.base_dn, settings.user_filter, attrs, on_page)
+    disabled_dns: set[str] = set()
+    if settings.disabled_filter:
+        flagged = client.paged_search(settings.server, settings.base_dn,
+                                      f"(&{settings.user_filter}{settings.disabled_filter})", [])
+        disabled_dns = {dn.lower() for dn, _ in flagged.entries}
+    records: dict[str, PersonRecord] = {}
+    usernames: dict[str, str] = {}
+    invalid: list[dict] = []
+    for dn, raw in found.entries:
+        try:
+            rec = to_record(dn, raw, settings.mapping, settings.schema, dn.lower() in disabled_dns)
+        except MappingError as exc:
+            invalid.append({"dn": dn, "reason": str(exc)})
+            continue
+        if rec.external_id in records or rec.username in usernames:
+            invalid.append({"dn": dn, "reason": f"duplicate id or user name ({rec.username})"})
+            continue
+        records[rec.external_id] = rec
+        usernames[rec.username] = rec.external_id
+    return records, invalid
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+def _existing_people() -> dict[str, Person]:
+    return {p.external_id: p for p in db.session.scalars(select(Person).where(Person.external_id.is_not(None)))}
+
+
+def _resolve_managers(records: dict[str, PersonRecord], result: SyncResult) -> tuple[dict, set]:
+    by_dn = {r.dn_norm: ext for ext, r in records.items()}
+    managers: dict[str, str | None] = {}
+    unknown: set[str] = set()
+    for ext, rec in records.items():
+        if rec.manager_dn_norm is None:
+            managers[ext] = None
+            continue
+        boss = by_dn.get(rec.manager_dn_norm)
+        if boss is None:
+            result.problems["dangling_manager"].append({"username": rec.username, "manager": rec.manager_dn_norm})
+            unknown.add(ext)
+            managers[ext] = None
+        elif boss == ext:
+            result.problems["cycles"].append([rec.username])
+            unknown.add(ext)
+            managers[ext] = None
+        else:
+            managers[ext] = boss
+    active = {ext: m for ext, m in managers.items() if not records[ext].disabled}
+    _closure, in_cycles = compute_closure({ext: (m if m in active else None) for ext, m in active.items()})
+    if in_cycles:
+        result.problems["cycles"].append(sorted(records[e].username for e in in_cycles))
+        for ext in in_cycles:
+            unknown.add(ext)
+            managers[ext] = None
+    return managers, unknown
+
+
+def plan_sync(records: dict[str, PersonRecord], now: datetime, settings: SyncSettings) -> Plan:
+    """Decide every change; raises SyncRefused if the result would be unsafe."""
+    result = SyncResult(seen=len(records))
+    existing = _existing_people()
+    unit_keys = {"/".join(r.unit_path[: i + 1]) for r in records.values() for i in range(len(r.unit_path))}
+    known_units = set(db.session.scalars(select(Unit.key)))
+    new_units = sorted((tuple(k.split("/")) for k in unit_keys - known_units), key=len)
+    result.units = len(unit_keys)
+    managers, unknown = _resolve_managers(records, result)
+    creates, updates, reactivate = [], {}, []
+    deactivate, missing_now = [], []
+    for ext, rec in records.items():
+        if not rec.email:
+            result.problems["no_mail"].append(rec.username)
+        person = existing.get(ext)
+        if person is None:
+            creates.append(rec)
+            continue
+        changes = {f: getattr(rec, f) for f in SYNCED_FIELDS if getattr(person, f) != getattr(rec, f)}
+        unit_key = "/".join(rec.unit_path) or None
+        if (person.unit.key if person.unit else None) != unit_key:
+            changes["unit_key"] = unit_key
+        if changes:
+            updates[person.id] = changes
+        if rec.disabled and person.active:
+            deactivate.append(person.id)
+        elif not rec.disabled and (not person.active or person.missing_since is not None):
+            reactivate.append(person.id)
+    seen_ids = set(records)
+    cutoff = now - timedelta(days=settings.grace_days)
+    for ext, person in existing.items():
+        if ext in seen_ids or not person.active:
+            continue
+        if person.missing_since is None:
+            missing_now.append(person.id)
+        elif person.missing_since <= cutoff:
+            deactivate.append(person.id)
+    active_before = sum(1 for p in existing.values() if p.active)
+    losing = len(deactivate) + len(missing_now)
+    if active_before and losing / active_before > settings.max_deactivate_ratio:
+        raise SyncRefused(
+            f"Refusing to apply: {losing} of {active_before} active people would go missing or be deactivated "
+            f"({losing / active_before:.0%} > LDAP_MAX_DEACTIVATE_RATIO {settings.max_deactivate_ratio:.0%})"
+        )
+    result.created, result.missing = len(creates), len(missing_now)
+    result.deactivated, result.reactivated = len(deactivate), len(reactivate)
+    return Plan(records, new_units, creates, updates, managers, unknown, missing_now, deactivate, reactivate,
+                unit_keys, result)
+
+
+def finish_counts(plan: Plan, existing_managers: dict[str, str | None], existing_units: dict[str, str | None]):
+    """Count updated and moved people once managers are compared."""
+    moved = set()
+    for ext, boss in plan.managers.items():
+        if ext in existing_managers and existing_managers[ext] != boss:
+            moved.add(ext)
+    for ext, rec in plan.records.items():
+        if ext in existing_units and existing_units[ext] != ("/".join(rec.unit_path) or None):
+            moved.add(ext)
+    plan.result.moved = len(moved)
+    plan.result.updated = len(plan.updates)
+
+
+def started(now: datetime, dry_run: bool, trigger: str, requested_by_id: int | None = None) -> int:
+    run = DirectorySyncRun(started_at=now, dry_run=dry_run, trigger=trigger, outcome="running",
+                           requested_by_id=requested_by_id)
+    db.session.add(run)
+    db.session.commit()
+    return run.id
+
+
+def finished(run_id: int, result: SyncResult, outcome: str) -> None:
+    from models import utcnow
+
+    run = db.session.get(DirectorySyncRun, run_id)
+    run.outcome, run.finished_at = outcome, utcnow()
+    run.counts, run.problems = result.counts(), result.problems
+    run.message, run.seconds = result.message or None, round(result.seconds, 3)
+    db.session.commit()
+
+
+def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requested_by_id: int | None = None,
+             on_page=None, on_write=None, run_id: int | None = None) -> SyncResult:
+    """Run a full sync (see module docstring). Never raises for directory trouble: the
+    result says what happened and the run is recorded."""
+    from directory.apply import apply_plan, current_links
+
+    t0 = time.perf_counter()
+    if run_id is None:
+        run_id = started(now, dry_run, trigger, requested_by_id)
+    result = SyncResult(dry_run=dry_run, run_id=run_id)
+    outcome = "failed"
+    try:
+        settings = SyncSettings.from_config(current_app.config)
+        records, invalid = read_directory(settings, on_page)
+        plan = plan_sync(records, now, settings)
+        plan.result.problems["invalid"] = invalid
+        finish_counts(plan, *current_links())
+        result = plan.result
+        result.dry_run, result.run_id = dry_run, run_id
+        if not dry_run:
+            apply_plan(plan, now, settings, on_write)
+            db.session.commit()
+        result.ok, outcome = True, "ok"
+    except SyncRefused as exc:
+        db.session.rollback()
+        result.message, outcome = str(exc), "refused"
+    except client.DirectoryError as exc:
+        db.session.rollback()
+        result.message = f"Nothing was changed: {exc}"
+    except Exception as exc:
+        db.session.rollback()
+        current_app.logger.exception("directory sync failed")
+        result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
+    result.seconds = time.perf_counter() - t0
+    finished(run_id, result, outcome)
+    return result
