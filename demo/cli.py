@@ -28,6 +28,7 @@ def load(as_json):
 def serve(host, port):
     """Serve the demo with the scheduler running in the same process."""
     from apscheduler.schedulers.background import BackgroundScheduler
+    from werkzeug.serving import run_simple
 
     from jobs.runner import LeasedScheduler
 
@@ -43,6 +44,7 @@ def serve(host, port):
         click.echo(f"    {login['role']:<9} {login['username']:<13} password: {login['password']}")
     click.echo("")
     try:
-        app.run(host=host, port=port, threaded=True, use_reloader=False, debug=False)
+        # app.run() refuses to run inside the flask CLI; werkzeug's server is what it would use.
+        run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
     finally:
         leased.shutdown()

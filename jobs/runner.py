@@ -116,9 +116,9 @@ class LeasedScheduler:
         self.scheduler.configure(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1,
                                                              "misfire_grace_time": 3600})
         self.renew()
-        self.scheduler.add_job(self.renew, "interval", seconds=RENEW_SECONDS, id="lease.renew")
+        self.scheduler.add_job(self.renew, "interval", seconds=RENEW_SECONDS, id="lease.renew", name="lease.renew")
         for job in all_jobs(self.app):
-            self.scheduler.add_job(self._runner(job), job.trigger, id=job.id, **job.trigger_args)
+            self.scheduler.add_job(self._runner(job), job.trigger, id=job.id, name=job.id, **job.trigger_args)
 
     def shutdown(self) -> None:
         if self.scheduler.running:
