@@ -17,7 +17,7 @@ bp = Blueprint("auth", __name__)
 
 LOGIN_ERRORS = {
     "invalid": lambda: _("Fel användarnamn eller lösenord."),
-    "inactive": lambda: _("Kontot är inte aktivt. Kontakta din chef eller IT-supporten."),
+    "inactive": lambda: _("Kontot är inte aktivt. Kontakta din chef eller regionens IT-support."),
     "rate_limited": lambda: _("För många misslyckade inloggningar. Vänta en stund och försök igen."),
     "directory_unavailable": lambda: _("Katalogtjänsten svarar inte just nu. Försök igen om en stund."),
 }
