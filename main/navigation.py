@@ -23,6 +23,7 @@ NAV: list[NavItem] = [
     NavItem("auth.admin_people", _l("Användare och roller"), ("admin",)),
     NavItem("audit.log", _l("Granskningslogg"), ("admin",)),
     NavItem("jobs.overview", _l("Schemalagda jobb"), ("admin",)),
+    NavItem("outbox.overview", _l("Utskick"), ("admin",)),
 ]
 
 

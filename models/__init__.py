@@ -4,8 +4,9 @@ from models.directory import Person, PersonAncestor, Unit
 from models.auth import LoginAttempt, RoleGrant
 from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
+from models.outbox import OutboxMessage, OutboxPart
 
 __all__ = [
     "AuditEvent", "Base", "JobRun", "LoginAttempt", "Person", "PersonAncestor",
-    "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
+    "OutboxMessage", "OutboxPart", "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
 ]
