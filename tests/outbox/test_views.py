@@ -1,12 +1,16 @@
 """The admins' outbox page: counts, failures with reasons, retry and cancel, demo .eml files."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from flask import g
 from sqlalchemy import select, update
 
 from extensions import db
 from models import AuditEvent, OutboxMessage
 from outbox.sender import send_due
+from tests.conftest import PASSWORD
 
 
 def audit_actions() -> list[str]:
@@ -82,16 +86,25 @@ def csrf_on(app):
     app.config["WTF_CSRF_ENABLED"] = True
 
 
-def test_actions_need_a_csrf_token(client, auth, org, queue, csrf_on):
+def csrf_token(client, path: str) -> str:
+    # The test keeps one app context open, so Flask-WTF's per-request cache in `g` would
+    # hand out the token of an earlier session; drop it to get this session's token.
+    g.pop("csrf_token", None)
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', client.get(path).get_data(as_text=True))
+    return match.group(1)
+
+
+def test_actions_need_a_csrf_token(client, org, queue, csrf_on):
     (mid,) = queue(1)
     set_status(mid, status="failed")
-    with client.session_transaction() as session:  # logged in without a form post
-        session["_user_id"] = str(org["admin"].id)
-        session["_fresh"] = True
-    assert client.get("/admin/outbox").status_code == 200
+    client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": csrf_token(client, "/login")})
+    token = csrf_token(client, f"/admin/outbox/{mid}")
     assert client.post(f"/admin/outbox/{mid}/retry").status_code == 400
     db.session.expire_all()
     assert db.session.get(OutboxMessage, mid).status == "failed"
+    assert client.post(f"/admin/outbox/{mid}/retry", data={"csrf_token": token}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, mid).status == "queued"
 
 
 def test_demo_mode_eml_can_be_opened_and_downloaded(app, client, auth, org, queue):
