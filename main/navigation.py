@@ -24,6 +24,7 @@ NAV: list[NavItem] = [
     NavItem("directory_admin.runs", _l("Katalogen"), ("admin",)),
     NavItem("audit.log", _l("Granskningslogg"), ("admin",)),
     NavItem("jobs.overview", _l("Schemalagda jobb"), ("admin",)),
+    NavItem("outbox.overview", _l("Utskick"), ("admin",)),
 ]
 
 

@@ -4,8 +4,9 @@ from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
 from models.auth import LoginAttempt, RoleGrant
 from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
+from models.outbox import OutboxMessage, OutboxPart
 
 __all__ = [
-    "AuditEvent", "Base", "DirectorySyncRun", "JobRun", "LoginAttempt", "Person", "PersonAncestor",
-    "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
+    "AuditEvent", "Base", "DirectorySyncRun", "JobRun", "LoginAttempt", "OutboxMessage", "OutboxPart",
+    "Person", "PersonAncestor", "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
 ]
