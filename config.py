@@ -101,6 +101,12 @@ def from_env() -> dict:
         "OUTBOX_CLAIM_SECONDS": _int("OUTBOX_CLAIM_SECONDS", 600),
         "OUTBOX_RUN_SECONDS": _int("OUTBOX_RUN_SECONDS", 240),
         "OUTBOX_MAIL_DIR": env("OUTBOX_MAIL_DIR") or str(instance / "mail"),
+        # Campaigns and the communication plan (campaign/); docs/readme/campaign.md explains each.
+        "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev"),
+        "PLAN_EMAIL_CHANNEL": env("PLAN_EMAIL_CHANNEL", "e-post"),
+        "PLAN_BODY_MAX_CHARS": _int("PLAN_BODY_MAX_CHARS", 20000),
+        "PLAN_POLL_SECONDS": _int("PLAN_POLL_SECONDS", 60),
+        "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),
         # The scheduler process (jobs/); a second process waits for the lease.
         "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 90),
         "SCHEDULER_RENEW_SECONDS": _int("SCHEDULER_RENEW_SECONDS", 30),
