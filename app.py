@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     from jobs import init_app as init_jobs
     from main import init_app as init_main
     from outbox import init_app as init_outbox
+    from campaign import init_app as init_campaign
 
     init_main(app)
     init_auth(app)
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     audit_views.init_app(app)
     init_jobs(app)
     init_outbox(app)
+    init_campaign(app)
 
     from demo.cli import demo
     from demo.region import DEMO_LOGINS
