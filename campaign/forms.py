@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (Field, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateInput, DateTimeLocalInput
 
 from campaign import labels, markup
@@ -119,7 +119,7 @@ class MessageForm(FlaskForm):
     audience = RadioField(_l("Målgrupp"), choices=list(labels.AUDIENCES.items()), default="all",
                           invalid_choice_message=_l("Välj en målgrupp."))
     unit_ids = _units_field(_l("Enheter (med underliggande enheter)"))
-    planned_at = LocalDateTimeField(_l("Planerad tid"), validators=[DataRequired(_l("Ange datum och tid."))])
+    planned_at = LocalDateTimeField(_l("Planerad tid"), validators=[InputRequired(_l("Ange datum och tid."))])
     owner_id = _person_field(_l("Ansvarig"))
     campaign_id = SelectField(_l("Kampanj"), coerce=int, choices=[], invalid_choice_message=_l("Välj en kampanj ur listan."))
     form_token = HiddenField()
@@ -156,8 +156,8 @@ class ActivityForm(FlaskForm):
     theme = SelectField(_l("Tema"), choices=[], invalid_choice_message=_l("Välj ett av kampanjens teman."))
     kind = SelectField(_l("Typ"), choices=list(labels.ACTIVITY_KINDS.items()),
                        invalid_choice_message=_l("Välj en typ ur listan."))
-    starts_at = LocalDateTimeField(_l("Börjar"), validators=[DataRequired(_l("Ange när aktiviteten börjar."))])
-    ends_at = LocalDateTimeField(_l("Slutar"), validators=[DataRequired(_l("Ange när aktiviteten slutar."))])
+    starts_at = LocalDateTimeField(_l("Börjar"), validators=[InputRequired(_l("Ange när aktiviteten börjar."))])
+    ends_at = LocalDateTimeField(_l("Slutar"), validators=[InputRequired(_l("Ange när aktiviteten slutar."))])
     place = StringField(_l("Plats"), filters=[clean_line], validators=[
         Length(max=300, message=_l("Högst 300 tecken."))])
     online_url = StringField(_l("Länk till mötet"), filters=[clean_line], validators=[
@@ -188,8 +188,8 @@ class ActivityForm(FlaskForm):
 class CampaignForm(FlaskForm):
     title = StringField(_l("Namn"), filters=[clean_line], validators=[
         DataRequired(_l("Ange ett namn.")), Length(max=200, message=_l("Namnet får vara högst 200 tecken."))])
-    starts_on = SwedishDateField(_l("Första dag"), validators=[DataRequired(_l("Ange första dagen."))])
-    ends_on = SwedishDateField(_l("Sista dag"), validators=[DataRequired(_l("Ange sista dagen."))])
+    starts_on = SwedishDateField(_l("Första dag"), validators=[InputRequired(_l("Ange första dagen."))])
+    ends_on = SwedishDateField(_l("Sista dag"), validators=[InputRequired(_l("Ange sista dagen."))])
     goals = TextAreaField(_l("Mål"), filters=[clean_text], validators=[
         Length(max=10000, message=_l("Högst 10 000 tecken."))], render_kw={"rows": 4})
     themes = TextAreaField(_l("Teman (ett per rad)"), filters=[clean_text], validators=[

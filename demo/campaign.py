@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from campaign import audience
 from campaign.activities import new_uid
+from demo.region import STRUCTURE
 from extensions import db
 from models import Activity, Campaign, Person, PlanMessage, PlanTransition, Unit
 from models.campaign import THEMES_2024
@@ -93,7 +94,13 @@ def _at(tz, day: int, hhmm: str) -> datetime:
 
 
 def _units(keys: list[str]) -> list[Unit]:
-    return list(db.session.scalars(select(Unit).where(Unit.key.in_(keys)))) if keys else []
+    """Units by short path ("HSF/Primärvården"); the directory keys use the förvaltning's full name."""
+    names = {key: name for key, name, _units in STRUCTURE}
+    full = ["/".join([names[k.split("/")[0]], *k.split("/")[1:]]) for k in keys]
+    units = list(db.session.scalars(select(Unit).where(Unit.key.in_(full)))) if full else []
+    if len(units) != len(full):
+        raise RuntimeError(f"demo units missing: {sorted(set(full) - {u.key for u in units})}")
+    return units
 
 
 def load_campaign() -> dict:
