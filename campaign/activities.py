@@ -94,6 +94,8 @@ def _check_activity(campaign: Campaign, data: ActivityData, now: datetime, activ
         raise PlanError("no_units", "unit_ids")
     if not data.place.strip() and not data.online_url.strip():
         raise PlanError("no_place", "place")
+    if data.online_url and not re.match(r"^https?://[^\s/]+", data.online_url):
+        raise PlanError("bad_url", "online_url")  # it becomes a link on employees' pages and in invites
     if data.capacity is not None and data.capacity < 1:
         raise PlanError("bad_capacity", "capacity")
 

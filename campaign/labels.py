@@ -73,6 +73,7 @@ ERRORS = {
     "end_before_start": _l("Slutet måste vara efter början."),
     "no_themes": _l("Ange minst ett tema."),
     "unknown_theme": _l("Välj ett av kampanjens teman."),
+    "bad_url": _l("Ange en fullständig adress som börjar med https://."),
     "no_place": _l("Ange en plats eller en länk till mötet."),
     "bad_capacity": _l("Antalet platser måste vara minst 1."),
     "comment_required": _l("Skriv en kommentar som förklarar varför."),

@@ -7,6 +7,7 @@ version counter), so an edit can never overwrite a send that happened in between
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -131,16 +132,28 @@ def _check_version(message: PlanMessage, expected_version: int | None) -> None:
 
 
 def _flush() -> None:
-    try:
+    """Flush; a row changed by someone else since we read it (version mismatch) is PlanError("stale").
+
+    Autoflush can hit the same check earlier, in any query; the public writes use `_guarded`.
+    """
+    with _guarded():
         db.session.flush()
+
+
+@contextmanager
+def _guarded():
+    try:
+        yield
     except StaleDataError as exc:
         raise PlanError("stale") from exc
 
 
 def _close_open_task(message: PlanMessage) -> None:
-    db.session.execute(delete(PlanTask).where(PlanTask.message_id == message.id, PlanTask.done_at.is_(None)))
+    with _guarded():  # the DELETE autoflushes pending changes to the message
+        db.session.execute(delete(PlanTask).where(PlanTask.message_id == message.id, PlanTask.done_at.is_(None)))
 
 
+@_guarded()
 def update_message(message: PlanMessage, data: MessageData, actor: Person, now: datetime,
                    expected_version: int | None = None) -> bool:
     """Save an edit. Changing approved content sends the message back to review.
@@ -191,6 +204,7 @@ def _check_can_go_out(message: PlanMessage, now: datetime) -> None:
             raise PlanError("empty_audience")
 
 
+@_guarded()
 def move(message: PlanMessage, move_name: str, actor: Person, now: datetime, comment: str = "",
          expected_version: int | None = None) -> bool:
     """Make a workflow move. Returns False when the message already is where the move leads
@@ -219,6 +233,7 @@ def move(message: PlanMessage, move_name: str, actor: Person, now: datetime, com
     return True
 
 
+@_guarded()
 def mark_published(message: PlanMessage, actor: Person, now: datetime) -> bool:
     """The owner (or another planner) has posted it on the intranet, Teams, …"""
     if not is_planner(actor) and actor.id != message.owner_id:

@@ -10,7 +10,7 @@ nothing behind and the next poll does it again; the keys make a repeat harmless 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import current_app
@@ -75,6 +75,7 @@ def send_due(now: datetime) -> SendSummary:
             message = db.session.get(PlanMessage, message_id)
             if message is None or message.status != "scheduled" or message.planned_at > now:
                 continue
+            before = replace(summary, returned=list(summary.returned))
             try:
                 if message.channel == email_channel():
                     _send_email(message, now, summary)
@@ -84,6 +85,7 @@ def send_due(now: datetime) -> SendSummary:
             except (StaleDataError, IntegrityError):
                 # Edited, cancelled or handled by another poller meanwhile: the row decides next time.
                 db.session.rollback()
+                summary = before
                 log.info("plan message %s changed while being sent; left for the next poll", message_id)
     return summary
 

@@ -9,7 +9,6 @@ import time_machine
 from sqlalchemy import func, select
 
 from campaign import operations
-from campaign.sending import send_due as plan_send_due
 from extensions import db
 from jobs.registry import get_job
 from jobs.runner import run_job

@@ -123,3 +123,43 @@ def test_sent_message_is_read_only(app, region, make_message):
     assert error.value.code == "read_only"
     with pytest.raises(PlanError):
         operations.move(message, "cancel", region["comms"], FUTURE)
+
+
+def _bump_elsewhere(message_id: int, **values) -> None:
+    """What another process (a second web worker, the scheduler) writing the row looks like."""
+    from models import PlanMessage
+
+    table = PlanMessage.__table__
+    with db.engine.connect() as conn:
+        conn.execute(table.update().where(table.c.id == message_id)
+                     .values(version=table.c.version + 1, **values))
+        conn.commit()
+
+
+def test_edit_racing_with_another_write_is_refused(app, region, make_message):
+    message = make_message("scheduled")
+    assert message.status == "scheduled"  # loaded now; the row changes behind our back next
+    _bump_elsewhere(message.id, status="sent")
+    data = operations.MessageData("Sent ändring", message.body, message.channel, message.audience,
+                                  message.planned_at, message.owner_id)
+    with pytest.raises(PlanError) as error:
+        operations.update_message(message, data, region["comms"], FUTURE)  # no form version: the mapper checks
+    assert error.value.code == "stale"
+    db.session.rollback()
+    assert message.status == "sent" and message.title != "Sent ändring"
+
+
+def test_send_racing_with_an_edit_sends_nothing(app, region, make_message):
+    from sqlalchemy import func, select
+
+    from campaign.sending import send_due
+    from models import OutboxMessage
+
+    message = make_message("scheduled")
+    assert message.version  # loaded
+    _bump_elsewhere(message.id, title="Ändrad under tiden")
+    summary = send_due(message.planned_at)
+    assert summary.sent == 0 and db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    summary = send_due(message.planned_at)  # the next poll reads the new row and sends it
+    assert summary.sent == 1
+    assert {m.subject for m in db.session.scalars(select(OutboxMessage))} == {"Ändrad under tiden"}
