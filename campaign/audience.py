@@ -19,6 +19,7 @@ from typing import Iterable, Protocol
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Person, Unit
@@ -99,7 +100,7 @@ def unit_subtree_ids(unit_ids: Iterable[int]) -> set[int]:
 def resolve(kind: str, unit_ids: Iterable[int], now: datetime) -> list[Person]:
     """The active people in the audience, each once, ordered by id."""
     unit_ids = list(unit_ids)
-    stmt = select(Person).where(Person.active.is_(True))
+    stmt = select(Person).where(Person.active.is_(True)).options(selectinload(Person.unit))  # {enhet}, one query
     if kind == "units" and not unit_ids:
         return []
     if unit_ids and kind != "all":

@@ -239,3 +239,26 @@ def test_employee_sees_confirmed_activities_of_their_units_only(app, client, aut
     page = client.get("/aktiviteter").get_data(as_text=True)
     assert "För alla" in page and "För HSF" in page
     assert "För RS" not in page and "Bara planerad" not in page and "Inställd" not in page
+
+
+def test_owner_marks_a_due_task_published_from_the_task_page(app, client, auth, region, make_message):
+    import time_machine
+
+    from campaign.sending import send_due
+
+    message = make_message("scheduled", now=utcnow(), planned_at=(utcnow() + timedelta(hours=1)).replace(microsecond=0),
+                           channel="skärmar", title="Till skärmarna")
+    auth.login("comms")
+    early = client.post(f"/plan/{message.id}/publicerad")
+    assert early.status_code == 302
+    db.session.refresh(message)
+    assert message.status == "scheduled"  # not before its time
+    with time_machine.travel(message.planned_at + timedelta(minutes=2), tick=True):
+        send_due(utcnow())
+        page = client.get("/plan/uppgifter").get_data(as_text=True)
+        assert "Markera ”Till skärmarna” som publicerat" in page
+        response = client.post(f"/plan/{message.id}/publicerad", data={"back": "tasks"})
+        assert response.status_code == 302 and response.location.endswith("/plan/uppgifter")
+        assert "Inget att publicera just nu." in client.get("/plan/uppgifter").get_data(as_text=True)
+    db.session.refresh(message)
+    assert message.status == "published" and message.transitions[-1].actor_id == region["comms"].id

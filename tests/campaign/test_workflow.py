@@ -163,3 +163,13 @@ def test_send_racing_with_an_edit_sends_nothing(app, region, make_message):
     summary = send_due(message.planned_at)  # the next poll reads the new row and sends it
     assert summary.sent == 1
     assert {m.subject for m in db.session.scalars(select(OutboxMessage))} == {"Ändrad under tiden"}
+
+
+def test_approving_an_email_nobody_can_receive_is_refused(app, region, make_message):
+    # Vårdcentralen Norr without Nils leaves only "noemail", who has no address.
+    region["nils"].active = False
+    db.session.commit()
+    message = make_message("review", audience="units", units=[region["units"]["norr"]])
+    with pytest.raises(PlanError) as error:
+        operations.move(message, "approve", region["admin"], FUTURE)
+    assert error.value.code == "empty_audience" and message.status == "review"
