@@ -57,12 +57,16 @@ def create_app(config: dict | None = None) -> Flask:
     from auth import init_app as init_auth
     from jobs import init_app as init_jobs
     from main import init_app as init_main
+    from outbox import init_app as init_outbox
+    from campaign import init_app as init_campaign
 
     init_main(app)
     init_auth(app)
     init_directory(app)
     audit_views.init_app(app)
     init_jobs(app)
+    init_outbox(app)
+    init_campaign(app)
 
     from demo.cli import demo
     from demo.region import DEMO_LOGINS

@@ -90,6 +90,29 @@ def from_env() -> dict:
         "SMTP_PASSWORD": env("SMTP_PASSWORD", ""),
         "SMTP_MAX_PER_MINUTE": _int("SMTP_MAX_PER_MINUTE", 600),
         "MAIL_FROM": env("MAIL_FROM", "Vaksam <vaksam@region.example>"),
+        "SMTP_CA_FILE": env("SMTP_CA_FILE", ""),
+        "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 30),
+        # The outbox sender (outbox/sender.py); docs/readme/outbox.md explains each.
+        "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 30),
+        "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 100),
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8),
+        "OUTBOX_RETRY_BASE_SECONDS": _int("OUTBOX_RETRY_BASE_SECONDS", 60),
+        "OUTBOX_RETRY_MAX_SECONDS": _int("OUTBOX_RETRY_MAX_SECONDS", 3600),
+        "OUTBOX_CLAIM_SECONDS": _int("OUTBOX_CLAIM_SECONDS", 600),
+        "OUTBOX_RUN_SECONDS": _int("OUTBOX_RUN_SECONDS", 240),
+        "OUTBOX_MAIL_DIR": env("OUTBOX_MAIL_DIR") or str(instance / "mail"),
+        # Campaigns and the communication plan (campaign/); docs/readme/campaign.md explains each.
+        "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev"),
+        "PLAN_EMAIL_CHANNEL": env("PLAN_EMAIL_CHANNEL", "e-post"),
+        "PLAN_BODY_MAX_CHARS": _int("PLAN_BODY_MAX_CHARS", 20000),
+        "PLAN_POLL_SECONDS": _int("PLAN_POLL_SECONDS", 60),
+        "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),
+        # The scheduler process (jobs/); a second process waits for the lease.
+        "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 90),
+        "SCHEDULER_RENEW_SECONDS": _int("SCHEDULER_RENEW_SECONDS", 30),
+        # Swedish working hours for reminders (jobs/workdays.py), local time.
+        "OFFICE_HOURS_START": env("OFFICE_HOURS_START", "08:00"),
+        "OFFICE_HOURS_END": env("OFFICE_HOURS_END", "17:00"),
         # Login protection.
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
         "LOGIN_MAX_FAILURES_PER_IP": _int("LOGIN_MAX_FAILURES_PER_IP", 30),

@@ -24,4 +24,7 @@ def load_people() -> dict:
 
 
 def load_demo() -> dict:
-    return {"directory": load_people()}
+    from demo.campaign import load_campaign
+
+    people = load_people()
+    return {"directory": people, "campaign": load_campaign()}

@@ -20,10 +20,15 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("main.index", _l("Översikt"), ("employee",)),
     NavItem("directory.team", _l("Mitt team"), ("manager", "admin")),
+    NavItem("campaign.plan", _l("Kommunikationsplan"), ("comms", "admin")),
+    NavItem("campaign.campaigns", _l("Kampanjer"), ("comms", "admin")),
+    NavItem("campaign.wheel_page", _l("Årshjul"), ("comms", "admin")),
+    NavItem("campaign.my_activities", _l("Aktiviteter"), ("employee",)),
     NavItem("auth.admin_people", _l("Användare och roller"), ("admin",)),
     NavItem("directory_admin.runs", _l("Katalogen"), ("admin",)),
     NavItem("audit.log", _l("Granskningslogg"), ("admin",)),
     NavItem("jobs.overview", _l("Schemalagda jobb"), ("admin",)),
+    NavItem("outbox.overview", _l("Utskick"), ("admin",)),
 ]
 
 

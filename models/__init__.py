@@ -4,8 +4,10 @@ from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
 from models.auth import LoginAttempt, RoleGrant
 from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
+from models.outbox import OutboxMessage, OutboxPart
+from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
 
 __all__ = [
-    "AuditEvent", "Base", "DirectorySyncRun", "JobRun", "LoginAttempt", "Person", "PersonAncestor",
-    "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
+    "Activity", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "JobRun", "LoginAttempt", "OutboxMessage",
+    "OutboxPart", "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
 ]

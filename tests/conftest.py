@@ -225,3 +225,21 @@ def smtp_server():
     server.start()
     yield server
     server.stop()
+
+
+LOCAL_SMTP_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@pytest.fixture(autouse=True)
+def _refuse_real_mail(monkeypatch):
+    """Indico-style guard: no test may talk SMTP to anything but a local test server."""
+    import smtplib
+
+    connect = smtplib.SMTP.connect
+
+    def guarded(self, host="localhost", port=0, source_address=None):
+        if host not in LOCAL_SMTP_HOSTS:
+            raise AssertionError(f"a test tried to send real mail through {host!r}")
+        return connect(self, host, port, source_address)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", guarded)

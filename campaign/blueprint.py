@@ -1,0 +1,42 @@
+"""The campaign blueprint; views.py, plan_views.py and overview_views.py add its routes."""
+from __future__ import annotations
+
+from flask import Blueprint, flash
+from flask_babel import gettext as _
+
+from campaign import labels
+from campaign.operations import PlanError
+
+bp = Blueprint("campaign", __name__)
+
+#: Who plans: comms staff and admins (the security unit).
+PLANNERS = ("comms", "admin")
+
+
+def error_text(error: PlanError) -> str:
+    return str(labels.ERRORS.get(error.code, _("Det gick inte att spara.")))
+
+
+def show_error(form, error: PlanError) -> None:
+    """Put an operation's error on its form field, or flash it when it is about the whole thing."""
+    text = error_text(error)
+    if form is not None and error.field and error.field in form:
+        form[error.field].errors = list(form[error.field].errors) + [text]
+    else:
+        flash(text, "error")
+
+
+def version_of(form) -> int | None:
+    raw = (form.version.data or "").strip() if "version" in form else ""
+    return int(raw) if raw.isdigit() else None
+
+
+@bp.context_processor
+def campaign_labels():
+    from campaign.export import audience_text
+
+    return {
+        "message_statuses": labels.MESSAGE_STATUSES, "audiences": labels.AUDIENCES,
+        "activity_kinds": labels.ACTIVITY_KINDS, "activity_statuses": labels.ACTIVITY_STATUSES,
+        "move_labels": labels.MOVES, "audience_text": audience_text,
+    }

@@ -1,0 +1,98 @@
+"""The outbox: every e-mail Vaksam sends is a row here first, then it is sent.
+
+The sender (`outbox/sender.py`) claims due rows, sends them and records the outcome;
+the row, not the scheduler or a thread, is the truth for what still has to go out.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+#: Every status a message can have. queued → sending → sent | queued (retry) | failed;
+#: queued/failed → cancelled by an admin.
+STATUSES = ("queued", "sending", "sent", "failed", "cancelled")
+
+
+class OutboxMessage(Base):
+    """One e-mail to one recipient, with its delivery state."""
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Caller-chosen unique key ("reminder:round-3:person-17"); enqueueing it again does nothing.
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    #: queued, sending, sent, failed or cancelled (see STATUSES).
+    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    #: Recipient address, validated when enqueued.
+    recipient_email: Mapped[str] = mapped_column(String(320))
+    #: Recipient display name for the To header ("" for none); never contains CR/LF.
+    recipient_name: Mapped[str] = mapped_column(String(400), default="")
+    #: The person the message is for, when it is for someone in the directory.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    #: Subject line; never contains CR/LF.
+    subject: Mapped[str] = mapped_column(String(998))
+    #: Plain-text body (always present: some people read mail as text).
+    body_text: Mapped[str] = mapped_column(Text)
+    #: HTML body, or None for a text-only message.
+    body_html: Mapped[str | None] = mapped_column(Text)
+    #: Message-ID header, fixed at enqueue so a resend carries the same id.
+    message_id: Mapped[str] = mapped_column(String(250))
+    #: Delivery attempts so far (drives the exponential backoff).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Not sent before this time; the sender's poll looks at queued rows due by now.
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Why the last attempt failed ("451 Try again later", "connection refused", …).
+    last_error: Mapped[str | None] = mapped_column(Text)
+    #: When the mail server accepted it (or the demo .eml file was written).
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: Claim token of the sender that is sending it now (status "sending").
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    #: When that claim runs out; a row still "sending" after this is put back in the queue.
+    claim_expires_at: Mapped[datetime | None]
+    #: Demo mode: file name of the written .eml under OUTBOX_MAIL_DIR.
+    eml_name: Mapped[str | None] = mapped_column(String(200))
+    #: When it was enqueued.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Who caused it (an admin sending a test, a manager's "remind now"); None for the system.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    #: Kind of thing the message is about ("reminder_round", "activity", "plan_message", …).
+    related_type: Mapped[str | None] = mapped_column(String(40))
+    #: Its id, as text.
+    related_id: Mapped[str | None] = mapped_column(String(80))
+
+    parts: Mapped[list[OutboxPart]] = relationship(
+        order_by="OutboxPart.position", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        # The poll: "queued and due" stays a small index however many rows were sent.
+        Index("ix_outbox_message_due", "next_attempt_at",
+              postgresql_where=text("status = 'queued'"), sqlite_where=text("status = 'queued'")),
+        Index("ix_outbox_message_related", "related_type", "related_id"),
+    )
+
+
+class OutboxPart(Base):
+    """An extra MIME part: an alternative body (text/calendar) or an attachment (.ics)."""
+
+    __tablename__ = "outbox_part"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The message it belongs to.
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    #: Order within its kind.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: "alternative" (another rendering of the body) or "attachment".
+    kind: Mapped[str] = mapped_column(String(12))
+    #: MIME type, "text/calendar".
+    content_type: Mapped[str] = mapped_column(String(120))
+    #: Content-Type parameters, e.g. {"charset": "utf-8", "method": "REQUEST"}.
+    params: Mapped[dict | None] = mapped_column(JSON)
+    #: File name for attachments ("inbjudan.ics").
+    filename: Mapped[str | None] = mapped_column(String(200))
+    #: The exact bytes (so CRLF line endings of an .ics survive).
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,128 @@
+"""Writes to the outbox: enqueue a message, and the admins' retry and cancel.
+
+`enqueue` runs in the caller's transaction (it flushes, the caller commits), so a
+campaign can enqueue thousands of messages all-or-nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Sequence
+
+from flask import current_app
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from extensions import db
+from models import OutboxMessage, OutboxPart, Person, utcnow
+from outbox.mime import InvalidAddress, Part, check_header_text, new_message_id, validate_address
+
+#: enqueue() outcomes.
+QUEUED, DUPLICATE, NO_ADDRESS, INVALID_ADDRESS = "queued", "duplicate", "no_address", "invalid_address"
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    """What enqueue() did. Only "queued" created a row; "duplicate" points at the earlier one."""
+
+    #: "queued", "duplicate", "no_address" or "invalid_address".
+    outcome: str
+    #: The idempotency key.
+    key: str
+    #: Id of the (new or existing) outbox row; None when nothing was enqueued.
+    message_id: int | None = None
+    #: The person it was for, if any (so callers can report people without an address).
+    person_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in (QUEUED, DUPLICATE)
+
+
+def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html: str | None = None,
+            to_name: str | None = None, alternatives: Sequence[Part] = (), attachments: Sequence[Part] = (),
+            send_after: datetime | None = None, created_by: Person | int | None = None,
+            related: tuple[str, object] | None = None, now: datetime | None = None) -> Enqueued:
+    """Put one message in the outbox, once per `key`.
+
+    `to` is a Person (address and name from the directory) or an address. A missing or
+    unusable address is reported in the result, not raised, so a round over many people
+    goes on; CR/LF in the subject or name raises HeaderInjection (a bug in the caller).
+    """
+    if not key or len(key) > 200:
+        raise ValueError("idempotency key must be 1-200 characters")
+    person = to if isinstance(to, Person) else None
+    address = person.email if person is not None else to
+    name = to_name if to_name is not None else (person.name if person is not None else "")
+    check_header_text(subject, "subject")
+    check_header_text(name, "recipient name")
+    person_id = person.id if person is not None else None
+    if not address or not address.strip():
+        return Enqueued(NO_ADDRESS, key, person_id=person_id)
+    try:
+        address = validate_address(address)
+    except InvalidAddress:
+        return Enqueued(INVALID_ADDRESS, key, person_id=person_id)
+    now = now or utcnow()
+    values = {
+        "idempotency_key": key, "status": "queued", "recipient_email": address, "recipient_name": name,
+        "recipient_id": person_id, "subject": subject, "body_text": text, "body_html": html,
+        "message_id": new_message_id(current_app.config["MAIL_FROM"]), "attempts": 0,
+        "next_attempt_at": send_after or now, "created_at": now,
+        "created_by_id": created_by.id if isinstance(created_by, Person) else created_by,
+        "related_type": related[0] if related else None,
+        "related_id": str(related[1]) if related else None,
+    }
+    new_id = _insert_once(values)
+    if new_id is None:
+        existing = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
+        return Enqueued(DUPLICATE, key, existing, person_id)
+    parts = [("alternative", p) for p in alternatives] + [("attachment", p) for p in attachments]
+    if parts:
+        db.session.execute(insert(OutboxPart), [
+            {"message_id": new_id, "position": i, "kind": kind, "content_type": p.content_type,
+             "params": dict(p.params) or None, "filename": p.filename, "content": p.content}
+            for i, (kind, p) in enumerate(parts)
+        ])
+    return Enqueued(QUEUED, key, new_id, person_id)
+
+
+def _insert_once(values: dict) -> int | None:
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING; the new id, or None if the key exists.
+
+    The database decides, so two processes enqueueing the same key at once still make one row.
+    """
+    dialect = db.session.get_bind().dialect.name
+    module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
+    stmt = (module.insert(OutboxMessage).values(**values)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(OutboxMessage.id))
+    return db.session.execute(stmt).scalar()
+
+
+def retry(message_id: int, now: datetime | None = None) -> bool:
+    """Put a failed (or waiting) message back in the queue, due now, with a fresh attempt count."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(("failed", "queued")))
+        .values(status="queued", attempts=0, next_attempt_at=now or utcnow())
+    )
+    return bool(result.rowcount)
+
+
+def retry_all_failed(now: datetime | None = None) -> int:
+    """Requeue every failed message (after fixing the mail server settings, say)."""
+    result = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == "failed")
+        .values(status="queued", attempts=0, next_attempt_at=now or utcnow())
+    )
+    return result.rowcount
+
+
+def cancel(message_id: int) -> bool:
+    """Cancel a message that has not been sent (queued or failed); a sending one cannot be stopped."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(("failed", "queued")))
+        .values(status="cancelled", claimed_by=None, claim_expires_at=None)
+    )
+    return bool(result.rowcount)

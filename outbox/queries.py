@@ -1,0 +1,53 @@
+"""Reads for the admins' outbox page."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from extensions import db
+from models import OutboxMessage
+from models.outbox import STATUSES
+
+PAGE_SIZE = 50
+
+
+def status_counts() -> dict[str, int]:
+    """Number of messages per status (every status present, zero if none)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+@dataclass
+class Page:
+    items: list[OutboxMessage]
+    page: int
+    pages: int
+    total: int
+
+
+def messages_page(status: str, page: int = 1) -> Page:
+    """Messages with `status`, newest first (failed ones: most recently failed first)."""
+    query = select(OutboxMessage).where(OutboxMessage.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    order = OutboxMessage.sent_at.desc() if status == "sent" else OutboxMessage.id.desc()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    items = db.session.scalars(query.order_by(order, OutboxMessage.id.desc())
+                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return Page(items, page, pages, total)
+
+
+def eml_path(message: OutboxMessage) -> Path | None:
+    """The demo-mode .eml file of a message, if it was written and still exists."""
+    if not message.eml_name:
+        return None
+    directory = Path(current_app.config["OUTBOX_MAIL_DIR"]).resolve()
+    path = (directory / message.eml_name).resolve()
+    if path.parent != directory or not path.is_file():
+        return None
+    return path

@@ -1,0 +1,95 @@
+"""Campaign fixtures: an org with units, planners, a stand-in training hook, message factory."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from extensions import db
+
+#: A fixed "now" for tests that do not freeze time: far enough ahead that planned times are future.
+FUTURE = datetime(2031, 10, 6, 7, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def region(app, make_person, make_unit):
+    """Units HSF > (Akut, Primärvård > VC Norr), RS; people in them; a leaver; comms and admin.
+
+    boss (HSF) manages akut_lead and pv_lead; each lead has two reports.
+    """
+    from directory.tree import rebuild_closure, rebuild_unit_paths
+
+    hsf = make_unit("HSF", "Hälso- och sjukvårdsförvaltningen")
+    akut = make_unit("HSF/Akut", "Akutkliniken", parent=hsf)
+    pv = make_unit("HSF/PV", "Primärvården", parent=hsf)
+    norr = make_unit("HSF/PV/Norr", "Vårdcentralen Norr", parent=pv)
+    rs = make_unit("RS", "Regionservice")
+    boss = make_person("boss", unit=hsf, given_name="Berit")
+    akut_lead = make_person("akutlead", unit=akut, manager=boss)
+    anna = make_person("anna", unit=akut, manager=akut_lead, given_name="Anna")
+    axel = make_person("axel", unit=akut, manager=akut_lead, given_name="Axel")
+    pv_lead = make_person("pvlead", unit=pv, manager=boss)
+    nils = make_person("nils", unit=norr, manager=pv_lead, given_name="Nils")
+    noemail = make_person("noemail", unit=norr, manager=pv_lead, email=None)
+    leaver = make_person("leaver", unit=akut, manager=akut_lead, active=False)
+    rut = make_person("rut", unit=rs, given_name="Rut")
+    comms = make_person("comms", roles=("comms",), unit=rs, given_name="Kim")
+    admin = make_person("admin", roles=("admin",), unit=rs, given_name="Åsa")
+    rebuild_closure(db.session)
+    rebuild_unit_paths(db.session)
+    db.session.commit()
+    people = {p.username: p for p in [boss, akut_lead, anna, axel, pv_lead, nils, noemail, leaver, rut, comms, admin]}
+    return {"units": {"hsf": hsf, "akut": akut, "pv": pv, "norr": norr, "rs": rs}, **people}
+
+
+class FakeTraining:
+    """Stands in for the training package behind campaign.audience's hook (not built on this branch)."""
+
+    def __init__(self, not_done=(), statuses=None):
+        self.not_done = set(not_done)
+        self.statuses = statuses or {}
+
+    def not_done_person_ids(self, now):
+        return set(self.not_done)
+
+    def person_info(self, person, now):
+        from campaign.audience import TrainingInfo
+
+        if person.id not in self.statuses:
+            return None
+        return TrainingInfo(self.statuses[person.id], f"https://lms.example/kurs?p={person.id}")
+
+
+@pytest.fixture
+def training(app):
+    """Plug a FakeTraining into the app; tests set .not_done and .statuses."""
+    from campaign.audience import set_training_hook
+
+    hook = FakeTraining()
+    set_training_hook(app, hook)
+    yield hook
+    set_training_hook(app, None)
+
+
+@pytest.fixture
+def make_message(app, region):
+    """Factory: make_message(status="scheduled", channel="e-post", audience="all", ...) through the real operations."""
+    from campaign import operations
+
+    def make(status: str = "draft", *, now: datetime = FUTURE, planned_at: datetime | None = None, by=None, **fields):
+        by = by or region["comms"]
+        data = operations.MessageData(
+            title=fields.pop("title", "Hej {förnamn}"), body=fields.pop("body", "Hej {förnamn} på {enhet}!"),
+            channel=fields.pop("channel", "e-post"), audience=fields.pop("audience", "all"),
+            planned_at=planned_at or now + timedelta(days=1), owner_id=fields.pop("owner_id", by.id),
+            unit_ids=[u.id for u in fields.pop("units", [])], campaign_id=fields.pop("campaign_id", None))
+        assert not fields, fields
+        message = operations.create_message(data, by, now)
+        path = {"draft": [], "review": ["submit"], "approved": ["submit", "approve"],
+                "scheduled": ["submit", "approve", "schedule"], "cancelled": ["cancel"]}[status]
+        for step in path:
+            operations.move(message, step, by, now)
+        db.session.commit()
+        return message
+
+    return make
