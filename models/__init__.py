@@ -4,9 +4,9 @@ from models.directory import Person, PersonAncestor, Unit
 from models.auth import LoginAttempt, RoleGrant
 from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
-from models.outbox import OutboxMessage, OutboxPart
+from models.outbox import OutboxMessage
 
 __all__ = [
     "AuditEvent", "Base", "JobRun", "LoginAttempt", "Person", "PersonAncestor",
-    "OutboxMessage", "OutboxPart", "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
+    "OutboxMessage", "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
 ]

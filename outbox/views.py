@@ -47,7 +47,7 @@ def message(message_id: int):
     msg = db.session.get(OutboxMessage, message_id) or abort(404)
     audit.record("outbox.view", "outbox_message", msg.id, {"recipient_id": msg.recipient_id})
     return render_template("outbox/message.html", msg=msg, labels=STATUS_LABELS, form=ActionForm(),
-                           has_eml=queries.eml_path(msg) is not None)
+                           parts=queries.extra_parts(msg), has_eml=queries.eml_path(msg) is not None)
 
 
 @bp.get("/admin/outbox/<int:message_id>/eml")

@@ -1,11 +1,12 @@
-"""outbox: durable outgoing mail (messages and their extra MIME parts); "run now" job requests
+"""outbox: durable outgoing mail; "run now" job requests
 
 The partial index ix_outbox_message_due keeps the sender's poll cheap;
 ix_job_run_requested does the same for the scheduler's look for "run now" requests.
+Re-chained at merge: down_revision follows the other packages' migrations.
 
 Revision ID: 0004
 Revises: 0001
-Create Date: 2026-11-28 13:54:08.317879
+Create Date: 2026-11-28 14:19:09.598532
 
 """
 from alembic import op
@@ -31,6 +32,7 @@ def upgrade():
     sa.Column('subject', sa.String(length=998), nullable=False),
     sa.Column('body_text', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=True),
+    sa.Column('raw', sa.LargeBinary(), nullable=False),
     sa.Column('message_id', sa.String(length=250), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
@@ -55,21 +57,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_outbox_message_sent_at'), ['sent_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_status'), ['status'], unique=False)
 
-    op.create_table('outbox_part',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('message_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=12), nullable=False),
-    sa.Column('content_type', sa.String(length=120), nullable=False),
-    sa.Column('params', sa.JSON(), nullable=True),
-    sa.Column('filename', sa.String(length=200), nullable=True),
-    sa.Column('content', sa.LargeBinary(), nullable=False),
-    sa.ForeignKeyConstraint(['message_id'], ['outbox_message.id'], name=op.f('fk_outbox_part_message_id_outbox_message'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_part'))
-    )
-    with op.batch_alter_table('outbox_part', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_part_message_id'), ['message_id'], unique=False)
-
     with op.batch_alter_table('job_run', schema=None) as batch_op:
         batch_op.create_index('ix_job_run_requested', ['job'], unique=False, postgresql_where=sa.text("outcome = 'requested'"), sqlite_where=sa.text("outcome = 'requested'"))
 
@@ -81,10 +68,6 @@ def downgrade():
     with op.batch_alter_table('job_run', schema=None) as batch_op:
         batch_op.drop_index('ix_job_run_requested', postgresql_where=sa.text("outcome = 'requested'"), sqlite_where=sa.text("outcome = 'requested'"))
 
-    with op.batch_alter_table('outbox_part', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_part_message_id'))
-
-    op.drop_table('outbox_part')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_message_status'))
         batch_op.drop_index(batch_op.f('ix_outbox_message_sent_at'))
