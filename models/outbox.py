@@ -26,7 +26,7 @@ class OutboxMessage(Base):
     #: Caller-chosen unique key ("reminder:round-3:person-17"); enqueueing it again does nothing.
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     #: queued, sending, sent, failed or cancelled (see STATUSES).
-    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(12), default="queued")
     #: Recipient address, validated when enqueued.
     recipient_email: Mapped[str] = mapped_column(String(320))
     #: Recipient display name for the To header ("" for none); never contains CR/LF.
@@ -70,7 +70,11 @@ class OutboxMessage(Base):
 
     __table_args__ = (
         # The poll: "queued and due" stays a small index however many rows were sent.
-        Index("ix_outbox_message_due", "next_attempt_at",
+        Index("ix_outbox_message_due", "next_attempt_at", "id",
               postgresql_where=text("status = 'queued'"), sqlite_where=text("status = 'queued'")),
+        # Everything else by status (failed ones for the admin page, stuck "sending" ones);
+        # it leaves queued rows out so the poll has exactly one index to use.
+        Index("ix_outbox_message_status", "status", "id",
+              postgresql_where=text("status <> 'queued'"), sqlite_where=text("status <> 'queued'")),
         Index("ix_outbox_message_related", "related_type", "related_id"),
     )

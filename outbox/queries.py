@@ -33,10 +33,11 @@ class Page:
 
 
 def messages_page(status: str, page: int = 1) -> Page:
-    """Messages with `status`, newest first (failed ones: most recently failed first)."""
+    """Messages with `status`: queued ones by when they are due, others newest first."""
     query = select(OutboxMessage).where(OutboxMessage.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    order = OutboxMessage.sent_at.desc() if status == "sent" else OutboxMessage.id.desc()
+    order = {"sent": OutboxMessage.sent_at.desc(), "queued": OutboxMessage.next_attempt_at}.get(
+        status, OutboxMessage.id.desc())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     items = db.session.scalars(query.order_by(order, OutboxMessage.id.desc())

@@ -51,11 +51,11 @@ def upgrade():
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_outbox_message_idempotency_key'))
     )
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_message_due', ['next_attempt_at'], unique=False, postgresql_where=sa.text("status = 'queued'"), sqlite_where=sa.text("status = 'queued'"))
+        batch_op.create_index('ix_outbox_message_due', ['next_attempt_at', 'id'], unique=False, postgresql_where=sa.text("status = 'queued'"), sqlite_where=sa.text("status = 'queued'"))
         batch_op.create_index(batch_op.f('ix_outbox_message_recipient_id'), ['recipient_id'], unique=False)
         batch_op.create_index('ix_outbox_message_related', ['related_type', 'related_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_sent_at'), ['sent_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_message_status'), ['status'], unique=False)
+        batch_op.create_index('ix_outbox_message_status', ['status', 'id'], unique=False, postgresql_where=sa.text("status <> 'queued'"), sqlite_where=sa.text("status <> 'queued'"))
 
     with op.batch_alter_table('job_run', schema=None) as batch_op:
         batch_op.create_index('ix_job_run_requested', ['job'], unique=False, postgresql_where=sa.text("outcome = 'requested'"), sqlite_where=sa.text("outcome = 'requested'"))
@@ -69,7 +69,7 @@ def downgrade():
         batch_op.drop_index('ix_job_run_requested', postgresql_where=sa.text("outcome = 'requested'"), sqlite_where=sa.text("outcome = 'requested'"))
 
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_message_status'))
+        batch_op.drop_index('ix_outbox_message_status', postgresql_where=sa.text("status <> 'queued'"), sqlite_where=sa.text("status <> 'queued'"))
         batch_op.drop_index(batch_op.f('ix_outbox_message_sent_at'))
         batch_op.drop_index('ix_outbox_message_related')
         batch_op.drop_index(batch_op.f('ix_outbox_message_recipient_id'))
