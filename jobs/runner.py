@@ -204,8 +204,8 @@ class LeasedScheduler:
         self.scheduler.configure(timezone=self.tz, job_defaults={"coalesce": True, "max_instances": 1,
                                                                   "misfire_grace_time": 3600})
         for job in self.jobs.values():
-            self.scheduler.add_job(self._runner(job), make_trigger(job, self.tz), id=job.id)
-        self.scheduler.add_job(self.renew, "interval", seconds=self.renew_seconds, id="lease.renew")
+            self.scheduler.add_job(self._runner(job), make_trigger(job, self.tz), id=job.id, name=job.id)
+        self.scheduler.add_job(self.renew, "interval", seconds=self.renew_seconds, id="lease.renew", name="lease.renew")
         self.renew()
 
     def shutdown(self) -> None:

@@ -9,7 +9,9 @@ Layout (the calendar-invite issue relies on it):
   followed by the attachments (e.g. the same .ics as a file)
 
 Alternatives and attachments are given as bytes and sent base64-encoded, so their
-exact bytes (the CRLF line endings an .ics needs) survive the trip.
+exact bytes (the CRLF line endings an .ics needs) survive the trip. The outbox builds
+each message once, when it is enqueued, without a Date header; the sender stamps the
+time of sending on it (`stamp_date`).
 """
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from email import encoders
 from email.charset import QP, Charset
 from email.header import Header
@@ -28,6 +29,7 @@ from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 #: How messages are written: CRLF line endings, as SMTP and .eml files want them. The

@@ -10,8 +10,7 @@ from datetime import datetime
 from typing import Sequence
 
 from flask import current_app
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select, text, update
 
 from extensions import db
 from models import OutboxMessage, Person, utcnow
@@ -93,16 +92,29 @@ def _insert_once(values: dict) -> int | None:
 
     The database decides, so two processes enqueueing the same key at once still make one row.
     """
-    dialect = db.session.get_bind().dialect.name
-    return db.session.execute(_INSERT_ONCE[dialect], values).scalar()
+    return db.session.execute(_INSERT_ONCE, values).scalar()
 
 
-#: One statement per dialect, values passed as parameters, so it is compiled once.
-_INSERT_ONCE = {
-    name: module.insert(OutboxMessage.__table__).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    .returning(OutboxMessage.__table__.c.id)
-    for name, module in (("postgresql", postgresql), ("sqlite", sqlite))
-}
+#: The columns enqueue() fills in; the others start empty.
+_ENQUEUED_COLUMNS = (
+    "idempotency_key", "status", "recipient_email", "recipient_name", "recipient_id", "subject", "body_text",
+    "body_html", "raw", "message_id", "attempts", "next_attempt_at", "created_at", "created_by_id",
+    "related_type", "related_id",
+)
+
+
+def _insert_once_statement():
+    """The same SQL on SQLite (3.35+) and PostgreSQL. Written as text with typed parameters
+    because SQLAlchemy does not cache its ON CONFLICT constructs: this is compiled once."""
+    columns = [OutboxMessage.__table__.c[name] for name in _ENQUEUED_COLUMNS]
+    names = ", ".join(c.name for c in columns)
+    params = ", ".join(f":{c.name}" for c in columns)
+    sql = (f"INSERT INTO outbox_message ({names}) VALUES ({params}) "
+           "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
+    return text(sql).bindparams(*(bindparam(c.name, type_=c.type) for c in columns))
+
+
+_INSERT_ONCE = _insert_once_statement()
 
 
 def retry(message_id: int, now: datetime | None = None) -> bool:
