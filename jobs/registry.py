@@ -1,4 +1,13 @@
-"""The list of scheduled jobs. Each feature package lists its own in `tasks.py`."""
+"""The list of scheduled jobs. Each feature package lists its own in `tasks.py`.
+
+A package adds its module to TASK_MODULES and defines `JOBS` (a list, or a function of
+the app returning one, when the schedule comes from settings). A job is a function of
+`now` that polls the database for what is due and is safe to run twice: the scheduler
+runs a missed cron job once on start-up, and an admin may press "run now". Expected:
+"outbox.send" (here), campaign messages that are due, the nightly directory sync
+(LDAP_SYNC_TIME), reminder rounds (hourly; the job itself checks `jobs.workdays`),
+quarterly KPI snapshots (cron month="1,4,7,10", day=1).
+"""
 from __future__ import annotations
 
 import importlib
@@ -6,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 #: Modules that define `JOBS: list[Job]`.
-TASK_MODULES = ["auth.tasks", "directory.tasks", "outbox.tasks", "campaign.tasks"]
+TASK_MODULES = ["auth.tasks", "jobs.tasks", "directory.tasks", "outbox.tasks", "campaign.tasks"]
 
 
 @dataclass(frozen=True)

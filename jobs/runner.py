@@ -1,7 +1,16 @@
-"""Running jobs: the single-scheduler lease and the run log.
+"""Running jobs: the single-scheduler lease, catching up missed runs, and the run log.
 
 Only the process holding the lease runs jobs; a second scheduler keeps trying to
-take the lease and runs nothing until the first one stops renewing it.
+take the lease and runs nothing until the first one stops renewing it. Every firing
+checks the lease in the database first, so a process that lost it (paused, cut off)
+stops at its next job instead of running it a second time.
+
+When a process takes the lease (first start, restart, or take-over from a dead
+holder), each cron job whose scheduled time passed since its last logged run runs
+once, now. Jobs themselves poll the database for due rows, so running once is enough.
+
+"Run now" on the admin page logs a run with outcome "requested"; the lease holder
+picks it up within SCHEDULER_RENEW_SECONDS. Web workers never run jobs.
 """
 from __future__ import annotations
 
@@ -10,7 +19,9 @@ import os
 import secrets
 import socket
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 from sqlalchemy import insert, select, update
@@ -18,12 +29,15 @@ from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from jobs.registry import Job, all_jobs
+from jobs.schedule import make_trigger, missed_run
 from models import JobRun, SchedulerLease, utcnow
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"
 LEASE_SECONDS = 90
 RENEW_SECONDS = 30
+#: Outcomes of runs that really started (a "requested" run has not).
+STARTED = ("running", "ok", "failed")
 
 
 def new_holder_id() -> str:
@@ -53,6 +67,14 @@ def try_acquire_lease(holder: str, now: datetime, seconds: int = LEASE_SECONDS) 
     return False
 
 
+def holds_lease(holder: str, now: datetime) -> bool:
+    """True if `holder` holds an unexpired lease right now (a read; renews nothing)."""
+    lease = db.session.scalar(select(SchedulerLease).where(SchedulerLease.name == LEASE_NAME))
+    held = lease is not None and lease.holder == holder and lease.expires_at > now
+    db.session.rollback()
+    return held
+
+
 def release_lease(holder: str) -> None:
     db.session.execute(
         update(SchedulerLease)
@@ -62,11 +84,14 @@ def release_lease(holder: str) -> None:
     db.session.commit()
 
 
-def run_job(job: Job, now: datetime | None = None) -> JobRun:
-    """Run one job now and record its outcome (never raises)."""
+def run_job(job: Job, now: datetime | None = None, run_id: int | None = None) -> JobRun:
+    """Run one job now and record its outcome (never raises). `run_id`: a requested run to fill in."""
     now = now or utcnow()
-    run = JobRun(job=job.id, started_at=now, outcome="running")
-    db.session.add(run)
+    run = db.session.get(JobRun, run_id) if run_id else None
+    if run is None:
+        run = JobRun(job=job.id)
+        db.session.add(run)
+    run.started_at, run.outcome = now, "running"
     db.session.commit()
     run_id = run.id
     try:
@@ -82,6 +107,35 @@ def run_job(job: Job, now: datetime | None = None) -> JobRun:
     return run
 
 
+def request_run(job_id: str, now: datetime) -> bool:
+    """Ask the scheduler to run a job soon ("run now"); False if a request is already waiting."""
+    pending = db.session.scalar(select(JobRun.id).where(JobRun.job == job_id, JobRun.outcome == "requested"))
+    if pending is not None:
+        return False
+    db.session.add(JobRun(job=job_id, started_at=now, outcome="requested", message=None))
+    return True
+
+
+def take_request(job_id: str) -> int | None:
+    """Claim the waiting "run now" request of a job, if any (atomically, so it runs once)."""
+    run_id = db.session.scalar(select(JobRun.id).where(JobRun.job == job_id, JobRun.outcome == "requested"))
+    if run_id is None:
+        db.session.rollback()
+        return None
+    claimed = db.session.execute(
+        update(JobRun).where(JobRun.id == run_id, JobRun.outcome == "requested").values(outcome="running")
+    ).rowcount
+    db.session.commit()
+    return run_id if claimed else None
+
+
+def last_started(job_id: str) -> datetime | None:
+    return db.session.scalar(
+        select(JobRun.started_at).where(JobRun.job == job_id, JobRun.outcome.in_(STARTED))
+        .order_by(JobRun.started_at.desc()).limit(1)
+    )
+
+
 class LeasedScheduler:
     """Wires the registered jobs into an APScheduler instance behind the lease."""
 
@@ -90,14 +144,46 @@ class LeasedScheduler:
         self.scheduler = scheduler
         self.holder = new_holder_id()
         self.has_lease = False
+        self.tz = ZoneInfo(app.config["TIMEZONE"])
+        self.lease_seconds = app.config.get("SCHEDULER_LEASE_SECONDS", LEASE_SECONDS)
+        self.renew_seconds = app.config.get("SCHEDULER_RENEW_SECONDS", RENEW_SECONDS)
+        self.jobs = {job.id: job for job in all_jobs(app)}
 
     def renew(self) -> None:
         with self.app.app_context():
-            held = try_acquire_lease(self.holder, utcnow())
-            if held != self.has_lease:
-                log.info("scheduler lease %s by %s", "taken" if held else "lost", self.holder)
-            self.has_lease = held
-            db.session.remove()
+            try:
+                now = utcnow()
+                held = try_acquire_lease(self.holder, now, self.lease_seconds)
+                if held != self.has_lease:
+                    log.info("scheduler lease %s by %s", "taken" if held else "lost", self.holder)
+                taken = held and not self.has_lease
+                self.has_lease = held
+                if taken:
+                    self.catch_up(now)
+                if held:
+                    self.start_requested()
+            finally:
+                db.session.remove()
+
+    def _run_soon(self, job_id: str) -> None:
+        try:
+            self.scheduler.modify_job(job_id, next_run_time=utcnow())
+        except JobLookupError:
+            pass
+
+    def catch_up(self, now: datetime) -> None:
+        """Run once every cron job whose scheduled time passed while no one held the lease."""
+        for job in self.jobs.values():
+            if missed_run(job, last_started(job.id), now, self.tz):
+                log.info("job %s missed a run; running it once now", job.id)
+                self._run_soon(job.id)
+
+    def start_requested(self) -> None:
+        """Fire jobs that an admin asked to run now (they run in their own thread)."""
+        waiting = db.session.scalars(select(JobRun.job).where(JobRun.outcome == "requested")).all()
+        db.session.rollback()
+        for job_id in set(waiting) & set(self.jobs):
+            self._run_soon(job_id)
 
     def _runner(self, job: Job):
         def fire():
@@ -105,20 +191,22 @@ class LeasedScheduler:
                 return
             with self.app.app_context():
                 try:
-                    run_job(job)
+                    if not holds_lease(self.holder, utcnow()):  # lost it since the last renewal
+                        self.has_lease = False
+                        return
+                    run_job(job, run_id=take_request(job.id))
                 finally:
                     db.session.remove()
 
         return fire
 
     def setup(self) -> None:
-        tz = self.app.config["TIMEZONE"]
-        self.scheduler.configure(timezone=tz, job_defaults={"coalesce": True, "max_instances": 1,
-                                                             "misfire_grace_time": 3600})
+        self.scheduler.configure(timezone=self.tz, job_defaults={"coalesce": True, "max_instances": 1,
+                                                                  "misfire_grace_time": 3600})
+        for job in self.jobs.values():
+            self.scheduler.add_job(self._runner(job), make_trigger(job, self.tz), id=job.id, name=job.id)
+        self.scheduler.add_job(self.renew, "interval", seconds=self.renew_seconds, id="lease.renew", name="lease.renew")
         self.renew()
-        self.scheduler.add_job(self.renew, "interval", seconds=RENEW_SECONDS, id="lease.renew", name="lease.renew")
-        for job in all_jobs(self.app):
-            self.scheduler.add_job(self._runner(job), job.trigger, id=job.id, name=job.id, **job.trigger_args)
 
     def shutdown(self) -> None:
         if self.scheduler.running:

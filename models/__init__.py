@@ -4,10 +4,11 @@ from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
 from models.auth import LoginAttempt, RoleGrant
 from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
-from models.outbox import OutboxMessage, OutboxPart
+from models.outbox import OutboxMessage
 from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
 
 __all__ = [
     "Activity", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "JobRun", "LoginAttempt", "OutboxMessage",
-    "OutboxPart", "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
+    "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "RoleGrant", "SchedulerLease", "Unit",
+    "UTCDateTime", "utcnow",
 ]

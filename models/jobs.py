@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
@@ -34,7 +34,13 @@ class JobRun(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: When it ended (None while running).
     finished_at: Mapped[datetime | None]
-    #: "running", "ok" or "failed".
+    #: "requested" (an admin's "run now", not started yet), "running", "ok" or "failed".
     outcome: Mapped[str] = mapped_column(String(20), default="running")
     #: A short summary or the error message.
     message: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        # The scheduler looks for "run now" requests at every lease renewal.
+        Index("ix_job_run_requested", "job",
+              postgresql_where=text("outcome = 'requested'"), sqlite_where=text("outcome = 'requested'")),
+    )

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
 
@@ -26,7 +26,7 @@ class OutboxMessage(Base):
     #: Caller-chosen unique key ("reminder:round-3:person-17"); enqueueing it again does nothing.
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     #: queued, sending, sent, failed or cancelled (see STATUSES).
-    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(12), default="queued")
     #: Recipient address, validated when enqueued.
     recipient_email: Mapped[str] = mapped_column(String(320))
     #: Recipient display name for the To header ("" for none); never contains CR/LF.
@@ -39,6 +39,10 @@ class OutboxMessage(Base):
     body_text: Mapped[str] = mapped_column(Text)
     #: HTML body, or None for a text-only message.
     body_html: Mapped[str | None] = mapped_column(Text)
+    #: The whole message as it goes on the wire (MIME, CRLF line endings), built once when
+    #: enqueued from the fields above plus any alternatives and attachments (a text/calendar
+    #: part, an .ics file), whose exact bytes it keeps. The sender only adds the Date header.
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
     #: Message-ID header, fixed at enqueue so a resend carries the same id.
     message_id: Mapped[str] = mapped_column(String(250))
     #: Delivery attempts so far (drives the exponential backoff).
@@ -64,35 +68,13 @@ class OutboxMessage(Base):
     #: Its id, as text.
     related_id: Mapped[str | None] = mapped_column(String(80))
 
-    parts: Mapped[list[OutboxPart]] = relationship(
-        order_by="OutboxPart.position", lazy="selectin", cascade="all, delete-orphan"
-    )
-
     __table_args__ = (
         # The poll: "queued and due" stays a small index however many rows were sent.
-        Index("ix_outbox_message_due", "next_attempt_at",
+        Index("ix_outbox_message_due", "next_attempt_at", "id",
               postgresql_where=text("status = 'queued'"), sqlite_where=text("status = 'queued'")),
+        # Everything else by status (failed ones for the admin page, stuck "sending" ones);
+        # it leaves queued rows out so the poll has exactly one index to use.
+        Index("ix_outbox_message_status", "status", "id",
+              postgresql_where=text("status <> 'queued'"), sqlite_where=text("status <> 'queued'")),
         Index("ix_outbox_message_related", "related_type", "related_id"),
     )
-
-
-class OutboxPart(Base):
-    """An extra MIME part: an alternative body (text/calendar) or an attachment (.ics)."""
-
-    __tablename__ = "outbox_part"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: The message it belongs to.
-    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
-    #: Order within its kind.
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    #: "alternative" (another rendering of the body) or "attachment".
-    kind: Mapped[str] = mapped_column(String(12))
-    #: MIME type, "text/calendar".
-    content_type: Mapped[str] = mapped_column(String(120))
-    #: Content-Type parameters, e.g. {"charset": "utf-8", "method": "REQUEST"}.
-    params: Mapped[dict | None] = mapped_column(JSON)
-    #: File name for attachments ("inbjudan.ics").
-    filename: Mapped[str | None] = mapped_column(String(200))
-    #: The exact bytes (so CRLF line endings of an .ics survive).
-    content: Mapped[bytes] = mapped_column(LargeBinary)

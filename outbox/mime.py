@@ -9,7 +9,9 @@ Layout (the calendar-invite issue relies on it):
   followed by the attachments (e.g. the same .ics as a file)
 
 Alternatives and attachments are given as bytes and sent base64-encoded, so their
-exact bytes (the CRLF line endings an .ics needs) survive the trip.
+exact bytes (the CRLF line endings an .ics needs) survive the trip. The outbox builds
+each message once, when it is enqueued, without a Date header; the sender stamps the
+time of sending on it (`stamp_date`).
 """
 from __future__ import annotations
 
@@ -18,13 +20,25 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from email import encoders
+from email.charset import QP, Charset
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from functools import lru_cache
 from typing import Mapping, Sequence
 
-#: CRLF line endings, as SMTP and .eml files want them.
-POLICY = email.policy.SMTP
+#: How messages are written: CRLF line endings, as SMTP and .eml files want them. The
+#: classic (compat32) email API is used because it builds messages about twice as fast
+#: as the policy-based one; it does not check header values, so this module does.
+POLICY = email.policy.compat32.clone(linesep="\r\n")
+#: UTF-8 bodies as quoted-printable (readable in .eml files, 7-bit safe on the wire).
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP
 
 _LOCAL_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL_PART = re.compile(rf"^{_LOCAL_ATOM}(\.{_LOCAL_ATOM})*$")
@@ -109,6 +123,7 @@ def validate_address(address: str) -> str:
     return parsed.addr_spec
 
 
+@lru_cache(maxsize=8)
 def envelope_sender(mail_from: str) -> str:
     """The bare address of MAIL_FROM ("Vaksam <vaksam@region.se>" → "vaksam@region.se")."""
     return validate_address(parseaddr(mail_from)[1])
@@ -119,27 +134,81 @@ def new_message_id(mail_from: str) -> str:
     return make_msgid(domain=envelope_sender(mail_from).split("@")[1])
 
 
+def _header_text(value: str) -> str | Header:
+    """Plain ASCII as is; anything else RFC 2047-encoded."""
+    return value if value.isascii() else Header(value, "utf-8")
+
+
+def _address(name: str, address: str) -> str:
+    return formataddr((check_header_text(name, "name"), validate_address(address)), charset="utf-8")
+
+
+@lru_cache(maxsize=8)
+def _from_header(mail_from: str) -> str:
+    """MAIL_FROM ("Säkerhetsenheten <vaksam@region.se>") as a header value (the setting rarely changes)."""
+    name, address = parseaddr(check_header_text(mail_from, "MAIL_FROM"))
+    return _address(name, address)
+
+
+def _extra_part(part: Part, attachment: bool) -> MIMEBase:
+    maintype, subtype = part.content_type.split("/")
+    mime = MIMEBase(maintype, subtype, **dict(part.params))
+    del mime["MIME-Version"]
+    mime.set_payload(part.content)
+    encoders.encode_base64(mime)  # base64 keeps the exact bytes, CRLF included
+    if attachment:
+        filename = part.filename or "bilaga"
+        mime.add_header("Content-Disposition", "attachment",
+                        filename=filename if filename.isascii() else ("utf-8", "", filename))
+    return mime
+
+
+def _text_part(text: str, subtype: str) -> MIMEText:
+    mime = MIMEText(text, subtype, UTF8_QP)
+    del mime["MIME-Version"]
+    return mime
+
+
 def build_message(*, mail_from: str, to_address: str, to_name: str, subject: str, text: str,
                   html: str | None = None, alternatives: Sequence[Part] = (), attachments: Sequence[Part] = (),
-                  message_id: str, date: datetime) -> EmailMessage:
-    """Build the complete message (see the module docstring for the layout)."""
-    check_header_text(to_name, "recipient name")
+                  message_id: str, date: datetime | None = None) -> Message:
+    """Build the complete message (see the module docstring for the layout).
+
+    Without `date` there is no Date header: the outbox stores messages that way and
+    stamps the time of sending on them (`stamp_date`).
+    """
     check_header_text(subject, "subject")
-    msg = EmailMessage(policy=POLICY)
-    msg["From"] = mail_from
-    msg["To"] = Address(display_name=to_name, addr_spec=validate_address(to_address))
-    msg["Subject"] = subject
-    msg["Date"] = format_datetime(date)
-    msg["Message-ID"] = message_id
-    # RFC 3834: tells out-of-office responders not to answer.
-    msg["Auto-Submitted"] = "auto-generated"
-    msg.set_content(text, cte="quoted-printable")
+    check_header_text(message_id, "Message-ID")
+    bodies = [_text_part(text, "plain")]
     if html is not None:
-        msg.add_alternative(html, subtype="html", cte="quoted-printable")
-    for part in alternatives:
-        maintype, subtype = part.content_type.split("/")
-        msg.add_alternative(part.content, maintype, subtype, params=dict(part.params))
-    for part in attachments:
-        maintype, subtype = part.content_type.split("/")
-        msg.add_attachment(part.content, maintype, subtype, filename=part.filename, params=dict(part.params))
+        bodies.append(_text_part(html, "html"))
+    bodies += [_extra_part(part, attachment=False) for part in alternatives]
+    msg = bodies[0] if len(bodies) == 1 else MIMEMultipart("alternative", _subparts=bodies)
+    if attachments:
+        del msg["MIME-Version"]
+        msg = MIMEMultipart("mixed", _subparts=[msg, *(_extra_part(p, attachment=True) for p in attachments)])
+    del msg["MIME-Version"]  # added once, below, with the other top-level headers
+    headers = [
+        ("From", _from_header(mail_from)),
+        ("To", _address(to_name, to_address)),
+        ("Subject", _header_text(subject)),
+        ("Message-ID", message_id),
+        # RFC 3834: tells out-of-office responders not to answer.
+        ("Auto-Submitted", "auto-generated"),
+        ("MIME-Version", "1.0"),
+    ]
+    if date is not None:
+        headers.insert(3, ("Date", format_datetime(date)))
+    for name, value in headers:
+        msg[name] = value
     return msg
+
+
+def render(msg: Message) -> bytes:
+    """The message as bytes, as sent and as written to an .eml file."""
+    return msg.as_bytes(policy=POLICY)
+
+
+def stamp_date(raw: bytes, when: datetime) -> bytes:
+    """Put the Date header (the time of sending) on a message rendered without one."""
+    return b"Date: " + format_datetime(when).encode("ascii") + b"\r\n" + raw

@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import Sequence
 
 from flask import current_app
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, select, text, update
 
 from extensions import db
-from models import OutboxMessage, OutboxPart, Person, utcnow
-from outbox.mime import InvalidAddress, Part, check_header_text, new_message_id, validate_address
+from models import OutboxMessage, Person, utcnow
+from outbox.mime import (InvalidAddress, Part, build_message, check_header_text, new_message_id, render,
+                         validate_address)
 
 #: enqueue() outcomes.
 QUEUED, DUPLICATE, NO_ADDRESS, INVALID_ADDRESS = "queued", "duplicate", "no_address", "invalid_address"
@@ -43,7 +43,7 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
             to_name: str | None = None, alternatives: Sequence[Part] = (), attachments: Sequence[Part] = (),
             send_after: datetime | None = None, created_by: Person | int | None = None,
             related: tuple[str, object] | None = None, now: datetime | None = None) -> Enqueued:
-    """Put one message in the outbox, once per `key`.
+    """Put one message in the outbox, once per `key`; the MIME message is built here, once.
 
     `to` is a Person (address and name from the directory) or an address. A missing or
     unusable address is reported in the result, not raised, so a round over many people
@@ -63,27 +63,27 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
         address = validate_address(address)
     except InvalidAddress:
         return Enqueued(INVALID_ADDRESS, key, person_id=person_id)
+    existing = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
+    if existing is not None:  # the usual duplicate: skip building the message
+        return Enqueued(DUPLICATE, key, existing, person_id)
     now = now or utcnow()
+    mail_from = current_app.config["MAIL_FROM"]
+    message_id = new_message_id(mail_from)
+    raw = render(build_message(mail_from=mail_from, to_address=address, to_name=name, subject=subject, text=text,
+                               html=html, alternatives=alternatives, attachments=attachments,
+                               message_id=message_id))
     values = {
         "idempotency_key": key, "status": "queued", "recipient_email": address, "recipient_name": name,
-        "recipient_id": person_id, "subject": subject, "body_text": text, "body_html": html,
-        "message_id": new_message_id(current_app.config["MAIL_FROM"]), "attempts": 0,
-        "next_attempt_at": send_after or now, "created_at": now,
+        "recipient_id": person_id, "subject": subject, "body_text": text, "body_html": html, "raw": raw,
+        "message_id": message_id, "attempts": 0, "next_attempt_at": send_after or now, "created_at": now,
         "created_by_id": created_by.id if isinstance(created_by, Person) else created_by,
         "related_type": related[0] if related else None,
         "related_id": str(related[1]) if related else None,
     }
     new_id = _insert_once(values)
-    if new_id is None:
+    if new_id is None:  # enqueued by someone else a moment ago
         existing = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
         return Enqueued(DUPLICATE, key, existing, person_id)
-    parts = [("alternative", p) for p in alternatives] + [("attachment", p) for p in attachments]
-    if parts:
-        db.session.execute(insert(OutboxPart), [
-            {"message_id": new_id, "position": i, "kind": kind, "content_type": p.content_type,
-             "params": dict(p.params) or None, "filename": p.filename, "content": p.content}
-            for i, (kind, p) in enumerate(parts)
-        ])
     return Enqueued(QUEUED, key, new_id, person_id)
 
 
@@ -92,11 +92,29 @@ def _insert_once(values: dict) -> int | None:
 
     The database decides, so two processes enqueueing the same key at once still make one row.
     """
-    dialect = db.session.get_bind().dialect.name
-    module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
-    stmt = (module.insert(OutboxMessage).values(**values)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(OutboxMessage.id))
-    return db.session.execute(stmt).scalar()
+    return db.session.execute(_INSERT_ONCE, values).scalar()
+
+
+#: The columns enqueue() fills in; the others start empty.
+_ENQUEUED_COLUMNS = (
+    "idempotency_key", "status", "recipient_email", "recipient_name", "recipient_id", "subject", "body_text",
+    "body_html", "raw", "message_id", "attempts", "next_attempt_at", "created_at", "created_by_id",
+    "related_type", "related_id",
+)
+
+
+def _insert_once_statement():
+    """The same SQL on SQLite (3.35+) and PostgreSQL. Written as text with typed parameters
+    because SQLAlchemy does not cache its ON CONFLICT constructs: this is compiled once."""
+    columns = [OutboxMessage.__table__.c[name] for name in _ENQUEUED_COLUMNS]
+    names = ", ".join(c.name for c in columns)
+    params = ", ".join(f":{c.name}" for c in columns)
+    sql = (f"INSERT INTO outbox_message ({names}) VALUES ({params}) "
+           "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
+    return text(sql).bindparams(*(bindparam(c.name, type_=c.type) for c in columns))
+
+
+_INSERT_ONCE = _insert_once_statement()
 
 
 def retry(message_id: int, now: datetime | None = None) -> bool:

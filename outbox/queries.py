@@ -1,6 +1,8 @@
 """Reads for the admins' outbox page."""
 from __future__ import annotations
 
+import email
+import email.policy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,15 +33,41 @@ class Page:
 
 
 def messages_page(status: str, page: int = 1) -> Page:
-    """Messages with `status`, newest first (failed ones: most recently failed first)."""
+    """Messages with `status`: queued ones by when they are due, others newest first."""
     query = select(OutboxMessage).where(OutboxMessage.status == status)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    order = OutboxMessage.sent_at.desc() if status == "sent" else OutboxMessage.id.desc()
+    order = {"sent": OutboxMessage.sent_at.desc(), "queued": OutboxMessage.next_attempt_at}.get(
+        status, OutboxMessage.id.desc())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     items = db.session.scalars(query.order_by(order, OutboxMessage.id.desc())
                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return Page(items, page, pages, total)
+
+
+@dataclass
+class PartInfo:
+    kind: str
+    content_type: str
+    params: str
+    filename: str | None
+    size: int
+
+
+def extra_parts(message: OutboxMessage) -> list[PartInfo]:
+    """The parts of the stored message besides the text and HTML bodies (calendar data, files)."""
+    parsed = email.message_from_bytes(message.raw, policy=email.policy.default)
+    infos = []
+    for part in parsed.walk():
+        if part.is_multipart():
+            continue
+        attachment = part.get_content_disposition() == "attachment"
+        if not attachment and part.get_content_type() in ("text/plain", "text/html"):
+            continue
+        params = "; ".join(f"{k}={v}" for k, v in part.get_params()[1:])
+        infos.append(PartInfo("attachment" if attachment else "alternative", part.get_content_type(), params,
+                              part.get_filename(), len(part.get_payload(decode=True) or b"")))
+    return infos
 
 
 def eml_path(message: OutboxMessage) -> Path | None:

@@ -1,13 +1,14 @@
 """The sender: claim due outbox rows, send them over one connection, record each outcome.
 
-* Claiming is one atomic UPDATE that stamps the rows with a random claim token
-  (on PostgreSQL its sub-select takes the rows FOR UPDATE SKIP LOCKED; SQLite runs one
+* Claiming is atomic and stamps the rows with a random claim token (PostgreSQL:
+  SELECT … FOR UPDATE SKIP LOCKED, then UPDATE; SQLite: one UPDATE, SQLite runs one
   writer at a time), so two senders never hold the same row.
 * Each outcome is committed right after its message, so a crash between the server
   accepting a message and the commit can resend that one message, never a batch.
 * A row left "sending" by a crashed sender goes back to the queue when its claim expires.
 * Sending is paced to SMTP_MAX_PER_MINUTE (0 = unlimited) and also never claims more
   than the minute's remaining budget, counted from what all senders sent.
+* Messages were built when enqueued; the sender only adds the Date header.
 """
 from __future__ import annotations
 
@@ -15,44 +16,39 @@ import logging
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from extensions import db
 from models import OutboxMessage, utcnow
-from outbox.mime import Part, build_message, envelope_sender
+from outbox.mime import envelope_sender, stamp_date
 from outbox.retry import gives_up, next_attempt
 from outbox.transport import ConnectFailure, DeliveryFailure, transport_for
 
 log = logging.getLogger(__name__)
+TABLE = OutboxMessage.__table__
+#: One prepared statement for every outcome (plain Core: no ORM bookkeeping per message).
+FINISH = (
+    TABLE.update()
+    .where(TABLE.c.id == bindparam("row_id"), TABLE.c.claimed_by == bindparam("token"))
+    .values(status=bindparam("status"), attempts=bindparam("attempts"), last_error=bindparam("error"),
+            next_attempt_at=bindparam("due"), sent_at=bindparam("sent"), eml_name=bindparam("eml"),
+            claimed_by=None, claim_expires_at=None)
+)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outgoing:
-    """A claimed row, copied out of the session so per-message commits need no reloads."""
+    """A claimed row: just what sending needs."""
 
     id: int
     to_address: str
-    to_name: str
-    subject: str
-    text: str
-    html: str | None
-    message_id: str
+    raw: bytes
     attempts: int
-    alternatives: list[Part] = field(default_factory=list)
-    attachments: list[Part] = field(default_factory=list)
-
-    @classmethod
-    def from_row(cls, row: OutboxMessage) -> Outgoing:
-        out = cls(row.id, row.recipient_email, row.recipient_name, row.subject, row.body_text, row.body_html,
-                  row.message_id, row.attempts)
-        for p in row.parts:
-            part = Part(p.content_type, bytes(p.content), p.params or {}, p.filename)
-            (out.alternatives if p.kind == "alternative" else out.attachments).append(part)
-        return out
+    due: datetime
 
 
 @dataclass
@@ -123,118 +119,113 @@ def claim_batch(now: datetime, limit: int, token: str, claim_seconds: int) -> li
     if limit <= 0:
         return []
     due = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        select(TABLE.c.id)
+        .where(TABLE.c.status == "queued", TABLE.c.next_attempt_at <= now)
+        .order_by(TABLE.c.next_attempt_at, TABLE.c.id)
         .limit(limit)
     )
-    claim = (
-        update(OutboxMessage)
-        .where(OutboxMessage.status == "queued")
-        .values(status="sending", claimed_by=token, claim_expires_at=now + timedelta(seconds=claim_seconds))
-        .execution_options(synchronize_session=False)
-    )
+    claim = (TABLE.update().where(TABLE.c.status == "queued")
+             .values(status="sending", claimed_by=token, claim_expires_at=now + timedelta(seconds=claim_seconds)))
     db.session.commit()  # start a fresh transaction (SQLite: no stale read snapshot before the write)
     if db.session.get_bind().dialect.name == "postgresql":
         ids = db.session.scalars(due.with_for_update(skip_locked=True)).all()
         if ids:
-            db.session.execute(claim.where(OutboxMessage.id.in_(ids)))
+            db.session.execute(claim.where(TABLE.c.id.in_(ids)))
     else:
-        db.session.execute(claim.where(OutboxMessage.id.in_(due.scalar_subquery())))
+        db.session.execute(claim.where(TABLE.c.id.in_(due.scalar_subquery())))
     db.session.commit()
-    rows = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.claimed_by == token, OutboxMessage.status == "sending")
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    rows = db.session.execute(
+        select(TABLE.c.id, TABLE.c.recipient_email, TABLE.c.raw, TABLE.c.attempts, TABLE.c.next_attempt_at)
+        .where(TABLE.c.claimed_by == token, TABLE.c.status == "sending")
+        .order_by(TABLE.c.next_attempt_at, TABLE.c.id)
     ).all()
-    batch = [Outgoing.from_row(row) for row in rows]
     db.session.commit()
-    for row in rows:  # only the copies are used from here on
-        db.session.expunge(row)
-    return batch
+    return [Outgoing(r.id, r.recipient_email, bytes(r.raw), r.attempts, r.next_attempt_at) for r in rows]
 
 
 def sent_in_last_minute(now: datetime) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(OutboxMessage)
-        .where(OutboxMessage.status == "sent", OutboxMessage.sent_at > now - timedelta(seconds=60))
+        select(func.count()).select_from(TABLE)
+        .where(TABLE.c.status == "sent", TABLE.c.sent_at > now - timedelta(seconds=60))
     )
 
 
-def _finish(mail: Outgoing, token: str, **values) -> bool:
+def _finish(conn: Connection, mail: Outgoing, token: str, status: str, *, attempts: int,
+            error: str | None = None, due: datetime | None = None, sent: datetime | None = None,
+            eml: str | None = None) -> bool:
     """Record one message's outcome, only if we still hold its claim; commit at once."""
-    values.update(claimed_by=None, claim_expires_at=None)
-    result = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == mail.id, OutboxMessage.claimed_by == token).values(**values)
-    )
-    db.session.commit()
+    result = conn.execute(FINISH, {
+        "row_id": mail.id, "token": token, "status": status, "attempts": attempts,
+        "error": error[:4000] if error else None, "due": due or mail.due, "sent": sent, "eml": eml,
+    })
+    conn.commit()
     if not result.rowcount:
         log.warning("outbox message %s: claim lost before its outcome was recorded", mail.id)
     return bool(result.rowcount)
 
 
-def _record_failure(mail: Outgoing, token: str, reason: str, permanent: bool, cfg: dict,
+def _record_failure(conn: Connection, mail: Outgoing, token: str, reason: str, permanent: bool, cfg: dict,
                     report: SendReport) -> None:
     attempts = mail.attempts + 1
-    now = utcnow()
     if gives_up(attempts, permanent, cfg["OUTBOX_MAX_ATTEMPTS"]):
         prefix = "" if permanent else f"gave up after {attempts} attempts: "
-        _finish(mail, token, status="failed", attempts=attempts, last_error=(prefix + reason)[:4000])
+        _finish(conn, mail, token, "failed", attempts=attempts, error=prefix + reason)
         report.failed += 1
     else:
-        when = next_attempt(now, attempts, cfg["OUTBOX_RETRY_BASE_SECONDS"], cfg["OUTBOX_RETRY_MAX_SECONDS"])
-        _finish(mail, token, status="queued", attempts=attempts, next_attempt_at=when, last_error=reason[:4000])
+        when = next_attempt(utcnow(), attempts, cfg["OUTBOX_RETRY_BASE_SECONDS"], cfg["OUTBOX_RETRY_MAX_SECONDS"])
+        _finish(conn, mail, token, "queued", attempts=attempts, error=reason, due=when)
         report.retried += 1
 
 
-def _release(batch: list[Outgoing], token: str, report: SendReport) -> None:
+def _release(conn: Connection, batch: list[Outgoing], token: str, report: SendReport) -> None:
     """Give unattempted rows back to the queue unchanged (due as before)."""
     if not batch:
         return
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_([m.id for m in batch]), OutboxMessage.claimed_by == token)
+    result = conn.execute(
+        TABLE.update()
+        .where(TABLE.c.id.in_([m.id for m in batch]), TABLE.c.claimed_by == token)
         .values(status="queued", claimed_by=None, claim_expires_at=None)
     )
-    db.session.commit()
+    conn.commit()
     report.released += result.rowcount
 
 
 def send_batch(transport, batch: list[Outgoing], token: str, cfg: dict, report: SendReport) -> None:
-    """Send a claimed batch in order; stops early if the connection is lost or the claim runs short."""
+    """Send a claimed batch in order; stops early if the connection is lost or the claim runs short.
+
+    Outcomes go through one plain database connection: per message that is the cost
+    of an UPDATE and a COMMIT, not of an ORM flush.
+    """
+    with db.engine.connect() as conn:
+        _send_batch(conn, transport, batch, token, cfg, report)
+
+
+def _send_batch(conn: Connection, transport, batch: list[Outgoing], token: str, cfg: dict,
+                report: SendReport) -> None:
     sender = envelope_sender(cfg["MAIL_FROM"])
     pacer = _pacer(cfg["SMTP_MAX_PER_MINUTE"])
     # Stop well before the claim expires, so recovery never resends what we are still sending.
     stop_at = time.monotonic() + cfg["OUTBOX_CLAIM_SECONDS"] - (4 * cfg["SMTP_TIMEOUT"] + 5)
     for index, mail in enumerate(batch):
         if time.monotonic() > stop_at:
-            _release(batch[index:], token, report)
+            _release(conn, batch[index:], token, report)
             return
-        try:
-            msg = build_message(mail_from=cfg["MAIL_FROM"], to_address=mail.to_address, to_name=mail.to_name,
-                                subject=mail.subject, text=mail.text, html=mail.html,
-                                alternatives=mail.alternatives, attachments=mail.attachments,
-                                message_id=mail.message_id, date=utcnow())
-        except ValueError as exc:  # a row written around enqueue(); it will never get better
-            _record_failure(mail, token, f"cannot build the message: {exc}", True, cfg, report)
-            continue
         pacer.wait()
         try:
-            eml = transport.send(msg, sender, mail.to_address, mail.id)
+            eml = transport.send(stamp_date(mail.raw, utcnow()), sender, mail.to_address, mail.id)
         except ConnectFailure as exc:
             report.error = str(exc)
             for waiting in batch[index:]:
-                _record_failure(waiting, token, str(exc), False, cfg, report)
+                _record_failure(conn, waiting, token, str(exc), False, cfg, report)
             return
         except DeliveryFailure as exc:
-            _record_failure(mail, token, exc.reason, exc.permanent, cfg, report)
+            _record_failure(conn, mail, token, exc.reason, exc.permanent, cfg, report)
             if exc.connection_lost:
                 report.error = exc.reason
-                _release(batch[index + 1:], token, report)
+                _release(conn, batch[index + 1:], token, report)
                 return
             continue
-        if _finish(mail, token, status="sent", sent_at=utcnow(), attempts=mail.attempts + 1, last_error=None,
-                   eml_name=eml):
+        if _finish(conn, mail, token, "sent", attempts=mail.attempts + 1, sent=utcnow(), eml=eml):
             report.sent += 1
 
 

@@ -13,10 +13,7 @@ import os
 import smtplib
 import socket
 import ssl
-from email.message import EmailMessage
 from pathlib import Path
-
-from outbox.mime import POLICY
 
 
 class ConnectFailure(Exception):
@@ -69,12 +66,12 @@ class SmtpTransport:
                 _close_quietly(conn)
             raise ConnectFailure(f"{self.host}:{self.port}: {type(exc).__name__}: {exc}") from exc
 
-    def send(self, msg: EmailMessage, sender: str, recipient: str, message_key: int) -> str | None:
-        """Send one message over the open connection (opening it if needed)."""
+    def send(self, data: bytes, sender: str, recipient: str, message_key: int) -> str | None:
+        """Send one rendered message over the open connection (opening it if needed)."""
         if self.conn is None:
             self.conn = self._connect()
         try:
-            self.conn.sendmail(sender, [recipient], msg.as_bytes(policy=POLICY))
+            self.conn.sendmail(sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             raise self._failure(_reply(code, text), code) from exc
@@ -124,13 +121,13 @@ class FileTransport:
     def __init__(self, config: dict):
         self.directory = Path(config["OUTBOX_MAIL_DIR"])
 
-    def send(self, msg: EmailMessage, sender: str, recipient: str, message_key: int) -> str | None:
+    def send(self, data: bytes, sender: str, recipient: str, message_key: int) -> str | None:
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         name = eml_name(message_key)
         tmp = self.directory / f".{name}.{os.getpid()}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(msg.as_bytes(policy=POLICY))
+            fh.write(data)
         os.replace(tmp, self.directory / name)
         return name
 

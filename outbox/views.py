@@ -15,12 +15,22 @@ from outbox import operations, queries
 
 bp = Blueprint("outbox", __name__)
 
+#: Headings of the lists per status.
 STATUS_LABELS = {
     "queued": _l("I kö"),
     "sending": _l("Skickas"),
     "sent": _l("Skickade"),
     "failed": _l("Misslyckade"),
     "cancelled": _l("Avbrutna"),
+}
+
+#: The status of one message ("Status: Skickat").
+STATUS_OF_ONE = {
+    "queued": _l("I kö"),
+    "sending": _l("Skickas"),
+    "sent": _l("Skickat"),
+    "failed": _l("Misslyckat"),
+    "cancelled": _l("Avbrutet"),
 }
 
 
@@ -46,8 +56,8 @@ def overview():
 def message(message_id: int):
     msg = db.session.get(OutboxMessage, message_id) or abort(404)
     audit.record("outbox.view", "outbox_message", msg.id, {"recipient_id": msg.recipient_id})
-    return render_template("outbox/message.html", msg=msg, labels=STATUS_LABELS, form=ActionForm(),
-                           has_eml=queries.eml_path(msg) is not None)
+    return render_template("outbox/message.html", msg=msg, labels=STATUS_OF_ONE, form=ActionForm(),
+                           parts=queries.extra_parts(msg), has_eml=queries.eml_path(msg) is not None)
 
 
 @bp.get("/admin/outbox/<int:message_id>/eml")

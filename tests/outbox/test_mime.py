@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from outbox.mime import (HeaderInjection, InvalidAddress, Part, build_message, calendar_alternative,
+from outbox.mime import (HeaderInjection, InvalidAddress, Part, build_message, calendar_alternative, render,
                          ics_attachment, validate_address)
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nSUMMARY:Frukostm\xc3\xb6te\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
@@ -19,7 +19,7 @@ def build(**kw):
                 subject="Påminnelse", text="Hej Anna!\nGör kursen.", html="<p>Hej Anna!</p>",
                 message_id="<1@region.example>", date=NOW)
     args.update(kw)
-    return email.message_from_bytes(build_message(**args).as_bytes(), policy=email.policy.default)
+    return email.message_from_bytes(render(build_message(**args)), policy=email.policy.default)
 
 
 def test_text_and_html_make_multipart_alternative():

@@ -38,8 +38,8 @@ def start_sender(env) -> subprocess.Popen:
 
 def test_two_sender_processes_never_send_the_same_row(app, smtp, queue):
     ids = queue(300)
-    # 10 ms between messages per process: each would need 3 s alone, so both start in time.
-    env = sender_env(app, smtp, SMTP_MAX_PER_MINUTE=6000, OUTBOX_BATCH_SIZE=10)
+    # 20 ms between messages per process: one alone would need 6 s, so both get going in time.
+    env = sender_env(app, smtp, SMTP_MAX_PER_MINUTE=3000, OUTBOX_BATCH_SIZE=10)
     procs = [start_sender(env) for _ in range(2)]
     reports = []
     for proc in procs:

@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 
 import time_machine
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from extensions import db
 from models import OutboxMessage, utcnow
@@ -192,13 +192,14 @@ def test_minute_budget_is_shared_between_runs(app, smtp, queue):
     assert send_due().sent == 1  # 4 a minute, 3 already gone
 
 
-def test_row_written_around_enqueue_with_injection_fails_safely(app, smtp, queue):
-    (mid,) = queue(1)
-    db.session.execute(text("UPDATE outbox_message SET subject = :s"), {"s": "Hej\r\nBcc: spy@evil.example"})
+def test_date_is_the_time_of_sending(app, smtp):
+    enqueue("later-date", to="a@example.se", subject="S", text="T", send_after=utcnow() + timedelta(days=3))
     db.session.commit()
-    assert send_due().failed == 1
-    assert rows()[mid].status == "failed" and "cannot build the message" in rows()[mid].last_error
-    assert smtp.messages == []
+    with later(3 * 86400 + 5):
+        send_due()
+        sent_at = utcnow()
+    (msg,) = smtp.wait_for(1)
+    assert abs((msg.message["Date"].datetime - sent_at).total_seconds()) < 60
 
 
 def test_starttls_with_verified_certificate_and_auth(app, tmp_path, queue):

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from extensions import db
 from models import AuditEvent, OutboxMessage
+from outbox.mime import calendar_alternative, ics_attachment
 from outbox.sender import send_due
 from tests.conftest import PASSWORD
 
@@ -72,10 +73,13 @@ def test_retry_all_failed(client, auth, org, queue):
 
 
 def test_message_detail_is_audited(client, auth, org, queue):
-    (mid,) = queue(1, to=org["ann"], text="Hej Ann, kursen väntar.", html="<p>Hej <b>Ann</b></p>")
+    ics = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    (mid,) = queue(1, to=org["ann"], text="Hej Ann, kursen väntar.", html="<p>Hej <b>Ann</b></p>",
+                   alternatives=[calendar_alternative(ics)], attachments=[ics_attachment(ics, "kurs.ics")])
     auth.login("admin")
     body = client.get(f"/admin/outbox/{mid}").get_data(as_text=True)
     assert "Hej Ann, kursen väntar." in body and "&lt;p&gt;Hej &lt;b&gt;Ann&lt;/b&gt;&lt;/p&gt;" in body
+    assert "text/calendar; charset=utf-8; method=REQUEST" in body and "kurs.ics" in body
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "outbox.view")).one()
     assert event.target_id == str(mid) and event.detail == {"recipient_id": org["ann"].id}
     assert client.get("/admin/outbox/999999").status_code == 404
