@@ -4,8 +4,14 @@ from models.directory import Person, PersonAncestor, Unit
 from models.auth import LoginAttempt, RoleGrant
 from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
+from models.training import (
+    ApiToken, ColumnMapping, Completion, Course, CourseVersion, Exemption, ImportBatch, KpiSnapshot,
+    PersonStatus, Requirement, RequirementUnit, TeamSummary, TrainingRefresh,
+)
 
 __all__ = [
     "AuditEvent", "Base", "JobRun", "LoginAttempt", "Person", "PersonAncestor",
     "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
+    "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
+    "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
 ]
