@@ -53,12 +53,14 @@ def create_app(config: dict | None = None) -> Flask:
     from auth import init_app as init_auth
     from jobs import init_app as init_jobs
     from main import init_app as init_main
+    from training import init_app as init_training
 
     init_main(app)
     init_auth(app)
     init_directory(app)
     audit_views.init_app(app)
     init_jobs(app)
+    init_training(app)
 
     from demo.cli import demo
     from demo.region import DEMO_LOGINS

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 #: Modules that define `JOBS: list[Job]`.
-TASK_MODULES = ["auth.tasks"]
+TASK_MODULES = ["auth.tasks", "training.tasks"]
 
 
 @dataclass(frozen=True)
