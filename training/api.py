@@ -6,6 +6,7 @@ Errors are always JSON `{"error", "message"}` with a 4xx status, never a 500.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
@@ -56,7 +57,7 @@ def post_completion():
     if not isinstance(body, dict):
         return error(400, "invalid_json", "The body must be a JSON object.")
     parsed = _parse(body)
-    if isinstance(parsed, tuple):
+    if isinstance(parsed, Refusal):
         return error(*parsed)
     person_id, version, state, moment = parsed
     created, row = _record(person_id, version, state, moment, token.id)
@@ -73,20 +74,26 @@ def _text(body: dict, key: str) -> str:
     return value.strip()[:320] if isinstance(value, str) else str(value) if isinstance(value, int) else ""
 
 
+class Refusal(NamedTuple):
+    status: int
+    code: str
+    message: str
+
+
 def _parse(body: dict):
-    """(person id, version, state, time) or (status, code, message) for an error."""
+    """(person id, version, state, time), or a Refusal."""
     ids = {k: _text(body, k) for k in lmsfile.IDENTITY_FIELDS}
     if not any(ids.values()):
-        return 400, "invalid_field", "Give employee_number, username or email."
+        return Refusal(400, "invalid_field", "Give employee_number, username or email.")
     course = _text(body, "course")
     version = db.session.scalars(select(CourseVersion).where(
         (func.lower(CourseVersion.lms_name) == course.lower()) | (func.lower(CourseVersion.name) == course.lower())
     )).first() if course else None
     if version is None:
-        return 422, "unknown_course", "course must be a course version's LMS name or name."
+        return Refusal(422, "unknown_course", "course must be a course version's LMS name or name.")
     state = lmsfile.parse_status(_text(body, "status") or "completed")
     if state not in (lmsfile.COMPLETED, lmsfile.IN_PROGRESS):
-        return 400, "invalid_field", "status must be 'completed' or 'in_progress'."
+        return Refusal(400, "invalid_field", "status must be 'completed' or 'in_progress'.")
     moment = None
     if state == lmsfile.COMPLETED:
         try:
@@ -94,14 +101,14 @@ def _parse(body: dict):
         except ValueError:
             moment = None
         if moment is None:
-            return 400, "invalid_field", "completed_at must be an ISO 8601 date and time."
+            return Refusal(400, "invalid_field", "completed_at must be an ISO 8601 date and time.")
         moment = moment.astimezone(timezone.utc)
         if moment > utcnow() or moment.year < 2000:
-            return 400, "invalid_field", "completed_at must not be in the future or before 2000."
+            return Refusal(400, "invalid_field", "completed_at must not be in the future or before 2000.")
     match = matching.match_one(**ids)
     if match.outcome != matching.MATCHED:
-        return 422, match.outcome, f"The person is {match.outcome}: " + (
-            "nobody has these identifiers." if match.outcome == matching.UNMATCHED else "several people match.")
+        return Refusal(422, match.outcome, f"The person is {match.outcome}: " + (
+            "nobody has these identifiers." if match.outcome == matching.UNMATCHED else "several people match."))
     return match.person_id, version, state, moment
 
 

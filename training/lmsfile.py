@@ -182,7 +182,7 @@ def cell_text(value) -> str:
 
 def parse_status(value) -> str | None:
     """"completed", "in_progress", "not_started", "" (empty) or None (unknown word)."""
-    text = re.sub(r"\s+", " ", cell_text(value).lower())
+    text = re.sub(r"[\s_]+", " ", cell_text(value).lower())
     if not text:
         return ""
     return STATUS_WORD.get(text)

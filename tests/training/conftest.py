@@ -20,8 +20,10 @@ def local(y, m, d, hh=12, mm=0) -> datetime:
 @pytest.fixture
 def course(app):
     """SB: versions 2023 and 2024; requirement for all staff due 2024-11-30, 2024 counts after that."""
+    from directory.tree import rebuild_unit_paths
     from training import operations
 
+    rebuild_unit_paths(db.session)  # the sync does this; the `org` fixture does not
     sb = operations.ensure_course("SB", "Säkert Beteende").obj
     v2023 = operations.ensure_version(sb, "Säkert Beteende 2023", date(2023, 9, 1)).obj
     v2024 = operations.ensure_version(sb, "Säkert Beteende 2024", date(2024, 9, 15)).obj
