@@ -61,4 +61,7 @@ def load_demo() -> dict:
     result = load_people()
     ensure_logins()
     db.session.commit()
+    from training.demo import load_demo_training
+
+    result["training"] = load_demo_training()
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -210,3 +211,42 @@ def test_cli_refuses_an_image_with_a_clear_message(staff, course, runner, tmp_pa
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 200)
     result = runner.invoke(args=["training", "import", str(path)])
     assert result.exit_code == 1 and "image" in result.output and completions() == []
+
+
+def test_web_upload_preview_confirm_and_undo(client, auth, staff, course):
+    auth.login("admin")
+    data = swedish_csv(GOOD + [["9999", "", "", "Okänd", "Säkert Beteende 2024", "Godkänd", "2024-10-01"]])
+    preview = client.post("/admin/training/import", data={"file": (io.BytesIO(data), "rapport.csv"),
+                                                          "course": "0", "mapping": "0"},
+                          content_type="multipart/form-data")
+    body = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "Förhandsgranskning" in body and "ingen person matchar" in body
+    assert completions() == []
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', body).group(1)
+    problems = client.get(f"/admin/training/import/preview/{token}/problems.csv").data.decode("utf-8-sig")
+    assert "Okänd" in problems and ";5;" not in problems and "\r\n5;" in problems
+    done = client.post("/admin/training/import/confirm", data={"token": token})
+    assert done.status_code == 302 and len(completions()) == 3
+    batch = db.session.scalar(select(ImportBatch))
+    assert (batch.created_by_id, batch.filename, batch.rows, batch.unmatched) == (staff["admin"].id, "rapport.csv", 4, 1)
+    assert client.get(f"/admin/training/imports/{batch.id}").status_code == 200
+    assert client.post(f"/admin/training/imports/{batch.id}/undo").status_code == 302
+    assert completions() == []
+
+
+def test_web_upload_of_a_non_report_shows_a_swedish_error(client, auth, staff, course):
+    auth.login("admin")
+    response = client.post("/admin/training/import", data={"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "x.png"),
+                                                           "course": "0", "mapping": "0"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400 and "ingen rapport" in response.get_data(as_text=True)
+
+
+def test_web_upload_too_large_is_a_clear_413(client, auth, staff, course, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    auth.login("admin")
+    response = client.post("/admin/training/import", data={"file": (io.BytesIO(b"x" * 5000), "big.csv"),
+                                                           "course": "0", "mapping": "0"},
+                           content_type="multipart/form-data")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 413 and "för stort" in body and completions() == []
