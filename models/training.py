@@ -32,7 +32,7 @@ class Course(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     versions: Mapped[list[CourseVersion]] = relationship(
-        back_populates="course", order_by="CourseVersion.published_on", lazy="selectin"
+        back_populates="course", order_by="CourseVersion.published_on"
     )
 
 
@@ -87,7 +87,7 @@ class Requirement(Base):
 
     course: Mapped[Course] = relationship(lazy="joined")
     current_version: Mapped[CourseVersion | None] = relationship()
-    units: Mapped[list[Unit]] = relationship(secondary="training_requirement_unit", lazy="selectin")
+    units: Mapped[list[Unit]] = relationship(secondary="training_requirement_unit")
 
 
 class RequirementUnit(Base):

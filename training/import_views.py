@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+import audit
 from auth.access import requires
 from extensions import db
 from models import ColumnMapping, Course, ImportBatch, utcnow
@@ -142,7 +143,10 @@ def preview_problems(token: str):
     data, meta = _stored(token)
     result = _run(data, meta, dry_run=True)
     db.session.rollback()
-    return _problems_csv(result.problems, meta["filename"], "forhandsgranskning")
+    response = _problems_csv(result.problems, meta["filename"], "forhandsgranskning")
+    audit.record("training.import.problems_export", "import", None, {"file": meta["filename"][:200],
+                                                                     "rows": len(result.problems)})
+    return response
 
 
 @bp.get("/imports")
@@ -157,15 +161,20 @@ def batches():
 @requires("admin")
 def batch(batch_id: int):
     row = db.session.get(ImportBatch, batch_id) or abort(404)
-    return render_template("training/import_batch.html", batch=row, reason=problem_reason,
+    audit.record("training.import.view", "import", row.id, commit=False)  # problem rows name people
+    page = render_template("training/import_batch.html", batch=row, reason=problem_reason,
                            undoable=operations.undoable(row), form=ActionForm())
+    db.session.commit()
+    return page
 
 
 @bp.get("/imports/<int:batch_id>/problems.csv")
 @requires("admin")
 def batch_problems(batch_id: int):
     row = db.session.get(ImportBatch, batch_id) or abort(404)
-    return _problems_csv(row.problems or [], row.filename, f"import-{row.id}")
+    response = _problems_csv(row.problems or [], row.filename, f"import-{row.id}")
+    audit.record("training.import.problems_export", "import", row.id, {"rows": len(row.problems or [])})
+    return response
 
 
 def _problems_csv(problems: list[dict], filename: str, name: str):

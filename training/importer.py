@@ -21,6 +21,7 @@ from models import Completion, Course, CourseVersion, ImportBatch, Person
 from training import lmsfile
 from training.lmsfile import COMPLETED, IN_PROGRESS, NOT_STARTED, FileError
 from training.matching import AMBIGUOUS, UNMATCHED, PersonIndex
+from training.facts import fast_utc
 from training.refresh import mark_dirty
 
 #: Why a row is invalid, in English (CLI, JSON); the UI has Swedish texts for the codes.
@@ -79,6 +80,7 @@ def reason_en(code: str, value) -> str:
 class _Versions:
     by_name: dict[str, CourseVersion]
     course: Course | None
+    memo: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, course: Course | None) -> _Versions:
@@ -91,12 +93,23 @@ class _Versions:
     def resolve(self, course_text: str, moment: datetime | None, tz) -> tuple[CourseVersion | None, str, str]:
         """(version, problem code, value): from the course column, else by date within the course."""
         if course_text:
+            key = ("course", course_text)
+            if key not in self.memo:
+                self.memo[key] = self._by_course(course_text)
+            return self.memo[key]
+        return self._by_date(moment, tz)
+
+    def _by_course(self, course_text: str) -> tuple[CourseVersion | None, str, str]:
+        if course_text:
             version = self.by_name.get(course_text.strip().lower())
             if version is None:
                 return None, "unknown_course", course_text
             if self.course is not None and version.course_id != self.course.id:
                 return None, "other_course", course_text
             return version, "", ""
+        return None, "unknown_course", ""
+
+    def _by_date(self, moment: datetime | None, tz) -> tuple[CourseVersion | None, str, str]:
         if self.course is None:
             return None, "unknown_course", ""
         day = moment.astimezone(tz).date() if moment else None
@@ -107,20 +120,24 @@ class _Versions:
 
 
 class _Row:
+    """One data row, read through the column positions (missing cells read as empty)."""
+
     __slots__ = ("number", "ids", "name", "course", "status", "raw_date")
 
-    def __init__(self, number: int, cells: list, columns: dict[str, int]):
-        def get(f):
-            i = columns.get(f)
-            return cells[i] if i is not None and i < len(cells) else None
-
+    def __init__(self, number: int, cells: list, at: tuple[int, ...]):
+        text = lmsfile.cell_text
         self.number = number
-        self.ids = {f: lmsfile.cell_text(get(f)) for f in lmsfile.IDENTITY_FIELDS}
-        self.name, self.course = lmsfile.cell_text(get("name")), lmsfile.cell_text(get("course"))
-        self.status, self.raw_date = get("status"), get("completed_at")
+        self.ids = (text(cells[at[0]]), text(cells[at[1]]), text(cells[at[2]]))
+        self.name, self.course = text(cells[at[3]]), text(cells[at[4]])
+        self.status, self.raw_date = cells[at[5]], cells[at[6]]
 
     def identifier(self) -> str:
-        return next((v for v in self.ids.values() if v), "")
+        return next((v for v in self.ids if v), "")
+
+
+def _positions(columns: dict[str, int], width: int) -> tuple[int, ...]:
+    """Cell index per field in `lmsfile.FIELDS` order; an absent field reads the padding cell."""
+    return tuple(columns.get(f, width) for f in lmsfile.FIELDS)
 
 
 def import_file(data: bytes, filename: str, *, course: Course | None = None, mapping: dict | None = None,
@@ -153,9 +170,10 @@ def import_file(data: bytes, filename: str, *, course: Course | None = None, map
 def _classify(table: lmsfile.Table, columns, versions: _Versions, result: ImportResult, now: datetime) -> list[dict]:
     """Sort every row into its bucket; returns the completions to insert."""
     tz, index = local_tz(), PersonIndex()
-    parsed = []
+    width = max([len(table.headers)] + [len(cells) for _n, cells in table.rows])
+    at, parsed = _positions(columns, width), []
     for number, cells in table.rows:
-        row = _Row(number, cells, columns)
+        row = _Row(number, cells + [None] * (width + 1 - len(cells)), at)
         outcome = _parse_row(row, versions, index, tz, now)
         if isinstance(outcome, tuple) and outcome[0] == "problem":
             _problem(result, row, *outcome[1:])
@@ -180,10 +198,25 @@ def _classify(table: lmsfile.Table, columns, versions: _Versions, result: Import
     return new_rows
 
 
+_STATUS_CACHE: dict = {}
+_TOMORROW = timedelta(days=1)
+
+
+def _status(raw) -> str | None:
+    """`lmsfile.parse_status`, remembered: a report repeats a handful of status words."""
+    try:
+        return _STATUS_CACHE[raw]
+    except KeyError:
+        _STATUS_CACHE[raw] = value = lmsfile.parse_status(raw)
+        return value
+    except TypeError:  # an unhashable cell value
+        return lmsfile.parse_status(raw)
+
+
 def _parse_row(row: _Row, versions: _Versions, index: PersonIndex, tz, now: datetime):
     if not row.identifier():
         return ("problem", "invalid", "no_identifier", "")
-    status = lmsfile.parse_status(row.status)
+    status = _status(row.status)
     if status is None:
         return ("problem", "invalid", "unknown_status", lmsfile.cell_text(row.status))
     try:
@@ -195,7 +228,7 @@ def _parse_row(row: _Row, versions: _Versions, index: PersonIndex, tz, now: date
     if status == COMPLETED:
         if moment is None:
             return ("problem", "invalid", "missing_date", "")
-        if moment > now + timedelta(days=1):
+        if moment > now + _TOMORROW:
             return ("problem", "invalid", "future_date", moment.date().isoformat())
         if moment.year < 2000:
             return ("problem", "invalid", "old_date", moment.date().isoformat())
@@ -203,7 +236,7 @@ def _parse_row(row: _Row, versions: _Versions, index: PersonIndex, tz, now: date
     version, code, value = versions.resolve(row.course, moment if status == COMPLETED else now, tz)
     if version is None:
         return ("problem", "invalid", code, value)
-    match = index.match(**row.ids)
+    match = index.match(*row.ids)
     if match.outcome in (UNMATCHED, AMBIGUOUS):
         return ("problem", match.outcome, match.outcome, row.identifier())
     return (match.person_id, version.id, status, moment if status == COMPLETED else None)
@@ -226,7 +259,7 @@ def _known(result: ImportResult, version_ids: set[int]) -> dict:
     if not version_ids:
         return known
     rows = db.session.execute(select(Completion.person_id, Completion.version_id, Completion.state,
-                                     Completion.completed_at).where(Completion.version_id.in_(version_ids)))
+                                     fast_utc(Completion.completed_at)).where(Completion.version_id.in_(version_ids)))
     for pid, vid, state, moment in rows:
         known[(pid, vid, moment if state == COMPLETED else IN_PROGRESS)] = True
         if state == COMPLETED:
@@ -255,7 +288,7 @@ def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapp
     result.batch_id = batch.id
     for i in range(0, len(new_rows), 5000):
         chunk = [{**r, "source": "import", "batch_id": batch.id, "recorded_at": now} for r in new_rows[i:i + 5000]]
-        db.session.execute(insert(Completion), chunk)
+        db.session.execute(insert(Completion.__table__), chunk)
     audit.record("training.import", "import", batch.id,
                  {"file": result.filename[:200], "sha256": result.sha256, "rows": result.rows,
                   "imported": result.imported, **counts},

@@ -42,25 +42,30 @@ def choose(candidates: list[tuple[int, bool]]) -> Match | None:
 
 
 class PersonIndex:
-    """Everyone, indexed by the three identifiers (one query, for imports)."""
+    """Everyone, indexed by the three identifiers, for imports. Each index is built on
+    first use: a file whose rows all match by employee number never loads the others."""
+
+    _NORMALISE = {"employee_number": norm_employee_number, "username": norm_text, "email": norm_text}
 
     def __init__(self) -> None:
-        self.by = {"employee_number": defaultdict(list), "username": defaultdict(list), "email": defaultdict(list)}
-        rows = db.session.execute(select(Person.id, Person.active, Person.employee_number, Person.username,
-                                         Person.email))
-        for pid, active, number, username, email in rows:
-            if number:
-                self.by["employee_number"][norm_employee_number(number)].append((pid, active))
-            self.by["username"][norm_text(username)].append((pid, active))
-            if email:
-                self.by["email"][norm_text(email)].append((pid, active))
+        self.by: dict[str, dict[str, list[tuple[int, bool]]]] = {}
+
+    def _index(self, field: str) -> dict[str, list[tuple[int, bool]]]:
+        if field not in self.by:
+            column, normalise = getattr(Person, field), self._NORMALISE[field]
+            index: dict[str, list[tuple[int, bool]]] = defaultdict(list)
+            for pid, active, value in db.session.execute(select(Person.id, Person.active, column)):
+                if value:
+                    index[normalise(value)].append((pid, active))
+            self.by[field] = index
+        return self.by[field]
 
     def match(self, employee_number: str = "", username: str = "", email: str = "") -> Match:
         keys = (("employee_number", norm_employee_number(employee_number)),
                 ("username", norm_text(username)), ("email", norm_text(email)))
         for field, key in keys:
             if key:
-                found = choose(self.by[field].get(key, []))
+                found = choose(self._index(field).get(key, []))
                 if found is not None:
                     return found
         return Match(UNMATCHED)

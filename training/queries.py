@@ -23,6 +23,8 @@ from training.status import DONE_STATES, STATES, Counts, Status
 #: Status filters on the team and region pages.
 FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "exempt", "all")
 SORTS = ("due", "name", "status", "unit")
+#: Up to this many people below a manager, their team list is read by person id.
+SMALL_TEAM = 5000
 
 
 def mapping_by_name(name: str) -> ColumnMapping | None:
@@ -31,18 +33,13 @@ def mapping_by_name(name: str) -> ColumnMapping | None:
 
 def requirement_for_course(course: Course | None) -> Requirement | None:
     """The first active requirement (of `course`, if given)."""
-    stmt = select(Requirement).where(Requirement.active.is_(True)).order_by(Requirement.id)
-    if course is not None:
-        stmt = stmt.where(Requirement.course_id == course.id)
-    return db.session.scalars(stmt).first()
+    return next((r for r in facts.active_requirements() if course is None or r.course_id == course.id), None)
 
 
 def requirement_or_default(requirement_id: int | None) -> Requirement | None:
-    if requirement_id:
-        requirement = db.session.get(Requirement, requirement_id)
-        if requirement is not None and requirement.active:
-            return requirement
-    return requirement_for_course(None)
+    """The active requirement asked for, else the first one."""
+    active = facts.active_requirements()
+    return next((r for r in active if r.id == requirement_id), active[0] if active else None)
 
 
 def data_time(requirement: Requirement) -> datetime | None:
@@ -123,7 +120,13 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
                 desc: bool = False, page: int = 1, page_size: int = 50, known_total: int | None = None) -> PeoplePage:
     """Covered people below `manager` (or in `unit`'s subtree, or everyone), filtered, sorted and paged."""
     stmt = select(PersonStatus).where(PersonStatus.requirement_id == requirement.id)
-    if manager is not None:
+    if manager is not None and (manager.subtree_size or 0) <= SMALL_TEAM:
+        # A small team: look its people up by key, rather than walking the region's
+        # to-do index in due-date order and discarding almost everything.
+        below = list(db.session.scalars(select(PersonAncestor.descendant_id).where(
+            PersonAncestor.ancestor_id == manager.id)))
+        stmt = stmt.where(PersonStatus.person_id.in_(below))
+    elif manager is not None:
         stmt = stmt.join(PersonAncestor, PersonAncestor.descendant_id == PersonStatus.person_id).where(
             PersonAncestor.ancestor_id == manager.id)
     elif unit is not None:

@@ -90,7 +90,7 @@ def _write_statuses(requirement_id: int, fresh: dict[int, dict], person_ids=None
         db.session.execute(delete(PersonStatus).where(
             PersonStatus.requirement_id == requirement_id, PersonStatus.person_id.in_(gone[i:i + BATCH])))
     if added:
-        db.session.execute(insert(PersonStatus), added)
+        db.session.execute(insert(PersonStatus.__table__), added)
     if changed:
         table = PersonStatus.__table__
         stmt = update(table).where(
@@ -129,7 +129,8 @@ class _Grouper:
     """Which sub-unit of a manager's unit a person below them is counted in.
 
     A person in a unit below the manager's own unit counts in the child of the
-    manager's unit on the way down; anyone else counts in their own unit.
+    manager's unit on the way down; for a manager without a unit, in the top-level
+    unit; anyone else counts in their own unit.
     """
 
     def __init__(self) -> None:
@@ -149,7 +150,9 @@ class _Grouper:
         if unit is None:
             return 0
         path = self.paths.get(unit, [unit])
-        if manager_unit is not None and manager_unit != unit and manager_unit in path:
+        if manager_unit is None:
+            return path[0]  # a manager above every unit (the region's top) sees the förvaltningar
+        if manager_unit != unit and manager_unit in path:
             return path[path.index(manager_unit) + 1]
         return unit
 
@@ -178,7 +181,7 @@ def _write_summaries(requirement_id: int, people: dict[int, tuple[str, int | Non
         for (m, kind, uid), c in counts.items()
     ]
     for i in range(0, len(rows), BATCH):
-        db.session.execute(insert(TeamSummary), rows[i:i + BATCH])
+        db.session.execute(insert(TeamSummary.__table__), rows[i:i + BATCH])
 
 
 def refresh_people(person_ids: list[int], now: datetime) -> None:

@@ -50,12 +50,12 @@ def trend_chart(requirement, unit: Unit | None):
 def region():
     requirement, unit = _requirement(), _unit()
     refresh.ensure_fresh(utcnow())
-    view = queries.region(requirement, unit)
     args = list_args()
-    people = queries.people_page(requirement, unit=unit, **args) if unit is not None else None
-    points, chart = trend_chart(requirement, unit)
     audit.record("training.region.view", "unit", unit.id if unit else None,
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}})
+    view = queries.region(requirement, unit)
+    people = queries.people_page(requirement, unit=unit, **args) if unit is not None else None
+    points, chart = trend_chart(requirement, unit)
     return render_template("training/region.html", requirement=requirement, view=view, people=people, args=args,
                            unit=unit, points=points, chart=chart, data_time=queries.data_time(requirement),
                            requirements=facts.active_requirements(), action_form=ActionForm())
@@ -73,10 +73,11 @@ def region_export(fmt: str):
     name = unit.name if unit else _("Hela regionen")
     if request.args.get("what") == "people":
         rows = queries.all_people(requirement, unit=unit, state=list_args("all")["state"])
+        response = exports.response(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
+                                    f"{requirement.course.name} – {name}", stamp, *people_table(rows))
         audit.record("training.region.export", "unit", unit.id if unit else None,
                      {"requirement": requirement.id, "format": fmt, "what": "people", "rows": len(rows)})
-        return exports.response(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
-                                f"{requirement.course.name} – {name}", stamp, *people_table(rows))
+        return response
     view = queries.region(requirement, unit)
     headers = [_("Enhet"), _("Omfattas"), _("Genomförda"), _("Påbörjade"), _("Ej påbörjade"), _("Försenade"),
                _("Undantagna"), _("Andel genomförda (%)")]

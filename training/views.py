@@ -2,8 +2,6 @@
 (with exemptions), and the team export. Visibility goes through `auth.access` only."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -69,17 +67,19 @@ def team():
     manager, requirement = _manager(), _requirement()
     refresh.ensure_fresh(utcnow())
     args = list_args()
+    audit.record("training.team.view", "person", manager.id,
+                 {"requirement": requirement.id, **{k: v for k, v in args.items() if v}}, commit=False)
     summary = queries.team_summary(requirement, manager)
     plain = args["state"] == "todo" and args["unit_id"] is None and not args["q"]
     people = queries.people_page(requirement, manager=manager, **args,
                                  known_total=queries.todo_total(summary) if plain else None)
-    audit.record("training.team.view", "person", manager.id,
-                 {"requirement": requirement.id, **{k: v for k, v in args.items() if v}})
-    return render_template(
+    page = render_template(
         "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people,
         args=args, data_time=queries.data_time(requirement), requirements=facts.active_requirements(),
         versions=_version_names(),
     )
+    db.session.commit()  # the audit event; after rendering, so nothing shown was expired by it
+    return page
 
 
 @bp.get("/training/team/export.<fmt>")
@@ -91,11 +91,12 @@ def team_export(fmt: str):
     refresh.ensure_fresh(utcnow())
     args = list_args(default_state="all")
     rows = queries.all_people(requirement, manager=manager, state=args["state"])
+    title = _("%(course)s – team %(name)s", course=requirement.course.name, name=manager.name)
+    response = exports.response(fmt, f"utbildning-team-{manager.username}", title,
+                                _local(queries.data_time(requirement)), *people_table(rows))
     audit.record("training.team.export", "person", manager.id,
                  {"requirement": requirement.id, "format": fmt, "state": args["state"], "rows": len(rows)})
-    title = _("Säkert Beteende – team %(name)s", name=manager.name).replace("Säkert Beteende", requirement.course.name)
-    return exports.response(fmt, f"utbildning-team-{manager.username}", title, _local(queries.data_time(requirement)),
-                            *people_table(rows))
+    return response
 
 
 def people_table(rows) -> tuple[list[str], list[list]]:
@@ -121,7 +122,7 @@ def _version_names() -> dict[int, str]:
 def mine():
     items = queries.person_training(current_user, utcnow(), current_app.config["COURSE_URL"])
     return render_template("training/mine.html", items=items, history=queries.person_history(current_user),
-                           exemptions=queries.person_exemptions(current_user), today=date.today())
+                           exemptions=queries.person_exemptions(current_user))
 
 
 def can_exempt(viewer: Person, person: Person) -> bool:
