@@ -14,3 +14,4 @@ def init_app(app: Flask) -> None:
     csrf.exempt(api.bp)  # bearer tokens or read-only GETs: no form posts to protect
     app.cli.add_command(cli.training)  # cli_setup adds its subcommands to this group on import
     app.jinja_env.globals.update(training_state_label=views.state_label, training_filter_labels=views.FILTER_LABELS)
+    app.jinja_env.filters["percent"] = views.format_percent

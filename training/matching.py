@@ -4,7 +4,7 @@ matches are narrowed to active people; still several is ambiguous."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -24,14 +24,15 @@ def norm_text(value: str) -> str:
     return (value or "").strip().lower()
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     outcome: str
     person_id: int | None = None
 
 
-def choose(candidates: list[tuple[int, bool]]) -> Match | None:
+def choose(candidates) -> Match | None:
     """None if no candidates; else the one match, or ambiguous."""
+    if len(candidates) == 1:
+        return Match(MATCHED, candidates[0][0])
     unique = dict(candidates)
     if not unique:
         return None
@@ -61,11 +62,10 @@ class PersonIndex:
         return self.by[field]
 
     def match(self, employee_number: str = "", username: str = "", email: str = "") -> Match:
-        keys = (("employee_number", norm_employee_number(employee_number)),
-                ("username", norm_text(username)), ("email", norm_text(email)))
-        for field, key in keys:
+        for field, value in (("employee_number", employee_number), ("username", username), ("email", email)):
+            key = self._NORMALISE[field](value) if value else ""
             if key:
-                found = choose(self._index(field).get(key, []))
+                found = choose(self._index(field).get(key, ()))
                 if found is not None:
                     return found
         return Match(UNMATCHED)

@@ -26,4 +26,7 @@ def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
             "Sparar utbildningsnyckeltal per enhet vid varje kvartals slut."),
         Job("training.refresh", refresh_cache, "interval", {"minutes": max(1, minutes)},
             "Räknar om utbildningsstatus (fångar upp ändringar från katalogsynken)."),
+        # Right after midnight, so the day's first visitor does not wait for the recount.
+        Job("training.refresh_midnight", refresh_cache, "cron", {"hour": 0, "minute": 0, "second": 30},
+            "Räknar om utbildningsstatus när ett nytt dygn börjar (förseningar)."),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -26,6 +27,11 @@ FILTER_LABELS = {
     "todo": _l("Inte klara"), "overdue": _l("Försenade"), "in_progress": _l("Påbörjade"),
     "not_started": _l("Ej påbörjade"), "completed": _l("Genomförda"), "exempt": _l("Undantagna"), "all": _l("Alla"),
 }
+
+
+def format_percent(value: float | None) -> str:
+    """"64,5 %" in Swedish, "64.5 %" in English; "–" when there is nothing to divide."""
+    return "–" if value is None else f"{format_decimal(value, format='0.0')} %"
 
 
 def state_label(state: str | None) -> str:
