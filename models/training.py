@@ -198,8 +198,9 @@ class Completion(Base):
     completed_at: Mapped[datetime | None]
     #: "import", "api" or "demo".
     source: Mapped[str] = mapped_column(String(10))
-    #: The import that brought it (provenance; None for the API).
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("training_import_batch.id"), index=True)
+    #: The import that brought it (provenance; None for the API). Not indexed on purpose:
+    #: only an undo looks rows up by it, and every index slows the 55,000-row import.
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("training_import_batch.id"))
     #: The API token that pushed it (provenance; None for imports).
     token_id: Mapped[int | None] = mapped_column(ForeignKey("api_token.id"))
     #: When we recorded it.
@@ -207,9 +208,10 @@ class Completion(Base):
 
     __table_args__ = (
         # Idempotency key: one row per (person, version, completion time); NULL times
-        # (in progress) are kept to one per person and version by the importer.
+        # (in progress) are kept to one per person and version by the importer. Bulk reads
+        # by version scan the table (one course's versions are most of it anyway).
         Index("uq_training_completion_person_version_at", "person_id", "version_id", "completed_at", unique=True),
-        Index("ix_training_completion_version_person", "version_id", "person_id"),
+
     )
 
 

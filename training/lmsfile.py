@@ -137,12 +137,19 @@ def _table(records: list[list], extra: frozenset[str], fmt: str, encoding: str =
         known = ({HEADER_FIELD.get(n) for n in names} - {None}) | (names & extra)
         if len(known) >= 2:
             headers = ["" if c is None else str(c) for c in record]
-            rows = [(index + 2 + n, list(r)) for n, r in enumerate(records[index + 1:])
-                    if any(c not in (None, "") and str(c).strip() for c in r)]
+            rows = [(index + 2 + n, list(r)) for n, r in enumerate(records[index + 1:]) if _has_data(r)]
             return Table(headers, rows, fmt, encoding, delimiter)
     sample = ", ".join(str(c) for c in (records[0] if records else [])[:8])
     raise FileError("wrong_columns", "No header row with known columns (e.g. Användarnamn/Username, Status, "
                     f"Slutförd/Completed) in the first ten rows. First row: {sample[:200]}", sample[:200])
+
+
+def _has_data(record) -> bool:
+    """False for the empty rows Excel leaves at the end (";;;;")."""
+    try:
+        return bool("".join(record).strip())
+    except TypeError:  # XLSX cells: numbers, dates, None
+        return any(c is not None and str(c).strip() for c in record)
 
 
 def find_columns(headers: list[str], mapping: dict | None, course_given: bool) -> dict[str, int]:
@@ -173,6 +180,8 @@ def find_columns(headers: list[str], mapping: dict | None, course_given: bool) -
 
 def cell_text(value) -> str:
     """A cell as text; whole numbers from Excel lose their '.0'."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -190,7 +199,13 @@ def parse_status(value) -> str | None:
 
 def parse_moment(value, tz: tzinfo) -> datetime | None:
     """An aware datetime from a cell (None if empty); ValueError if it cannot be read."""
-    if value is None or value == "":
+    if value.__class__ is str:
+        text = value.strip()
+        if not text:
+            return None
+        naive = _parse_text(text)
+        return naive.replace(tzinfo=tz) if naive.tzinfo is None else naive
+    if value is None:
         return None
     if isinstance(value, datetime):
         naive = value

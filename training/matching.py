@@ -29,16 +29,17 @@ class Match(NamedTuple):
     person_id: int | None = None
 
 
-def choose(candidates) -> Match | None:
-    """None if no candidates; else the one match, or ambiguous."""
+def choose(candidates: list[int]) -> Match | None:
+    """None if no candidates; else the one match, or ambiguous. Several matches are
+    narrowed to active people (someone rehired keeps their old, inactive account)."""
     if len(candidates) == 1:
-        return Match(MATCHED, candidates[0][0])
-    unique = dict(candidates)
+        return Match(MATCHED, candidates[0])
+    unique = set(candidates)
     if not unique:
         return None
     if len(unique) == 1:
-        return Match(MATCHED, next(iter(unique)))
-    active = [pid for pid, is_active in unique.items() if is_active]
+        return Match(MATCHED, unique.pop())
+    active = list(db.session.scalars(select(Person.id).where(Person.id.in_(unique), Person.active.is_(True))))
     return Match(MATCHED, active[0]) if len(active) == 1 else Match(AMBIGUOUS)
 
 
@@ -49,15 +50,15 @@ class PersonIndex:
     _NORMALISE = {"employee_number": norm_employee_number, "username": norm_text, "email": norm_text}
 
     def __init__(self) -> None:
-        self.by: dict[str, dict[str, list[tuple[int, bool]]]] = {}
+        self.by: dict[str, dict[str, list[int]]] = {}
 
-    def _index(self, field: str) -> dict[str, list[tuple[int, bool]]]:
+    def _index(self, field: str) -> dict[str, list[int]]:
         if field not in self.by:
             column, normalise = getattr(Person, field), self._NORMALISE[field]
-            index: dict[str, list[tuple[int, bool]]] = defaultdict(list)
-            for pid, active, value in db.session.execute(select(Person.id, Person.active, column)):
-                if value:
-                    index[normalise(value)].append((pid, active))
+            index: dict[str, list[int]] = defaultdict(list)
+            # Only the indexed column and the id: the person table's own index answers it.
+            for pid, value in db.session.execute(select(Person.id, column).where(column.is_not(None))):
+                index[normalise(value)].append(pid)
             self.by[field] = index
         return self.by[field]
 
@@ -83,12 +84,11 @@ def match_one(employee_number: str = "", username: str = "", email: str = "") ->
             continue
         if column is Person.employee_number:
             # Leading zeros are ignored, so compare normalised values of the few plausible rows.
-            rows = db.session.execute(select(Person.id, Person.active, Person.employee_number).where(
+            rows = db.session.execute(select(Person.id, Person.employee_number).where(
                 func.lower(Person.employee_number).endswith(key, autoescape=True))).all()
-            candidates = [(pid, active) for pid, active, value in rows if normalise(value) == key]
+            candidates = [pid for pid, value in rows if normalise(value) == key]
         else:
-            candidates = [tuple(r) for r in db.session.execute(
-                select(Person.id, Person.active).where(column == key)).all()]
+            candidates = list(db.session.scalars(select(Person.id).where(column == key)))
         found = choose(candidates)
         if found is not None:
             return found

@@ -250,3 +250,10 @@ def test_web_upload_too_large_is_a_clear_413(client, auth, staff, course, app):
                            content_type="multipart/form-data")
     body = response.get_data(as_text=True)
     assert response.status_code == 413 and "för stort" in body and completions() == []
+
+
+def test_a_shared_identifier_is_narrowed_to_the_active_person(staff, course):
+    staff["carl"].active = False  # ben and carl share an e-mail; carl has left
+    db.session.commit()
+    result = run(swedish_csv([["", "", "delad@example.se", "", "Säkert Beteende 2024", "Godkänd", "2024-10-01"]]))
+    assert result.imported == 1 and completions()[0][0] == staff["ben"].id
