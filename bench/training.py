@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import io
 import os
 import statistics
@@ -264,6 +265,9 @@ def run(args, url: str) -> int:
         for i in range(0, len(rows), 20_000):
             db.session.execute(insert(Completion), rows[i:i + 20_000])
         db.session.commit()
+        del rows, units, persons  # the setup's own data must not burden what is measured
+        db.session.expunge_all()
+        gc.collect()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect() as conn:
                 conn.exec_driver_sql("ANALYZE")

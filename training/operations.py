@@ -51,7 +51,7 @@ def ensure_course(code: str, name: str, url: str | None = None) -> Outcome:
     course = db.session.scalar(select(Course).where(Course.code == code))
     values = {"name": name[:200]} | ({"url": url.strip()[:1000]} if url is not None else {})
     if course is None:
-        course = Course(code=code, url="", **values)
+        course = Course(code=code, **{"url": "", **values})
         db.session.add(course)
         db.session.flush()
         return Outcome(course, "created")

@@ -208,3 +208,45 @@ def test_status_command_gives_the_same_numbers_as_the_pages(runner, client, auth
     unit = json.loads(runner.invoke(args=["training", "status", "--unit", str(data["boss"].unit_id),
                                           "--json"]).output)
     assert unit["scope"]["type"] == "unit" and unit["required"] == 4
+
+
+def test_admin_can_set_up_courses_and_requirements_in_the_ui(client, auth, org):
+    from models import Course, Requirement
+
+    auth.login("admin")
+    assert client.post("/admin/training/courses", data={"code": "SB", "name": "Säkert Beteende"}).status_code == 302
+    course = db.session.scalar(select(Course))
+    assert client.post("/admin/training/versions", data={"course": course.id, "name": "SB 2024",
+                                                         "published_on": "2024-09-15"}).status_code == 302
+    bad = client.post("/admin/training/requirements/new", data={"name": "Alla", "course": course.id,
+                                                                "audience": "all", "current_version": "0"})
+    assert bad.status_code == 400 and "sista datum" in bad.get_data(as_text=True)
+    ok = client.post("/admin/training/requirements/new", data={"name": "Alla", "course": course.id, "audience": "all",
+                                                               "due_on": "2024-11-30", "current_version": "0",
+                                                               "active": "y"})
+    assert ok.status_code == 302 and db.session.scalar(select(Requirement)).due_on.isoformat() == "2024-11-30"
+
+
+def test_admin_saves_a_mapping_and_creates_a_token_shown_once(client, auth, org):
+    from models import ApiToken, ColumnMapping
+
+    auth.login("admin")
+    client.post("/admin/training/mappings", data={"name": "Gamla exporten", "employee_number": "Personnr"})
+    assert db.session.scalar(select(ColumnMapping)).columns == {"employee_number": "Personnr"}
+    page = client.post("/admin/training/tokens", data={"name": "kompetensportalen"}).get_data(as_text=True)
+    token = re.search(r"(vks_[A-Za-z0-9_-]+)", page).group(1)
+    assert db.session.scalar(select(ApiToken)).token_hash != token
+    assert token not in client.get("/admin/training/tokens").get_data(as_text=True)
+
+
+def test_region_exports_and_snapshot_on_demand(client, auth, data):
+    auth.login("admin")
+    units = client.get("/admin/training/region/export.csv").data.decode("utf-8-sig")
+    assert "Hälso- och sjukvårdsförvaltningen" in units and "Totalt;9;2" in units
+    akut = data["boss"].unit_id
+    people = client.get(f"/admin/training/region/export.xlsx?unit_scope={akut}&what=people")
+    names = [c.value for row in load_workbook(io.BytesIO(people.data)).active.iter_rows() for c in row]
+    assert "Ben Testsson" in names and "Carl Testsson" not in names
+    assert client.post("/admin/training/snapshots").status_code == 302
+    body = client.get("/admin/training/region").get_data(as_text=True)
+    assert "Nyckeltal per mättillfälle" in body
