@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 
 from extensions import db
 from models import (
@@ -23,8 +24,11 @@ from training.status import DONE_STATES, STATES, Counts, Status
 #: Status filters on the team and region pages.
 FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "exempt", "all")
 SORTS = ("due", "name", "status", "unit")
+#: The status columns a people list shows (read as plain rows, not objects).
+STATUS_COLUMNS = (PersonStatus.person_id, PersonStatus.state, PersonStatus.due_on, PersonStatus.version_id,
+                  PersonStatus.completed_at)
 #: Up to this many people below a manager, their team list is read by person id.
-SMALL_TEAM = 5000
+SMALL_TEAM = 500
 #: SQLite's planner, without statistics, would rather walk the region-wide to-do index;
 #: PostgreSQL picks the key by itself.
 PK_HINT = "INDEXED BY sqlite_autoindex_training_status_1"
@@ -82,8 +86,8 @@ def team_summary(requirement: Requirement, manager: Person) -> TeamSummaryView:
 
 @dataclass
 class PeoplePage:
-    #: [(person, unit, cached status row)]
-    rows: list[tuple[Person, Unit | None, PersonStatus]]
+    #: [(person, unit, status columns)]
+    rows: list[tuple[PersonRow, UnitRow | None, Row]]
     total: int
     page: int
     pages: int
@@ -122,7 +126,7 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
                 state: str = "todo", unit_id: int | None = None, q: str = "", sort: str = "due",
                 desc: bool = False, page: int = 1, page_size: int = 50, known_total: int | None = None) -> PeoplePage:
     """Covered people below `manager` (or in `unit`'s subtree, or everyone), filtered, sorted and paged."""
-    stmt = select(PersonStatus).where(PersonStatus.requirement_id == requirement.id)
+    stmt = select(*STATUS_COLUMNS).where(PersonStatus.requirement_id == requirement.id)
     if manager is not None and (manager.subtree_size or 0) <= SMALL_TEAM:
         # A small team: look its people up by key, rather than walking the region's
         # to-do index in due-date order and discarding almost everything.
@@ -140,15 +144,38 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
         total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
-    statuses = db.session.scalars(_ordered(stmt, sort, desc).limit(page_size).offset((page - 1) * page_size)).all()
+    statuses = db.session.execute(_ordered(stmt, sort, desc).limit(page_size).offset((page - 1) * page_size)).all()
     return PeoplePage(_with_people(statuses), total, page, pages)
 
 
-def _with_people(statuses) -> list[tuple[Person, Unit | None, PersonStatus]]:
+class PersonRow(NamedTuple):
+    """What a people list shows of a person (a plain row: lists are read often and big)."""
+
+    id: int
+    name: str
+    username: str
+    employee_number: str | None
+    unit_id: int | None
+
+
+class UnitRow(NamedTuple):
+    id: int
+    name: str
+
+
+def _with_people(statuses) -> list[tuple[PersonRow, UnitRow | None, PersonStatus]]:
     ids = [s.person_id for s in statuses]
-    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
+    if not ids:
+        return []
+    people = {}
+    for pid, display, given, family, username, number, unit_id in db.session.execute(
+            select(Person.id, Person.display_name, Person.given_name, Person.family_name, Person.username,
+                   Person.employee_number, Person.unit_id).where(Person.id.in_(ids))):
+        name = display or f"{given} {family}".strip() or username  # as Person.name
+        people[pid] = PersonRow(pid, name, username, number, unit_id)
     unit_ids = {p.unit_id for p in people.values() if p.unit_id}
-    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+    units = {uid: UnitRow(uid, name) for uid, name in db.session.execute(
+        select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
     return [(people[s.person_id], units.get(people[s.person_id].unit_id), s) for s in statuses if s.person_id in people]
 
 

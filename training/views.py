@@ -2,8 +2,12 @@
 (with exemptions), and the team export. Visibility goes through `auth.access` only."""
 from __future__ import annotations
 
+from datetime import date, datetime
+from functools import lru_cache
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from babel.dates import format_date
+from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -27,6 +31,18 @@ FILTER_LABELS = {
     "todo": _l("Inte klara"), "overdue": _l("Försenade"), "in_progress": _l("Påbörjade"),
     "not_started": _l("Ej påbörjade"), "completed": _l("Genomförda"), "exempt": _l("Undantagna"), "all": _l("Alla"),
 }
+
+
+@lru_cache(maxsize=2048)
+def _format_day(day: date, locale: str) -> str:
+    return format_date(day, "medium", locale=locale)
+
+
+def format_day(day: date | datetime | None) -> str:
+    """Like the `date` filter (local date of a time), remembered: a team list repeats the same few dates."""
+    if isinstance(day, datetime):
+        day = day.astimezone(local_tz()).date()
+    return _format_day(day, str(get_locale())) if day else ""
 
 
 def format_percent(value: float | None) -> str:
