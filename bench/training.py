@@ -1,0 +1,331 @@
+"""Benchmark for the training area (issue: 55,000 people, 300,000 completions).
+
+1. Import of a 55,000-row LMS CSV versus parsing the same file with the csv module and
+   bulk-inserting the rows into an empty table: the ratio must be <= 3.
+2. The top manager's team page (the whole region) and a section lead's page, p95 of 50
+   requests each, versus the p95 of 50 requests to /healthz with the same client: each
+   ratio must be <= 10. The client is a keep-alive HTTP client against a real server on
+   127.0.0.1; the Flask test client's figures are printed too, for information. Page and
+   /healthz requests alternate, so both see the same machine load.
+
+Usage: python bench/training.py [--db sqlite|postgresql] [--people N] [--completions N]
+Exit status 1 if a target is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("VAKSAM_INSTANCE", tempfile.mkdtemp(prefix="vaksam-bench-"))
+os.environ.setdefault("SECRET_KEY", "bench-secret")
+PASSWORD = "bench-password-123"
+FAN_OUT = (10, 10, 10)  # förvaltningar, enheter per förvaltning, sektioner per enhet
+
+
+def build_org(people: int) -> tuple[list[dict], list[dict], int]:
+    """Units and people rows for a region of `people`; returns (units, persons, id of one section lead)."""
+    units, persons = [], []
+    uid = pid = 0
+
+    def unit(name, parent):
+        nonlocal uid
+        uid += 1
+        units.append({"id": uid, "key": f"U{uid}", "name": name, "parent_id": parent, "level": 0, "path": "/",
+                      "active": True})
+        return uid
+
+    def person(unit_id, manager, title):
+        nonlocal pid
+        pid += 1
+        persons.append({"id": pid, "username": f"user{pid}", "email": f"user{pid}@region.example",
+                        "employee_number": str(100000 + pid), "given_name": f"Förnamn{pid % 97}",
+                        "family_name": f"Efternamn{pid % 1013}", "display_name": f"Person {pid}", "title": title,
+                        "unit_id": unit_id, "manager_id": manager, "manager_unknown": False,
+                        "start_date": date(2010, 1, 1) + timedelta(days=pid % 5000), "active": True,
+                        "subtree_size": 0})
+        return pid
+
+    top = person(None, None, "Regiondirektör")
+    leads = []
+    for f in range(FAN_OUT[0]):
+        fu = unit(f"Förvaltning {f + 1}", None)
+        fm = person(fu, top, "Förvaltningschef")
+        for e in range(FAN_OUT[1]):
+            eu = unit(f"Enhet {f + 1}.{e + 1}", fu)
+            em = person(eu, fm, "Verksamhetschef")
+            for s in range(FAN_OUT[2]):
+                su = unit(f"Sektion {f + 1}.{e + 1}.{s + 1}", eu)
+                leads.append((su, person(su, em, "Enhetschef")))
+    i = 0
+    while pid < people:
+        su, lead = leads[i % len(leads)]
+        person(su, lead, "Handläggare")
+        i += 1
+    return units, persons, leads[len(leads) // 2][1]
+
+
+def completion_rows(people: int, count: int, versions: list[int]) -> list[dict]:
+    """`count` completions spread unevenly over the people and the versions (older ones more often)."""
+    base = datetime(2022, 1, 10, 8, 0, tzinfo=timezone.utc)
+    weights = [0.45, 0.35, 0.20][:len(versions)]
+    rows = []
+    for i in range(count):
+        pid = (i * 7919) % people + 1
+        share = (i % 100) / 100
+        version = versions[0] if share < weights[0] else versions[1] if share < weights[0] + weights[1] else versions[-1]
+        rows.append({"person_id": pid, "version_id": version, "state": "completed",
+                     "completed_at": base + timedelta(minutes=i), "source": "import", "recorded_at": base})
+    return rows
+
+
+def lms_csv(people: int) -> bytes:
+    """One row per person for the 2024 version: 60 % passed, 20 % started, 20 % not started."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Anställningsnummer", "Användarnamn", "E-post", "Namn", "Kurs", "Status", "Slutförd"])
+    for pid in range(1, people + 1):
+        day = date(2024, 9, 16) + timedelta(days=pid % 200)
+        status = ("Godkänd", "Godkänd", "Godkänd", "Påbörjad", "Ej påbörjad")[pid % 5]
+        moment = f"{day.isoformat()} {8 + pid % 9:02d}:{pid % 60:02d}" if status == "Godkänd" else ""
+        writer.writerow([str(100000 + pid), f"user{pid}", f"user{pid}@region.example", f"Person {pid}",
+                         "Säkert Beteende 2024", status, moment])
+    return out.getvalue().encode("cp1252")
+
+
+def timed(func):
+    start = time.perf_counter()
+    value = func()
+    return time.perf_counter() - start, value
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def baseline_import(engine, data: bytes) -> float:
+    """Parse with the csv module and bulk-insert into an empty table (the yardstick)."""
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    meta = MetaData()
+    table = Table("bench_baseline", meta, Column("id", Integer, primary_key=True),
+                  *[Column(f"c{i}", String(400)) for i in range(7)])
+    meta.drop_all(engine)
+    meta.create_all(engine)
+
+    def run():
+        reader = csv.reader(io.StringIO(data.decode("cp1252"), newline=""), delimiter=";")
+        next(reader)
+        rows = [{f"c{i}": v for i, v in enumerate(r)} for r in reader]
+        with engine.begin() as conn:
+            conn.execute(table.insert(), rows)
+
+    elapsed, _ = timed(run)
+    meta.drop_all(engine)
+    return elapsed
+
+
+class HttpClient:
+    """A keep-alive HTTP/1.1 client against a real server on 127.0.0.1 (what a browser meets)."""
+
+    def __init__(self, app):
+        import http.client
+        import threading
+
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        WSGIRequestHandler.protocol_version = "HTTP/1.1"
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.server.server_port)
+        self.cookie = ""
+
+    def request(self, method: str, path: str, body: str = "") -> int:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if body:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body or None, headers=headers)
+        response = self.conn.getresponse()
+        response.read()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie" and value.startswith("vaksam_session="):
+                self.cookie = value.split(";", 1)[0]
+        return response.status
+
+    def get(self, path: str) -> int:
+        return self.request("GET", path)
+
+    def login(self, username: str) -> None:
+        from urllib.parse import urlencode
+
+        self.cookie = ""
+        assert self.request("POST", "/login", urlencode({"username": username, "password": PASSWORD})) == 302
+
+    def close(self) -> None:
+        self.conn.close()
+        self.server.shutdown()
+
+
+class TestClient:
+    """The Flask test client (no network, no server): the strictest yardstick."""
+
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    def get(self, path: str) -> int:
+        return self.client.get(path).status_code
+
+    def login(self, username: str) -> None:
+        self.client.post("/logout")
+        assert self.client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
+
+    def close(self) -> None:
+        pass
+
+
+def measure_pair(client, path: str, n: int = 50, warmup: int = 5) -> tuple[float, float]:
+    """p95 of `path` and of /healthz, requests interleaved so both see the same machine load."""
+    for _ in range(warmup):
+        client.get(path)
+        client.get("/healthz")
+    page, health = [], []
+    for _ in range(n):
+        for target, samples in ((path, page), ("/healthz", health)):
+            start = time.perf_counter()
+            status = client.get(target)
+            samples.append(time.perf_counter() - start)
+            assert status == 200, (target, status)
+    return p95(page), p95(health)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--people", type=int, default=55_000)
+    parser.add_argument("--completions", type=int, default=300_000)
+    parser.add_argument("--rounds", type=int, default=3, help="Import rounds (best one counts).")
+    args = parser.parse_args()
+
+    server = None
+    if args.db == "postgresql":
+        from tests.services import Postgres
+
+        server = Postgres()
+        server.start()
+        url = server.create_database("vaksam_bench")
+    else:
+        url = f"sqlite:///{os.environ['VAKSAM_INSTANCE']}/bench.db"
+    try:
+        return run(args, url)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run(args, url: str) -> int:
+    from flask_migrate import upgrade
+    from sqlalchemy import insert, update
+
+    from app import create_app
+    from auth.operations import hash_password
+    from directory.tree import rebuild_closure, rebuild_unit_paths
+    from extensions import db
+    from models import Completion, ImportBatch, Person, Unit, utcnow
+    from training import importer, operations, refresh
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+                      "LOG_LEVEL": "WARNING", "TESTING": True})
+    report = {}
+    with app.app_context():
+        upgrade()
+        units, persons, lead_id = build_org(args.people)
+        t, _ = timed(lambda: (db.session.execute(insert(Unit), units), db.session.execute(insert(Person), persons)))
+        rebuild_unit_paths(db.session)
+        rebuild_closure(db.session)
+        password = hash_password(PASSWORD)
+        db.session.execute(update(Person).where(Person.id.in_([1, lead_id])).values(password_hash=password))
+        course = operations.ensure_course("SB", "Säkert Beteende").obj
+        versions = [operations.ensure_version(course, f"Säkert Beteende {y}", date(y, 9, 15)).obj for y in
+                    (2022, 2023, 2024)]
+        operations.ensure_requirement(course, operations.RequirementSpec(
+            name="Alla", due_on=date(2024, 11, 30), new_starter_days=30, current_version_id=versions[2].id,
+            transition_on=date(2024, 11, 30)))
+        rows = completion_rows(args.people, args.completions, [v.id for v in versions])
+        for i in range(0, len(rows), 20_000):
+            db.session.execute(insert(Completion), rows[i:i + 20_000])
+        db.session.commit()
+        del rows, units, persons  # the setup's own data must not burden what is measured
+        db.session.expunge_all()
+        gc.collect()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE")
+                conn.commit()
+        print(f"setup: {args.people} people, {args.completions} completions on {db.engine.dialect.name}")
+
+        data = lms_csv(args.people)
+
+        def do_import():
+            result = importer.import_file(data, "bench.csv", source="cli", now=utcnow())
+            db.session.commit()
+            return result
+
+        # Best of a few rounds of each (undoing the import in between), alternating, so a
+        # busy machine does not decide the ratio.
+        baselines, imports = [], []
+        for _round in range(args.rounds):
+            baselines.append(baseline_import(db.engine, data))
+            elapsed, result = timed(do_import)
+            imports.append(elapsed)
+            assert result.ok and result.rows == args.people and result.imported > 0, result.as_json()
+            if _round < args.rounds - 1:
+                operations.undo_import(db.session.get(ImportBatch, result.batch_id), None, utcnow())
+                db.session.commit()
+        print(f"import: {result.imported} new, {result.unchanged} unchanged; rounds: import "
+              f"{', '.join(f'{t:.2f}' for t in imports)} s, baseline {', '.join(f'{t:.2f}' for t in baselines)} s")
+        report["baseline"], report["import"] = min(baselines), min(imports)
+        report["refresh"], _ = timed(lambda: refresh.ensure_fresh(utcnow()))
+
+    for kind, client_class in (("http", HttpClient), ("test", TestClient)):
+        client = client_class(app)
+        with app.app_context():
+            client.login("user1")
+            report[f"{kind}_top"], report[f"{kind}_top_healthz"] = measure_pair(client, "/training/team")
+            client.login(f"user{lead_id}")
+            report[f"{kind}_lead"], report[f"{kind}_lead_healthz"] = measure_pair(client, "/training/team")
+        client.close()
+    return print_report(report, args)
+
+
+def print_report(r: dict, args) -> int:
+    ok = True
+    ratio = r["import"] / r["baseline"]
+    ok &= ratio <= 3
+    print(f"import of {args.people} rows: {r['import']:.2f} s; csv + bulk insert: {r['baseline']:.2f} s "
+          f"(best of {args.rounds}); ratio {ratio:.2f} (target <= 3)")
+    print(f"status cache refresh after the import (not part of the import): {r['refresh']:.2f} s")
+    for kind, label in (("http", "HTTP client, real server"), ("test", "Flask test client")):
+        for who, name in (("top", f"top manager ({args.people - 1} below)"), ("lead", "section lead")):
+            page, health = r[f"{kind}_{who}"], r[f"{kind}_{who}_healthz"]
+            ratio = page / health
+            if kind == "http":
+                ok &= ratio <= 10
+            print(f"[{label}] team page, {name}: p95 {page * 1000:.1f} ms; /healthz p95 {health * 1000:.2f} ms; "
+                  f"ratio {ratio:.1f}" + (" (target <= 10)" if kind == "http" else " (for information)"))
+    print("OK" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
