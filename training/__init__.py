@@ -17,3 +17,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(training_state_label=views.state_label, training_filter_labels=views.FILTER_LABELS)
     app.jinja_env.filters["percent"] = views.format_percent
     app.jinja_env.filters["day"] = views.format_day
+
+    from campaign.audience import set_training_hook
+    from training.campaign_hook import TrainingHook
+
+    set_training_hook(app, TrainingHook())

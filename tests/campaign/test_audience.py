@@ -48,6 +48,9 @@ def test_empty_unit_list_means_nobody(app, region):
 
 
 def test_not_done_without_training_data_is_a_clear_error(app, region):
+    from campaign.audience import set_training_hook
+
+    set_training_hook(app, None)  # an installation whose training package is switched off
     with pytest.raises(TrainingUnavailable, match="course data is not available"):
         resolve("not_done", [], FUTURE)
 

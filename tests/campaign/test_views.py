@@ -81,7 +81,6 @@ def test_planned_time_is_entered_in_swedish_time(app, client, auth, region):
     ({"audience": "units"}, "Välj minst en enhet."),
     ({"audience": "units", "unit_ids": "999999"}, "Okänd enhet. Välj enheter ur listan."),
     ({"audience": "units", "unit_ids": "abc"}, "Okänd enhet. Välj enheter ur listan."),
-    ({"audience": "not_done"}, "Kursuppgifter finns inte i den här installationen"),
     ({"audience": "alla"}, "Välj en målgrupp."),
     ({"channel": "brevduva"}, "Välj en kanal ur listan."),
     ({"title": ""}, "Ange en titel."),
@@ -95,6 +94,17 @@ def test_bad_input_gives_a_swedish_error_and_saves_nothing(app, client, auth, re
     response = client.post("/plan/ny", data=form(region, **changes))
     assert response.status_code == 400
     assert field_error in response.get_data(as_text=True)
+    assert count() == 0
+
+
+def test_not_done_audience_refused_when_course_data_is_switched_off(app, client, auth, region):
+    from campaign.audience import set_training_hook
+
+    set_training_hook(app, None)
+    auth.login("comms")
+    response = client.post("/plan/ny", data=form(region, audience="not_done"))
+    assert response.status_code == 400
+    assert "Kursuppgifter finns inte i den här installationen" in response.get_data(as_text=True)
     assert count() == 0
 
 
