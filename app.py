@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     from main import init_app as init_main
     from outbox import init_app as init_outbox
     from campaign import init_app as init_campaign
+    from training import init_app as init_training
 
     init_main(app)
     init_auth(app)
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     audit_views.init_app(app)
     init_jobs(app)
     init_outbox(app)
+    init_training(app)
     init_campaign(app)
 
     from demo.cli import demo

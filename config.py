@@ -119,4 +119,8 @@ def from_env() -> dict:
         "LOGIN_WINDOW_MINUTES": _int("LOGIN_WINDOW_MINUTES", 15),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
+        # Training: the course link on "Min utbildning", the import size limit, the status cache refresh.
+        "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
+        "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
+        "TRAINING_REFRESH_MINUTES": _int("TRAINING_REFRESH_MINUTES", 15),
     }

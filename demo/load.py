@@ -25,6 +25,9 @@ def load_people() -> dict:
 
 def load_demo() -> dict:
     from demo.campaign import load_campaign
+    from training.demo import load_demo_training
 
-    people = load_people()
-    return {"directory": people, "campaign": load_campaign()}
+    result = {"directory": load_people()}
+    result["training"] = load_demo_training()
+    result["campaign"] = load_campaign()
+    return result

@@ -19,7 +19,10 @@ class NavItem:
 #: Every feature adds its pages here; an item shows when the user has one of its roles.
 NAV: list[NavItem] = [
     NavItem("main.index", _l("Översikt"), ("employee",)),
-    NavItem("directory.team", _l("Mitt team"), ("manager", "admin")),
+    NavItem("training.mine", _l("Min utbildning"), ("employee",)),
+    NavItem("training.team", _l("Mitt team"), ("manager",)),
+    NavItem("training_reports.region", _l("Utbildning i regionen"), ("admin",)),
+    NavItem("training_admin.overview", _l("Utbildningsadministration"), ("admin",)),
     NavItem("campaign.plan", _l("Kommunikationsplan"), ("comms", "admin")),
     NavItem("campaign.campaigns", _l("Kampanjer"), ("comms", "admin")),
     NavItem("campaign.wheel_page", _l("Årshjul"), ("comms", "admin")),

@@ -6,8 +6,15 @@ from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
 from models.outbox import OutboxMessage, OutboxPart
 from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
+from models.training import (
+    ApiToken, ColumnMapping, Completion, Course, CourseVersion, Exemption, ImportBatch, KpiSnapshot,
+    PersonStatus, Requirement, RequirementUnit, TeamSummary, TrainingRefresh,
+)
 
 __all__ = [
     "Activity", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "JobRun", "LoginAttempt", "OutboxMessage",
-    "OutboxPart", "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
+    "OutboxPart", "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "RoleGrant",
+    "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
+    "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
+    "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
 ]

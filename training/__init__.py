@@ -1,0 +1,16 @@
+"""Mandatory training ("Säkert Beteende"): requirements, LMS import and API, team and
+region views, exports, KPI snapshots and the board report."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from extensions import csrf
+    from training import admin_views, api, cli, cli_setup, import_views, report_views, views  # noqa: F401
+
+    for blueprint in (views.bp, admin_views.bp, import_views.bp, report_views.bp, api.bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api.bp)  # bearer tokens or read-only GETs: no form posts to protect
+    app.cli.add_command(cli.training)  # cli_setup adds its subcommands to this group on import
+    app.jinja_env.globals.update(training_state_label=views.state_label, training_filter_labels=views.FILTER_LABELS)

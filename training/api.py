@@ -1,0 +1,174 @@
+"""The JSON API under /api/v1: completions pushed by an LMS (bearer token per
+integration), the team numbers for a signed-in manager, and the OpenAPI document.
+
+Errors are always JSON `{"error", "message"}` with a 4xx status, never a 500.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import NamedTuple
+
+from flask import Blueprint, abort, jsonify, request
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+import audit
+from auth.access import may_see
+from extensions import db
+from main.i18n import local_tz
+from models import Completion, CourseVersion, Person, utcnow
+from training import facts, lmsfile, matching, queries, refresh, tokens
+from training.openapi import openapi_document
+
+bp = Blueprint("training_api", __name__, url_prefix="/api/v1")
+MAX_BODY = 64 * 1024
+
+
+def error(status: int, code: str, message: str):
+    response = jsonify({"error": code, "message": message})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="vaksam"'
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+def _bearer():
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, presented = header.partition(" ")
+    if scheme.lower() != "bearer" or not presented.strip():
+        return None
+    return tokens.find_token(presented.strip())
+
+
+@bp.post("/completions")
+def post_completion():
+    token = _bearer()
+    if token is None:
+        return error(401, "unauthorized", "A valid bearer token is required.")
+    if (request.content_length or 0) > MAX_BODY:
+        return error(413, "too_large", f"The body may be at most {MAX_BODY} bytes.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return error(400, "invalid_json", "The body must be a JSON object.")
+    parsed = _parse(body)
+    if isinstance(parsed, Refusal):
+        return error(*parsed)
+    person_id, version, state, moment = parsed
+    created, row = _record(person_id, version, state, moment, token.id)
+    token.last_used_at = utcnow()
+    db.session.commit()
+    if created:
+        refresh.refresh_people([person_id], utcnow())
+        db.session.commit()
+    return jsonify({"result": "created" if created else "unchanged", "id": row.id}), 201 if created else 200
+
+
+def _text(body: dict, key: str) -> str:
+    value = body.get(key)
+    return value.strip()[:320] if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+
+
+class Refusal(NamedTuple):
+    status: int
+    code: str
+    message: str
+
+
+def _parse(body: dict):
+    """(person id, version, state, time), or a Refusal."""
+    ids = {k: _text(body, k) for k in lmsfile.IDENTITY_FIELDS}
+    if not any(ids.values()):
+        return Refusal(400, "invalid_field", "Give employee_number, username or email.")
+    course = _text(body, "course")
+    version = db.session.scalars(select(CourseVersion).where(
+        (func.lower(CourseVersion.lms_name) == course.lower()) | (func.lower(CourseVersion.name) == course.lower())
+    )).first() if course else None
+    if version is None:
+        return Refusal(422, "unknown_course", "course must be a course version's LMS name or name.")
+    state = lmsfile.parse_status(_text(body, "status") or "completed")
+    if state not in (lmsfile.COMPLETED, lmsfile.IN_PROGRESS):
+        return Refusal(400, "invalid_field", "status must be 'completed' or 'in_progress'.")
+    moment = None
+    if state == lmsfile.COMPLETED:
+        try:
+            moment = lmsfile.parse_moment(_text(body, "completed_at"), local_tz())
+        except ValueError:
+            moment = None
+        if moment is None:
+            return Refusal(400, "invalid_field", "completed_at must be an ISO 8601 date and time.")
+        moment = moment.astimezone(timezone.utc)
+        if moment > utcnow() or moment.year < 2000:
+            return Refusal(400, "invalid_field", "completed_at must not be in the future or before 2000.")
+    match = matching.match_one(**ids)
+    if match.outcome != matching.MATCHED:
+        return Refusal(422, match.outcome, f"The person is {match.outcome}: " + (
+            "nobody has these identifiers." if match.outcome == matching.UNMATCHED else "several people match."))
+    return match.person_id, version, state, moment
+
+
+def _record(person_id: int, version: CourseVersion, state: str, moment: datetime | None, token_id: int):
+    """(created?, row); idempotent on (person, version, completion time); starts never go backward."""
+    stmt = select(Completion).where(Completion.person_id == person_id, Completion.version_id == version.id)
+    if state == lmsfile.COMPLETED:
+        existing = db.session.scalar(stmt.where(Completion.completed_at == moment))
+    else:
+        existing = db.session.scalars(stmt.order_by(Completion.completed_at.desc().nulls_last())).first()
+    if existing is not None:
+        return False, existing
+    row = Completion(person_id=person_id, version_id=version.id, state=state, completed_at=moment,
+                     source="api", token_id=token_id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:  # the same completion arrived twice at once
+        return False, db.session.scalar(stmt.where(Completion.completed_at == moment))
+    return True, row
+
+
+def _signed_in():
+    if not current_user.is_authenticated:
+        abort(401)
+
+
+@bp.get("/training/team")
+def team_numbers():
+    """The team numbers of the signed-in manager (or, for ?manager=ID, a manager they may see)."""
+    _signed_in()
+    manager = current_user
+    manager_id = request.args.get("manager", type=int)
+    if manager_id and manager_id != current_user.id:
+        manager = db.session.get(Person, manager_id) or abort(404)
+    if not (current_user.has_role("admin") or (current_user.is_manager and may_see(current_user, manager))):
+        abort(403)
+    requirement = queries.requirement_or_default(request.args.get("requirement", type=int)) or abort(404)
+    refresh.ensure_fresh(utcnow())
+    audit.record("training.team.api", "person", manager.id, {"requirement": requirement.id})
+    return jsonify(queries.status_report_for_manager(requirement, manager))
+
+
+@bp.get("/training/people/<int:person_id>")
+def person_status(person_id: int):
+    """One person's status for every active requirement (themselves, their managers, admins)."""
+    _signed_in()
+    person = db.session.get(Person, person_id) or abort(404)
+    if not may_see(current_user, person):
+        abort(403)
+    if person.id != current_user.id:
+        audit.record("training.person.api", "person", person.id)
+    now = utcnow()
+    result = []
+    for requirement in facts.active_requirements():
+        status = facts.status_of(requirement, person, now)
+        result.append({
+            "requirement": requirement.name, "course": requirement.course.code,
+            "status": status.state if status else None, "due_on": status.due_on.isoformat() if status and status.due_on
+            else None, "completed_at": status.completed_at.isoformat() if status and status.completed_at else None,
+        })
+    return jsonify({"person": {"id": person.id, "name": person.name}, "as_of": now.isoformat(),
+                    "requirements": result})

@@ -1,0 +1,92 @@
+"""Loads what `training.status` needs, in a few queries for any number of people.
+
+`statuses()` is the bulk variant every page, export, snapshot and the status cache use:
+one query per kind of row (people, completions, exemptions), then Python over the rows.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import Select, select
+
+from extensions import db
+from main.i18n import local_tz
+from models import Completion, CourseVersion, Exemption, Person, Requirement, RequirementUnit, Unit
+from training.status import CompletionFact, ExemptionFact, PersonFacts, Rule, Status, bulk_statuses
+
+
+def rule_for(requirement: Requirement) -> Rule:
+    versions = dict(db.session.execute(
+        select(CourseVersion.id, CourseVersion.published_on).where(CourseVersion.course_id == requirement.course_id)
+    ).all())
+    unit_ids = None
+    if requirement.audience == "units":
+        unit_ids = frozenset(db.session.scalars(
+            select(RequirementUnit.unit_id).where(RequirementUnit.requirement_id == requirement.id)
+        ))
+    return Rule(
+        requirement_id=requirement.id, course_id=requirement.course_id, versions=versions,
+        due_on=requirement.due_on, new_starter_days=requirement.new_starter_days,
+        renewal_months=requirement.renewal_months, current_version_id=requirement.current_version_id,
+        transition_on=requirement.transition_on, unit_ids=unit_ids,
+    )
+
+
+def _restrict(stmt: Select, column, person_ids: Select | list[int] | None) -> Select:
+    if person_ids is None:
+        return stmt
+    return stmt.where(column.in_(person_ids))
+
+
+def people_facts(person_ids: Select | list[int] | None = None) -> list[PersonFacts]:
+    """Active people (optionally only those in `person_ids`) with their unit paths."""
+    stmt = (
+        select(Person.id, Person.start_date, Unit.path)
+        .outerjoin(Unit, Unit.id == Person.unit_id)
+        .where(Person.active.is_(True))
+    )
+    rows = db.session.execute(_restrict(stmt, Person.id, person_ids)).all()
+    return [PersonFacts(pid, True, start, path) for pid, start, path in rows]
+
+
+def completion_facts(course_id: int, person_ids: Select | list[int] | None = None) -> dict[int, list[CompletionFact]]:
+    versions = select(CourseVersion.id).where(CourseVersion.course_id == course_id)
+    stmt = select(Completion.person_id, Completion.version_id, Completion.state, Completion.completed_at).where(
+        Completion.version_id.in_(versions)
+    )
+    by_person: dict[int, list[CompletionFact]] = defaultdict(list)
+    for pid, vid, state, at in db.session.execute(_restrict(stmt, Completion.person_id, person_ids)):
+        by_person[pid].append(CompletionFact(vid, state, at))
+    return by_person
+
+
+def exemption_facts(person_ids: Select | list[int] | None = None) -> dict[int, list[ExemptionFact]]:
+    stmt = select(Exemption.person_id, Exemption.course_id, Exemption.starts_on, Exemption.ends_on).where(
+        Exemption.revoked_at.is_(None)
+    )
+    by_person: dict[int, list[ExemptionFact]] = defaultdict(list)
+    for pid, cid, starts, ends in db.session.execute(_restrict(stmt, Exemption.person_id, person_ids)):
+        by_person[pid].append(ExemptionFact(cid, starts, ends))
+    return by_person
+
+
+def statuses(requirement: Requirement, now: datetime, person_ids: Select | list[int] | None = None,
+             rule: Rule | None = None) -> dict[int, Status]:
+    """{person id: status} for everyone covered (optionally among `person_ids`)."""
+    rule = rule or rule_for(requirement)
+    return bulk_statuses(
+        rule, people_facts(person_ids), completion_facts(requirement.course_id, person_ids),
+        exemption_facts(person_ids), now, local_tz(),
+    )
+
+
+def status_of(requirement: Requirement, person: Person, now: datetime) -> Status | None:
+    """One person's status (None if the requirement does not apply to them)."""
+    return statuses(requirement, now, [person.id]).get(person.id)
+
+
+def active_requirements() -> list[Requirement]:
+    return list(db.session.scalars(
+        select(Requirement).where(Requirement.active.is_(True)).order_by(Requirement.id)
+    ))

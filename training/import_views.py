@@ -1,0 +1,196 @@
+"""Admin pages for importing LMS reports: upload, dry-run preview, confirm, the list of
+imports with their problem rows (on screen and as CSV), and undo."""
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from auth.access import requires
+from extensions import db
+from models import ColumnMapping, Course, ImportBatch, utcnow
+from training import exports, importer, operations, refresh
+from training.forms import ActionForm, ConfirmForm, UploadForm
+
+bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
+
+FILE_ERRORS = {
+    "empty": _l("Filen är tom."),
+    "not_a_report": _l("Filen är ingen rapport från kompetensportalen. Ladda upp en CSV- eller XLSX-fil."),
+    "bad_xlsx": _l("XLSX-filen gick inte att läsa. Öppna den i Excel och spara den igen."),
+    "wrong_columns": _l("Filen saknar kolumnerna vi behöver: något som identifierar personen (Anställningsnummer, "
+                        "Användarnamn eller E-post) och Status eller Slutförd. Spara en kolumnmappning om filen "
+                        "har andra rubriker."),
+    "no_course": _l("Filen har ingen kolumn för kurs. Välj vilken kurs filen gäller."),
+    "mapping_mismatch": _l("Filen saknar en kolumn som den valda mappningen förväntar sig."),
+    "too_large": _l("Filen är för stor."),
+}
+REASONS = {
+    "no_identifier": _l("saknar anställningsnummer, användarnamn och e-post"),
+    "unknown_status": _l("okänd status"),
+    "unknown_course": _l("okänd kurs"),
+    "other_course": _l("annan kurs än den valda"),
+    "no_version": _l("ingen version av kursen var publicerad då"),
+    "missing_date": _l("genomförd men utan datum"),
+    "bad_date": _l("datumet går inte att läsa"),
+    "future_date": _l("datumet ligger i framtiden"),
+    "old_date": _l("orimligt datum"),
+    "unmatched": _l("ingen person matchar"),
+    "ambiguous": _l("flera personer matchar"),
+    "duplicate": _l("upprepar en tidigare rad i filen"),
+}
+
+
+def problem_reason(problem: dict) -> str:
+    text = str(REASONS.get(problem["code"], problem["code"]))
+    return f"{text}: {problem['value']}" if problem.get("value") else text
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.config["INSTANCE_DIR"]) / "training-uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _choices(form: UploadForm) -> None:
+    form.course.choices = [(0, _("Enligt kolumnen Kurs i filen"))] + [
+        (c.id, c.name) for c in db.session.scalars(select(Course).order_by(Course.name))]
+    form.mapping.choices = [(0, _("Ingen (känn igen rubrikerna)"))] + [
+        (m.id, m.name) for m in db.session.scalars(select(ColumnMapping).order_by(ColumnMapping.name))]
+
+
+def _run(data: bytes, meta: dict, dry_run: bool) -> importer.ImportResult:
+    mapping = db.session.get(ColumnMapping, meta["mapping_id"]) if meta.get("mapping_id") else None
+    course = db.session.get(Course, meta["course_id"]) if meta.get("course_id") else None
+    return importer.import_file(
+        data, meta["filename"], course=course, mapping=mapping.columns if mapping else None,
+        mapping_id=mapping.id if mapping else None, dry_run=dry_run, strict=meta["strict"], actor=current_user,
+        source="web", now=utcnow(),
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@requires("admin")
+def upload():
+    try:
+        form = UploadForm()
+        _choices(form)
+        valid = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        form = UploadForm(formdata=None)
+        _choices(form)
+        form.file.errors = [_("Filen är större än %(mb)s MB.", mb=current_app.config["MAX_CONTENT_LENGTH"] // 2**20)]
+        return render_template("training/import_upload.html", form=form), 413
+    if not valid:
+        return render_template("training/import_upload.html", form=form), 400 if request.method == "POST" else 200
+    data = form.file.data.read()
+    meta = {"filename": (form.file.data.filename or "rapport")[:300], "course_id": form.course.data or None,
+            "mapping_id": form.mapping.data or None, "strict": bool(form.strict.data)}
+    result = _run(data, meta, dry_run=True)
+    db.session.rollback()
+    if result.error is not None:
+        form.file.errors = [str(FILE_ERRORS.get(result.error.code, result.error))]
+        return render_template("training/import_upload.html", form=form), 400
+    token = secrets.token_urlsafe(16)
+    (_upload_dir() / f"{token}.bin").write_bytes(data)
+    (_upload_dir() / f"{token}.json").write_text(json.dumps(meta))
+    return render_template("training/import_preview.html", result=result, meta=meta, token=token,
+                           form=ConfirmForm(token=token), reason=problem_reason,
+                           earlier=importer.imports_of(result.sha256))
+
+
+def _stored(token: str) -> tuple[bytes, dict]:
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        abort(404)
+    base = _upload_dir() / token
+    try:
+        return base.with_suffix(".bin").read_bytes(), json.loads(base.with_suffix(".json").read_text())
+    except (OSError, ValueError):
+        abort(404)
+
+
+@bp.post("/import/confirm")
+@requires("admin")
+def confirm():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    data, meta = _stored(form.token.data)
+    result = _run(data, meta, dry_run=False)
+    if not result.ok:
+        db.session.rollback()
+        flash(_("Strikt läge: filen har rader med problem, så ingenting importerades."), "error")
+        return redirect(url_for("training_import.upload"))
+    db.session.commit()
+    for suffix in (".bin", ".json"):
+        (_upload_dir() / f"{form.token.data}{suffix}").unlink(missing_ok=True)
+    refresh.ensure_fresh(utcnow())
+    flash(_("Importen är klar: %(n)s nya rader.", n=result.imported), "success")
+    return redirect(url_for("training_import.batch", batch_id=result.batch_id))
+
+
+@bp.get("/import/preview/<token>/problems.csv")
+@requires("admin")
+def preview_problems(token: str):
+    data, meta = _stored(token)
+    result = _run(data, meta, dry_run=True)
+    db.session.rollback()
+    return _problems_csv(result.problems, meta["filename"], "forhandsgranskning")
+
+
+@bp.get("/imports")
+@requires("admin")
+def batches():
+    rows = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(200)).all()
+    newest = next((b.id for b in rows if b.status == "imported"), None)
+    return render_template("training/import_list.html", batches=rows, newest=newest, form=ActionForm())
+
+
+@bp.get("/imports/<int:batch_id>")
+@requires("admin")
+def batch(batch_id: int):
+    row = db.session.get(ImportBatch, batch_id) or abort(404)
+    return render_template("training/import_batch.html", batch=row, reason=problem_reason,
+                           undoable=operations.undoable(row), form=ActionForm())
+
+
+@bp.get("/imports/<int:batch_id>/problems.csv")
+@requires("admin")
+def batch_problems(batch_id: int):
+    row = db.session.get(ImportBatch, batch_id) or abort(404)
+    return _problems_csv(row.problems or [], row.filename, f"import-{row.id}")
+
+
+def _problems_csv(problems: list[dict], filename: str, name: str):
+    kinds = {"unmatched": _("Ingen träff"), "ambiguous": _("Flera träffar"), "duplicate": _("Dubblett"),
+             "invalid": _("Ogiltig")}
+    headers = [_("Rad"), _("Problem"), _("Orsak"), _("Identitet i filen"), _("Namn i filen"), _("Kurs i filen")]
+    rows = [[p["row"], kinds.get(p["kind"], p["kind"]), problem_reason(p), p.get("identifier", ""),
+             p.get("name", ""), p.get("course", "")] for p in problems]
+    return exports.response("csv", f"problemrader-{name}", _("Problemrader i %(file)s", file=filename), utcnow(),
+                            headers, rows)
+
+
+@bp.post("/imports/<int:batch_id>/undo")
+@requires("admin")
+def undo(batch_id: int):
+    row = db.session.get(ImportBatch, batch_id) or abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        removed = operations.undo_import(row, current_user, utcnow())
+    except operations.TrainingError:
+        db.session.rollback()
+        flash(_("Bara den senaste importen som gäller kan ångras."), "error")
+        return redirect(url_for("training_import.batch", batch_id=row.id))
+    db.session.commit()
+    refresh.ensure_fresh(utcnow())
+    flash(_("Importen är ångrad; %(n)s rader togs bort.", n=removed), "success")
+    return redirect(url_for("training_import.batch", batch_id=row.id))

@@ -1,0 +1,269 @@
+"""Importing an LMS report: all or nothing, idempotent, statuses only move forward.
+
+Every row ends up in exactly one bucket: imported (a new completion or a first start),
+unchanged (already known, not newer, or "not started"), unmatched, ambiguous,
+duplicate (repeats an earlier row of the file) or invalid (unreadable status, date or
+course). Problem rows never block the good ones unless the import is strict.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import func, insert, select
+
+import audit
+from extensions import db
+from main.i18n import local_tz
+from models import Completion, Course, CourseVersion, ImportBatch, Person
+from training import lmsfile
+from training.lmsfile import COMPLETED, IN_PROGRESS, NOT_STARTED, FileError
+from training.matching import AMBIGUOUS, UNMATCHED, PersonIndex
+from training.refresh import mark_dirty
+
+#: Why a row is invalid, in English (CLI, JSON); the UI has Swedish texts for the codes.
+REASONS = {
+    "no_identifier": "no employee number, user name or e-mail",
+    "unknown_status": "unknown status {value!r}",
+    "unknown_course": "unknown course {value!r}",
+    "other_course": "course {value!r} is not the chosen course",
+    "no_version": "no version of the course was published by {value}",
+    "missing_date": "completed without a completion date",
+    "bad_date": "unreadable date {value!r}",
+    "future_date": "completion date {value} is in the future",
+    "old_date": "implausible completion date {value}",
+}
+
+
+@dataclass
+class ImportResult:
+    ok: bool = True
+    dry_run: bool = False
+    rows: int = 0
+    imported: int = 0
+    unchanged: int = 0
+    unmatched: list[int] = field(default_factory=list)
+    ambiguous: list[int] = field(default_factory=list)
+    duplicates: list[int] = field(default_factory=list)
+    #: [{"row", "code", "value"}]
+    invalid: list[dict] = field(default_factory=list)
+    #: Every problem row, for the screen and the downloadable CSV.
+    problems: list[dict] = field(default_factory=list)
+    batch_id: int | None = None
+    #: Set when the file was refused as a whole.
+    error: FileError | None = None
+    filename: str = ""
+    sha256: str = ""
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems)
+
+    def as_json(self) -> dict:
+        """Exactly the keys the command line promises."""
+        return {
+            "ok": self.ok, "dry_run": self.dry_run, "rows": self.rows, "imported": self.imported,
+            "unchanged": self.unchanged, "unmatched": self.unmatched, "ambiguous": self.ambiguous,
+            "duplicates": self.duplicates,
+            "invalid": [{"row": p["row"], "reason": reason_en(p["code"], p["value"])} for p in self.invalid],
+        }
+
+
+def reason_en(code: str, value) -> str:
+    return REASONS.get(code, code).format(value=value)
+
+
+@dataclass
+class _Versions:
+    by_name: dict[str, CourseVersion]
+    course: Course | None
+
+    @classmethod
+    def load(cls, course: Course | None) -> _Versions:
+        by_name = {}
+        for version in db.session.scalars(select(CourseVersion).order_by(CourseVersion.published_on)):
+            by_name.setdefault(version.name.lower(), version)
+            by_name[version.lms_name.lower()] = version
+        return cls(by_name, course)
+
+    def resolve(self, course_text: str, moment: datetime | None, tz) -> tuple[CourseVersion | None, str, str]:
+        """(version, problem code, value): from the course column, else by date within the course."""
+        if course_text:
+            version = self.by_name.get(course_text.strip().lower())
+            if version is None:
+                return None, "unknown_course", course_text
+            if self.course is not None and version.course_id != self.course.id:
+                return None, "other_course", course_text
+            return version, "", ""
+        if self.course is None:
+            return None, "unknown_course", ""
+        day = moment.astimezone(tz).date() if moment else None
+        candidates = [v for v in self.course.versions if day is None or v.published_on <= day]
+        if not candidates:
+            return None, "no_version", day.isoformat() if day else ""
+        return candidates[-1], "", ""
+
+
+class _Row:
+    __slots__ = ("number", "ids", "name", "course", "status", "raw_date")
+
+    def __init__(self, number: int, cells: list, columns: dict[str, int]):
+        def get(f):
+            i = columns.get(f)
+            return cells[i] if i is not None and i < len(cells) else None
+
+        self.number = number
+        self.ids = {f: lmsfile.cell_text(get(f)) for f in lmsfile.IDENTITY_FIELDS}
+        self.name, self.course = lmsfile.cell_text(get("name")), lmsfile.cell_text(get("course"))
+        self.status, self.raw_date = get("status"), get("completed_at")
+
+    def identifier(self) -> str:
+        return next((v for v in self.ids.values() if v), "")
+
+
+def import_file(data: bytes, filename: str, *, course: Course | None = None, mapping: dict | None = None,
+                mapping_id: int | None = None, dry_run: bool = False, strict: bool = False,
+                actor: Person | None = None, source: str = "cli", now: datetime | None = None) -> ImportResult:
+    """Import one LMS report. Writes (unless dry run or refused) without committing."""
+    now = now or datetime.now(timezone.utc)
+    result = ImportResult(dry_run=dry_run, filename=filename, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        limit = current_app.config["TRAINING_IMPORT_MAX_MB"] * 1024 * 1024
+        if len(data) > limit:
+            raise FileError("too_large", f"The file is {len(data) // (1024 * 1024)} MB; the limit is "
+                            f"{limit // (1024 * 1024)} MB.")
+        extra = frozenset(lmsfile.normalise_header(h) for h in (mapping or {}).values() if h)
+        table = lmsfile.read_table(data, extra)
+        columns = lmsfile.find_columns(table.headers, mapping, course_given=course is not None)
+    except FileError as exc:
+        result.ok, result.error = False, exc
+        return result
+    result.rows = len(table.rows)
+    new_rows = _classify(table, columns, _Versions.load(course), result, now)
+    if strict and result.problems:
+        result.ok = False
+        return result
+    if not dry_run:
+        _write(result, new_rows, data, course, mapping_id, strict, actor, source, now)
+    return result
+
+
+def _classify(table: lmsfile.Table, columns, versions: _Versions, result: ImportResult, now: datetime) -> list[dict]:
+    """Sort every row into its bucket; returns the completions to insert."""
+    tz, index = local_tz(), PersonIndex()
+    parsed = []
+    for number, cells in table.rows:
+        row = _Row(number, cells, columns)
+        outcome = _parse_row(row, versions, index, tz, now)
+        if isinstance(outcome, tuple) and outcome[0] == "problem":
+            _problem(result, row, *outcome[1:])
+        else:
+            parsed.append((row, outcome))
+    known = _known(result, {o[1] for _r, o in parsed})
+    new_rows, seen = [], set()
+    done_in_file = {(o[0], o[1]) for _r, o in parsed if o[2] == COMPLETED}
+    for row, (pid, vid, state, moment) in parsed:
+        key = (pid, vid, state, moment)
+        if key in seen:
+            _problem(result, row, "duplicate", "duplicate", "")
+            continue
+        seen.add(key)
+        if state == NOT_STARTED or _is_known(known, pid, vid, state, moment, done_in_file):
+            result.unchanged += 1
+            continue
+        known[(pid, vid, IN_PROGRESS)] = True  # a second start for the same version adds nothing
+        result.imported += 1
+        new_rows.append({"person_id": pid, "version_id": vid, "state": state,
+                         "completed_at": moment if state == COMPLETED else None})
+    return new_rows
+
+
+def _parse_row(row: _Row, versions: _Versions, index: PersonIndex, tz, now: datetime):
+    if not row.identifier():
+        return ("problem", "invalid", "no_identifier", "")
+    status = lmsfile.parse_status(row.status)
+    if status is None:
+        return ("problem", "invalid", "unknown_status", lmsfile.cell_text(row.status))
+    try:
+        moment = lmsfile.parse_moment(row.raw_date, tz)
+    except ValueError:
+        return ("problem", "invalid", "bad_date", lmsfile.cell_text(row.raw_date))
+    if status == "":
+        status = COMPLETED if moment else NOT_STARTED
+    if status == COMPLETED:
+        if moment is None:
+            return ("problem", "invalid", "missing_date", "")
+        if moment > now + timedelta(days=1):
+            return ("problem", "invalid", "future_date", moment.date().isoformat())
+        if moment.year < 2000:
+            return ("problem", "invalid", "old_date", moment.date().isoformat())
+        moment = moment.astimezone(timezone.utc)
+    version, code, value = versions.resolve(row.course, moment if status == COMPLETED else now, tz)
+    if version is None:
+        return ("problem", "invalid", code, value)
+    match = index.match(**row.ids)
+    if match.outcome in (UNMATCHED, AMBIGUOUS):
+        return ("problem", match.outcome, match.outcome, row.identifier())
+    return (match.person_id, version.id, status, moment if status == COMPLETED else None)
+
+
+def _problem(result: ImportResult, row: _Row, kind: str, code: str, value: str) -> None:
+    entry = {"row": row.number, "kind": kind, "code": code, "value": value,
+             "identifier": row.identifier(), "name": row.name, "course": row.course}
+    result.problems.append(entry)
+    if kind == "invalid":
+        result.invalid.append(entry)
+    else:
+        {"unmatched": result.unmatched, "ambiguous": result.ambiguous, "duplicate": result.duplicates}[kind].append(
+            row.number)
+
+
+def _known(result: ImportResult, version_ids: set[int]) -> dict:
+    """What the database already holds for these versions: {(pid, vid, time or state): True}."""
+    known: dict = {}
+    if not version_ids:
+        return known
+    rows = db.session.execute(select(Completion.person_id, Completion.version_id, Completion.state,
+                                     Completion.completed_at).where(Completion.version_id.in_(version_ids)))
+    for pid, vid, state, moment in rows:
+        known[(pid, vid, moment if state == COMPLETED else IN_PROGRESS)] = True
+        if state == COMPLETED:
+            known[(pid, vid, COMPLETED)] = True
+    return known
+
+
+def _is_known(known: dict, pid, vid, state, moment, done_in_file) -> bool:
+    if state == COMPLETED:
+        return (pid, vid, moment) in known
+    # A start never moves a person backward: ignored once they completed the version.
+    return (pid, vid, IN_PROGRESS) in known or (pid, vid, COMPLETED) in known or (pid, vid) in done_in_file
+
+
+def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapping_id, strict, actor, source,
+           now) -> None:
+    counts = {k: len(getattr(result, k)) for k in ("unmatched", "ambiguous", "duplicates", "invalid")}
+    batch = ImportBatch(
+        created_at=now, created_by_id=actor.id if actor else None, source=source, filename=result.filename[:300],
+        sha256=result.sha256, size_bytes=len(data), course_id=course.id if course else None,
+        mapping_id=mapping_id, strict=strict, rows=result.rows, imported=result.imported,
+        unchanged=result.unchanged, problems=result.problems, **counts,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    result.batch_id = batch.id
+    for i in range(0, len(new_rows), 5000):
+        chunk = [{**r, "source": "import", "batch_id": batch.id, "recorded_at": now} for r in new_rows[i:i + 5000]]
+        db.session.execute(insert(Completion), chunk)
+    audit.record("training.import", "import", batch.id,
+                 {"file": result.filename[:200], "sha256": result.sha256, "rows": result.rows,
+                  "imported": result.imported, **counts},
+                 actor_id=actor.id if actor else None, commit=False)
+    mark_dirty()
+
+
+def imports_of(sha256: str) -> int:
+    """How many imports (in force) there were of a file with this hash."""
+    return db.session.scalar(select(func.count()).select_from(ImportBatch).where(
+        ImportBatch.sha256 == sha256, ImportBatch.status == "imported"))

@@ -1,0 +1,272 @@
+"""Reads for the training pages, exports and the status command.
+
+Team and region numbers come from the status cache (`training.refresh`); callers
+call `refresh.ensure_fresh(now)` first. Who may see whom is decided by the callers
+through `auth.access`; the manager queries here only ever look below the manager.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
+
+from extensions import db
+from models import (
+    ColumnMapping, Completion, Course, CourseVersion, Exemption, Person, PersonAncestor, PersonStatus,
+    Requirement, TeamSummary, TrainingRefresh, Unit,
+)
+from training import facts
+from training.status import DONE_STATES, STATES, Counts, Status
+
+#: Status filters on the team and region pages.
+FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "exempt", "all")
+SORTS = ("due", "name", "status", "unit")
+
+
+def mapping_by_name(name: str) -> ColumnMapping | None:
+    return db.session.scalar(select(ColumnMapping).where(ColumnMapping.name == name))
+
+
+def requirement_for_course(course: Course | None) -> Requirement | None:
+    """The first active requirement (of `course`, if given)."""
+    stmt = select(Requirement).where(Requirement.active.is_(True)).order_by(Requirement.id)
+    if course is not None:
+        stmt = stmt.where(Requirement.course_id == course.id)
+    return db.session.scalars(stmt).first()
+
+
+def requirement_or_default(requirement_id: int | None) -> Requirement | None:
+    if requirement_id:
+        requirement = db.session.get(Requirement, requirement_id)
+        if requirement is not None and requirement.active:
+            return requirement
+    return requirement_for_course(None)
+
+
+def data_time(requirement: Requirement) -> datetime | None:
+    """When the numbers shown for `requirement` were computed (for pages and exports)."""
+    stamp = db.session.get(TrainingRefresh, requirement.id)
+    return stamp.computed_at if stamp else None
+
+
+def _counts(row) -> Counts:
+    return Counts(**{s: getattr(row, s) for s in STATES})
+
+
+@dataclass
+class TeamSummaryView:
+    everyone: Counts
+    direct: Counts
+    #: [(unit or None, counts)], biggest first.
+    units: list[tuple[Unit | None, Counts]] = field(default_factory=list)
+
+
+def team_summary(requirement: Requirement, manager: Person) -> TeamSummaryView:
+    rows = db.session.scalars(select(TeamSummary).where(
+        TeamSummary.requirement_id == requirement.id, TeamSummary.manager_id == manager.id)).all()
+    everyone, direct, units = Counts(), Counts(), []
+    for row in rows:
+        if row.kind == "all":
+            everyone = _counts(row)
+        elif row.kind == "direct":
+            direct = _counts(row)
+        else:
+            units.append((row.unit_id, _counts(row)))
+    names = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_([u for u, _ in units if u])))}
+    resolved = sorted(((names.get(uid), c) for uid, c in units), key=lambda uc: (-uc[1].required,
+                                                                                  uc[0].name if uc[0] else ""))
+    return TeamSummaryView(everyone, direct, resolved)
+
+
+@dataclass
+class PeoplePage:
+    #: [(person, unit, cached status row)]
+    rows: list[tuple[Person, Unit | None, PersonStatus]]
+    total: int
+    page: int
+    pages: int
+
+
+def _filtered(stmt: Select, state: str, unit_id: int | None, q: str) -> Select:
+    if state == "todo":
+        stmt = stmt.where(PersonStatus.done.is_(False))
+    elif state in STATES:
+        stmt = stmt.where(PersonStatus.state == state)
+    if unit_id is not None:
+        if unit_id == 0:
+            stmt = stmt.where(PersonStatus.unit_id.is_(None))
+        else:
+            inside = select(Unit.id).where(Unit.path.like(f"%/{int(unit_id)}/%"))
+            stmt = stmt.where(PersonStatus.unit_id.in_(inside))
+    if q:
+        like = f"%{q.lower()}%"
+        matching = select(Person.id).where(or_(func.lower(Person.display_name).like(like),
+                                                Person.username.like(like)))
+        stmt = stmt.where(PersonStatus.person_id.in_(matching))
+    return stmt
+
+
+def _ordered(stmt: Select, sort: str, desc: bool) -> Select:
+    if sort == "unit":
+        stmt = stmt.outerjoin(Unit, Unit.id == PersonStatus.unit_id)
+        keys = [Unit.name, PersonStatus.sort_name]
+    else:
+        keys = {"due": [PersonStatus.due_on, PersonStatus.sort_name], "name": [PersonStatus.sort_name],
+                "status": [PersonStatus.state, PersonStatus.due_on, PersonStatus.sort_name]}[sort]
+    return stmt.order_by(*[k.desc() if desc else k.asc() for k in keys], PersonStatus.person_id)
+
+
+def people_page(requirement: Requirement, *, manager: Person | None = None, unit: Unit | None = None,
+                state: str = "todo", unit_id: int | None = None, q: str = "", sort: str = "due",
+                desc: bool = False, page: int = 1, page_size: int = 50, known_total: int | None = None) -> PeoplePage:
+    """Covered people below `manager` (or in `unit`'s subtree, or everyone), filtered, sorted and paged."""
+    stmt = select(PersonStatus).where(PersonStatus.requirement_id == requirement.id)
+    if manager is not None:
+        stmt = stmt.join(PersonAncestor, PersonAncestor.descendant_id == PersonStatus.person_id).where(
+            PersonAncestor.ancestor_id == manager.id)
+    elif unit is not None:
+        stmt = stmt.where(PersonStatus.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path))))
+    stmt = _filtered(stmt, state, unit_id, q)
+    total = known_total
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 1), pages)
+    statuses = db.session.scalars(_ordered(stmt, sort, desc).limit(page_size).offset((page - 1) * page_size)).all()
+    return PeoplePage(_with_people(statuses), total, page, pages)
+
+
+def _with_people(statuses) -> list[tuple[Person, Unit | None, PersonStatus]]:
+    ids = [s.person_id for s in statuses]
+    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
+    unit_ids = {p.unit_id for p in people.values() if p.unit_id}
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+    return [(people[s.person_id], units.get(people[s.person_id].unit_id), s) for s in statuses if s.person_id in people]
+
+
+def todo_total(summary: TeamSummaryView) -> int:
+    c = summary.everyone
+    return c.required - c.completed - c.exempt
+
+
+def all_people(requirement: Requirement, *, manager: Person | None = None, unit: Unit | None = None,
+               state: str = "all") -> list[tuple[Person, Unit | None, PersonStatus]]:
+    """Every covered person in scope (for exports), sorted by unit and name."""
+    result = []
+    page, size = 1, 5000
+    while True:
+        chunk = people_page(requirement, manager=manager, unit=unit, state=state, sort="name", page=page,
+                            page_size=size, known_total=10**9)
+        result.extend(chunk.rows)
+        if len(chunk.rows) < size:
+            return result
+        page += 1
+
+
+def unit_counts(requirement: Requirement) -> dict[int | None, Counts]:
+    """Counts per unit for its own members (None = people without a unit)."""
+    direct: dict[int | None, Counts] = defaultdict(Counts)
+    rows = db.session.execute(select(PersonStatus.unit_id, PersonStatus.state, func.count()).where(
+        PersonStatus.requirement_id == requirement.id).group_by(PersonStatus.unit_id, PersonStatus.state))
+    for uid, state, n in rows:
+        direct[uid].add(state, n)
+    return direct
+
+
+@dataclass
+class RegionView:
+    unit: Unit | None
+    total: Counts
+    #: [(child unit or None for "no unit", counts for its whole subtree)]
+    children: list[tuple[Unit | None, Counts]]
+    trail: list[Unit]
+
+
+def region(requirement: Requirement, unit: Unit | None) -> RegionView:
+    """The region (or one unit) split into its child units, each with everything below it."""
+    direct = unit_counts(requirement)
+    units = {u.id: u for u in db.session.scalars(select(Unit))}
+    subtree: dict[int, Counts] = defaultdict(Counts)
+    for uid, counts in direct.items():
+        if uid is None or uid not in units:
+            continue
+        for ancestor in _path_ids(units[uid].path):
+            subtree[ancestor].merge(counts)
+    if unit is None:
+        children = [(u, subtree[u.id]) for u in units.values() if u.parent_id is None and subtree[u.id].required]
+        if direct.get(None) and direct[None].required:
+            children.append((None, direct[None]))
+        total = Counts()
+        for c in direct.values():
+            total.merge(c)
+    else:
+        children = [(u, subtree[u.id]) for u in units.values() if u.parent_id == unit.id and subtree[u.id].required]
+        own = direct.get(unit.id)
+        if own and own.required:
+            children.append((unit, own))  # people placed in the unit itself
+        total = subtree[unit.id]
+    children.sort(key=lambda uc: (uc[0] is None, uc[0].name if uc[0] else ""))
+    trail = [units[i] for i in _path_ids(unit.path) if i in units] if unit else []
+    return RegionView(unit, total, children, trail)
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(x) for x in (path or "").strip("/").split("/") if x]
+
+
+def _report(requirement: Requirement, scope: dict, total: Counts, units: list[tuple[Unit | None, Counts]]) -> dict:
+    as_of = data_time(requirement)
+    return {
+        "as_of": as_of.isoformat() if as_of else None, "scope": scope,
+        "requirement": {"id": requirement.id, "name": requirement.name, "course": requirement.course.code},
+        **total.as_dict(), "percent": total.percent,
+        "units": [{"id": u.id if u else None, "name": u.name if u else "(ingen enhet)", **c.as_dict(),
+                   "percent": c.percent} for u, c in units],
+    }
+
+
+def status_report_for_manager(requirement: Requirement, manager: Person) -> dict:
+    summary = team_summary(requirement, manager)
+    scope = {"type": "manager", "id": manager.id, "username": manager.username, "name": manager.name}
+    return _report(requirement, scope, summary.everyone, summary.units)
+
+
+def status_report_for_unit(requirement: Requirement, unit: Unit | None) -> dict:
+    view = region(requirement, unit)
+    scope = ({"type": "unit", "id": unit.id, "name": unit.name} if unit
+             else {"type": "region", "id": None, "name": "Hela regionen"})
+    return _report(requirement, scope, view.total, view.children)
+
+
+@dataclass
+class PersonTraining:
+    requirement: Requirement
+    status: Status | None
+    course_url: str
+
+
+def person_training(person: Person, now: datetime, default_url: str) -> list[PersonTraining]:
+    """The person's status for every active requirement, computed live (always current)."""
+    return [
+        PersonTraining(r, facts.status_of(r, person, now), r.course.url or default_url)
+        for r in facts.active_requirements()
+    ]
+
+
+def person_history(person: Person) -> list[tuple[Completion, CourseVersion]]:
+    return list(db.session.execute(
+        select(Completion, CourseVersion).join(CourseVersion, CourseVersion.id == Completion.version_id)
+        .where(Completion.person_id == person.id)
+        .order_by(Completion.completed_at.desc().nulls_last(), Completion.id.desc())
+    ).tuples())
+
+
+def person_exemptions(person: Person) -> list[Exemption]:
+    return list(db.session.scalars(
+        select(Exemption).where(Exemption.person_id == person.id).order_by(Exemption.starts_on.desc())))
+
+
+def is_done(state: str) -> bool:
+    return state in DONE_STATES

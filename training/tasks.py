@@ -1,0 +1,29 @@
+"""Scheduled jobs: the quarter-end KPI snapshot and the status cache refresh."""
+from __future__ import annotations
+
+from training import refresh, snapshots
+from jobs.registry import Job
+from extensions import db
+
+
+def quarter_snapshot(now) -> str:
+    rows = snapshots.take_snapshots(now, kind="quarter")
+    db.session.commit()
+    return f"{rows} unit snapshots taken"
+
+
+def refresh_cache(now) -> str:
+    covered = refresh.refresh_all(now)
+    db.session.commit()
+    return f"status cache refreshed, {covered} people covered"
+
+
+def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
+    minutes = app.config["TRAINING_REFRESH_MINUTES"] if app is not None else 15
+    return [
+        Job("training.quarter_snapshot", quarter_snapshot, "cron",
+            {"month": "3,6,9,12", "day": "last", "hour": 23, "minute": 45},
+            "Sparar utbildningsnyckeltal per enhet vid varje kvartals slut."),
+        Job("training.refresh", refresh_cache, "interval", {"minutes": max(1, minutes)},
+            "Räknar om utbildningsstatus (fångar upp ändringar från katalogsynken)."),
+    ]

@@ -1,0 +1,189 @@
+"""Pages for managers and employees: "Mitt team", "Min utbildning", a person's training
+(with exemptions), and the team export. Visibility goes through `auth.access` only."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+import audit
+from auth.access import may_see, require_visible, requires
+from extensions import db
+from main.i18n import local_tz
+from models import Course, CourseVersion, Exemption, Person, utcnow
+from training import exports, facts, operations, queries, refresh
+from training.forms import ActionForm, ExemptionForm
+
+bp = Blueprint("training", __name__)
+
+STATE_LABELS = {
+    "completed": _l("Genomförd"), "in_progress": _l("Påbörjad"), "not_started": _l("Ej påbörjad"),
+    "overdue": _l("Försenad"), "exempt": _l("Undantagen"),
+}
+FILTER_LABELS = {
+    "todo": _l("Inte klara"), "overdue": _l("Försenade"), "in_progress": _l("Påbörjade"),
+    "not_started": _l("Ej påbörjade"), "completed": _l("Genomförda"), "exempt": _l("Undantagna"), "all": _l("Alla"),
+}
+
+
+def state_label(state: str | None) -> str:
+    return str(STATE_LABELS.get(state or "", "–"))
+
+
+def list_args(default_state: str = "todo") -> dict:
+    """The filter, sort and page arguments shared by the team and region lists."""
+    unit = request.args.get("unit", "")
+    return {
+        "state": request.args.get("state") if request.args.get("state") in queries.FILTERS else default_state,
+        "unit_id": int(unit) if unit.isdigit() else None,
+        "q": request.args.get("q", "").strip()[:200],
+        "sort": request.args.get("sort") if request.args.get("sort") in queries.SORTS else "due",
+        "desc": request.args.get("desc") == "1",
+        "page": max(request.args.get("page", 1, type=int) or 1, 1),
+    }
+
+
+def _manager() -> Person:
+    manager = current_user
+    manager_id = request.args.get("manager", type=int)
+    if manager_id and manager_id != current_user.id:
+        manager = db.session.get(Person, manager_id) or abort(404)
+        require_visible(manager)
+    return manager
+
+
+def _requirement():
+    requirement = queries.requirement_or_default(request.args.get("requirement", type=int))
+    if requirement is None:
+        abort(404)
+    return requirement
+
+
+@bp.get("/training/team")
+@requires("manager", "admin")
+def team():
+    manager, requirement = _manager(), _requirement()
+    refresh.ensure_fresh(utcnow())
+    args = list_args()
+    summary = queries.team_summary(requirement, manager)
+    plain = args["state"] == "todo" and args["unit_id"] is None and not args["q"]
+    people = queries.people_page(requirement, manager=manager, **args,
+                                 known_total=queries.todo_total(summary) if plain else None)
+    audit.record("training.team.view", "person", manager.id,
+                 {"requirement": requirement.id, **{k: v for k, v in args.items() if v}})
+    return render_template(
+        "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people,
+        args=args, data_time=queries.data_time(requirement), requirements=facts.active_requirements(),
+        versions=_version_names(),
+    )
+
+
+@bp.get("/training/team/export.<fmt>")
+@requires("manager", "admin")
+def team_export(fmt: str):
+    if fmt not in exports.FORMATS:
+        abort(404)
+    manager, requirement = _manager(), _requirement()
+    refresh.ensure_fresh(utcnow())
+    args = list_args(default_state="all")
+    rows = queries.all_people(requirement, manager=manager, state=args["state"])
+    audit.record("training.team.export", "person", manager.id,
+                 {"requirement": requirement.id, "format": fmt, "state": args["state"], "rows": len(rows)})
+    title = _("Säkert Beteende – team %(name)s", name=manager.name).replace("Säkert Beteende", requirement.course.name)
+    return exports.response(fmt, f"utbildning-team-{manager.username}", title, _local(queries.data_time(requirement)),
+                            *people_table(rows))
+
+
+def people_table(rows) -> tuple[list[str], list[list]]:
+    """Header and rows of a people export (the same columns everywhere)."""
+    versions = _version_names()
+    headers = [_("Namn"), _("Användarnamn"), _("Anställningsnummer"), _("Enhet"), _("Status"), _("Sista datum"),
+               _("Genomförd"), _("Version")]
+    body = [[p.name, p.username, p.employee_number or "", u.name if u else "", state_label(s.state), s.due_on,
+             _local(s.completed_at), versions.get(s.version_id, "")] for p, u, s in rows]
+    return headers, body
+
+
+def _local(moment):
+    return moment.astimezone(local_tz()).replace(microsecond=0) if moment else None
+
+
+def _version_names() -> dict[int, str]:
+    return dict(db.session.execute(select(CourseVersion.id, CourseVersion.name)).all())
+
+
+@bp.get("/training/mine")
+@login_required
+def mine():
+    items = queries.person_training(current_user, utcnow(), current_app.config["COURSE_URL"])
+    return render_template("training/mine.html", items=items, history=queries.person_history(current_user),
+                           exemptions=queries.person_exemptions(current_user), today=date.today())
+
+
+def can_exempt(viewer: Person, person: Person) -> bool:
+    """Admins, and managers above the person (never the person themselves)."""
+    if viewer.has_role("admin"):
+        return True
+    return viewer.id != person.id and viewer.is_manager and may_see(viewer, person)
+
+
+@bp.get("/training/people/<int:person_id>")
+@requires("employee")
+def person(person_id: int):
+    person = db.session.get(Person, person_id) or abort(404)
+    require_visible(person)
+    if person.id != current_user.id:
+        audit.record("training.person.view", "person", person.id)
+    return _person_page(person, ExemptionForm(formdata=None))
+
+
+def _person_page(person: Person, form: ExemptionForm, status: int = 200):
+    form.course.choices = [(0, _("Alla kurser"))] + [
+        (c.id, c.name) for c in db.session.scalars(select(Course).order_by(Course.name))]
+    if form.starts_on.data is None:
+        form.starts_on.data = utcnow().astimezone(local_tz()).date()
+    items = queries.person_training(person, utcnow(), current_app.config["COURSE_URL"])
+    return render_template(
+        "training/person.html", person=person, items=items, history=queries.person_history(person),
+        exemptions=queries.person_exemptions(person), form=form, may_exempt=can_exempt(current_user, person),
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.post("/training/people/<int:person_id>/exemptions")
+@requires("manager", "admin")
+def add_exemption(person_id: int):
+    person = db.session.get(Person, person_id) or abort(404)
+    require_visible(person)
+    if not can_exempt(current_user, person):
+        abort(403)
+    form = ExemptionForm()
+    form.course.choices = [(0, "")] + [(c.id, c.name) for c in db.session.scalars(select(Course))]
+    if not form.validate_on_submit():
+        return _person_page(person, form, 400)
+    course = db.session.get(Course, form.course.data) if form.course.data else None
+    operations.add_exemption(person, form.reason.data, form.ends_on.data, starts_on=form.starts_on.data,
+                             by=current_user, course=course)
+    db.session.commit()
+    flash(_("Undantaget för %(name)s är sparat.", name=person.name), "success")
+    return redirect(url_for("training.person", person_id=person.id))
+
+
+@bp.post("/training/exemptions/<int:exemption_id>/revoke")
+@requires("manager", "admin")
+def revoke_exemption(exemption_id: int):
+    exemption = db.session.get(Exemption, exemption_id) or abort(404)
+    person = exemption.person
+    require_visible(person)
+    if not can_exempt(current_user, person):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    operations.revoke_exemption(exemption, current_user, utcnow())
+    db.session.commit()
+    flash(_("Undantaget är avslutat."), "success")
+    return redirect(url_for("training.person", person_id=person.id))
