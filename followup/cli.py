@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from extensions import db
@@ -69,8 +70,9 @@ def report_command(title, as_of, fmt, output, as_json):
     if audit is None:
         raise click.ClickException(f"No audit report titled {title!r}")
     day = _date(as_of, "--as-of") or utcnow().date()
-    data = report.build(audit, day)
-    content = document.to_docx(data) if fmt == "docx" else document.to_pdf(data)
+    with force_locale("sv"):  # no request here: the report is in Swedish
+        data = report.build(audit, day)
+        content = document.to_docx(data) if fmt == "docx" else document.to_pdf(data)
     output.write_bytes(content)
     click.echo(json.dumps({"output": str(output), "bytes": len(content), "as_of": day.isoformat()}) if as_json
                else f"wrote {output} ({len(content)} bytes)")

@@ -16,7 +16,6 @@ from datetime import date, datetime, time
 from typing import Callable
 
 from flask import Flask, current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from extensions import db
@@ -27,6 +26,9 @@ from training import facts, queries as training_queries
 from training.status import STATES, Counts
 
 EXTENSION_KEY = "followup.registrations"
+#: Notes stored with values (data, in Swedish like the rest of the report).
+NO_REQUIREMENT = "Inget utbildningskrav finns."
+NO_REGISTRATIONS = "Anmälningar till aktiviteter finns inte i Vaksam ännu; värdet är 0."
 
 
 @dataclass
@@ -72,7 +74,7 @@ def training_counts(end: date, moment: datetime) -> Counts | None:
 def completed_share(end: date, moment: datetime) -> Computed:
     counts = training_counts(end, moment)
     if counts is None:
-        return Computed(None, note=_("Inget utbildningskrav finns."))
+        return Computed(None, note=NO_REQUIREMENT)
     return Computed(counts.percent if counts.percent is not None else 0.0,
                     {"required": counts.required, "completed": counts.completed, "exempt": counts.exempt})
 
@@ -80,7 +82,7 @@ def completed_share(end: date, moment: datetime) -> Computed:
 def overdue(end: date, moment: datetime) -> Computed:
     counts = training_counts(end, moment)
     if counts is None:
-        return Computed(None, note=_("Inget utbildningskrav finns."))
+        return Computed(None, note=NO_REQUIREMENT)
     return Computed(float(counts.overdue), {"required": counts.required})
 
 
@@ -106,7 +108,7 @@ def registrations(end: date, moment: datetime) -> Computed:
     counter = current_app.extensions.get(EXTENSION_KEY)
     held = awareness_activities(end, moment)
     if counter is None:
-        return Computed(0.0, note=_("Anmälningar till aktiviteter finns inte i Vaksam ännu; värdet är 0."))
+        return Computed(0.0, note=NO_REGISTRATIONS)
     return Computed(float(counter([a.id for a in held], moment)))
 
 

@@ -3,10 +3,13 @@ one is found; otherwise the core Helvetica font is used, which covers Swedish (L
 gets other characters replaced, so the PDF never fails for want of a font."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting logs every glyph at INFO
 
 SIZES = {"h1": 18, "h2": 14, "h3": 12}
 LATIN1_SUBSTITUTES = {"–": "-", "—": "-", "”": '"', "“": '"', "’": "'", "…": "...", "•": "-"}
@@ -51,16 +54,16 @@ def render(blocks, title: str, font: Path | None) -> bytes:
         if b.kind in SIZES:
             pdf.ln(3)
             pdf.set_font(pdf.body_font, "B", SIZES[b.kind])
-            pdf.multi_cell(width, SIZES[b.kind] * 0.5, pdf.text_of(b.text), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, SIZES[b.kind] * 0.5, pdf.text_of(b.text), align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         elif b.kind == "p":
             pdf.set_font(pdf.body_font, "", 10)
-            pdf.multi_cell(width, 5, pdf.text_of(b.text), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(width, 5, pdf.text_of(b.text), align="L", new_x="LMARGIN", new_y="NEXT")
         elif b.kind == "list":
             pdf.set_font(pdf.body_font, "", 10)
             for item in b.items:
                 pdf.multi_cell(width, 5, pdf.text_of(("• " if pdf.unicode else "- ") + item),
-                               new_x="LMARGIN", new_y="NEXT")
+                               align="L", new_x="LMARGIN", new_y="NEXT")
         elif b.kind == "table":
             pdf.set_font(pdf.body_font, "", 9)
             first = 0.4 if len(b.headers) > 2 else 0.6
