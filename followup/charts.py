@@ -30,7 +30,8 @@ def _number(v: float) -> str:
 
 
 def trend(title: str, description: str, labels: list[str], series: list[tuple[str, list[float | None]]],
-          target: list[float | None] | None = None, chart_id: str = "kpi-trend", target_label: str = "Mål") -> Markup:
+          target: list[float | None] | None = None, chart_id: str = "kpi-trend",
+          target_label: str = "Mål") -> Markup:
     """One line per series over the quarters in `labels`, plus a dashed target line."""
     values = [v for _n, vs in series for v in vs if v is not None] + [t for t in target or [] if t is not None]
     top = nice_max(max(values, default=1.0))

@@ -54,13 +54,20 @@ def _evidence(action, kind: str, target, when: datetime, by: Person, label: str 
         ops.add_evidence(action, kind, target.id, "", label, by, when)
 
 
-def _actions(rec_follow, rec_known, admin: Person, comms: Person) -> None:
+def _links() -> tuple[Requirement | None, dict, dict]:
+    """The demo course requirement and the October campaign's messages and activities by title."""
     requirement = db.session.scalar(select(Requirement).where(Requirement.name == REQUIREMENT))
     campaign = db.session.scalar(select(Campaign).where(Campaign.title == CAMPAIGN))
     messages = {m.title: m for m in db.session.scalars(select(PlanMessage).where(
         PlanMessage.campaign_id == (campaign.id if campaign else -1)))}
     activities = {a.title: a for a in db.session.scalars(select(Activity).where(
         Activity.campaign_id == (campaign.id if campaign else -1)))}
+    return requirement, messages, activities
+
+
+def _known_actions(rec_known, admin: Person, comms: Person) -> None:
+    """Recommendation 2: the course, the communication plan and the October month."""
+    requirement, messages, activities = _links()
     created = _at(2024, 6, 10)
 
     course = ops.create_action(rec_known, ops.ActionData(
@@ -68,7 +75,8 @@ def _actions(rec_follow, rec_known, admin: Person, comms: Person) -> None:
         "E-utbildningen Säkert Beteende görs obligatorisk, med en ny version i september 2024.",
         admin.id, date(2024, 9, 15), "planned"), admin, created)
     ops.set_status(course, "in_progress", "", admin, _at(2024, 8, 19))
-    _evidence(course, "requirement", requirement, _at(2024, 9, 16), admin, "Kravet: Säkert Beteende för all personal")
+    _evidence(course, "requirement", requirement, _at(2024, 9, 16), admin,
+              "Kravet: Säkert Beteende för all personal")
     ops.set_status(course, "done", "", admin, _at(2024, 9, 16))
 
     plan = ops.create_action(rec_known, ops.ActionData(
@@ -92,6 +100,10 @@ def _actions(rec_follow, rec_known, admin: Person, comms: Person) -> None:
                     _at(2024, 10, 29))
     ops.set_status(month, "done", "", comms, _at(2024, 11, 4))
 
+
+def _follow_actions(rec_follow, admin: Person) -> None:
+    """Recommendation 1: the yearly incident report to the boards and Infosäkkollen."""
+    created = _at(2024, 6, 10)
     incidents = ops.create_action(rec_follow, ops.ActionData(
         "Årlig rapport om personuppgiftsincidenter till varje nämnd",
         "Varje nämnd får i september en rapport om rapporterade personuppgiftsincidenter.",
@@ -116,7 +128,8 @@ def _report(admin: Person, comms: Person) -> AuditReport:
         "informationssäkerheten. Styrelsen ska svara på rekommendationerna och redovisa åtgärder och tidplan."))
     rec_follow = ops.save_recommendation(report, 1, REC_FOLLOW_UP, "", admin, _at(2024, 6, 3))
     rec_known = ops.save_recommendation(report, 2, REC_KNOWN, "", admin, _at(2024, 6, 3))
-    _actions(rec_follow, rec_known, admin, comms)
+    _known_actions(rec_known, admin, comms)
+    _follow_actions(rec_follow, admin)
     ops.save_recommendation(report, 2, REC_KNOWN, "Kännedomen mäts genom andelen som genomfört Säkert Beteende.",
                             admin, _at(2024, 11, 5), rec_known)
     return report

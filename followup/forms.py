@@ -105,7 +105,8 @@ class KpiForm(FlaskForm):
 
 
 class KpiValueForm(FlaskForm):
-    period_end = SwedishDateField(_l("Kvartalets sista dag"), validators=[InputRequired(_l("Ange kvartalets sista dag."))])
+    period_end = SwedishDateField(_l("Kvartalets sista dag"),
+                                  validators=[InputRequired(_l("Ange kvartalets sista dag."))])
     value = NumberField(_l("Värde"))
     target = NumberField(_l("Målvärde"))
     note = StringField(_l("Anmärkning"), filters=[clean_line], validators=[Length(max=1000)])

@@ -33,7 +33,8 @@ STANDARD = [
     (None, "Rapporterade personuppgiftsincidenter", "st", None,
      "Personuppgiftsincidenter som rapporterats under kvartalet (förs in för hand)."),
     (None, "Infosäkkollen inskickad", "st", 1.0,
-     "Den nationella självskattningen Infosäkkollen: 1 om den skickats in under året, annars 0 (förs in för hand)."),
+     "Den nationella självskattningen Infosäkkollen: 1 om den skickats in under året, annars 0 "
+     "(förs in för hand)."),
 ]
 
 

@@ -57,7 +57,8 @@ def kpi_dates(year: int) -> list[WheelItem]:
         KpiValue.period_end >= date(year, 1, 1), KpiValue.period_end <= date(year, 12, 31))
         .group_by(KpiValue.period_end)).all())
     return [WheelItem(end, None, _("Nyckeltal för uppföljningen, %(q)s", q=quarter_label(end)), "followup",
-                      url_for("followup.kpis_page"), _("%(n)s av %(total)s registrerade", n=counts.get(end, 0), total=total))
+                      url_for("followup.kpis_page"),
+                      _("%(n)s av %(total)s registrerade", n=counts.get(end, 0), total=total))
             for end in ends_between(date(year, 1, 1), date(year, 12, 31))]
 
 
