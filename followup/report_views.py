@@ -41,6 +41,7 @@ def followup_page(report_id: int):
     audit_report = db.session.get(AuditReport, report_id) or abort(404)
     as_of, error = _as_of()
     data = followup_report.build(audit_report, as_of)
+    audit.record("followup.report.view", "followup_report", audit_report.id, {"as_of": as_of.isoformat()})
     return render_template("followup/followup_report.html", data=data, error=error,
                            format_number=followup_report.format_number), 400 if error else 200
 

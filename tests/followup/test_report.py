@@ -149,6 +149,10 @@ def test_docx_download_parses_back_with_headings_and_numbers(client, auth, histo
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Läget per 31 december 2024." in text
     assert "Genomförd 2 oktober 2024." in text and "31 mars 2025: Kommunikationsplan 2025 (Uppskjuten)" in text
+    from models import AuditEvent
+
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "followup.report.export"))
+    assert event.detail == {"as_of": "2024-12-31", "format": "docx"}
     table = [[c.text for c in row.cells] for row in doc.tables[0].rows]
     assert table == [["Nyckeltal", "2024 K2", "2024 K3", "2024 K4", "Mål"],
                      ["Personuppgiftsincidenter", "4", "6", "3,5", "2"]]
