@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     from outbox import init_app as init_outbox
     from campaign import init_app as init_campaign
     from training import init_app as init_training
+    from followup import init_app as init_followup
 
     init_main(app)
     init_auth(app)
@@ -69,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_outbox(app)
     init_training(app)
     init_campaign(app)
+    init_followup(app)  # after campaign: its årshjul ring comes after campaign's
 
     from demo.cli import demo
     from demo.region import DEMO_LOGINS

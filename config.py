@@ -123,4 +123,9 @@ def from_env() -> dict:
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
         "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
         "TRAINING_REFRESH_MINUTES": _int("TRAINING_REFRESH_MINUTES", 15),
+        # Audit follow-up (followup/); docs/readme/followup.md explains each.
+        "FOLLOWUP_MAX_UPLOAD_MB": _int("FOLLOWUP_MAX_UPLOAD_MB", 10),
+        "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),
+        "FOLLOWUP_KPI_POLL_MINUTES": _int("FOLLOWUP_KPI_POLL_MINUTES", 60),
+        "FOLLOWUP_PDF_FONT": env("FOLLOWUP_PDF_FONT", ""),
     }

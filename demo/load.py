@@ -30,4 +30,7 @@ def load_demo() -> dict:
     result = {"directory": load_people()}
     result["training"] = load_demo_training()
     result["campaign"] = load_campaign()
+    from followup.demo import load_demo_followup
+
+    result["followup"] = load_demo_followup()  # after training and campaign: it links to both
     return result

@@ -10,11 +10,16 @@ from models.training import (
     ApiToken, ColumnMapping, Completion, Course, CourseVersion, Exemption, ImportBatch, KpiSnapshot,
     PersonStatus, Requirement, RequirementUnit, TeamSummary, TrainingRefresh,
 )
+from models.followup import (
+    Action, AuditReport, Board, BoardUnit, ChangeLog, Comment, Document, Evidence, Kpi, KpiValue, Recommendation,
+)
 
 __all__ = [
     "Activity", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "JobRun", "LoginAttempt", "OutboxMessage",
-    "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "RoleGrant", "SchedulerLease", "Unit",
-    "UTCDateTime", "utcnow",
+    "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "RoleGrant",
+    "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
+    "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
+    "Recommendation",
 ]

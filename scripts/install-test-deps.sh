@@ -9,7 +9,8 @@
 #   INSTALL_TEST_DEPS_FORCE=1  run apt-get even if everything looks installed
 set -euo pipefail
 
-PACKAGES=(slapd ldap-utils postgresql chromium gir1.2-ical-3.0 python3-gi openssl)
+# fonts-dejavu-core: the Unicode TTF embedded in follow-up PDFs (the app falls back to a core font without it).
+PACKAGES=(slapd ldap-utils postgresql chromium gir1.2-ical-3.0 python3-gi openssl fonts-dejavu-core)
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then

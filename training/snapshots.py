@@ -99,11 +99,15 @@ class BoardReport:
         return any(self.days)
 
 
-def board_report(requirement: Requirement, year: int) -> BoardReport:
-    """Per förvaltning (as named at the time) and quarter of `year`, from the snapshots."""
-    snaps = db.session.scalars(select(KpiSnapshot).where(
+def board_report(requirement: Requirement, year: int, top_unit_keys: set[str] | None = None) -> BoardReport:
+    """Per förvaltning (as named at the time) and quarter of `year`, from the snapshots
+    (only the förvaltningar with a key in `top_unit_keys`, if given: one board's report)."""
+    stmt = select(KpiSnapshot).where(
         KpiSnapshot.requirement_id == requirement.id,
-        KpiSnapshot.taken_on >= date(year, 1, 1), KpiSnapshot.taken_on <= date(year, 12, 31))).all()
+        KpiSnapshot.taken_on >= date(year, 1, 1), KpiSnapshot.taken_on <= date(year, 12, 31))
+    if top_unit_keys is not None:
+        stmt = stmt.where(KpiSnapshot.top_unit_key.in_(sorted(top_unit_keys)))
+    snaps = db.session.scalars(stmt).all()
     days: list[date | None] = [None] * 4
     for s in snaps:
         q = (s.taken_on.month - 1) // 3

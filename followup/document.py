@@ -1,0 +1,123 @@
+"""The follow-up report as a document: one list of blocks (headings, paragraphs, lists, a
+table) in Swedish, drawn as DOCX (python-docx) or PDF (fpdf2). Both come from `blocks()`, so
+the two files always say the same thing."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import format_date, force_locale
+from flask_babel import gettext as _
+
+from config import BASE_DIR
+from followup.report import ActionLine, FollowupReport, format_number
+
+#: Where a Unicode TTF is looked for (first found wins); without one the PDF uses a core font (Latin-1).
+FONT_CANDIDATES = [
+    BASE_DIR / "static" / "fonts" / "DejaVuSans.ttf",
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+]
+
+
+@dataclass
+class Block:
+    #: "h1", "h2", "h3", "p", "list" or "table".
+    kind: str
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def long_date(day: date | None) -> str:
+    return format_date(day, "d MMMM y") if day else "–"
+
+
+def _action_text(a: ActionLine, done: bool) -> str:
+    parts = [a.title]
+    if a.description:
+        parts.append(a.description)
+    if done and a.done_on:
+        parts.append(_("Genomförd %(day)s.", day=long_date(a.done_on)))
+    if a.owner:
+        parts.append(_("Ansvarig: %(name)s.", name=a.owner))
+    if a.evidence:
+        parts.append(_("Underlag: %(list)s.", list="; ".join(a.evidence)))
+    return " – ".join(parts[:2]) + (" " + " ".join(parts[2:]) if len(parts) > 2 else "")
+
+
+def blocks(report: FollowupReport) -> list[Block]:
+    """The whole report, in Swedish, as blocks."""
+    with force_locale("sv"):
+        out = [Block("h1", _("Uppföljning: %(title)s", title=report.title)),
+               Block("p", _("Läget per %(day)s.", day=long_date(report.as_of)))]
+        if report.auditor or report.issued_on:
+            out.append(Block("p", _("Granskning av %(who)s, daterad %(day)s.", who=report.auditor or "–",
+                                    day=long_date(report.issued_on))))
+        for s in report.sections:
+            out.append(Block("h2", _("Rekommendation %(n)s", n=s.number)))
+            out.append(Block("p", s.text))
+            out.append(Block("h3", _("Hittills vidtagna åtgärder")))
+            out.append(Block("list", items=[_action_text(a, True) for a in s.taken] or [_("Inga ännu.")]))
+            out.append(Block("h3", _("Planerade åtgärder")))
+            out.append(Block("list", items=[_action_text(a, False) for a in s.planned] or [_("Inga.")]))
+            out.append(Block("h3", _("Tidplan")))
+            out.append(Block("list", items=[
+                f"{long_date(a.due_on) if a.due_on else _('Inget datum')}: {a.title} ({a.status_label})"
+                for a in s.timeline] or [_("Inga planerade åtgärder.")]))
+            out.append(Block("h3", _("Övriga synpunkter")))
+            out.append(Block("list", items=s.remarks or [_("Inga.")]))
+        out.append(Block("h2", _("Nyckeltal")))
+        headers = [_("Nyckeltal")] + report.quarter_labels + [_("Mål")]
+        rows = [[k.name] + [format_number(v, k.unit) for v in k.values] + [format_number(k.target, k.unit)]
+                for k in report.kpis]
+        out.append(Block("table", headers=headers, rows=rows) if report.quarters
+                   else Block("p", _("Inga nyckeltal är registrerade för kvartal som slutat senast detta datum.")))
+        return out
+
+
+def to_docx(report: FollowupReport) -> bytes:
+    from docx import Document
+
+    doc = Document()
+    doc.core_properties.title = report.title
+    doc.core_properties.language = "sv-SE"
+    levels = {"h1": 0, "h2": 1, "h3": 2}
+    for b in blocks(report):
+        if b.kind in levels:
+            doc.add_heading(b.text, level=levels[b.kind])
+        elif b.kind == "p":
+            doc.add_paragraph(b.text)
+        elif b.kind == "list":
+            for item in b.items:
+                doc.add_paragraph(item, style="List Bullet")
+        elif b.kind == "table":
+            table = doc.add_table(rows=1, cols=len(b.headers))
+            table.style = "Table Grid"
+            for cell, text in zip(table.rows[0].cells, b.headers):
+                cell.text = text
+            for row in b.rows:
+                for cell, text in zip(table.add_row().cells, row):
+                    cell.text = text
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_font() -> Path | None:
+    """The TTF used for the PDF: FOLLOWUP_PDF_FONT, else the first of FONT_CANDIDATES found."""
+    configured = current_app.config.get("FOLLOWUP_PDF_FONT")
+    for path in ([Path(configured)] if configured else []) + FONT_CANDIDATES:
+        if path.is_file():
+            return path
+    return None
+
+
+def to_pdf(report: FollowupReport, font: Path | None = None) -> bytes:
+    from followup.pdf import render
+
+    return render(blocks(report), report.title, font if font is not None else pdf_font())

@@ -1,0 +1,43 @@
+"""The follow-up demo: the audit, its two recommendations and five actions linked to the
+demo's course requirement, campaign activities and plan messages; idempotent."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from demo.load import load_demo
+from extensions import db
+from followup import report as followup_report
+from followup.demo import load_demo_followup
+from models import Action, AuditReport, Board, ChangeLog, Evidence, KpiValue
+
+
+def test_demo_audit_with_linked_actions_loads_once(app):
+    result = load_demo()
+    assert result["followup"]["created"] is True
+    audit = db.session.scalar(select(AuditReport))
+    assert audit.title == "Granskning av informationssäkerhet"
+    assert [r.text for r in audit.recommendations] == [
+        "Fortsätt att följa upp arbetet med informationssäkerhet.",
+        "Säkerställ att beslutade riktlinjer och rutiner blir kända i hela organisationen."]
+    kinds = {a.title: sorted({e.kind for e in a.evidence}) for a in db.session.scalars(select(Action))}
+    assert kinds == {
+        "Säkert Beteende blir obligatorisk för all personal": ["requirement"],
+        "Kommunikationsplan för informationssäkerhet": ["message"],
+        "Informationssäkerhetsmånaden i oktober": ["activity"],
+        "Årlig rapport om personuppgiftsincidenter till varje nämnd": [],
+        "Infosäkkollen skickas in": ["url"],
+    }
+    assert db.session.scalar(select(func.count()).select_from(Evidence)) == 7
+    assert db.session.scalar(select(func.count()).select_from(Board)) == 3
+    counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Action, ChangeLog, KpiValue)]
+    again = load_demo_followup()
+    assert again == {"created": False, "boards": 0, "kpi_values": 0}
+    assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Action, ChangeLog, KpiValue)] == counts
+    # the history makes the autumn of 2024 visible as it was
+    august = followup_report.build(audit, date(2024, 8, 31))
+    assert [a.title for s in august.sections for a in s.taken] == []
+    november = followup_report.build(audit, date(2024, 11, 30))
+    assert len([a for s in november.sections for a in s.taken]) == 4
+    assert november.kpis[0].name == "Andel som genomfört Säkert Beteende" and november.quarters[-1] == date(2024, 9, 30)
