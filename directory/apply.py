@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import groupby
 
 from sqlalchemy import bindparam, delete, insert, select, update
-from sqlalchemy.orm import aliased
 
 from directory import client
 from directory.dn import normalise_dn
@@ -16,99 +16,143 @@ BATCH = 2000
 person_table = Person.__table__
 
 
-def current_links() -> tuple[dict[str, str | None], dict[str, str | None]]:
-    """(external id -> manager's external id, external id -> unit key) as stored now."""
-    boss = aliased(Person)
-    rows = db.session.execute(
-        select(Person.external_id, boss.external_id, Unit.key)
-        .outerjoin(boss, boss.id == Person.manager_id)
-        .outerjoin(Unit, Unit.id == Person.unit_id)
-        .where(Person.external_id.is_not(None))
-    ).all()
-    return {e: m for e, m, _u in rows}, {e: u for e, _m, u in rows}
-
-
 def _ensure_units(plan) -> dict[str, int]:
-    units = {u.key: u for u in db.session.scalars(select(Unit))}
-    for path in plan.new_units:
-        key = "/".join(path)
-        parent = units.get("/".join(path[:-1])) if len(path) > 1 else None
-        unit = Unit(key=key, name=path[-1], parent_id=parent.id if parent else None, level=len(path) - 1)
-        db.session.add(unit)
-        db.session.flush()
-        units[key] = unit
-    for key, unit in units.items():
-        unit.active = key in plan.unit_keys
+    """Create the new units (a level at a time, parents first) and set `active`; unit ids by key."""
+    table = Unit.__table__
+    stored = db.session.execute(select(table.c.key, table.c.id, table.c.active)).all()
+    ids = {key: uid for key, uid, _active in stored}
+    for _level, paths in groupby(plan.new_units, key=len):  # new_units is sorted by depth
+        rows = [{"key": "/".join(p), "name": p[-1], "parent_id": ids.get("/".join(p[:-1])) if len(p) > 1 else None,
+                 "level": len(p) - 1, "path": "/", "active": True} for p in paths]
+        ids.update(db.session.execute(insert(table).returning(table.c.key, table.c.id), rows).all())
+    for active in (True, False):
+        flip = [key for key, _uid, was in stored if (key in plan.unit_keys) == active and bool(was) != active]
+        for i in range(0, len(flip), BATCH):
+            db.session.execute(update(table).where(table.c.key.in_(flip[i : i + BATCH])).values(active=active))
     if plan.new_units:
-        db.session.flush()
         rebuild_unit_paths(db.session)
-    return {k: u.id for k, u in units.items()}
+    return ids
 
 
-def _free_usernames(plan) -> None:
+def _free_usernames(plan) -> dict[str, tuple]:
     """A user name now used by a new directory person: adopt a local account of that name,
-    or rename a leaver's record that still holds it."""
+    or rename a leaver's record that still holds it. Returns the adopted accounts as
+    external id -> (id, manager_id, manager_unknown)."""
     wanted = {rec.username: rec for rec in plan.creates}
+    adopted: dict[str, tuple] = {}
     if not wanted:
-        return
-    holders = db.session.scalars(select(Person).where(Person.username.in_(list(wanted)))).all()
+        return adopted
+    names = list(wanted)
+    holders = [h for i in range(0, len(names), BATCH)
+               for h in db.session.scalars(select(Person).where(Person.username.in_(names[i : i + BATCH])))]
     for holder in holders:
         rec = wanted[holder.username]
         if holder.external_id is None:
             holder.external_id = rec.external_id  # a local account becomes the directory person
+            adopted[rec.external_id] = (holder.id, holder.manager_id, bool(holder.manager_unknown))
             plan.creates.remove(rec)
             plan.result.created -= 1
             plan.result.updated += 1
         else:
             holder.username = f"{holder.username}~{holder.id}"
     db.session.flush()
+    return adopted
 
 
-def _person_row(rec, unit_ids: dict[str, int], now: datetime) -> dict:
+def _person_row(rec, unit_ids: dict[str, int], now: datetime, plan, stored: dict) -> dict:
     row = {f: getattr(rec, f) for f in ("external_id", "username", "email", "display_name", "given_name",
                                         "family_name", "title", "dn", "dn_norm", "employee_number", "start_date")}
-    row.update(unit_id=unit_ids.get("/".join(rec.unit_path)), active=not rec.disabled, manager_unknown=False,
+    boss = stored.get(plan.managers.get(rec.external_id))
+    row.update(unit_id=unit_ids.get("/".join(rec.unit_path)), active=not rec.disabled,
+               manager_id=boss[0] if boss else None, manager_unknown=rec.external_id in plan.unknown_manager,
                subtree_size=0, created_at=now, updated_at=now, deactivated_at=now if rec.disabled else None)
     return row
 
 
-def _write_people(plan, unit_ids: dict[str, int], now: datetime, on_write) -> None:
+def _in_manager_order(plan) -> list[list]:
+    """The new people in batches, each manager in an earlier batch than their reports, so
+    most get their manager_id when inserted (no second pass over 55,000 rows)."""
+    new = {rec.external_id: rec for rec in plan.creates}
+    depth: dict[str, int] = {}
+    for ext in new:
+        chain, seen, cur = [], set(), ext
+        while cur in new and cur not in depth and cur not in seen:  # a cycle stops the walk
+            seen.add(cur)
+            chain.append(cur)
+            cur = plan.managers.get(cur)
+        level = depth.get(cur, -1)
+        for e in reversed(chain):
+            level += 1
+            depth[e] = level
+    ordered = sorted(plan.creates, key=lambda rec: depth[rec.external_id])
+    return [chunk for _d, group in groupby(ordered, key=lambda rec: depth[rec.external_id])
+            for chunk in _chunks(list(group))]
+
+
+def _write_people(plan, unit_ids: dict[str, int], now: datetime, on_write, adopted: dict) -> dict[str, tuple]:
+    """Insert and update people; returns external id -> (id, manager_id, manager_unknown) as stored."""
+    stored = {ext: (r.id, r.manager_id, bool(r.manager_unknown)) for ext, r in plan.existing.items()}
+    stored.update(adopted)
     written = 0
-    for i in range(0, len(plan.creates), BATCH):
-        chunk = plan.creates[i : i + BATCH]
-        db.session.execute(insert(Person), [_person_row(r, unit_ids, now) for r in chunk])
+    for chunk in _in_manager_order(plan):
+        rows = [_person_row(r, unit_ids, now, plan, stored) for r in chunk]
+        # A plain executemany, then the new ids by external id: INSERT … RETURNING of many
+        # rows costs PostgreSQL several times more.
+        db.session.execute(insert(person_table), rows)
+        new_ids = dict(db.session.execute(select(person_table.c.external_id, person_table.c.id).where(
+            person_table.c.external_id.in_([row["external_id"] for row in rows]))).all())
+        for row in rows:
+            stored[row["external_id"]] = (new_ids[row["external_id"]], row["manager_id"], row["manager_unknown"])
         written += len(chunk)
         if on_write:
             on_write(written)
+    run: list[dict] = []
     for person_id, changes in plan.updates.items():
         values = dict(changes)
         if "unit_key" in values:
-            values["unit_id"] = unit_ids.get(values.pop("unit_key")) if values["unit_key"] else None
-            values.pop("unit_key", None)
+            key = values.pop("unit_key")
+            values["unit_id"] = unit_ids.get(key) if key else None
         values["updated_at"] = now
-        db.session.execute(update(Person).where(Person.id == person_id).values(**values))
+        values["pid"] = person_id
+        if run and run[0].keys() != values.keys():
+            _update_people(run)
+            run = []
+        run.append(values)
+    if run:
+        _update_people(run)
+    return stored
 
 
-def _write_managers(plan) -> bool:
-    rows = db.session.execute(
-        select(Person.id, Person.external_id, Person.manager_id, Person.manager_unknown)
-        .where(Person.external_id.is_not(None))
-    ).all()
-    ids = {ext: pid for pid, ext, _m, _u in rows}
+def _update_people(rows: list[dict]) -> None:
+    """One Core executemany for consecutive updates of the same columns (order kept).
+    Core, not ORM: an ORM update re-evaluates its criteria against the whole session."""
+    names = [name for name in rows[0] if name != "pid"]
+    stmt = update(person_table).where(person_table.c.id == bindparam("pid")).values(
+        {name: bindparam(f"new_{name}") for name in names})
+    db.session.execute(stmt, [{"pid": row["pid"], **{f"new_{n}": row[n] for n in names}} for row in rows])
+
+
+def _write_managers(plan, stored: dict[str, tuple]) -> bool:
+    """Set manager_id / manager_unknown where they differ from the plan."""
     changed = []
-    for pid, ext, manager_id, unknown in rows:
-        if ext not in plan.managers:
+    for ext, boss in plan.managers.items():
+        if ext not in stored:
             continue
-        boss = plan.managers[ext]
-        want = (ids.get(boss) if boss else None, ext in plan.unknown_manager)
+        pid, manager_id, unknown = stored[ext]
+        want = (stored[boss][0] if boss in stored else None, ext in plan.unknown_manager)
         if (manager_id, bool(unknown)) != want:
             changed.append({"pid": pid, "mid": want[0], "unk": want[1]})
     if changed:
         stmt = update(person_table).where(person_table.c.id == bindparam("pid")).values(
             manager_id=bindparam("mid"), manager_unknown=bindparam("unk"))
-        for i in range(0, len(changed), BATCH):
-            db.session.execute(stmt, changed[i : i + BATCH])
+        for chunk in _chunks(changed):
+            db.session.execute(stmt, chunk)
     return bool(changed)
+
+
+def _chunks(items: list, size: int = BATCH):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def _write_presence(plan, now: datetime) -> None:
@@ -124,12 +168,16 @@ def _write_presence(plan, now: datetime) -> None:
 
 def _write_group_roles(settings) -> None:
     """Admin and comms from directory groups (source "directory"); app grants are untouched."""
-    by_dn = dict(db.session.execute(select(Person.dn_norm, Person.id).where(Person.dn_norm.is_not(None))).all())
     for role, group_dn in (("admin", settings.admin_group_dn), ("comms", settings.comms_group_dn)):
         if not group_dn:
             continue
-        members = {by_dn[n] for n in (normalise_dn(m) for m in client.group_members(settings.server, group_dn))
-                   if n in by_dn}
+        member_dns = sorted({n for n in (normalise_dn(m) for m in client.group_members(settings.server, group_dn))
+                             if n})
+        by_dn = {}  # one person per DN; the newest record holds a DN that was reused
+        for i in range(0, len(member_dns), BATCH):
+            by_dn.update(db.session.execute(select(Person.dn_norm, Person.id).where(
+                Person.dn_norm.in_(member_dns[i : i + BATCH])).order_by(Person.id)).all())
+        members = set(by_dn.values())
         current = set(db.session.scalars(select(RoleGrant.person_id).where(
             RoleGrant.role == role, RoleGrant.source == "directory")))
         if current - members:
@@ -143,9 +191,9 @@ def _write_group_roles(settings) -> None:
 def apply_plan(plan, now: datetime, settings, on_write=None) -> None:
     """Write every planned change (the caller commits or rolls back)."""
     unit_ids = _ensure_units(plan)
-    _free_usernames(plan)
-    _write_people(plan, unit_ids, now, on_write)
-    managers_changed = _write_managers(plan)
+    adopted = _free_usernames(plan)
+    stored = _write_people(plan, unit_ids, now, on_write, adopted)
+    managers_changed = _write_managers(plan, stored)
     _write_presence(plan, now)
     _write_group_roles(settings)
     if plan.creates or managers_changed or plan.deactivate or plan.reactivate:

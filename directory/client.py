@@ -52,7 +52,8 @@ class ServerSettings:
 
 @dataclass
 class SearchResult:
-    entries: list[tuple[str, dict]] = field(default_factory=list)
+    #: (dn, attributes) per entry, or whatever the search's `convert` made of them.
+    entries: list = field(default_factory=list)
     pages: int = 0
 
 
@@ -137,7 +138,8 @@ def _raw(entry: dict) -> dict:
 
 
 def _paged_once(conn: ldap3.Connection, base: str, flt: str, attributes: list[str], page_size: int,
-                on_page: Callable[[int, int], None] | None) -> SearchResult:
+                on_page: Callable[[int, int], None] | None, convert: Callable[[str, dict], object] | None
+                ) -> SearchResult:
     result = SearchResult()
     cookie = None
     while True:
@@ -149,7 +151,8 @@ def _paged_once(conn: ldap3.Connection, base: str, flt: str, attributes: list[st
             raise IncompleteRead(f"Search stopped after {len(result.entries)} entries: {desc} (code {code})")
         for entry in conn.response or ():
             if entry.get("type") == "searchResEntry":
-                result.entries.append((entry["dn"], _raw(entry)))
+                dn = entry["dn"]
+                result.entries.append(convert(dn, _raw(entry)) if convert else (dn, _raw(entry)))
         result.pages += 1
         if on_page:
             on_page(result.pages, len(result.entries))
@@ -163,9 +166,12 @@ def _paged_once(conn: ldap3.Connection, base: str, flt: str, attributes: list[st
 
 
 def paged_search(settings: ServerSettings, base: str, flt: str, attributes: list[str],
-                 on_page: Callable[[int, int], None] | None = None) -> SearchResult:
+                 on_page: Callable[[int, int], None] | None = None,
+                 convert: Callable[[str, dict], object] | None = None) -> SearchResult:
     """All entries under `base` matching `flt`, or IncompleteRead/DirectoryError.
 
+    Entries are (dn, attributes), or `convert(dn, attributes)` when given: converting
+    page by page keeps only the converted form in memory, not every raw entry.
     A connection lost mid-way is retried once from the start (a restarted paged
     search cannot resume), then the read fails.
     """
@@ -173,7 +179,7 @@ def paged_search(settings: ServerSettings, base: str, flt: str, attributes: list
     for attempt in (1, 2):
         conn = connect(settings)
         try:
-            return _paged_once(conn, base, flt, attributes, settings.page_size, on_page)
+            return _paged_once(conn, base, flt, attributes, settings.page_size, on_page, convert)
         except (ldap_exc.LDAPSocketReceiveError, ldap_exc.LDAPSessionTerminatedByServerError,
                 ldap_exc.LDAPSocketSendError, ldap_exc.LDAPSocketOpenError, ldap_exc.LDAPResponseTimeoutError,
                 OSError) as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy import bindparam, delete, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from models import Person, PersonAncestor, Unit
@@ -60,6 +60,24 @@ def compute_closure(parents: dict[int, int | None]) -> tuple[dict[tuple[int, int
     return closure, cycles
 
 
+def find_cycles(parents: dict) -> list:
+    """The ids in (or hanging under) a cycle: the `cycles` of `compute_closure`, without
+    building the closure (a sync checks this for 55,000 people before writing anything)."""
+    children: dict = defaultdict(list)
+    stack = []
+    for pid, mid in parents.items():
+        if mid is None or mid == pid or mid not in parents:
+            stack.append(pid)
+        else:
+            children[mid].append(pid)
+    reached: set = set()
+    while stack:
+        pid = stack.pop()
+        reached.add(pid)
+        stack.extend(children.get(pid, ()))
+    return sorted(set(parents) - reached)
+
+
 def rebuild_closure(session: Session) -> TreeReport:
     """Bring `person_ancestor` and `Person.subtree_size` in line with the managers."""
     parents = _parents(session)
@@ -85,13 +103,39 @@ def rebuild_closure(session: Session) -> TreeReport:
                 tuple_(PersonAncestor.ancestor_id, PersonAncestor.descendant_id).in_(chunk)
             )
         )
-    for chunk in _chunks(fresh):
+    if fresh and not existing:
+        _fill_closure_in_database(session, max_depth=len(parents))  # first build: 10^5 rows, no round trips
+    for chunk in _chunks(fresh if existing else []):
         session.execute(
-            insert(PersonAncestor),
+            insert(PersonAncestor.__table__),
             [{"ancestor_id": a, "descendant_id": d, "depth": closure[(a, d)]} for a, d in chunk],
         )
     _update_subtree_sizes(session, closure, parents)
     return TreeReport(len(parents), len(closure), len(fresh), len(stale), detached)
+
+
+def _fill_closure_in_database(session: Session, max_depth: int) -> None:
+    """Fill the empty closure table with one INSERT … SELECT over a recursive query.
+
+    Gives the same rows as `compute_closure` once cycles are detached: active people,
+    each linked to every active manager above them up to the first inactive one.
+    `max_depth` bounds the recursion even if a cycle were committed meanwhile (the
+    duplicate rows would then fail the primary key and the sync would roll back)."""
+    person = Person.__table__
+    low, boss = person.alias("low"), person.alias("boss")
+    up = (select(boss.c.id.label("ancestor_id"), low.c.id.label("descendant_id"), literal(1).label("depth"))
+          .join_from(low, boss, boss.c.id == low.c.manager_id)
+          .where(low.c.active.is_(True), boss.c.active.is_(True))
+          .cte("up", recursive=True))
+    mid, above = person.alias("mid"), person.alias("above")
+    up = up.union_all(
+        select(above.c.id, up.c.descendant_id, up.c.depth + 1)
+        .join_from(up, mid, mid.c.id == up.c.ancestor_id)
+        .join(above, above.c.id == mid.c.manager_id)
+        .where(above.c.active.is_(True), up.c.depth < max_depth)
+    )
+    session.execute(insert(PersonAncestor.__table__).from_select(
+        ["ancestor_id", "descendant_id", "depth"], select(up.c.ancestor_id, up.c.descendant_id, up.c.depth)))
 
 
 def _update_subtree_sizes(session: Session, closure: dict[tuple[int, int], int], parents) -> None:
@@ -105,8 +149,6 @@ def _update_subtree_sizes(session: Session, closure: dict[tuple[int, int], int],
         if (size or 0) != sizes.get(pid, 0)
     ]
     if changed:
-        from sqlalchemy import bindparam
-
         stmt = update(Person.__table__).where(Person.__table__.c.id == bindparam("pid")).values(
             subtree_size=bindparam("size")
         )
@@ -129,11 +171,16 @@ def rebuild_unit_paths(session: Session) -> None:
             memo[uid] = f"{path_of(pid, seen | {uid})}{uid}/"
         return memo[uid]
 
+    changed = []
     for uid, _pid, old_path, old_level in rows:
         new = path_of(uid)
         level = new.count("/") - 2
         if new != old_path or level != old_level:
-            session.execute(update(Unit).where(Unit.id == uid).values(path=new, level=level))
+            changed.append({"uid": uid, "path": new, "level": level})
+    if changed:  # one Core executemany: an ORM update per unit re-checks every object in the session
+        table = Unit.__table__
+        session.execute(update(table).where(table.c.id == bindparam("uid"))
+                        .values(path=bindparam("path"), level=bindparam("level")), changed)
 
 
 def _chunks(items: list, size: int = BATCH):
