@@ -6,8 +6,9 @@ from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
 from models.outbox import OutboxMessage, OutboxPart
 from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
+from models.invites import Attendee, FeedToken, Registration
 
 __all__ = [
-    "Activity", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "JobRun", "LoginAttempt", "OutboxMessage",
-    "OutboxPart", "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
+    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "OutboxMessage",
+    "OutboxPart", "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant", "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
 ]

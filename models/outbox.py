@@ -35,6 +35,8 @@ class OutboxMessage(Base):
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     #: Subject line; never contains CR/LF.
     subject: Mapped[str] = mapped_column(String(998))
+    #: From header when it is not MAIL_FROM (an invitation comes from its organiser's mailbox); None: MAIL_FROM.
+    mail_from: Mapped[str | None] = mapped_column(String(400))
     #: Plain-text body (always present: some people read mail as text).
     body_text: Mapped[str] = mapped_column(Text)
     #: HTML body, or None for a text-only message.

@@ -44,11 +44,13 @@ class Outgoing:
     attempts: int
     alternatives: list[Part] = field(default_factory=list)
     attachments: list[Part] = field(default_factory=list)
+    #: From header when not MAIL_FROM.
+    mail_from: str | None = None
 
     @classmethod
     def from_row(cls, row: OutboxMessage) -> Outgoing:
         out = cls(row.id, row.recipient_email, row.recipient_name, row.subject, row.body_text, row.body_html,
-                  row.message_id, row.attempts)
+                  row.message_id, row.attempts, mail_from=row.mail_from)
         for p in row.parts:
             part = Part(p.content_type, bytes(p.content), p.params or {}, p.filename)
             (out.alternatives if p.kind == "alternative" else out.attachments).append(part)
@@ -211,7 +213,7 @@ def send_batch(transport, batch: list[Outgoing], token: str, cfg: dict, report: 
             _release(batch[index:], token, report)
             return
         try:
-            msg = build_message(mail_from=cfg["MAIL_FROM"], to_address=mail.to_address, to_name=mail.to_name,
+            msg = build_message(mail_from=mail.mail_from or cfg["MAIL_FROM"], to_address=mail.to_address, to_name=mail.to_name,
                                 subject=mail.subject, text=mail.text, html=mail.html,
                                 alternatives=mail.alternatives, attachments=mail.attachments,
                                 message_id=mail.message_id, date=utcnow())
