@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     from main import init_app as init_main
     from outbox import init_app as init_outbox
     from campaign import init_app as init_campaign
+    from invites import init_app as init_invites
 
     init_main(app)
     init_auth(app)
@@ -67,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_jobs(app)
     init_outbox(app)
     init_campaign(app)
+    init_invites(app)
 
     from demo.cli import demo
     from demo.region import DEMO_LOGINS

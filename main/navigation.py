@@ -24,6 +24,7 @@ NAV: list[NavItem] = [
     NavItem("campaign.campaigns", _l("Kampanjer"), ("comms", "admin")),
     NavItem("campaign.wheel_page", _l("Årshjul"), ("comms", "admin")),
     NavItem("campaign.my_activities", _l("Aktiviteter"), ("employee",)),
+    NavItem("invites.feeds_page", _l("Kalenderflöden"), ("employee",)),
     NavItem("auth.admin_people", _l("Användare och roller"), ("admin",)),
     NavItem("directory_admin.runs", _l("Katalogen"), ("admin",)),
     NavItem("audit.log", _l("Granskningslogg"), ("admin",)),
