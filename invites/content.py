@@ -8,7 +8,7 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from babel.dates import format_datetime, format_time
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
@@ -159,4 +159,6 @@ def mail(activity: Activity, reason: str, promoted: bool = False) -> Mail:
         text = "\n\n".join(part for part in [
             GREETING, context["lead"], "\n".join(f"{label}: {value}" for label, value in context["facts"]),
             own, context["advice"], f"{more}\n{questions}"] if part) + "\n"
-        return Mail(subject(activity, reason), text, render_template("invites/email.html", **context))
+        # The template alone, not render_template: no request here, so no navigation or user context.
+        html = current_app.jinja_env.get_template("invites/email.html").render(**context)
+        return Mail(subject(activity, reason), text, html)
