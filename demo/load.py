@@ -25,6 +25,7 @@ def load_people() -> dict:
 
 def load_demo() -> dict:
     from demo.campaign import load_campaign
+    from demo.invites import load_invites
 
     people = load_people()
-    return {"directory": people, "campaign": load_campaign()}
+    return {"directory": people, "campaign": load_campaign(), "invites": load_invites()}
