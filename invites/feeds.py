@@ -25,10 +25,11 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, literal_column, or_, select
 
 from extensions import db
 from invites import content, ical
+from invites.tokens import Owner
 from models import Activity, Campaign, Person, Registration, Unit
 from models.campaign import activity_unit
 
@@ -80,11 +81,21 @@ def _settings() -> tuple:
             cfg["INVITE_FEED_REFRESH_MINUTES"])
 
 
-def _feed(kind: str, name: str, ids: Select, extra: tuple = (), extra_changed: datetime | None = None) -> Feed:
-    row = db.session.execute(
-        select(func.count(Activity.id), func.max(Activity.updated_at), func.sum(Activity.id),
-               func.sum(Activity.sequence)).where(Activity.id.in_(ids))).one()
-    count, newest, id_sum, seq_sum = row
+#: The statuses as literals, not bound parameters: the statements below are built once and
+#: reused, and an IN over parameters would be re-expanded on every request.
+_SHOWN_SQL = Activity.status.in_([literal_column(f"'{s}'") for s in SHOWN])
+_AGGREGATES = (func.count(Activity.id), func.max(Activity.updated_at), func.sum(Activity.id),
+               func.sum(Activity.sequence))
+
+#: The campaign feed's fingerprint in one statement: the campaign's title and its shown activities.
+_CAMPAIGN = (select(Campaign.title, *_AGGREGATES).select_from(Campaign)
+             .outerjoin(Activity, and_(Activity.campaign_id == Campaign.id, _SHOWN_SQL))
+             .where(Campaign.id == bindparam("campaign_id")).group_by(Campaign.id, Campaign.title))
+
+
+def _feed(kind: str, name: str, ids: Select, aggregates: tuple, extra: tuple = (),
+          extra_changed: datetime | None = None) -> Feed:
+    count, newest, id_sum, seq_sum = aggregates
     newest = _aware(newest)
     fingerprint = (kind, name, count, newest.isoformat() if newest else None, int(id_sum or 0),
                    int(seq_sum or 0), extra, _settings())
@@ -94,7 +105,7 @@ def _feed(kind: str, name: str, ids: Select, extra: tuple = (), extra_changed: d
     return Feed(name, ids, fingerprint, etag, last_modified.replace(microsecond=0))
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def _aware(value: datetime | str | None) -> datetime | None:
     """Aggregates bypass the column type on SQLite; make them UTC-aware datetimes again."""
     if value is None:
         return None
@@ -103,47 +114,56 @@ def _aware(value: datetime | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def campaign_feed(campaign: Campaign) -> Feed:
-    ids = select(Activity.id).where(Activity.campaign_id == campaign.id, Activity.status.in_(SHOWN))
-    return _feed("campaign", campaign.title, ids, extra=(campaign.id,))
+def campaign_feed(campaign_id: int) -> Feed | None:
+    """The campaign's feed, or None if there is no such campaign."""
+    row = db.session.execute(_CAMPAIGN, {"campaign_id": campaign_id}).first()
+    if row is None:
+        return None
+    ids = select(Activity.id).where(Activity.campaign_id == campaign_id, _SHOWN_SQL)
+    return _feed("campaign", row[0], ids, tuple(row[1:]), extra=(campaign_id,))
 
 
-def unit_and_above(unit_id: int | None) -> list[int]:
+def unit_and_above(unit_id: int | None, path: str | None = None) -> list[int]:
     """The unit and every unit above it, from the materialised path (walking parents if it is stale)."""
     if unit_id is None:
         return []
-    unit = db.session.get(Unit, unit_id)
-    path = [int(p) for p in (unit.path or "").strip("/").split("/") if p.isdigit()] if unit else []
-    if path and path[-1] == unit_id:
-        return path
+    if path is None:
+        path = db.session.scalar(select(Unit.path).where(Unit.id == unit_id)) or ""
+    ids = [int(p) for p in path.strip("/").split("/") if p.isdigit()]
+    if ids and ids[-1] == unit_id:
+        return ids
     found: list[int] = []
+    unit = db.session.get(Unit, unit_id)
     while unit is not None and unit.id not in found:
         found.append(unit.id)
         unit = unit.parent
     return found
 
 
-def personal_ids(person: Person, now: datetime) -> Select:
-    units = unit_and_above(person.unit_id) or [-1]
+def personal_ids(person: Person | Owner, now: datetime) -> Select:
+    units = unit_and_above(person.unit_id, getattr(person, "unit_path", None)) or [-1]
     for_units = select(activity_unit.c.activity_id).where(activity_unit.c.unit_id.in_(units))
     seats = select(Registration.activity_id).where(Registration.person_id == person.id,
                                                    Registration.status == "registered")
     since = now - timedelta(days=current_app.config["INVITE_FEED_PAST_DAYS"])
     return select(Activity.id).where(
-        Activity.status.in_(SHOWN), Activity.ends_at >= since,
+        _SHOWN_SQL, Activity.ends_at >= since,
         or_(Activity.whole_region.is_(True), Activity.id.in_(for_units), Activity.id.in_(seats)))
 
 
-def personal_feed(person: Person, now: datetime) -> Feed:
+def personal_feed(person: Person | Owner, now: datetime) -> Feed:
     """The person's feed. The day is part of the fingerprint (the window moves daily), and so
     are the person's registrations (an unregistration changes the feed)."""
-    regs = db.session.execute(select(func.count(Registration.id), func.max(Registration.updated_at))
-                              .where(Registration.person_id == person.id)).one()
+    ids = personal_ids(person, now)
+    mine = Registration.person_id == person.id
+    row = db.session.execute(select(
+        *_AGGREGATES, select(func.count(Registration.id)).where(mine).scalar_subquery(),
+        select(func.max(Registration.updated_at)).where(mine).scalar_subquery()).where(Activity.id.in_(ids))).one()
     with force_locale("sv"):
         name = _("Mina aktiviteter (Vaksam)")
-    extra = (person.id, person.unit_id, now.date().isoformat(), regs[0],
-             str(_aware(regs[1])) if regs[1] else None)
-    return _feed("personal", name, personal_ids(person, now), extra=extra, extra_changed=regs[1])
+    changed = _aware(row[5])
+    extra = (person.id, person.unit_id, now.date().isoformat(), row[4], changed.isoformat() if changed else None)
+    return _feed("personal", name, ids, tuple(row[:4]), extra=extra, extra_changed=changed)
 
 
 def clear_cache() -> None:

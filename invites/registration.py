@@ -4,8 +4,8 @@
   on the waiting list, and a freed seat (an unregistration, a larger capacity) goes to the
   first one waiting, who then gets the invitation.
 * Registering sends the invitation; unregistering sends a CANCEL to that person only.
-* The activity row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite runs one writer at
-  a time) while seats are counted, so two people cannot both take the last seat; the unique
+* The activity row is locked (a no-op UPDATE: a row lock on PostgreSQL, the write lock on
+  SQLite) while seats are counted, so two people cannot both take the last seat; the unique
   (activity, person) constraint makes a double-clicked "register" one registration.
 
 Every function works in the caller's transaction and flushes; the caller commits.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaign import audience
@@ -46,7 +46,10 @@ def may_join(activity: Activity, person: Person) -> bool:
 
 
 def _lock(activity: Activity) -> None:
-    db.session.execute(select(Activity.id).where(Activity.id == activity.id).with_for_update())
+    """Serialise seat counting per activity: a no-op UPDATE of its row locks it on PostgreSQL and
+    takes SQLite's write lock, so the transaction's later reads see any concurrent registration."""
+    table = Activity.__table__
+    db.session.execute(update(table).where(table.c.id == activity.id).values(updated_at=table.c.updated_at))
 
 
 def registered_count(activity: Activity) -> int:

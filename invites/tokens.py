@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import FeedToken, Person
+from models import FeedToken, Person, Unit
 
 #: What a token looks like (secrets.token_urlsafe(32) gives 43 such characters).
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -55,19 +56,32 @@ def create(person: Person, now: datetime) -> str:
     raise RuntimeError("could not create a feed token")
 
 
-def person_for(token: str, now: datetime) -> Person | None:
+@dataclass(frozen=True)
+class Owner:
+    """Whose feed it is: just what the feeds need (no ORM object, so no relationship loads)."""
+
+    id: int
+    unit_id: int | None
+    #: The unit's materialised path ("/3/17/"), for the units above it.
+    unit_path: str | None
+
+
+#: Built once: a feed request is mostly this lookup, so it should not be rebuilt each time.
+_OWNER = (select(FeedToken.id, FeedToken.last_used_at, Person.id, Person.unit_id, Unit.path)
+          .join(Person, Person.id == FeedToken.person_id).outerjoin(Unit, Unit.id == Person.unit_id)
+          .where(FeedToken.token_hash == bindparam("token_hash"), FeedToken.revoked_at.is_(None),
+                 Person.active.is_(True)))
+
+
+def owner_for(token: str, now: datetime) -> Owner | None:
     """The active person a working token belongs to, or None."""
     if not TOKEN_RE.match(token or ""):
         return None
-    row = db.session.execute(
-        select(FeedToken.id, FeedToken.last_used_at, Person)
-        .join(Person, Person.id == FeedToken.person_id)
-        .where(FeedToken.token_hash == digest(token), FeedToken.revoked_at.is_(None), Person.active.is_(True))
-    ).first()
+    row = db.session.execute(_OWNER, {"token_hash": digest(token)}).first()
     if row is None:
         return None
-    token_id, last_used, person = row
+    token_id, last_used, person_id, unit_id, unit_path = row
     if last_used is None or now - last_used > TOUCH_EVERY:
         db.session.execute(update(FeedToken).where(FeedToken.id == token_id).values(last_used_at=now))
         db.session.commit()
-    return person
+    return Owner(person_id, unit_id, unit_path)

@@ -150,16 +150,15 @@ def _serve(feed: feeds.Feed) -> Response:
 @bp.get("/kalender/<token>/mina.ics")
 def personal_feed(token: str):
     now = utcnow()
-    person = tokens.person_for(token, now) or abort(404)
-    return _serve(feeds.personal_feed(person, now))
+    owner = tokens.owner_for(token, now) or abort(404)
+    return _serve(feeds.personal_feed(owner, now))
 
 
 @bp.get("/kalender/<token>/kampanj/<int:campaign_id>.ics")
 def campaign_feed(token: str, campaign_id: int):
-    if tokens.person_for(token, utcnow()) is None:
+    if tokens.owner_for(token, utcnow()) is None:
         abort(404)
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
-    return _serve(feeds.campaign_feed(campaign))
+    return _serve(feeds.campaign_feed(campaign_id) or abort(404))
 
 
 @bp.route("/aktiviteter/<int:activity_id>/inbjudningar", methods=["GET", "POST"])
