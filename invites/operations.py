@@ -103,8 +103,10 @@ def sync(activity: Activity, now: datetime, person_ids: Iterable[int] | None = N
         stmt = stmt.where(Attendee.person_id.in_(list(person_ids)))
     rnd = _Round(activity, now)
     promoted = set(promoted)
-    for attendee, person in db.session.execute(stmt).all():
-        _send_one(rnd, attendee, person, report, promoted=person.id in promoted)
+    rows = db.session.execute(stmt).all()
+    with db.session.no_autoflush:  # the attendee rows are written in one batch below, not before each enqueue
+        for attendee, person in rows:
+            _send_one(rnd, attendee, person, report, promoted=person.id in promoted)
     db.session.flush()
     return report
 
