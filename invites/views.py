@@ -93,7 +93,7 @@ def _feed_page(token: str | None = None, status: int = 200):
     campaigns = queries.feed_campaigns(utcnow().date())
     links = _links(token, campaigns) if token else None
     return render_template("invites/feeds.html", active=active, links=links, campaigns=campaigns,
-                           form=ActionForm()), status
+                           form=ActionForm(), expired=status == 400), status
 
 
 def _links(token: str, campaigns: list[Campaign]) -> list[dict]:
