@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     from campaign import init_app as init_campaign
     from training import init_app as init_training
     from followup import init_app as init_followup
+    from invites import init_app as init_invites
 
     init_main(app)
     init_auth(app)
@@ -71,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_training(app)
     init_campaign(app)
     init_followup(app)  # after campaign: its årshjul ring comes after campaign's
+    init_invites(app)
 
     from demo.cli import demo
     from demo.region import DEMO_LOGINS

@@ -107,6 +107,12 @@ def from_env() -> dict:
         "PLAN_BODY_MAX_CHARS": _int("PLAN_BODY_MAX_CHARS", 20000),
         "PLAN_POLL_SECONDS": _int("PLAN_POLL_SECONDS", 60),
         "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),
+        # Calendar invitations and feeds (invites/); docs/readme/invites.md explains each.
+        # Empty INVITE_ORGANIZER means MAIL_FROM; it must be a monitored mailbox (replies land there).
+        "INVITE_ORGANIZER": env("INVITE_ORGANIZER", ""),
+        "INVITE_ALARM_MINUTES": _int("INVITE_ALARM_MINUTES", 15),
+        "INVITE_FEED_REFRESH_MINUTES": _int("INVITE_FEED_REFRESH_MINUTES", 60),
+        "INVITE_FEED_PAST_DAYS": _int("INVITE_FEED_PAST_DAYS", 365),
         # The scheduler process (jobs/); a second process waits for the lease.
         "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 90),
         "SCHEDULER_RENEW_SECONDS": _int("SCHEDULER_RENEW_SECONDS", 30),

@@ -134,6 +134,9 @@ def save_activity(campaign: Campaign, data: ActivityData, actor: Person, now: da
         if existing is None:
             raise
         return existing
+    from invites.operations import activity_changed  # calendar invitations follow the change (issue 7)
+
+    activity_changed(activity, now)
     return activity
 
 

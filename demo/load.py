@@ -26,11 +26,12 @@ def load_people() -> dict:
 def load_demo() -> dict:
     from demo.campaign import load_campaign
     from training.demo import load_demo_training
+    from demo.invites import load_invites
+    from followup.demo import load_demo_followup
 
     result = {"directory": load_people()}
     result["training"] = load_demo_training()
     result["campaign"] = load_campaign()
-    from followup.demo import load_demo_followup
-
+    result["invites"] = load_invites()
     result["followup"] = load_demo_followup()  # after training and campaign: it links to both
     return result

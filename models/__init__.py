@@ -10,13 +10,14 @@ from models.training import (
     ApiToken, ColumnMapping, Completion, Course, CourseVersion, Exemption, ImportBatch, KpiSnapshot,
     PersonStatus, Requirement, RequirementUnit, TeamSummary, TrainingRefresh,
 )
+from models.invites import Attendee, FeedToken, Registration
 from models.followup import (
     Action, AuditReport, Board, BoardUnit, ChangeLog, Comment, Document, Evidence, Kpi, KpiValue, Recommendation,
 )
 
 __all__ = [
-    "Activity", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "JobRun", "LoginAttempt", "OutboxMessage",
-    "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "RoleGrant",
+    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "OutboxMessage",
+    "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant",
     "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",

@@ -31,10 +31,14 @@ class OutboxMessage(Base):
     recipient_email: Mapped[str] = mapped_column(String(320))
     #: Recipient display name for the To header ("" for none); never contains CR/LF.
     recipient_name: Mapped[str] = mapped_column(String(400), default="")
+    #: From header when not MAIL_FROM (calendar invitations come from the organiser's mailbox).
+    mail_from: Mapped[str | None] = mapped_column(String(400))
     #: The person the message is for, when it is for someone in the directory.
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     #: Subject line; never contains CR/LF.
     subject: Mapped[str] = mapped_column(String(998))
+    #: From header when it is not MAIL_FROM (an invitation comes from its organiser's mailbox); None: MAIL_FROM.
+    mail_from: Mapped[str | None] = mapped_column(String(400))
     #: Plain-text body (always present: some people read mail as text).
     body_text: Mapped[str] = mapped_column(Text)
     #: HTML body, or None for a text-only message.

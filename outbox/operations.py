@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select, text, update
 
 from extensions import db
 from models import OutboxMessage, Person, utcnow
-from outbox.mime import (InvalidAddress, Part, build_message, check_header_text, new_message_id, render,
+from outbox.mime import (InvalidAddress, Part, build_message, check_header_text, envelope_sender, new_message_id, render,
                          validate_address)
 
 #: enqueue() outcomes.
@@ -42,12 +42,14 @@ class Enqueued:
 def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html: str | None = None,
             to_name: str | None = None, alternatives: Sequence[Part] = (), attachments: Sequence[Part] = (),
             send_after: datetime | None = None, created_by: Person | int | None = None,
-            related: tuple[str, object] | None = None, now: datetime | None = None) -> Enqueued:
-    """Put one message in the outbox, once per `key`; the MIME message is built here, once.
+            related: tuple[str, object] | None = None, now: datetime | None = None,
+            mail_from: str | None = None) -> Enqueued:
+    """Put one message in the outbox, once per `key`.
 
     `to` is a Person (address and name from the directory) or an address. A missing or
     unusable address is reported in the result, not raised, so a round over many people
     goes on; CR/LF in the subject or name raises HeaderInjection (a bug in the caller).
+    `mail_from` replaces MAIL_FROM in the From header (calendar invitations: the organiser).
     """
     if not key or len(key) > 200:
         raise ValueError("idempotency key must be 1-200 characters")
@@ -56,6 +58,8 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
     name = to_name if to_name is not None else (person.name if person is not None else "")
     check_header_text(subject, "subject")
     check_header_text(name, "recipient name")
+    if mail_from is not None:
+        envelope_sender(check_header_text(mail_from, "sender"))  # raises InvalidAddress for a bad setting
     person_id = person.id if person is not None else None
     if not address or not address.strip():
         return Enqueued(NO_ADDRESS, key, person_id=person_id)
@@ -67,14 +71,15 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
     if existing is not None:  # the usual duplicate: skip building the message
         return Enqueued(DUPLICATE, key, existing, person_id)
     now = now or utcnow()
-    mail_from = current_app.config["MAIL_FROM"]
-    message_id = new_message_id(mail_from)
-    raw = render(build_message(mail_from=mail_from, to_address=address, to_name=name, subject=subject, text=text,
+    sender = mail_from or current_app.config["MAIL_FROM"]
+    message_id = new_message_id(sender)
+    raw = render(build_message(mail_from=sender, to_address=address, to_name=name, subject=subject, text=text,
                                html=html, alternatives=alternatives, attachments=attachments,
                                message_id=message_id))
     values = {
         "idempotency_key": key, "status": "queued", "recipient_email": address, "recipient_name": name,
-        "recipient_id": person_id, "subject": subject, "body_text": text, "body_html": html, "raw": raw,
+        "recipient_id": person_id, "mail_from": mail_from, "subject": subject, "body_text": text,
+        "body_html": html, "raw": raw,
         "message_id": message_id, "attempts": 0, "next_attempt_at": send_after or now, "created_at": now,
         "created_by_id": created_by.id if isinstance(created_by, Person) else created_by,
         "related_type": related[0] if related else None,
@@ -97,7 +102,7 @@ def _insert_once(values: dict) -> int | None:
 
 #: The columns enqueue() fills in; the others start empty.
 _ENQUEUED_COLUMNS = (
-    "idempotency_key", "status", "recipient_email", "recipient_name", "recipient_id", "subject", "body_text",
+    "idempotency_key", "status", "recipient_email", "recipient_name", "recipient_id", "mail_from", "subject", "body_text",
     "body_html", "raw", "message_id", "attempts", "next_attempt_at", "created_at", "created_by_id",
     "related_type", "related_id",
 )

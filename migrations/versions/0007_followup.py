@@ -1,7 +1,7 @@
 """audit follow-up: reports, recommendations, actions, evidence, history, KPIs and boards
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-28 (down_revision 0005; re-chained after 0006 at merge)
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

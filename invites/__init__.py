@@ -1,0 +1,20 @@
+"""Calendar invitations: .ics downloads, subscribable feeds, iMIP invitations, registration.
+
+* the only package that imports icalendar (in ical.py, nowhere else)
+* models: models/invites.py (FeedToken, Registration, Attendee)
+* calendar data: ical.py (pure), content.py (activity → calendar and e-mail text)
+* writes: operations.py (attendees and the invitation e-mails), registration.py (seats and
+  waiting list), tokens.py (feed tokens); reads: feeds.py, queries.py; rules: rules.py
+* hook: campaign.activities.save_activity calls operations.activity_changed after a change
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from invites import cli, views
+
+    app.register_blueprint(views.bp)
+    app.cli.add_command(cli.invites_group)
+    app.jinja_env.globals.update(views.template_helpers())

@@ -1,0 +1,107 @@
+"""Calendar invitations: feed tokens, registrations with a waiting list, and what each
+attendee was last sent (invites/ owns these tables).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+from models.campaign import Activity
+from models.directory import Person
+
+#: registered → cancelled (unregistered); waiting → registered (moved up) or cancelled.
+REGISTRATION_STATUSES = ("registered", "waiting", "cancelled")
+#: iTIP methods an attendee can have been sent last.
+INVITE_METHODS = ("REQUEST", "CANCEL")
+
+
+class FeedToken(Base):
+    """A secret that opens one person's calendar feeds without logging in (calendar servers fetch them)."""
+
+    __tablename__ = "invite_feed_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Whose feeds it opens.
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    #: sha256 hex of the token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: When it was made.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When it was revoked (by the person, or replaced by a new one); None while it works.
+    revoked_at: Mapped[datetime | None]
+    #: Last time a feed was fetched with it (updated at most hourly), so people can see it is in use.
+    last_used_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        # At most one working token per person: a double-clicked "create" cannot leave two.
+        Index("ux_invite_feed_token_active", "person_id", unique=True,
+              postgresql_where=text("revoked_at IS NULL"), sqlite_where=text("revoked_at IS NULL")),
+    )
+
+
+class Registration(Base):
+    """A person's registration for an activity with a capacity (or their place on its waiting list)."""
+
+    __tablename__ = "invite_registration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The activity.
+    activity_id: Mapped[int] = mapped_column(ForeignKey("campaign_activity.id", ondelete="CASCADE"))
+    #: Who registered.
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    #: registered, waiting or cancelled (REGISTRATION_STATUSES).
+    status: Mapped[str] = mapped_column(String(12))
+    #: When the person (last) joined; the waiting list moves up in this order (first come, first served).
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: First registration.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Last change of status (feeds use it for Last-Modified, so an unregistration counts too).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    activity: Mapped[Activity] = relationship()
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        # One row per person and activity: a double-clicked "register" cannot make two.
+        UniqueConstraint("activity_id", "person_id", name="uq_invite_registration_activity_person"),
+        Index("ix_invite_registration_queue", "activity_id", "status", "queued_at"),
+    )
+
+
+class Attendee(Base):
+    """One invited person of an activity and what they were last sent (their copy of the event)."""
+
+    __tablename__ = "invite_attendee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The activity.
+    activity_id: Mapped[int] = mapped_column(ForeignKey("campaign_activity.id", ondelete="CASCADE"))
+    #: The invited person (the only ATTENDEE in their invitation).
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    #: True while the person should have the event in their calendar; False after they unregistered.
+    wanted: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Why they are invited: "registration" or "audience" (a planner invited the activity's audience).
+    source: Mapped[str] = mapped_column(String(12))
+    #: iTIP method of the last message sent to them (REQUEST or CANCEL); None before the first.
+    method: Mapped[str | None] = mapped_column(String(8))
+    #: SEQUENCE of the last message sent to them; never goes down, so their client applies each one.
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    #: The activity's own sequence that last message reflected (a higher one means: send an update).
+    activity_sequence: Mapped[int | None] = mapped_column(Integer)
+    #: When the last message was put in the outbox.
+    sent_at: Mapped[datetime | None]
+    #: The outbox row of the last message.
+    outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
+    #: When the person was first invited.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("activity_id", "person_id", name="uq_invite_attendee_activity_person"),
+    )

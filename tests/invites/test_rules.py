@@ -1,0 +1,46 @@
+"""What an attendee is sent next, and with which SEQUENCE (invites/rules.py)."""
+from __future__ import annotations
+
+from invites.rules import CANCEL, REQUEST, Outgoing, Sent, desired_method, idempotency_key, next_message
+
+NOTHING = Sent(None, None, None)
+
+
+def test_first_invitation_carries_the_activity_sequence():
+    assert next_message(4, NOTHING, REQUEST, False) == Outgoing(REQUEST, 4, "invite")
+
+
+def test_nothing_to_cancel_for_someone_never_invited():
+    assert next_message(4, NOTHING, CANCEL, True) is None
+
+
+def test_up_to_date_attendee_gets_nothing():
+    assert next_message(2, Sent(REQUEST, 2, 2), REQUEST, False) is None
+    assert next_message(5, Sent(CANCEL, 5, 5), CANCEL, True) is None
+
+
+def test_update_after_a_change_goes_up():
+    assert next_message(3, Sent(REQUEST, 2, 2), REQUEST, False) == Outgoing(REQUEST, 3, "update")
+
+
+def test_sequence_never_goes_down_for_an_attendee_with_history():
+    # unregistered (CANCEL 1) and registered again: the new REQUEST must beat the CANCEL.
+    assert next_message(0, Sent(CANCEL, 1, 0), REQUEST, False) == Outgoing(REQUEST, 2, "invite")
+    # then the activity changes (its own sequence 1 < the attendee's 2): still higher than before.
+    assert next_message(1, Sent(REQUEST, 2, 0), REQUEST, False) == Outgoing(REQUEST, 3, "update")
+
+
+def test_personal_cancel_and_activity_cancel_have_different_reasons():
+    assert next_message(0, Sent(REQUEST, 0, 0), CANCEL, False) == Outgoing(CANCEL, 1, "removed")
+    assert next_message(1, Sent(REQUEST, 0, 0), CANCEL, True) == Outgoing(CANCEL, 1, "cancelled")
+
+
+def test_desired_method():
+    assert desired_method("confirmed", True) == REQUEST
+    assert desired_method("confirmed", False) == CANCEL
+    assert desired_method("cancelled", True) == CANCEL
+    assert desired_method("planned", True) is None
+
+
+def test_idempotency_key_names_activity_person_sequence_and_method():
+    assert idempotency_key(7, 12, 3, CANCEL) == "invite:7:12:seq3:CANCEL"
