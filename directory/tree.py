@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import bindparam, delete, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -79,11 +81,13 @@ def find_cycles(parents: dict) -> list:
 
 
 def rebuild_closure(session: Session) -> TreeReport:
-    """Bring `person_ancestor` and `Person.subtree_size` in line with the managers."""
+    """Bring `person_ancestor` and `Person.subtree_size` in line with the managers.
+
+    Works per person on their chain of managers (a tuple of ids, nearest first) rather
+    than on (ancestor, descendant) pairs: the same rows, a fraction of the memory."""
     parents = _parents(session)
     self_managed = [pid for pid, mid in parents.items() if mid == pid]
-    closure, cycles = compute_closure(parents)
-    detached = sorted(set(cycles) | set(self_managed))
+    detached = sorted(set(find_cycles(parents)) | set(self_managed))
     if detached:
         for chunk in _chunks(detached):
             session.execute(
@@ -91,27 +95,64 @@ def rebuild_closure(session: Session) -> TreeReport:
             )
         for pid in detached:
             parents[pid] = None
-        closure, _ = compute_closure(parents)
-    existing = {(a, d): depth for a, d, depth in session.execute(
-        select(PersonAncestor.ancestor_id, PersonAncestor.descendant_id, PersonAncestor.depth)
-    )}
-    stale = [k for k, depth in existing.items() if closure.get(k) != depth]
-    fresh = [k for k, depth in closure.items() if existing.get(k) != depth]
+    chains = _chains(parents)
+    stored = _stored_chains(session)
+    stale, fresh = [], []
+    for pid in stored.keys() | chains.keys():
+        old, new = stored.get(pid, ()), chains.get(pid, ())
+        if old == new:
+            continue
+        old_depths = old if isinstance(old, dict) else {a: i + 1 for i, a in enumerate(old)}
+        new_depths = {a: i + 1 for i, a in enumerate(new)}
+        stale.extend((a, pid) for a, depth in old_depths.items() if new_depths.get(a) != depth)
+        fresh.extend((a, pid, depth) for a, depth in new_depths.items() if old_depths.get(a) != depth)
     for chunk in _chunks(stale):
         session.execute(
             delete(PersonAncestor).where(
                 tuple_(PersonAncestor.ancestor_id, PersonAncestor.descendant_id).in_(chunk)
             )
         )
-    if fresh and not existing:
+    if fresh and not stored:
         _fill_closure_in_database(session, max_depth=len(parents))  # first build: 10^5 rows, no round trips
-    for chunk in _chunks(fresh if existing else []):
-        session.execute(
-            insert(PersonAncestor.__table__),
-            [{"ancestor_id": a, "descendant_id": d, "depth": closure[(a, d)]} for a, d in chunk],
-        )
-    _update_subtree_sizes(session, closure, parents)
-    return TreeReport(len(parents), len(closure), len(fresh), len(stale), detached)
+    for chunk in _chunks(fresh if stored else []):
+        session.execute(insert(PersonAncestor.__table__),
+                        [{"ancestor_id": a, "descendant_id": d, "depth": depth} for a, d, depth in chunk])
+    _update_subtree_sizes(session, chains)
+    return TreeReport(len(parents), sum(map(len, chains.values())), len(fresh), len(stale), detached)
+
+
+def _chains(parents: dict[int, int | None]) -> dict[int, tuple[int, ...]]:
+    """Each person's managers, nearest first, for an acyclic manager map (cycles detached).
+    A manager outside the map (inactive, unknown) makes the person a root."""
+    chains: dict[int, tuple[int, ...]] = {}
+    for pid in parents:
+        path, cur = [], pid
+        while cur not in chains:
+            mid = parents[cur]
+            if mid is None or mid == cur or mid not in parents:
+                chains[cur] = ()
+                break
+            path.append(cur)
+            cur = mid
+        for below in reversed(path):
+            boss = parents[below]
+            chains[below] = (boss, *chains[boss])
+    return chains
+
+
+def _stored_chains(session: Session) -> dict[int, tuple[int, ...] | dict[int, int]]:
+    """The closure table per descendant: the chain of ancestors when the depths run 1, 2, …
+    (always, when written by `rebuild_closure`), else {ancestor: depth}."""
+    rows = session.execute(select(PersonAncestor.descendant_id, PersonAncestor.ancestor_id, PersonAncestor.depth)
+                           .order_by(PersonAncestor.descendant_id, PersonAncestor.depth))
+    stored: dict[int, tuple[int, ...] | dict[int, int]] = {}
+    for pid, group in groupby(rows, key=itemgetter(0)):
+        pairs = [(anc, depth) for _pid, anc, depth in group]
+        if all(depth == i + 1 for i, (_anc, depth) in enumerate(pairs)):
+            stored[pid] = tuple(anc for anc, _depth in pairs)
+        else:
+            stored[pid] = dict(pairs)
+    return stored
 
 
 def _fill_closure_in_database(session: Session, max_depth: int) -> None:
@@ -138,16 +179,13 @@ def _fill_closure_in_database(session: Session, max_depth: int) -> None:
         ["ancestor_id", "descendant_id", "depth"], select(up.c.ancestor_id, up.c.descendant_id, up.c.depth)))
 
 
-def _update_subtree_sizes(session: Session, closure: dict[tuple[int, int], int], parents) -> None:
+def _update_subtree_sizes(session: Session, chains: dict[int, tuple[int, ...]]) -> None:
     sizes: dict[int, int] = defaultdict(int)
-    for anc, _desc in closure:
-        sizes[anc] += 1
-    current = dict(session.execute(select(Person.id, Person.subtree_size)).all())
-    changed = [
-        {"pid": pid, "size": sizes.get(pid, 0)}
-        for pid, size in current.items()
-        if (size or 0) != sizes.get(pid, 0)
-    ]
+    for chain in chains.values():
+        for anc in chain:
+            sizes[anc] += 1
+    current = session.execute(select(Person.id, Person.subtree_size)).all()
+    changed = [{"pid": pid, "size": sizes.get(pid, 0)} for pid, size in current if (size or 0) != sizes.get(pid, 0)]
     if changed:
         stmt = update(Person.__table__).where(Person.__table__.c.id == bindparam("pid")).values(
             subtree_size=bindparam("size")
