@@ -295,6 +295,15 @@ def _modify(dn: str, values: dict[str, str | None]) -> str:
 # --- measurements (each in its own child process) -----------------------------------------------
 
 def _rss_mb() -> float:
+    """Peak RSS of this process so far. VmHWM, not ru_maxrss: Linux carries ru_maxrss over
+    from the parent through fork and exec, so a worker would report the parent's size."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
