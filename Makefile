@@ -34,7 +34,7 @@ test-deps:
 	bash scripts/install-test-deps.sh
 
 test: test-deps $(VENV)/.stamp-dev translations
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: $(VENV)/.stamp-dev
 	@for f in bench/*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
