@@ -14,7 +14,8 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # bearer tokens or read-only GETs: no form posts to protect
     app.cli.add_command(cli.training)
-    app.jinja_env.globals.update(training_state_label=views.state_label, training_filter_labels=views.FILTER_LABELS)
+    app.jinja_env.globals.update(training_state_label=views.state_label, training_filter_labels=views.FILTER_LABELS,
+                                 display_rows=views.display_rows)
     app.jinja_env.filters["percent"] = views.format_percent
     app.jinja_env.filters["day"] = views.format_day
 

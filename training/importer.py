@@ -171,18 +171,17 @@ def import_file(data: bytes, filename: str, *, course: Course | None = None, map
     gc.disable()  # hundreds of thousands of small acyclic objects: full GC passes only cost time
     try:
         new_rows = _classify(table, columns, _Versions.load(course), result, now)
+        if strict and result.problems:
+            result.ok = False
+        elif not dry_run:
+            _write(result, new_rows, data, course, mapping_id, strict, actor, source, now)
     finally:
         if gc_was_on:
             gc.enable()
-    if strict and result.problems:
-        result.ok = False
-        return result
-    if not dry_run:
-        _write(result, new_rows, data, course, mapping_id, strict, actor, source, now)
     return result
 
 
-def _classify(table: lmsfile.Table, columns, versions: _Versions, result: ImportResult, now: datetime) -> list[dict]:
+def _classify(table: lmsfile.Table, columns, versions: _Versions, result: ImportResult, now: datetime) -> list[tuple]:
     """Sort every row into its bucket; returns the completions to insert."""
     tz, index = local_tz(), PersonIndex()
     width = max([len(table.headers)] + [len(cells) for _n, cells in table.rows])
@@ -208,8 +207,7 @@ def _classify(table: lmsfile.Table, columns, versions: _Versions, result: Import
             continue
         known[(pid, vid, IN_PROGRESS)] = True  # a second start for the same version adds nothing
         result.imported += 1
-        new_rows.append({"person_id": pid, "version_id": vid, "state": state,
-                         "completed_at": moment if state == COMPLETED else None})
+        new_rows.append((pid, vid, state, moment))
     return new_rows
 
 
@@ -244,11 +242,12 @@ def _parse_row(row: _Row, versions: _Versions, index: PersonIndex, tz, now: date
     if status == COMPLETED:
         if moment is None:
             return ("problem", "invalid", "missing_date", "")
-        if moment > now + _TOMORROW:
-            return ("problem", "invalid", "future_date", moment.date().isoformat())
-        if moment.year < 2000:
-            return ("problem", "invalid", "old_date", moment.date().isoformat())
+        local_day = moment.date()
         moment = moment.astimezone(timezone.utc)
+        if moment > now + _TOMORROW:
+            return ("problem", "invalid", "future_date", local_day.isoformat())
+        if local_day.year < 2000:
+            return ("problem", "invalid", "old_date", local_day.isoformat())
     version, code, value = versions.resolve(row.course, moment if status == COMPLETED else now, tz)
     if version is None:
         return ("problem", "invalid", code, value)
@@ -303,7 +302,8 @@ def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapp
     db.session.flush()
     result.batch_id = batch.id
     for i in range(0, len(new_rows), 5000):
-        chunk = [{**r, "source": "import", "batch_id": batch.id, "recorded_at": now} for r in new_rows[i:i + 5000]]
+        chunk = [{"person_id": pid, "version_id": vid, "state": state, "completed_at": moment, "source": "import",
+                  "batch_id": batch.id, "recorded_at": now} for pid, vid, state, moment in new_rows[i:i + 5000]]
         db.session.execute(insert(Completion.__table__), chunk)
     audit.record("training.import", "import", batch.id,
                  {"file": result.filename[:200], "sha256": result.sha256, "rows": result.rows,

@@ -64,24 +64,23 @@ class TeamSummaryView:
     everyone: Counts
     direct: Counts
     #: [(unit or None, counts)], biggest first.
-    units: list[tuple[Unit | None, Counts]] = field(default_factory=list)
+    units: list[tuple[UnitRow | None, Counts]] = field(default_factory=list)
 
 
 def team_summary(requirement: Requirement, manager: Person) -> TeamSummaryView:
-    rows = db.session.scalars(select(TeamSummary).where(
-        TeamSummary.requirement_id == requirement.id, TeamSummary.manager_id == manager.id)).all()
+    rows = db.session.execute(
+        select(TeamSummary, Unit.name).outerjoin(Unit, Unit.id == TeamSummary.unit_id)
+        .where(TeamSummary.requirement_id == requirement.id, TeamSummary.manager_id == manager.id)).all()
     everyone, direct, units = Counts(), Counts(), []
-    for row in rows:
+    for row, unit_name in rows:
         if row.kind == "all":
             everyone = _counts(row)
         elif row.kind == "direct":
             direct = _counts(row)
         else:
-            units.append((row.unit_id, _counts(row)))
-    names = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_([u for u, _ in units if u])))}
-    resolved = sorted(((names.get(uid), c) for uid, c in units), key=lambda uc: (-uc[1].required,
-                                                                                  uc[0].name if uc[0] else ""))
-    return TeamSummaryView(everyone, direct, resolved)
+            units.append((UnitRow(row.unit_id, unit_name) if unit_name is not None else None, _counts(row)))
+    units.sort(key=lambda uc: (-uc[1].required, uc[0].name if uc[0] else ""))
+    return TeamSummaryView(everyone, direct, units)
 
 
 @dataclass
@@ -167,15 +166,15 @@ def _with_people(statuses) -> list[tuple[PersonRow, UnitRow | None, PersonStatus
     ids = [s.person_id for s in statuses]
     if not ids:
         return []
-    people = {}
-    for pid, display, given, family, username, number, unit_id in db.session.execute(
+    people, units = {}, {}
+    for pid, display, given, family, username, number, unit_id, unit_name in db.session.execute(
             select(Person.id, Person.display_name, Person.given_name, Person.family_name, Person.username,
-                   Person.employee_number, Person.unit_id).where(Person.id.in_(ids))):
+                   Person.employee_number, Person.unit_id, Unit.name)
+            .outerjoin(Unit, Unit.id == Person.unit_id).where(Person.id.in_(ids))):
         name = display or f"{given} {family}".strip() or username  # as Person.name
         people[pid] = PersonRow(pid, name, username, number, unit_id)
-    unit_ids = {p.unit_id for p in people.values() if p.unit_id}
-    units = {uid: UnitRow(uid, name) for uid, name in db.session.execute(
-        select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids)))} if unit_ids else {}
+        if unit_id is not None:
+            units[unit_id] = UnitRow(unit_id, unit_name)
     return [(people[s.person_id], units.get(people[s.person_id].unit_id), s) for s in statuses if s.person_id in people]
 
 

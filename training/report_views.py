@@ -15,7 +15,7 @@ from main.i18n import local_tz
 from models import Unit, utcnow
 from training import charts, exports, facts, queries, refresh, snapshots
 from training.forms import ActionForm
-from training.views import list_args, people_table
+from training.views import list_args, people_table, version_names
 
 bp = Blueprint("training_reports", __name__, url_prefix="/admin/training")
 
@@ -58,7 +58,8 @@ def region():
     points, chart = trend_chart(requirement, unit)
     return render_template("training/region.html", requirement=requirement, view=view, people=people, args=args,
                            unit=unit, points=points, chart=chart, data_time=queries.data_time(requirement),
-                           requirements=facts.active_requirements(), action_form=ActionForm())
+                           requirements=facts.active_requirements(), action_form=ActionForm(),
+                           versions=version_names())
 
 
 @bp.get("/region/export.<fmt>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from babel.dates import format_date
@@ -54,6 +55,33 @@ def state_label(state: str | None) -> str:
     return str(STATE_LABELS.get(state or "", "–"))
 
 
+class DisplayRow(NamedTuple):
+    url: str
+    name: str
+    unit: str
+    state: str
+    state_label: str
+    due_iso: str
+    due: str
+    completed: str
+
+
+def display_rows(rows, versions: dict[int, str]) -> list[DisplayRow]:
+    """A people list, formatted for the page in one pass (a page may list hundreds)."""
+    labels = {state: str(label) for state, label in STATE_LABELS.items()}
+    person_url = url_for("training.person", person_id=0)[:-1]  # "/training/people/", built once
+    result = []
+    for person, unit, s in rows:
+        completed = ""
+        if s.completed_at:
+            completed = f"{format_day(s.completed_at)} ({versions.get(s.version_id, '')})".replace(" ()", "")
+        result.append(DisplayRow(
+            f"{person_url}{person.id}", person.name, unit.name if unit else "", s.state, labels.get(s.state, ""),
+            s.due_on.isoformat() if s.due_on else "", format_day(s.due_on), completed,
+        ))
+    return result
+
+
 def list_args(default_state: str = "todo") -> dict:
     """The filter, sort and page arguments shared by the team and region lists."""
     unit = request.args.get("unit", "")
@@ -98,7 +126,7 @@ def team():
     page = render_template(
         "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people,
         args=args, data_time=queries.data_time(requirement), requirements=facts.active_requirements(),
-        versions=_version_names(),
+        versions=version_names(),
     )
     db.session.commit()  # the audit event; after rendering, so nothing shown was expired by it
     return page
@@ -123,7 +151,7 @@ def team_export(fmt: str):
 
 def people_table(rows) -> tuple[list[str], list[list]]:
     """Header and rows of a people export (the same columns everywhere)."""
-    versions = _version_names()
+    versions = version_names()
     headers = [_("Namn"), _("Användarnamn"), _("Anställningsnummer"), _("Enhet"), _("Status"), _("Sista datum"),
                _("Genomförd"), _("Version")]
     body = [[p.name, p.username, p.employee_number or "", u.name if u else "", state_label(s.state), s.due_on,
@@ -135,7 +163,7 @@ def _local(moment):
     return moment.astimezone(local_tz()).replace(microsecond=0) if moment else None
 
 
-def _version_names() -> dict[int, str]:
+def version_names() -> dict[int, str]:
     return dict(db.session.execute(select(CourseVersion.id, CourseVersion.name)).all())
 
 
