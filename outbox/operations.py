@@ -1,6 +1,6 @@
 """Writes to the outbox: enqueue a message, and the admins' retry and cancel.
 
-`enqueue` runs in the caller's transaction (it flushes, the caller commits), so a
+`enqueue` runs its statements in the caller's transaction (the caller commits), so a
 campaign can enqueue thousands of messages all-or-nothing.
 """
 from __future__ import annotations

@@ -3,8 +3,9 @@
 * Claiming is atomic and stamps the rows with a random claim token (PostgreSQL:
   SELECT … FOR UPDATE SKIP LOCKED, then UPDATE; SQLite: one UPDATE, SQLite runs one
   writer at a time), so two senders never hold the same row.
-* Each outcome is committed right after its message, so a crash between the server
-  accepting a message and the commit can resend that one message, never a batch.
+* Each outcome is committed before the next message's content is sent, so a crash
+  between the server accepting a message and the commit can resend that one message,
+  never a batch (the commit overlaps the next message's envelope commands: `Recorder`).
 * A row left "sending" by a crashed sender goes back to the queue when its claim expires.
 * Sending is paced to SMTP_MAX_PER_MINUTE (0 = unlimited) and also never claims more
   than the minute's remaining budget, counted from what all senders sent.
@@ -16,6 +17,7 @@ import logging
 import secrets
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -190,43 +192,77 @@ def _release(conn: Connection, batch: list[Outgoing], token: str, report: SendRe
     report.released += result.rowcount
 
 
-def send_batch(transport, batch: list[Outgoing], token: str, cfg: dict, report: SendReport) -> None:
-    """Send a claimed batch in order; stops early if the connection is lost or the claim runs short.
+class Recorder:
+    """Writes the outcomes of a batch on one autocommit connection, from one helper thread.
 
-    Outcomes go through one plain database connection: per message that is the cost
-    of an UPDATE and a COMMIT, not of an ORM flush.
+    Marking message N sent (one UPDATE, its own transaction) runs while message N+1's
+    MAIL, RCPT and DATA commands go to the server; N+1's content goes only after that
+    commit (`settle`, called by the transport when the server waits for the content).
+    So a crash still leaves at most one delivered message unrecorded.
     """
-    with db.engine.connect() as conn:
-        _send_batch(conn, transport, batch, token, cfg, report)
+
+    def __init__(self, conn: Connection, pool: ThreadPoolExecutor, token: str, cfg: dict, report: SendReport):
+        self.conn, self.pool, self.token, self.cfg, self.report = conn, pool, token, cfg, report
+        self.pending: Future | None = None
+
+    def settle(self) -> None:
+        """Wait until the last recorded outcome is committed (raises if it could not be)."""
+        pending, self.pending = self.pending, None
+        if pending is not None and pending.result():
+            self.report.sent += 1
+
+    def sent(self, mail: Outgoing, eml: str | None) -> None:
+        self.settle()
+        self.pending = self.pool.submit(_finish, self.conn, mail, self.token, "sent", attempts=mail.attempts + 1,
+                                        sent=utcnow(), eml=eml)
+
+    def failure(self, mail: Outgoing, reason: str, permanent: bool) -> None:
+        self.settle()
+        self.pool.submit(_record_failure, self.conn, mail, self.token, reason, permanent, self.cfg,
+                         self.report).result()
+
+    def release(self, rest: list[Outgoing]) -> None:
+        self.settle()
+        self.pool.submit(_release, self.conn, rest, self.token, self.report).result()
 
 
-def _send_batch(conn: Connection, transport, batch: list[Outgoing], token: str, cfg: dict,
-                report: SendReport) -> None:
+def send_batch(transport, batch: list[Outgoing], token: str, cfg: dict, report: SendReport) -> None:
+    """Send a claimed batch in order; stops early if the connection is lost or the claim runs short."""
+    with (db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
+          ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-db") as pool):
+        recorder = Recorder(conn, pool, token, cfg, report)
+        try:
+            _send_batch(transport, batch, recorder, cfg)
+        finally:
+            recorder.settle()
+
+
+def _send_batch(transport, batch: list[Outgoing], recorder: Recorder, cfg: dict) -> None:
     sender = envelope_sender(cfg["MAIL_FROM"])
     pacer = _pacer(cfg["SMTP_MAX_PER_MINUTE"])
     # Stop well before the claim expires, so recovery never resends what we are still sending.
     stop_at = time.monotonic() + cfg["OUTBOX_CLAIM_SECONDS"] - (4 * cfg["SMTP_TIMEOUT"] + 5)
     for index, mail in enumerate(batch):
         if time.monotonic() > stop_at:
-            _release(conn, batch[index:], token, report)
+            recorder.release(batch[index:])
             return
         pacer.wait()
         try:
-            eml = transport.send(stamp_date(mail.raw, utcnow()), sender, mail.to_address, mail.id)
+            eml = transport.send(stamp_date(mail.raw, utcnow()), sender, mail.to_address, mail.id,
+                                 ready=recorder.settle)
         except ConnectFailure as exc:
-            report.error = str(exc)
+            recorder.report.error = str(exc)
             for waiting in batch[index:]:
-                _record_failure(conn, waiting, token, str(exc), False, cfg, report)
+                recorder.failure(waiting, str(exc), False)
             return
         except DeliveryFailure as exc:
-            _record_failure(conn, mail, token, exc.reason, exc.permanent, cfg, report)
+            recorder.failure(mail, exc.reason, exc.permanent)
             if exc.connection_lost:
-                report.error = exc.reason
-                _release(conn, batch[index + 1:], token, report)
+                recorder.report.error = exc.reason
+                recorder.release(batch[index + 1:])
                 return
             continue
-        if _finish(conn, mail, token, "sent", attempts=mail.attempts + 1, sent=utcnow(), eml=eml):
-            report.sent += 1
+        recorder.sent(mail, eml)
 
 
 def batch_limit(cfg: dict, now: datetime) -> int:

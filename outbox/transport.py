@@ -1,7 +1,7 @@
 """Getting a built message to the mail server, or to an .eml file in demo mode.
 
 This is the only module in Vaksam that imports smtplib. It turns smtplib's many
-exceptions into three outcomes the sender understands:
+exceptions into two outcomes the sender understands:
 
 * ConnectFailure   – no usable connection (refused, timeout, TLS, login); no message was tried.
 * DeliveryFailure  – this message failed; `permanent` for 5xx replies, and
@@ -10,10 +10,16 @@ exceptions into three outcomes the sender understands:
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import socket
 import ssl
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
+
+#: A line starting with "." is sent as ".." (RFC 5321 4.5.2).
+_LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 class ConnectFailure(Exception):
@@ -66,24 +72,69 @@ class SmtpTransport:
                 _close_quietly(conn)
             raise ConnectFailure(f"{self.host}:{self.port}: {type(exc).__name__}: {exc}") from exc
 
-    def send(self, data: bytes, sender: str, recipient: str, message_key: int) -> str | None:
-        """Send one rendered message over the open connection (opening it if needed)."""
+    def send(self, data: bytes, sender: str, recipient: str, message_key: int,
+             ready: Callable[[], None] | None = None) -> str | None:
+        """Send one rendered message over the open connection (opening it if needed).
+
+        `ready` is called once the server has taken MAIL, RCPT and DATA and waits for the
+        content, i.e. before anything can be delivered. The sender uses it to wait for the
+        previous message's outcome to be committed while these commands go back and forth.
+        If `ready` raises, the connection is dropped before the content is sent.
+        """
         if self.conn is None:
             self.conn = self._connect()
+        with self._as_delivery_failures():
+            self._envelope(sender, recipient)
+        if ready is not None:
+            try:
+                ready()
+            except BaseException:
+                self._drop()  # without the final "." the server discards the message
+                raise
+        with self._as_delivery_failures():
+            self._content(data)
+        return None
+
+    @contextmanager
+    def _as_delivery_failures(self):
         try:
-            self.conn.sendmail(sender, [recipient], data)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, text = next(iter(exc.recipients.values()))
-            raise self._failure(_reply(code, text), code) from exc
-        except smtplib.SMTPResponseException as exc:  # sender refused, data error, 421, …
+            yield
+        except smtplib.SMTPResponseException as exc:  # sender or recipient refused, data error, 421, …
             raise self._failure(_reply(exc.smtp_code, exc.smtp_error), exc.smtp_code) from exc
-        except smtplib.SMTPNotSupportedError as exc:
-            raise self._failure(f"not supported by the server: {exc}", 550) from exc
         except (smtplib.SMTPServerDisconnected, OSError) as exc:  # includes timeouts and resets
             self._drop()
             raise DeliveryFailure(f"connection lost: {type(exc).__name__}: {exc}",
                                   permanent=False, connection_lost=True) from exc
-        return None
+
+    def _envelope(self, sender: str, recipient: str) -> None:
+        """MAIL FROM, RCPT TO and DATA, as smtplib's sendmail() does them (messages are 7-bit)."""
+        self._expect(self.conn.mail(sender), (250,))
+        self._expect(self.conn.rcpt(recipient), (250, 251))
+        self._expect(self.conn.docmd("data"), (354,))
+
+    def _content(self, data: bytes) -> None:
+        """The message itself, dot-stuffed, ending with CRLF.CRLF; 250 means delivered."""
+        body = _LEADING_DOT.sub(b"..", data)
+        if not body.endswith(b"\r\n"):
+            body += b"\r\n"
+        self.conn.send(body + b".\r\n")
+        self._expect(self.conn.getreply(), (250,))
+
+    def _expect(self, reply: tuple[int, bytes], accepted: tuple[int, ...]) -> None:
+        code, text = reply
+        if code in accepted:
+            return
+        if code == 421:  # the server is closing the connection
+            self.conn.close()
+        else:
+            self._reset()
+        raise smtplib.SMTPResponseException(code, text)
+
+    def _reset(self) -> None:
+        try:
+            self.conn.rset()
+        except smtplib.SMTPServerDisconnected:
+            pass
 
     def _failure(self, reason: str, code: int) -> DeliveryFailure:
         lost = self.conn is None or getattr(self.conn, "sock", None) is None
@@ -121,7 +172,10 @@ class FileTransport:
     def __init__(self, config: dict):
         self.directory = Path(config["OUTBOX_MAIL_DIR"])
 
-    def send(self, data: bytes, sender: str, recipient: str, message_key: int) -> str | None:
+    def send(self, data: bytes, sender: str, recipient: str, message_key: int,
+             ready: Callable[[], None] | None = None) -> str | None:
+        if ready is not None:
+            ready()
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         name = eml_name(message_key)
         tmp = self.directory / f".{name}.{os.getpid()}.tmp"

@@ -6,6 +6,7 @@ import threading
 import time
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select, update
 
@@ -236,3 +237,38 @@ def test_demo_mode_writes_eml_files_through_the_same_path(app, queue, tmp_path):
         assert row.status == "sent" and row.eml_name == f"{mid:08d}.eml"
         raw = (tmp_path / "mail" / row.eml_name).read_bytes()
         assert b"\r\nSubject: test" in raw and row.message_id.encode() in raw
+
+
+def test_lines_starting_with_a_dot_arrive_intact(app, smtp):
+    text = ".\nHej!\n..två punkter\n.\n"
+    enqueue("dots", to="a@example.se", subject="Punkter", text=text)
+    db.session.commit()
+    send_due()
+    (msg,) = smtp.wait_for(1)
+    assert msg.text().replace("\r\n", "\n") == text
+
+
+def test_content_waits_for_the_previous_outcome_and_is_never_sent_without_it(app, smtp):
+    from outbox.mime import stamp_date
+    from outbox.transport import SmtpTransport
+
+    enqueue("one", to="a@example.se", subject="Ett", text="T")
+    db.session.commit()
+    raw = db.session.scalar(select(OutboxMessage.raw))
+    transport = SmtpTransport(app.config)
+
+    def database_gone():
+        raise RuntimeError("could not record the previous message")
+
+    try:
+        with pytest.raises(RuntimeError):
+            transport.send(stamp_date(raw, utcnow()), "vaksam@region.example", "a@example.se", 1,
+                           ready=database_gone)
+        time.sleep(0.3)
+        assert smtp.messages == []  # the server never got the final "."
+        order = []
+        transport.send(stamp_date(raw, utcnow()), "vaksam@region.example", "a@example.se", 1,
+                       ready=lambda: order.append(len(smtp.messages)))
+        assert order == [0] and len(smtp.wait_for(1)) == 1  # ready() ran before delivery
+    finally:
+        transport.close()
