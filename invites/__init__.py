@@ -14,6 +14,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from invites import cli, views
+    from outbox.mime import InvalidAddress, envelope_sender
+
+    organizer = app.config.get("INVITE_ORGANIZER")
+    if organizer:
+        try:  # a typo here would otherwise surface as a failed invitation round
+            envelope_sender(organizer)
+        except InvalidAddress as exc:
+            raise RuntimeError(f"INVITE_ORGANIZER is not a usable address: {organizer!r}") from exc
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.invites_group)

@@ -44,3 +44,13 @@ def test_desired_method():
 
 def test_idempotency_key_names_activity_person_sequence_and_method():
     assert idempotency_key(7, 12, 3, CANCEL) == "invite:7:12:seq3:CANCEL"
+
+
+def test_a_bad_organizer_setting_stops_the_app_at_start(database_url):
+    import pytest
+
+    from app import create_app
+    from tests.conftest import test_config
+
+    with pytest.raises(RuntimeError, match="INVITE_ORGANIZER"):
+        create_app(test_config(database_url, INVITE_ORGANIZER="Säkerhet <inte en adress>"))
