@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -128,11 +129,21 @@ def read_directory(settings: SyncSettings, on_page=None) -> tuple[dict[str, Pers
         except MappingError as exc:
             return {"dn": dn, "reason": str(exc)}
 
-    found = client.paged_search(settings.server, settings.base_dn, settings.user_filter, attrs, on_page, convert)
     disabled_dns: set[str] = set()
-    if settings.disabled_filter:
-        flagged = client.paged_search(settings.server, settings.base_dn,
-                                      f"(&{settings.user_filter}{settings.disabled_filter})", [])
+    if not settings.disabled_filter:
+        found = client.paged_search(settings.server, settings.base_dn, settings.user_filter, attrs, on_page, convert)
+    else:
+        # The disabled-flag search makes the server scan everyone again (its attribute is
+        # rarely indexed) but returns few entries: let the server do that on its own
+        # connection while this thread decodes the main search (not for the in-process demo).
+        flag_filter = f"(&{settings.user_filter}{settings.disabled_filter})"
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            flagged_later = (pool.submit(client.paged_search, settings.server, settings.base_dn, flag_filter, [])
+                             if settings.server.url != client.DEMO_URL else None)
+            found = client.paged_search(settings.server, settings.base_dn, settings.user_filter, attrs, on_page,
+                                        convert)
+            flagged = (flagged_later.result() if flagged_later else
+                       client.paged_search(settings.server, settings.base_dn, flag_filter, []))
         disabled_dns = {dn.lower() for dn, _ in flagged.entries}
     records: dict[str, PersonRecord] = {}
     usernames: dict[str, str] = {}
