@@ -25,4 +25,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.invites_group)
+
+    from followup.kpi_sources import set_registrations_counter
+    from invites.queries import count_registrations
+
+    set_registrations_counter(app, count_registrations)  # the follow-up KPI counts real registrations
     app.jinja_env.globals.update(views.template_helpers())

@@ -94,3 +94,15 @@ def feed_campaigns(today: date) -> list[Campaign]:
     """Campaigns offered as feeds: running, coming, or ended within the last year."""
     return list(db.session.scalars(select(Campaign).where(Campaign.ends_on >= today - timedelta(days=365))
                                    .order_by(Campaign.starts_on.desc(), Campaign.title)))
+
+
+def count_registrations(activity_ids: list[int], as_of) -> int:
+    """Registrations (not waiting, not cancelled) for the activities, made by `as_of`:
+    the follow-up KPI "registrations to the awareness month's activities"."""
+    if not activity_ids:
+        return 0
+    return db.session.scalar(
+        select(func.count()).select_from(Registration).where(
+            Registration.activity_id.in_(activity_ids), Registration.status == "registered",
+            Registration.created_at <= as_of)
+    ) or 0
