@@ -18,7 +18,6 @@ import csv
 import gc
 import io
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -235,68 +234,18 @@ def main() -> int:
 
 def run(args, url: str) -> int:
     from flask_migrate import upgrade
-    from sqlalchemy import insert, update
 
     from app import create_app
-    from auth.operations import hash_password
-    from directory.tree import rebuild_closure, rebuild_unit_paths
     from extensions import db
-    from models import Completion, ImportBatch, Person, Unit, utcnow
-    from training import importer, operations, refresh
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False,
                       "LOG_LEVEL": "WARNING", "TESTING": True})
-    report = {}
     with app.app_context():
         upgrade()
-        units, persons, lead_id = build_org(args.people)
-        t, _ = timed(lambda: (db.session.execute(insert(Unit), units), db.session.execute(insert(Person), persons)))
-        rebuild_unit_paths(db.session)
-        rebuild_closure(db.session)
-        password = hash_password(PASSWORD)
-        db.session.execute(update(Person).where(Person.id.in_([1, lead_id])).values(password_hash=password))
-        course = operations.ensure_course("SB", "Säkert Beteende").obj
-        versions = [operations.ensure_version(course, f"Säkert Beteende {y}", date(y, 9, 15)).obj for y in
-                    (2022, 2023, 2024)]
-        operations.ensure_requirement(course, operations.RequirementSpec(
-            name="Alla", due_on=date(2024, 11, 30), new_starter_days=30, current_version_id=versions[2].id,
-            transition_on=date(2024, 11, 30)))
-        rows = completion_rows(args.people, args.completions, [v.id for v in versions])
-        for i in range(0, len(rows), 20_000):
-            db.session.execute(insert(Completion), rows[i:i + 20_000])
-        db.session.commit()
-        del rows, units, persons  # the setup's own data must not burden what is measured
-        db.session.expunge_all()
-        gc.collect()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect() as conn:
-                conn.exec_driver_sql("ANALYZE")
-                conn.commit()
+        lead_id = load_region(args)
+        gc.collect()  # the setup's own garbage must not burden what is measured
         print(f"setup: {args.people} people, {args.completions} completions on {db.engine.dialect.name}")
-
-        data = lms_csv(args.people)
-
-        def do_import():
-            result = importer.import_file(data, "bench.csv", source="cli", now=utcnow())
-            db.session.commit()
-            return result
-
-        # Best of a few rounds of each (undoing the import in between), alternating, so a
-        # busy machine does not decide the ratio.
-        baselines, imports = [], []
-        for _round in range(args.rounds):
-            baselines.append(baseline_import(db.engine, data))
-            elapsed, result = timed(do_import)
-            imports.append(elapsed)
-            assert result.ok and result.rows == args.people and result.imported > 0, result.as_json()
-            if _round < args.rounds - 1:
-                operations.undo_import(db.session.get(ImportBatch, result.batch_id), None, utcnow())
-                db.session.commit()
-        print(f"import: {result.imported} new, {result.unchanged} unchanged; rounds: import "
-              f"{', '.join(f'{t:.2f}' for t in imports)} s, baseline {', '.join(f'{t:.2f}' for t in baselines)} s")
-        report["baseline"], report["import"] = min(baselines), min(imports)
-        report["refresh"], _ = timed(lambda: refresh.ensure_fresh(utcnow()))
-
+        report = measure_import(args)
     for kind, client_class in (("http", HttpClient), ("test", TestClient)):
         client = client_class(app)
         with app.app_context():
@@ -306,6 +255,71 @@ def run(args, url: str) -> int:
             report[f"{kind}_lead"], report[f"{kind}_lead_healthz"] = measure_pair(client, "/training/team")
         client.close()
     return print_report(report, args)
+
+
+def load_region(args) -> int:
+    """The people, the org tree, the course and the completions; returns a section lead's id."""
+    from sqlalchemy import insert, update
+
+    from auth.operations import hash_password
+    from directory.tree import rebuild_closure, rebuild_unit_paths
+    from extensions import db
+    from models import Completion, Person, Unit
+    from training import operations
+
+    units, persons, lead_id = build_org(args.people)
+    db.session.execute(insert(Unit), units)
+    db.session.execute(insert(Person), persons)
+    rebuild_unit_paths(db.session)
+    rebuild_closure(db.session)
+    password = hash_password(PASSWORD)
+    db.session.execute(update(Person).where(Person.id.in_([1, lead_id])).values(password_hash=password))
+    course = operations.ensure_course("SB", "Säkert Beteende").obj
+    versions = [operations.ensure_version(course, f"Säkert Beteende {y}", date(y, 9, 15)).obj for y in
+                (2022, 2023, 2024)]
+    operations.ensure_requirement(course, operations.RequirementSpec(
+        name="Alla", due_on=date(2024, 11, 30), new_starter_days=30, current_version_id=versions[2].id,
+        transition_on=date(2024, 11, 30)))
+    rows = completion_rows(args.people, args.completions, [v.id for v in versions])
+    for i in range(0, len(rows), 20_000):
+        db.session.execute(insert(Completion), rows[i:i + 20_000])
+    db.session.commit()
+    db.session.expunge_all()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+    return lead_id
+
+
+def measure_import(args) -> dict:
+    """Best of `args.rounds` rounds of each (undoing the import in between), alternating, so
+    a busy machine does not decide the ratio."""
+    from extensions import db
+    from models import ImportBatch, utcnow
+    from training import importer, operations, refresh
+
+    data = lms_csv(args.people)
+
+    def do_import():
+        result = importer.import_file(data, "bench.csv", source="cli", now=utcnow())
+        db.session.commit()
+        return result
+
+    baselines, imports = [], []
+    for round_no in range(args.rounds):
+        baselines.append(baseline_import(db.engine, data))
+        elapsed, result = timed(do_import)
+        imports.append(elapsed)
+        assert result.ok and result.rows == args.people and result.imported > 0, result.as_json()
+        if round_no < args.rounds - 1:
+            operations.undo_import(db.session.get(ImportBatch, result.batch_id), None, utcnow())
+            db.session.commit()
+    print(f"import: {result.imported} new, {result.unchanged} unchanged; rounds: import "
+          f"{', '.join(f'{t:.2f}' for t in imports)} s, baseline {', '.join(f'{t:.2f}' for t in baselines)} s")
+    report = {"baseline": min(baselines), "import": min(imports)}
+    report["refresh"], _ = timed(lambda: refresh.ensure_fresh(utcnow()))
+    return report
 
 
 def print_report(r: dict, args) -> int:

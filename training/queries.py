@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from datetime import datetime
 
-from sqlalchemy import Row, Select, func, or_, select
+from sqlalchemy import Row, Select, func, literal, literal_column, or_, select
 
 from extensions import db
 from models import (
@@ -133,8 +133,11 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
             PersonAncestor.ancestor_id == manager.id)))
         stmt = stmt.where(PersonStatus.person_id.in_(below)).with_hint(PersonStatus, PK_HINT, "sqlite")
     elif manager is not None:
+        # The manager's id (and the page window below) go into the SQL text: a plan prepared
+        # once for "some manager" (PostgreSQL's generic plan) would walk the closure table
+        # for the whole region instead of the to-do index in due-date order.
         stmt = stmt.join(PersonAncestor, PersonAncestor.descendant_id == PersonStatus.person_id).where(
-            PersonAncestor.ancestor_id == manager.id)
+            PersonAncestor.ancestor_id == literal(manager.id, literal_execute=True))
     elif unit is not None:
         stmt = stmt.where(PersonStatus.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path))))
     stmt = _filtered(stmt, state, unit_id, q)
@@ -143,7 +146,8 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
         total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
-    statuses = db.session.execute(_ordered(stmt, sort, desc).limit(page_size).offset((page - 1) * page_size)).all()
+    window = _ordered(stmt, sort, desc).limit(literal_column(str(int(page_size))))
+    statuses = db.session.execute(window.offset(literal_column(str(int((page - 1) * page_size))))).all()
     return PeoplePage(_with_people(statuses), total, page, pages)
 
 
