@@ -59,7 +59,7 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
     check_header_text(subject, "subject")
     check_header_text(name, "recipient name")
     if mail_from is not None:
-        envelope_sender(check_header_text(mail_from, "sender"))  # raises InvalidAddress for a bad setting
+        check_header_text(mail_from, "sender")  # the address itself is checked where it is configured
     person_id = person.id if person is not None else None
     if not address or not address.strip():
         return Enqueued(NO_ADDRESS, key, person_id=person_id)
