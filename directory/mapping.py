@@ -240,6 +240,7 @@ class RecordReader:
         )
 
 
-def to_record(dn: str, attrs: dict, mapping: dict[str, str], schema: str, flagged_disabled: bool = False) -> PersonRecord:
+def to_record(dn: str, attrs: dict, mapping: dict[str, str], schema: str,
+              flagged_disabled: bool = False) -> PersonRecord:
     """Convert one entry (attribute name -> list of values, case-insensitive keys)."""
     return RecordReader(mapping, schema).record(dn, attrs, flagged_disabled)
