@@ -52,16 +52,24 @@ def postgres():
     server.stop()
 
 
+#: One database per backend per test process: pytest may tear a parametrized session
+#: fixture down and set it up again when files alternate between backends (pytest-xdist).
+_DATABASES: dict[str, str] = {}
+_MIGRATED: set[str] = set()
+
+
 @pytest.fixture(scope="session")
 def database_url(backend, request, tmp_path_factory):
+    if backend in _DATABASES:
+        return _DATABASES[backend]
     if backend == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
-    if backend == "postgresql":
-        if os.environ.get("TEST_DATABASE_URL"):
-            return os.environ["TEST_DATABASE_URL"]
-        server = request.getfixturevalue("postgres")
-        return server.create_database("vaksam_test")
-    raise ValueError(f"unknown backend {backend}")
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
+    elif backend == "postgresql":
+        url = os.environ.get("TEST_DATABASE_URL") or request.getfixturevalue("postgres").create_database("vaksam_test")
+    else:
+        raise ValueError(f"unknown backend {backend}")
+    _DATABASES[backend] = url
+    return url
 
 
 def test_config(database_url: str, **extra) -> dict:
@@ -86,10 +94,13 @@ def migrated(database_url):
     """Upgrade the test database to the newest migration, once per backend."""
     from flask_migrate import upgrade
 
+    if database_url in _MIGRATED:
+        return database_url
     app = create_app(test_config(database_url))
     with app.app_context():
         upgrade()
         db.engine.dispose()
+    _MIGRATED.add(database_url)
     return database_url
 
 
