@@ -112,7 +112,7 @@ def test_demo_campaign_pages_and_tasks_pass_axe(page_as, live_server):
     comms.get_by_role("link", name="Informationssäkerhetsmånaden oktober 2024").click()
     assert heading(comms) == "Informationssäkerhetsmånaden oktober 2024"
     axe_check(comms, "demo campaign")
-    comms.get_by_role("link", name="Lunchföreläsning: Klassa din information").click()
+    comms.get_by_role("link", name="Lunchföreläsning: Klassa din information", exact=True).click()
     assert heading(comms) == "Ändra aktivitet"
     axe_check(comms, "activity form")
     comms.goto(live_server("/plan/kalender?month=2024-10"))
