@@ -5,23 +5,13 @@ from io import BytesIO
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from campaign import labels
+from main.cells import safe_cell
 from main.i18n import local_tz
 from models import PlanMessage
 
-#: A cell starting with one of these could be taken as a formula by Excel or LibreOffice.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def safe_cell(value):
-    """Text that cannot run as a formula (OWASP: prefix with a quote) or break the file."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def audience_text(message: PlanMessage) -> str:

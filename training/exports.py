@@ -13,17 +13,16 @@ from datetime import date, datetime
 from flask import Response
 from openpyxl import Workbook
 
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+from main.cells import safe_cell
+
 FORMATS = ("csv", "xlsx")
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def neutralise(value):
-    """Text that a spreadsheet would take for a formula becomes plain text."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_START):
-        return "'" + value
-    return value
+    """Text that a spreadsheet would take for a formula becomes plain text (see main.cells)."""
+    return safe_cell(value)
 
 
 def _preamble(title: str, data_time: datetime | None, data_label: str) -> list[list]:
