@@ -129,6 +129,12 @@ def from_env() -> dict:
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
         "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
         "TRAINING_REFRESH_MINUTES": _int("TRAINING_REFRESH_MINUTES", 15),
+        # Reminder rounds (training/reminders.py): days relative to each person's due date,
+        # how late a missed round may still go out, escalation, and "Remind now" per person and day.
+        "REMINDER_ROUNDS": env("REMINDER_ROUNDS", "-14,0,7"),
+        "REMINDER_LATE_DAYS": _int("REMINDER_LATE_DAYS", 5),
+        "REMINDER_ESCALATE_AFTER_DAYS": _int("REMINDER_ESCALATE_AFTER_DAYS", 14),
+        "REMINDER_MANUAL_PER_DAY": _int("REMINDER_MANUAL_PER_DAY", 1),
         # Audit follow-up (followup/); docs/readme/followup.md explains each.
         "FOLLOWUP_MAX_UPLOAD_MB": _int("FOLLOWUP_MAX_UPLOAD_MB", 10),
         "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),

@@ -28,6 +28,8 @@ class Course(Base):
     name: Mapped[str] = mapped_column(String(200))
     #: Link to the course on the LMS; empty means use the COURSE_URL setting.
     url: Mapped[str] = mapped_column(String(1000), default="")
+    #: How long the course takes, in minutes (told in reminders); None if unknown.
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
     #: When the course was added.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -18,6 +18,7 @@ bp = Blueprint("training_admin", __name__, url_prefix="/admin/training")
 
 ERRORS = {
     "bad_code": _l("Koden ska vara 1–40 tecken utan mellanslag."),
+    "bad_duration": _l("Ange ett antal minuter mellan 1 och 1440."),
     "lms_name_taken": _l("En annan version har redan det namnet i kompetensportalen."),
     "no_units": _l("Välj minst en enhet."),
     "unknown_unit": _l("En av enheterna finns inte."),
@@ -60,7 +61,8 @@ def save_course():
     if not form.validate_on_submit():
         return _overview(form, version_form, 400)
     try:
-        outcome = operations.ensure_course(form.code.data, form.name.data, form.url.data or "")
+        outcome = operations.ensure_course(form.code.data, form.name.data, form.url.data or "",
+                                           form.duration_minutes.data or 0)
     except operations.TrainingError as exc:
         db.session.rollback()
         form.code.errors = [error_text(exc)]

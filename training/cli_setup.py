@@ -59,10 +59,11 @@ def _run(func, *args):
 @click.argument("code")
 @click.option("--name", required=True)
 @click.option("--url", default=None, help="Link to the course on the LMS (default: the COURSE_URL setting).")
+@click.option("--minutes", type=int, default=None, help="How long the course takes (told in reminders; 0 = unknown).")
 @click.option("--json", "as_json", is_flag=True)
-def add_course(code, name, url, as_json):
+def add_course(code, name, url, minutes, as_json):
     """Create or update a course."""
-    outcome = _run(operations.ensure_course, code, name, url)
+    outcome = _run(operations.ensure_course, code, name, url, minutes)
     _finish(outcome, f"Course {code}", as_json)
 
 
@@ -126,7 +127,7 @@ def list_courses(as_json):
     courses = db.session.scalars(select(Course).order_by(Course.code)).all()
     requirements = db.session.scalars(select(Requirement).order_by(Requirement.id)).all()
     data = [{
-        "code": c.code, "name": c.name, "url": c.url,
+        "code": c.code, "name": c.name, "url": c.url, "minutes": c.duration_minutes,
         "versions": [{"name": v.name, "lms_name": v.lms_name, "published": v.published_on.isoformat()}
                      for v in c.versions],
         "requirements": [{"name": r.name, "due": r.due_on.isoformat() if r.due_on else None, "active": r.active,

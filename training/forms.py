@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 DATE_MESSAGE = _l("Ange ett datum som ÅÅÅÅ-MM-DD.")
@@ -42,6 +42,8 @@ class CourseForm(FlaskForm):
     code = StringField(_l("Kod"), validators=[DataRequired(_l("Ange en kod.")), Length(max=40)])
     name = StringField(_l("Namn"), validators=[DataRequired(_l("Ange ett namn.")), Length(max=200)])
     url = StringField(_l("Länk till kursen (tomt = standardlänken)"), validators=[Optional(), Length(max=1000)])
+    duration_minutes = IntegerField(_l("Hur lång tid kursen tar (minuter)"), validators=[
+        Optional(), NumberRange(min=1, max=1440, message=_l("Ange ett antal minuter mellan 1 och 1440."))])
 
 
 class VersionForm(FlaskForm):
@@ -91,3 +93,25 @@ class MappingForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Integrationens namn"), validators=[DataRequired(_l("Ange ett namn.")), Length(max=100)])
+
+
+class RemindForm(FlaskForm):
+    """"Påminn valda" on the team page and "Påminn nu" on a person's page; the people are `person` values."""
+
+    requirement = IntegerField(validators=[DataRequired()])
+    next = HiddenField()
+
+
+class ReminderTextForm(FlaskForm):
+    """An admin's wording of one kind of reminder; the placeholders are checked by the view."""
+
+    subject = StringField(_l("Ämnesrad"), validators=[
+        DataRequired(_l("Skriv en ämnesrad.")), Length(max=300, message=_l("Högst 300 tecken."))])
+    body = TextAreaField(_l("Text"), validators=[
+        DataRequired(_l("Skriv en text.")), Length(max=20000, message=_l("Högst 20 000 tecken."))])
+    person = StringField(_l("Förhandsgranska med (användarnamn eller e-post)"), validators=[
+        Optional(), Length(max=320)])
+
+    def validate_subject(self, field):
+        if "\r" in field.data or "\n" in field.data:
+            raise ValidationError(_l("Ämnesraden får inte innehålla radbrytningar."))

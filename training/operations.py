@@ -40,8 +40,9 @@ def _apply(obj, values: dict) -> bool:
     return changed
 
 
-def ensure_course(code: str, name: str, url: str | None = None) -> Outcome:
-    """Create or update a course by code."""
+def ensure_course(code: str, name: str, url: str | None = None, duration_minutes: int | None = None) -> Outcome:
+    """Create or update a course by code; `url` and `duration_minutes` None leave them as they are
+    (a duration of 0 means unknown)."""
     code = (code or "").strip()
     name = (name or "").strip()
     if not code or len(code) > 40 or any(c.isspace() for c in code):
@@ -49,7 +50,11 @@ def ensure_course(code: str, name: str, url: str | None = None) -> Outcome:
     if not name:
         raise TrainingError("no_name", "A course needs a name.")
     course = db.session.scalar(select(Course).where(Course.code == code))
+    if duration_minutes is not None and not 0 <= duration_minutes <= 1440:
+        raise TrainingError("bad_duration", "A course takes 1-1440 minutes (0 = unknown).")
     values = {"name": name[:200]} | ({"url": url.strip()[:1000]} if url is not None else {})
+    if duration_minutes is not None:
+        values["duration_minutes"] = duration_minutes or None
     if course is None:
         course = Course(code=code, **{"url": "", **values})
         db.session.add(course)
