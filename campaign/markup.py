@@ -41,7 +41,11 @@ def unknown_placeholders(*texts: str) -> list[str]:
 
 def to_html(body: str) -> str:
     """Markdown → sanitised HTML (placeholders left as they are)."""
-    html = markdown.markdown(body or "", extensions=["sane_lists", "tables"], output_format="html")
+    return sanitise(markdown.markdown(body or "", extensions=["sane_lists", "tables"], output_format="html"))
+
+
+def sanitise(html: str) -> str:
+    """Only the allowed tags, attributes and link schemes survive."""
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="noopener noreferrer")
 

@@ -1,4 +1,4 @@
-"""`flask --app app training …`: import, undo, status, snapshots, cache refresh.
+"""`flask --app app training …`: import, undo, status, snapshots, cache refresh, reminders.
 
 Course setup and API tokens are in `training.cli_setup`. Every command is a thin
 wrapper over an operation; `--json` prints one object for scripts.
@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Course, ImportBatch, Person, Unit, utcnow
-from training import importer, operations, queries, refresh, snapshots
+from training import importer, operations, queries, refresh, reminders, snapshots
 
 training = AppGroup("training", help="Mandatory training: import, status, snapshots, setup.")
 
@@ -149,3 +149,25 @@ def refresh_command():
     covered = refresh.refresh_all(utcnow())
     db.session.commit()
     click.echo(f"Status cache refreshed ({covered} people covered).")
+
+
+@training.command("remind")
+@click.option("--dry-run", is_flag=True, help="Count what would be sent; queue nothing.")
+@click.option("--any-time", is_flag=True, help="Run outside office hours and working days too.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def remind(dry_run, any_time, as_json):
+    """Send the reminder rounds due now (the scheduler does this every hour)."""
+    try:
+        report = reminders.run_round(utcnow(), dry_run=dry_run, ignore_office_hours=any_time)
+    except ValueError as exc:  # a setting such as REMINDER_ROUNDS is unreadable
+        raise click.ClickException(str(exc)) from exc
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        click.echo(("Would send: " if dry_run else "Queued: ") + str(report) + ".")
+        for name in report.no_address:
+            click.echo(f"  no usable e-mail address: {name}")

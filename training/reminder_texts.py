@@ -1,0 +1,216 @@
+"""The wording of training reminders: built-in texts, admins' own versions, placeholders.
+
+Three kinds, each in Swedish and English (the recipient's chosen language; Swedish when
+none was chosen): the employee's reminder, the manager's digest and the escalation to
+the manager's manager. Bodies are Markdown and go through the same sanitiser as the
+communication plan's messages (`campaign.markup`); placeholder values are escaped, and
+the links ({kurslänk}, {teamlänk}) become links. {lista} is the list of people a digest
+or escalation is about, built here from escaped names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from babel.dates import format_date
+from markupsafe import escape
+from sqlalchemy import select
+
+from campaign import markup
+from extensions import db
+from models import ReminderTemplate
+from models.reminders import DIGEST, EMPLOYEE, ESCALATION
+
+KINDS = (EMPLOYEE, DIGEST, ESCALATION)
+LOCALES = ("sv", "en")
+#: Placeholders each kind may use (the form refuses others).
+PLACEHOLDERS = {
+    EMPLOYEE: ("förnamn", "namn", "kurs", "sista_datum", "status", "kurslänk", "kurslängd", "chef"),
+    DIGEST: ("förnamn", "namn", "kurs", "antal", "lista", "teamlänk"),
+    ESCALATION: ("förnamn", "namn", "kurs", "antal", "dagar", "lista", "teamlänk"),
+}
+LINKS = frozenset({"kurslänk", "teamlänk"})
+_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,40})\}")
+
+#: Built-in texts: (kind, locale) -> (subject, body).
+DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
+    (EMPLOYEE, "sv"): (
+        "Påminnelse: {kurs} senast {sista_datum}",
+        "Hej {förnamn}!\n\n"
+        "Alla i regionen ska gå utbildningen **{kurs}**. Enligt våra uppgifter är den inte klar för dig ännu "
+        "(status: {status}). Sista datum är **{sista_datum}**.\n\n"
+        "Kursen tar {kurslängd} och du hittar den här: {kurslänk}\n\n"
+        "Har du redan gått den? Då kan det dröja några dagar innan det syns hos oss. "
+        "Har du frågor, prata med din chef ({chef}).\n\n"
+        "Tack för att du hjälper till att hålla vår information säker!\n\n"
+        "Säkerhetsenheten",
+    ),
+    (EMPLOYEE, "en"): (
+        "Reminder: {kurs} by {sista_datum}",
+        "Hello {förnamn},\n\n"
+        "Everyone in the region takes the course **{kurs}**. According to our records you have not finished it "
+        "yet (status: {status}). The due date is **{sista_datum}**.\n\n"
+        "The course takes {kurslängd} and you find it here: {kurslänk}\n\n"
+        "Already done? It can take a few days before it shows here. "
+        "If you have questions, talk to your manager ({chef}).\n\n"
+        "Thank you for helping to keep our information safe!\n\n"
+        "The information security unit",
+    ),
+    (DIGEST, "sv"): (
+        "{kurs}: {antal} i ditt team är inte klara",
+        "Hej {förnamn}!\n\n"
+        "I dag har vi påmint de här medarbetarna om utbildningen **{kurs}**:\n\n"
+        "{lista}\n\n"
+        "Du ser hela teamets status, och kan påminna igen, i Mitt team: {teamlänk}\n\n"
+        "Säkerhetsenheten",
+    ),
+    (DIGEST, "en"): (
+        "{kurs}: {antal} in your team have not finished",
+        "Hello {förnamn},\n\n"
+        "Today we reminded these members of your team about the course **{kurs}**:\n\n"
+        "{lista}\n\n"
+        "See your whole team's status, and remind them again, in My team: {teamlänk}\n\n"
+        "The information security unit",
+    ),
+    (ESCALATION, "sv"): (
+        "{kurs}: {antal} medarbetare är mer än {dagar} dagar sena",
+        "Hej {förnamn}!\n\n"
+        "De här medarbetarna i din organisation har passerat sista datum för **{kurs}** med mer än "
+        "{dagar} dagar. Deras chefer har fått påminnelser.\n\n"
+        "{lista}\n\n"
+        "Hela bilden finns i Mitt team: {teamlänk}\n\n"
+        "Säkerhetsenheten",
+    ),
+    (ESCALATION, "en"): (
+        "{kurs}: {antal} staff are more than {dagar} days overdue",
+        "Hello {förnamn},\n\n"
+        "These people in your organisation are more than {dagar} days past the due date of **{kurs}**. "
+        "Their managers have been reminded.\n\n"
+        "{lista}\n\n"
+        "The whole picture is in My team: {teamlänk}\n\n"
+        "The information security unit",
+    ),
+}
+
+#: Words for the statuses, per language (not the UI's language: the recipient's).
+STATUS_WORDS = {
+    "sv": {"not_started": "inte påbörjad", "in_progress": "påbörjad", "overdue": "försenad",
+           "completed": "genomförd", "exempt": "undantagen"},
+    "en": {"not_started": "not started", "in_progress": "in progress", "overdue": "overdue",
+           "completed": "completed", "exempt": "exempt"},
+}
+LIST_WORDS = {
+    "sv": {"due": "sista datum", "under": "Hos {name}", "none": "(ingen)"},
+    "en": {"due": "due", "under": "Reporting to {name}", "none": "(nobody)"},
+}
+
+
+def recipient_locale(locale: str | None) -> str:
+    return "en" if (locale or "").lower().startswith("en") else "sv"
+
+
+def format_day(day: date | None, locale: str) -> str:
+    """"30 november 2024" / "30 November 2024" (British order, as Swedes write dates)."""
+    return format_date(day, "long", locale="en_GB" if locale == "en" else locale) if day else ""
+
+
+def format_minutes(minutes: int | None, locale: str) -> str:
+    if not minutes:
+        return "en kort stund" if locale == "sv" else "a short while"
+    if locale == "sv":
+        return f"ungefär {minutes} minuter"
+    return f"about {minutes} minutes"
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str
+    body: str
+    #: True when an admin's own text, False for the built-in one.
+    custom: bool = False
+
+
+def wording(kind: str, locale: str) -> Wording:
+    """The admins' text for (kind, locale) if saved, else the built-in one."""
+    saved = db.session.scalar(select(ReminderTemplate).where(
+        ReminderTemplate.kind == kind, ReminderTemplate.locale == locale))
+    if saved is not None:
+        return Wording(saved.subject, saved.body, True)
+    return Wording(*DEFAULTS[(kind, locale)])
+
+
+def unknown_placeholders(kind: str, *texts: str) -> list[str]:
+    allowed = PLACEHOLDERS[kind]
+    found: list[str] = []
+    for text in texts:
+        for name in _PLACEHOLDER.findall(text or ""):
+            if name not in allowed and name not in found:
+                found.append(name)
+    return found
+
+
+@dataclass(frozen=True)
+class ListedPerson:
+    """A line of a digest or escalation."""
+
+    name: str
+    unit: str
+    state: str
+    due_on: date | None
+
+
+@dataclass
+class Values:
+    """What the placeholders are filled with for one recipient."""
+
+    fields: dict[str, str]
+    #: For {lista}: plain lines, or {manager name: lines} for an escalation.
+    people: list[ListedPerson] | dict[str, list[ListedPerson]] = field(default_factory=list)
+
+
+def _line(p: ListedPerson, locale: str) -> str:
+    words = LIST_WORDS[locale]
+    parts = [p.name + (f" ({p.unit})" if p.unit else ""), STATUS_WORDS[locale].get(p.state, p.state)]
+    if p.due_on:
+        parts.append(f"{words['due']} {format_day(p.due_on, locale)}")
+    return " – ".join(parts)
+
+
+def list_html(people, locale: str) -> str:
+    """{lista} as an HTML list (names escaped); nested per manager for escalations."""
+    def items(lines: list[ListedPerson]) -> str:
+        return "".join(f"<li>{escape(_line(p, locale))}</li>" for p in lines)
+
+    if isinstance(people, dict):
+        groups = "".join(
+            f"<li>{escape(LIST_WORDS[locale]['under'].format(name=manager))}<ul>{items(lines)}</ul></li>"
+            for manager, lines in people.items())
+        return f"<ul>{groups}</ul>" if groups else f"<p>{LIST_WORDS[locale]['none']}</p>"
+    return f"<ul>{items(people)}</ul>" if people else f"<p>{LIST_WORDS[locale]['none']}</p>"
+
+
+def _fill(template: str, values: Values, locale: str, *, html: bool) -> str:
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "lista" and html:
+            return list_html(values.people, locale)
+        if name not in values.fields:
+            return match.group(0)
+        value = values.fields[name]
+        if not html:
+            return value
+        if name in LINKS and value:
+            return f'<a href="{escape(value)}">{escape(value)}</a>'
+        return str(escape(value))
+
+    return _PLACEHOLDER.sub(replace, template or "")
+
+
+def render(text: Wording, values: Values, locale: str) -> markup.Rendered:
+    """Subject, HTML and plain text of a reminder for one recipient."""
+    subject = " ".join(_fill(text.subject, values, locale, html=False).split())
+    body = markup.to_html(text.body).replace("<p>{lista}</p>", "{lista}")
+    # Sanitised again after filling in: a course link is data, and only http(s) links may come through.
+    html = markup.sanitise(_fill(body, values, locale, html=True))
+    return markup.Rendered(subject, html, markup.to_text(html))
