@@ -7,10 +7,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from extensions import csrf
-    from training import admin_views, api, cli, import_views, report_views, views
+    from training import admin_views, api, cli, import_views, reminder_views, report_views, views
     from training import cli_setup  # noqa: F401  (adds the course and token commands to the group)
 
-    for blueprint in (views.bp, admin_views.bp, import_views.bp, report_views.bp, api.bp):
+    for blueprint in (views.bp, admin_views.bp, import_views.bp, report_views.bp, reminder_views.bp, api.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # bearer tokens or read-only GETs: no form posts to protect
     app.cli.add_command(cli.training)

@@ -17,10 +17,10 @@ from sqlalchemy import select
 import audit
 from auth.access import may_see, require_visible, requires
 from extensions import db
-from main.i18n import local_tz
+from main.i18n import fmt_datetime, local_tz
 from models import Course, CourseVersion, Exemption, Person, utcnow
-from training import exports, facts, operations, queries, refresh
-from training.forms import ActionForm, ExemptionForm
+from training import exports, facts, operations, queries, refresh, reminders
+from training.forms import ActionForm, ExemptionForm, RemindForm
 
 bp = Blueprint("training", __name__)
 
@@ -56,6 +56,7 @@ def state_label(state: str | None) -> str:
 
 
 class DisplayRow(NamedTuple):
+    person_id: int
     url: str
     name: str
     unit: str
@@ -76,7 +77,7 @@ def display_rows(rows, versions: dict[int, str]) -> list[DisplayRow]:
         if s.completed_at:
             completed = f"{format_day(s.completed_at)} ({versions.get(s.version_id, '')})".replace(" ()", "")
         result.append(DisplayRow(
-            f"{person_url}{person.id}", person.name, unit.name if unit else "", s.state, labels.get(s.state, ""),
+            person.id, f"{person_url}{person.id}", person.name, unit.name if unit else "", s.state, labels.get(s.state, ""),
             s.due_on.isoformat() if s.due_on else "", format_day(s.due_on), completed,
         ))
     return result
@@ -126,7 +127,8 @@ def team():
     page = render_template(
         "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people,
         args=args, data_time=queries.data_time(requirement), requirements=facts.active_requirements(),
-        versions=version_names(),
+        versions=version_names(), remind_form=RemindForm(formdata=None, requirement=requirement.id),
+        reminded=reminders.last_reminded([p.id for p, _u, _s in people.rows]),
     )
     db.session.commit()  # the audit event; after rendering, so nothing shown was expired by it
     return page
@@ -201,7 +203,7 @@ def _person_page(person: Person, form: ExemptionForm, status: int = 200):
     return render_template(
         "training/person.html", person=person, items=items, history=queries.person_history(person),
         exemptions=queries.person_exemptions(person), form=form, may_exempt=can_exempt(current_user, person),
-        action_form=ActionForm(),
+        action_form=ActionForm(), last_reminded=reminders.last_reminded([person.id]).get(person.id),
     ), status
 
 
@@ -238,3 +240,51 @@ def revoke_exemption(exemption_id: int):
     db.session.commit()
     flash(_("Undantaget är avslutat."), "success")
     return redirect(url_for("training.person", person_id=person.id))
+
+
+#: How many people one "Påminn valda" may name (a page lists 50).
+REMIND_MAX = 200
+
+
+@bp.post("/training/remind")
+@requires("manager", "admin")
+def remind():
+    """"Påminn valda" / "Påminn nu": queue a reminder to each chosen person the user may see."""
+    form = RemindForm()
+    if not form.validate_on_submit():
+        abort(400)
+    requirement = queries.requirement_or_default(form.requirement.data)
+    if requirement is None or requirement.id != form.requirement.data:
+        abort(404)
+    ids = sorted({i for i in request.form.getlist("person", type=int)})
+    back = form.next.data if (form.next.data or "").startswith("/training/") else url_for("training.team")
+    if not ids:
+        flash(_("Välj minst en person att påminna."), "error")
+        return redirect(back)
+    if len(ids) > REMIND_MAX:
+        flash(_("Högst %(n)s personer åt gången.", n=REMIND_MAX), "error")
+        return redirect(back)
+    people = list(db.session.scalars(select(Person).where(Person.id.in_(ids))))
+    if len(people) != len(ids):
+        abort(404)
+    for person in people:
+        require_visible(person)
+    report = reminders.remind_now(requirement, people, current_user, utcnow())
+    db.session.commit()
+    flash_reminded(report)
+    return redirect(back)
+
+
+def flash_reminded(report: reminders.ManualReport) -> None:
+    if report.sent:
+        if report.send_at and report.send_at > utcnow():
+            flash(_("Påminnelse till %(names)s skickas %(when)s (nästa arbetsdag inom kontorstid).",
+                    names=", ".join(report.sent), when=fmt_datetime(report.send_at)), "success")
+        else:
+            flash(_("Påminnelse skickas till %(names)s.", names=", ".join(report.sent)), "success")
+    if report.limited:
+        flash(_("%(names)s har redan påmints i dag.", names=", ".join(report.limited)), "warning")
+    if report.done:
+        flash(_("%(names)s är redan klara eller undantagna.", names=", ".join(report.done)), "info")
+    if report.no_address:
+        flash(_("%(names)s saknar en giltig e-postadress.", names=", ".join(report.no_address)), "error")

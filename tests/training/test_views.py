@@ -7,10 +7,10 @@ import re
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from extensions import db
-from models import AuditEvent, Exemption
+from models import AuditEvent, Exemption, OutboxMessage
 from tests.training.conftest import local
 
 
@@ -36,6 +36,7 @@ OUTSIDE = [
     ("post", "/training/exemptions/{carl_exemption}/revoke"),
     ("get", "/api/v1/training/team?manager={otherboss}"),
     ("get", "/api/v1/training/people/{carl}"),
+    ("post", "/training/remind"),
 ]
 ADMIN_ONLY = [
     ("get", "/admin/training"), ("post", "/admin/training/courses"), ("post", "/admin/training/versions"),
@@ -48,12 +49,15 @@ ADMIN_ONLY = [
     ("get", "/admin/training/region/export.csv"), ("get", "/admin/training/report"),
     ("get", "/admin/training/report/export.xlsx"), ("post", "/admin/training/snapshots"),
     ("get", "/admin/training/tokens"), ("post", "/admin/training/tokens/1/revoke"),
+    ("get", "/admin/training/reminders/"), ("get", "/admin/training/reminders/{kind}/{locale}"),
+    ("post", "/admin/training/reminders/{kind}/{locale}"),
 ]
 OPEN = ["/training/mine", "/api/v1/openapi.json", "/api/v1/completions", "/training/team"]
 
 
 def _url(path, org, course, exemption_id=0):
-    return path.format(**ids(org), requirement=course["requirement"].id, carl_exemption=exemption_id)
+    return path.format(**ids(org), requirement=course["requirement"].id, carl_exemption=exemption_id,
+                       kind="employee", locale="sv")
 
 
 def _shape(path: str) -> str:
@@ -78,10 +82,12 @@ def test_manager_is_refused_outside_their_team(client, auth, data, course, metho
     db.session.commit()
     auth.login("boss")
     url = _url(path, data, course, exemption.id)
-    form = {"reason": "x", "starts_on": "2025-01-01", "ends_on": "2025-02-01", "course": "0"}
+    form = {"reason": "x", "starts_on": "2025-01-01", "ends_on": "2025-02-01", "course": "0",
+            "person": str(data["carl"].id), "requirement": str(course["requirement"].id)}
     response = client.get(url) if method == "get" else client.post(url, data=form)
     assert response.status_code == 403, url
     assert db.session.scalar(select(Exemption).where(Exemption.reason == "x")) is None
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
 @pytest.mark.parametrize("method, path", ADMIN_ONLY)
