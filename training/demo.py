@@ -102,7 +102,7 @@ def write_exports(directory: Path = DATA_DIR) -> None:
 
 
 def _setup() -> None:
-    course = operations.ensure_course("SB", "Säkert Beteende").obj
+    course = operations.ensure_course("SB", "Säkert Beteende", duration_minutes=30).obj
     operations.ensure_version(course, V2023, date(2023, 9, 1))
     v2024 = operations.ensure_version(course, V2024, date(2024, 9, 15)).obj
     operations.ensure_requirement(course, operations.RequirementSpec(
