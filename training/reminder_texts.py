@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from babel.dates import format_date
@@ -193,8 +194,8 @@ def list_html(people, locale: str) -> str:
 def _fill(template: str, values: Values, locale: str, *, html: bool) -> str:
     def replace(match: re.Match) -> str:
         name = match.group(1)
-        if name == "lista" and html:
-            return list_html(values.people, locale)
+        if name == "lista":
+            return list_html(values.people, locale) if html else list_text(values.people, locale)
         if name not in values.fields:
             return match.group(0)
         value = values.fields[name]
@@ -207,10 +208,31 @@ def _fill(template: str, values: Values, locale: str, *, html: bool) -> str:
     return _PLACEHOLDER.sub(replace, template or "")
 
 
+@lru_cache(maxsize=32)
+def _prepared(body: str) -> tuple[str, str]:
+    """The Markdown of a text as sanitised HTML and as plain text, placeholders still in,
+    once per text: a round fills them in for every recipient."""
+    html = markup.to_html(body).replace("<p>{lista}</p>", "{lista}")
+    return html, markup.to_text(html)
+
+
+def list_text(people, locale: str) -> str:
+    """{lista} in the plain-text part."""
+    def lines(items: list[ListedPerson], indent: str = "") -> list[str]:
+        return [f"{indent}- {_line(p, locale)}" for p in items]
+
+    if isinstance(people, dict):
+        out = []
+        for manager, items in people.items():
+            out += [f"- {LIST_WORDS[locale]['under'].format(name=manager)}", *lines(items, "  ")]
+        return "\n".join(out) or LIST_WORDS[locale]["none"]
+    return "\n".join(lines(people)) or LIST_WORDS[locale]["none"]
+
+
 def render(text: Wording, values: Values, locale: str) -> markup.Rendered:
     """Subject, HTML and plain text of a reminder for one recipient."""
     subject = " ".join(_fill(text.subject, values, locale, html=False).split())
-    body = markup.to_html(text.body).replace("<p>{lista}</p>", "{lista}")
+    body_html, body_text = _prepared(text.body)
     # Sanitised again after filling in: a course link is data, and only http(s) links may come through.
-    html = markup.sanitise(_fill(body, values, locale, html=True))
-    return markup.Rendered(subject, html, markup.to_text(html))
+    html = markup.sanitise(_fill(body_html, values, locale, html=True))
+    return markup.Rendered(subject, html, _fill(body_text, values, locale, html=False))

@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Iterable, NamedTuple
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 import audit
 from extensions import db
@@ -39,7 +39,7 @@ from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, MANUAL, Re
 from outbox import operations as outbox
 from training import facts, refresh
 from training.reminder_texts import ListedPerson, Values, format_day, format_minutes, recipient_locale, render
-from training.reminder_texts import STATUS_WORDS, wording
+from training.reminder_texts import STATUS_WORDS, Wording, wording
 from training.status import DONE_STATES, OVERDUE, local_date
 
 
@@ -229,6 +229,9 @@ class _Sender:
         self.requirement, self.now, self.today, self.schedule = requirement, now, today, schedule
         self.report, self.dry_run = report, dry_run
         self.statuses = {c.person_id: c for c in _candidates(requirement)}
+        self.texts: dict[tuple[str, str], Wording] = {}
+        #: Reminder rows, inserted together at the end (one statement, no flush per mail).
+        self.records: list[dict] = []
 
     def send(self, planned: list[Planned]) -> None:
         people = _people(p.person_id for p in planned)
@@ -254,6 +257,8 @@ class _Sender:
             if skip not in skip_levels:  # recorded, so it is not tried again every hour
                 self.report.no_manager += 1
                 self._record(people[item.person_id], ESCALATED, item.offset, item.due_on, None, "no_manager")
+        if self.records:
+            db.session.execute(insert(Reminder.__table__), self.records)
 
     def _employee(self, person: Person, manager: Person | None, item: Planned) -> bool:
         key = f"reminder:{self.requirement.id}:{person.id}:{item.due_on.isoformat()}:{item.offset}"
@@ -298,7 +303,9 @@ class _Sender:
         if self.dry_run:
             return None
         locale = recipient_locale(to.locale)
-        rendered = render(wording(kind, locale), values, locale)
+        if (kind, locale) not in self.texts:
+            self.texts[(kind, locale)] = wording(kind, locale)
+        rendered = render(self.texts[(kind, locale)], values, locale)
         result = outbox.enqueue(key, to=to, subject=rendered.subject, text=rendered.text, html=rendered.html,
                                 related=("training_reminder", self.requirement.id), now=self.now)
         if not result.ok:
@@ -308,11 +315,11 @@ class _Sender:
     def _record(self, person: Person, kind: str, offset, due_on, result, outcome: str, about=None) -> None:
         if self.dry_run or outcome == outbox.DUPLICATE:
             return
-        db.session.add(Reminder(
-            requirement_id=self.requirement.id, person_id=person.id, kind=kind, round_offset=offset,
-            due_on=due_on, outcome=outcome, created_at=self.now,
-            outbox_message_id=result.message_id if result is not None else None,
-            about=",".join(str(p.id) for p in about) if about else None))
+        self.records.append({
+            "requirement_id": self.requirement.id, "person_id": person.id, "kind": kind, "round_offset": offset,
+            "due_on": due_on, "outcome": outcome, "created_at": self.now, "created_by_id": None,
+            "outbox_message_id": result.message_id if result is not None else None,
+            "about": ",".join(str(p.id) for p in about) if about else None})
 
 
 # --- "Remind now" ------------------------------------------------------------------------
