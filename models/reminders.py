@@ -71,8 +71,8 @@ class Reminder(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
-        # "Already reminded in this round?" for a whole requirement at once.
-        Index("ix_training_reminder_round", "requirement_id", "kind", "due_on", "round_offset"),
+        # "Already reminded in the rounds still open?" for a whole requirement: the recent rows only.
+        Index("ix_training_reminder_recent", "requirement_id", "kind", "created_at"),
         # "Last reminded" on the team page and the per-day limit of "Remind now".
         Index("ix_training_reminder_person_at", "person_id", "created_at"),
     )

@@ -43,13 +43,14 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
             to_name: str | None = None, alternatives: Sequence[Part] = (), attachments: Sequence[Part] = (),
             send_after: datetime | None = None, created_by: Person | int | None = None,
             related: tuple[str, object] | None = None, now: datetime | None = None,
-            mail_from: str | None = None) -> Enqueued:
+            mail_from: str | None = None, person_id: int | None = None) -> Enqueued:
     """Put one message in the outbox, once per `key`.
 
     `to` is a Person (address and name from the directory) or an address. A missing or
     unusable address is reported in the result, not raised, so a round over many people
     goes on; CR/LF in the subject or name raises HeaderInjection (a bug in the caller).
     `mail_from` replaces MAIL_FROM in the From header (calendar invitations: the organiser).
+    `person_id` names the recipient when `to` is an address read without loading the Person.
     """
     if not key or len(key) > 200:
         raise ValueError("idempotency key must be 1-200 characters")
@@ -60,7 +61,7 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
     check_header_text(name, "recipient name")
     if mail_from is not None:
         check_header_text(mail_from, "sender")  # the address itself is checked where it is configured
-    person_id = person.id if person is not None else None
+    person_id = person.id if person is not None else person_id
     if not address or not address.strip():
         return Enqueued(NO_ADDRESS, key, person_id=person_id)
     try:

@@ -111,6 +111,7 @@ class ReminderTextForm(FlaskForm):
         DataRequired(_l("Skriv en text.")), Length(max=20000, message=_l("Högst 20 000 tecken."))])
     person = StringField(_l("Förhandsgranska med (användarnamn eller e-post)"), validators=[
         Optional(), Length(max=320)])
+    requirement = SelectField(_l("Förhandsgranska för kravet"), coerce=int, choices=[], validate_choice=False)
 
     def validate_subject(self, field):
         if "\r" in field.data or "\n" in field.data:

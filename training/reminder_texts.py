@@ -15,8 +15,9 @@ from functools import lru_cache
 from datetime import date
 
 from babel.dates import format_date
+from flask import current_app
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from campaign import markup
 from extensions import db
@@ -102,8 +103,10 @@ STATUS_WORDS = {
            "completed": "completed", "exempt": "exempt"},
 }
 LIST_WORDS = {
-    "sv": {"due": "sista datum", "under": "Hos {name}", "none": "(ingen)"},
-    "en": {"due": "due", "under": "Reporting to {name}", "none": "(nobody)"},
+    "sv": {"due": "sista datum", "under": "Hos {name}", "none": "(ingen)", "no_address": "saknar e-postadress",
+           "manager": "din chef"},
+    "en": {"due": "due", "under": "Reporting to {name}", "none": "(nobody)", "no_address": "no e-mail address",
+           "manager": "your manager"},
 }
 
 
@@ -141,6 +144,27 @@ def wording(kind: str, locale: str) -> Wording:
     return Wording(*DEFAULTS[(kind, locale)])
 
 
+def saved_texts() -> set[tuple[str, str]]:
+    """(kind, locale) of the texts admins have changed."""
+    return set(db.session.execute(select(ReminderTemplate.kind, ReminderTemplate.locale)).tuples())
+
+
+def save_wording(kind: str, locale: str, subject: str, body: str, by_id: int | None) -> None:
+    """Store an admin's text for (kind, locale) (the caller commits)."""
+    row = db.session.scalar(select(ReminderTemplate).where(
+        ReminderTemplate.kind == kind, ReminderTemplate.locale == locale))
+    if row is None:
+        row = ReminderTemplate(kind=kind, locale=locale)
+        db.session.add(row)
+    row.subject, row.body, row.updated_by_id = " ".join(subject.split()), body, by_id
+
+
+def reset_wording(kind: str, locale: str) -> None:
+    """Back to the built-in text (the caller commits)."""
+    db.session.execute(delete(ReminderTemplate).where(
+        ReminderTemplate.kind == kind, ReminderTemplate.locale == locale))
+
+
 def unknown_placeholders(kind: str, *texts: str) -> list[str]:
     allowed = PLACEHOLDERS[kind]
     found: list[str] = []
@@ -159,6 +183,8 @@ class ListedPerson:
     unit: str
     state: str
     due_on: date | None
+    #: The reminder could not be mailed to them: the manager is the one who can reach them.
+    no_address: bool = False
 
 
 @dataclass
@@ -175,6 +201,8 @@ def _line(p: ListedPerson, locale: str) -> str:
     parts = [p.name + (f" ({p.unit})" if p.unit else ""), STATUS_WORDS[locale].get(p.state, p.state)]
     if p.due_on:
         parts.append(f"{words['due']} {format_day(p.due_on, locale)}")
+    if p.no_address:
+        parts.append(words["no_address"])
     return " – ".join(parts)
 
 
@@ -191,6 +219,17 @@ def list_html(people, locale: str) -> str:
     return f"<ul>{items(people)}</ul>" if people else f"<p>{LIST_WORDS[locale]['none']}</p>"
 
 
+def _in_attribute(match: re.Match) -> bool:
+    """Whether the placeholder sits inside a tag (href="{kurslänk}"), not in the text."""
+    before = match.string[:match.start()]
+    return before.rfind("<") > before.rfind(">")
+
+
+def lista_misplaced(body: str) -> bool:
+    """{lista} must stand on a line of its own (it becomes a list, which cannot sit inside a sentence)."""
+    return any("{lista}" in line and line.strip() != "{lista}" for line in (body or "").splitlines())
+
+
 def _fill(template: str, values: Values, locale: str, *, html: bool) -> str:
     def replace(match: re.Match) -> str:
         name = match.group(1)
@@ -201,7 +240,7 @@ def _fill(template: str, values: Values, locale: str, *, html: bool) -> str:
         value = values.fields[name]
         if not html:
             return value
-        if name in LINKS and value:
+        if name in LINKS and value and not _in_attribute(match):  # [text]({kurslänk}) is already a link
             return f'<a href="{escape(value)}">{escape(value)}</a>'
         return str(escape(value))
 
@@ -236,3 +275,35 @@ def render(text: Wording, values: Values, locale: str) -> markup.Rendered:
     # Sanitised again after filling in: a course link is data, and only http(s) links may come through.
     html = markup.sanitise(_fill(body_html, values, locale, html=True))
     return markup.Rendered(subject, html, _fill(body_text, values, locale, html=False))
+
+
+# --- what the placeholders are filled with --------------------------------------------
+
+def course_url(requirement) -> str:
+    return requirement.course.url or current_app.config["COURSE_URL"]
+
+
+def team_url(requirement) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/training/team?requirement={requirement.id}"
+
+
+def employee_values(person, manager, state: str, due_on: date | None, requirement) -> Values:
+    """For an employee's reminder; `person` and `manager` are anything with a name, given_name and locale."""
+    locale = recipient_locale(person.locale)
+    return Values({
+        "förnamn": person.given_name or person.name, "namn": person.name, "kurs": requirement.course.name,
+        "sista_datum": format_day(due_on, locale), "status": STATUS_WORDS[locale].get(state, state),
+        "kurslänk": course_url(requirement), "kurslängd": format_minutes(requirement.course.duration_minutes, locale),
+        "chef": manager.name if manager is not None else LIST_WORDS[locale]["manager"],
+    })
+
+
+def list_values(recipient, requirement, people: list[ListedPerson] | dict[str, list[ListedPerson]],
+                days: int | None = None) -> Values:
+    """For a digest (a list) or an escalation ({manager name: list}, `days` overdue)."""
+    count = len(people) if isinstance(people, list) else sum(len(v) for v in people.values())
+    fields = {"förnamn": recipient.given_name or recipient.name, "namn": recipient.name,
+              "kurs": requirement.course.name, "antal": str(count), "teamlänk": team_url(requirement)}
+    if days is not None:
+        fields["dagar"] = str(days)
+    return Values(fields, people)

@@ -8,18 +8,18 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 
 import audit
 from auth.access import requires
 from extensions import db
 from jobs.workdays import office_hours
-from models import Person, ReminderTemplate, utcnow
-from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, MANUAL, Reminder
+from models import utcnow
+from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, MANUAL
 from outbox import operations as outbox
-from training import facts, reminders
+from training import facts, reminder_actions, reminders
 from training.forms import ActionForm, ReminderTextForm
-from training.reminder_texts import KINDS, LOCALES, PLACEHOLDERS, Wording, render, unknown_placeholders, wording
+from training.reminder_texts import (KINDS, LOCALES, PLACEHOLDERS, Wording, lista_misplaced, render, reset_wording,
+                                     save_wording, saved_texts, unknown_placeholders, wording)
 
 bp = Blueprint("training_reminders", __name__, url_prefix="/admin/training/reminders")
 
@@ -43,19 +43,13 @@ PLACEHOLDER_HELP = {
 def overview():
     cfg = current_app.config
     try:
-        schedule = reminders.schedule_from(cfg)
+        schedule, problem = reminders.schedule_from(cfg), None
     except ValueError as exc:
         schedule, problem = None, str(exc)
-    else:
-        problem = None
-    since = utcnow() - timedelta(days=30)
-    sent = dict(db.session.execute(
-        select(Reminder.kind, func.count()).where(Reminder.created_at >= since, Reminder.outcome == outbox.QUEUED)
-        .group_by(Reminder.kind)).all())
-    saved = {(t.kind, t.locale) for t in db.session.scalars(select(ReminderTemplate))}
     return render_template(
-        "training/reminders.html", schedule=schedule, problem=problem, hours=office_hours(cfg), sent=sent,
-        saved=saved, kinds=KINDS, locales=LOCALES, kind_labels=KIND_LABELS, locale_labels=LOCALE_LABELS,
+        "training/reminders.html", schedule=schedule, problem=problem, hours=office_hours(cfg),
+        sent=reminder_actions.sent_counts(utcnow() - timedelta(days=30)), saved=saved_texts(), kinds=KINDS,
+        locales=LOCALES, kind_labels=KIND_LABELS, locale_labels=LOCALE_LABELS,
         manual_per_day=cfg["REMINDER_MANUAL_PER_DAY"],
     )
 
@@ -65,13 +59,18 @@ def _kind_locale(kind: str, locale: str) -> None:
         abort(404)
 
 
+def _form(**data) -> ReminderTextForm:
+    form = ReminderTextForm(**data)
+    form.requirement.choices = [(r.id, r.name) for r in facts.active_requirements()]
+    return form
+
+
 @bp.get("/<kind>/<locale>")
 @requires("admin")
 def edit(kind: str, locale: str):
     _kind_locale(kind, locale)
     text = wording(kind, locale)
-    form = ReminderTextForm(formdata=None, subject=text.subject, body=text.body)
-    return _edit_page(kind, locale, form, text.custom)
+    return _edit_page(kind, locale, _form(formdata=None, subject=text.subject, body=text.body), text.custom)
 
 
 def _edit_page(kind: str, locale: str, form: ReminderTextForm, custom: bool, preview=None, status: int = 200):
@@ -82,83 +81,68 @@ def _edit_page(kind: str, locale: str, form: ReminderTextForm, custom: bool, pre
     ), status
 
 
-@bp.post("/<kind>/<locale>")
-@requires("admin")
-def save(kind: str, locale: str):
-    _kind_locale(kind, locale)
-    action = request.form.get("action", "save")
-    custom = wording(kind, locale).custom
-    if action == "reset":
-        return _reset(kind, locale)
-    form = ReminderTextForm()
+def _check(kind: str, form: ReminderTextForm) -> bool:
+    """Form rules plus the placeholders: only known ones, {lista} on a line of its own."""
     if not form.validate_on_submit():
-        return _edit_page(kind, locale, form, custom, status=400)
+        return False
     unknown = unknown_placeholders(kind, form.subject.data, form.body.data)
     if unknown:
         form.body.errors = [_("Okända platshållare: %(names)s. Tillåtna: %(allowed)s.",
                               names=", ".join("{%s}" % n for n in unknown),
                               allowed=", ".join("{%s}" % n for n in PLACEHOLDERS[kind]))]
+    elif "{lista}" in form.subject.data or lista_misplaced(form.body.data):
+        form.body.errors = [_("{lista} blir en lista och ska stå ensam på en egen rad i texten.")]
+    return not form.body.errors
+
+
+@bp.post("/<kind>/<locale>")
+@requires("admin")
+def save(kind: str, locale: str):
+    _kind_locale(kind, locale)
+    action = request.form.get("action", "save")
+    if action == "reset":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        reset_wording(kind, locale)
+        db.session.commit()
+        flash(_("Standardtexten gäller igen."), "success")
+        return redirect(url_for("training_reminders.edit", kind=kind, locale=locale))
+    form, custom = _form(), wording(kind, locale).custom
+    if not _check(kind, form):
         return _edit_page(kind, locale, form, custom, status=400)
     if action in ("preview", "test"):
         return _try_out(kind, locale, form, custom, send=action == "test")
-    _store(kind, locale, form.subject.data, form.body.data)
+    save_wording(kind, locale, form.subject.data, form.body.data, current_user.id)
     db.session.commit()
     flash(_("Texten är sparad."), "success")
     return redirect(url_for("training_reminders.edit", kind=kind, locale=locale))
 
 
-def _store(kind: str, locale: str, subject: str, body: str) -> None:
-    row = db.session.scalar(select(ReminderTemplate).where(
-        ReminderTemplate.kind == kind, ReminderTemplate.locale == locale))
-    if row is None:
-        row = ReminderTemplate(kind=kind, locale=locale)
-        db.session.add(row)
-    row.subject, row.body, row.updated_by_id = subject.strip(), body, current_user.id
-
-
-def _reset(kind: str, locale: str):
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    row = db.session.scalar(select(ReminderTemplate).where(
-        ReminderTemplate.kind == kind, ReminderTemplate.locale == locale))
-    if row is not None:
-        db.session.delete(row)
-        db.session.commit()
-    flash(_("Standardtexten gäller igen."), "success")
-    return redirect(url_for("training_reminders.edit", kind=kind, locale=locale))
-
-
-def _find_person(query: str) -> Person | None:
-    query = query.strip().lower()
-    return db.session.scalar(select(Person).where(
-        or_(Person.username == query, func.lower(Person.email) == query)).limit(1))
-
-
 def _try_out(kind: str, locale: str, form: ReminderTextForm, custom: bool, *, send: bool):
     """Preview the unsaved text with a real person's data, or send it to oneself."""
-    requirement = next(iter(facts.active_requirements()), None)
+    active = facts.active_requirements()
+    requirement = next((r for r in active if r.id == form.requirement.data), active[0] if active else None)
     if requirement is None:
         form.person.errors = [_("Det finns inget aktivt krav att förhandsgranska med.")]
         return _edit_page(kind, locale, form, custom, status=400)
-    person = current_user
-    if form.person.data:
-        person = _find_person(form.person.data)
-        if person is None:
-            form.person.errors = [_("Ingen person med det användarnamnet eller den e-postadressen.")]
-            return _edit_page(kind, locale, form, custom, status=400)
-    values = reminders.sample_values(kind, person, requirement, utcnow())
+    person = reminder_actions.find_person(form.person.data) if form.person.data else current_user
+    if person is None:
+        form.person.errors = [_("Ingen person med det användarnamnet eller den e-postadressen.")]
+        return _edit_page(kind, locale, form, custom, status=400)
+    values, shown = reminder_actions.sample_values(kind, person, requirement, utcnow())
     rendered = render(Wording(form.subject.data, form.body.data), values, locale)
-    if person.id != current_user.id:
-        audit.record("training.reminder.preview", "person", person.id, {"kind": kind, "locale": locale},
-                     commit=False)
+    status = 200
     if send:
         result = outbox.enqueue(f"reminder-test:{kind}:{locale}:{current_user.id}:{utcnow().isoformat()}",
                                 to=current_user, subject=_("[Test] %(subject)s", subject=rendered.subject),
                                 text=rendered.text, html=rendered.html, created_by=current_user)
-        if not result.ok:
-            db.session.rollback()
+        if result.ok:
+            flash(_("Ett test är köat till %(address)s.", address=current_user.email), "success")
+        else:
+            status = 400
             flash(_("Du har ingen giltig e-postadress i katalogen, så testet kan inte skickas."), "error")
-            return _edit_page(kind, locale, form, custom, rendered, 400)
-        flash(_("Ett test är köat till %(address)s.", address=current_user.email), "success")
+    if shown != [current_user.id]:
+        audit.record("training.reminder.preview", "person", person.id,
+                     {"kind": kind, "locale": locale, "people": shown}, commit=False)
     db.session.commit()
-    return _edit_page(kind, locale, form, custom, rendered)
+    return _edit_page(kind, locale, form, custom, rendered, status)

@@ -1,4 +1,4 @@
-"""Reminder rounds, the managers' digests, escalation, and "Remind now".
+"""Reminder rounds, the managers' digests and escalation.
 
 The rules (pure functions of the data and `today`):
 
@@ -9,15 +9,17 @@ The rules (pure functions of the data and `today`):
   is not sent years later). When two rounds are open at once, only the later one goes.
 - Everyone not done (not started, in progress, overdue) gets the round's reminder once:
   the record (`Reminder`) and the outbox's idempotency key both say so.
-- Each manager gets one digest per run that reminded any of their direct reports, listing
-  those people, instead of one mail per employee. A round's reminders go out in the first
-  run of its day, so that is one digest per round; people who appear later that day (a
-  new starter from the directory sync) come in a second, shorter digest.
+- Each manager (the nearest active one above the person) gets one digest per run that
+  reminded any of their people, listing them, instead of one mail per employee. A round's
+  reminders go out in the first run of its day, so that is one digest per round; people
+  who appear later that day (a new starter from the directory sync) come in a second,
+  shorter digest. People the reminder could not be mailed to are listed too.
 - People still overdue REMINDER_ESCALATE_AFTER_DAYS after their due date are escalated
-  once (per due date) to their manager's manager, grouped by manager.
+  once (per due date) to the active manager above their manager, grouped by manager.
 
-Everything is written in the caller's transaction; `run_round` is the scheduled job's
-body and the CLI's, `remind_now` is the team page's button.
+`run_round` commits as it goes, a manager's group at a time (the group's reminders with
+their digest), so a crash loses nothing that was committed and a rerun finishes the rest.
+"Remind now" and the pages' reads are in `training.reminder_actions`.
 """
 from __future__ import annotations
 
@@ -28,19 +30,22 @@ from datetime import date, datetime, time, timedelta
 from typing import Iterable, NamedTuple
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
-import audit
 from extensions import db
 from jobs.workdays import is_working_day, next_working_moment, office_hours, within_office_hours
 from main.i18n import local_tz
 from models import Person, PersonStatus, Requirement, Unit
-from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, MANUAL, Reminder
+from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, Reminder
 from outbox import operations as outbox
+from outbox.mime import InvalidAddress, validate_address
 from training import facts, refresh
-from training.reminder_texts import ListedPerson, Values, format_day, format_minutes, recipient_locale, render
-from training.reminder_texts import STATUS_WORDS, Wording, wording
+from training.reminder_texts import (ListedPerson, Values, Wording, employee_values, list_values, recipient_locale,
+                                     render, wording)
 from training.status import DONE_STATES, OVERDUE, local_date
+
+#: Commit after about this many people (with their managers' digests).
+CHUNK = 1000
 
 
 # --- the rules ---------------------------------------------------------------------------
@@ -144,6 +149,53 @@ def group_by(pairs: Iterable[tuple[int, int | None]]) -> dict[int, list[int]]:
     return dict(groups)
 
 
+# --- the people a run deals with ---------------------------------------------------------
+
+class Recipient(NamedTuple):
+    """What a round needs of a person, read as a plain row (a round may concern 55,000)."""
+
+    id: int
+    name: str
+    given_name: str
+    email: str | None
+    locale: str | None
+    manager_id: int | None
+    active: bool
+    unit: str
+
+
+class People:
+    """Recipients by id, read in batches, and the nearest active manager above anyone."""
+
+    def __init__(self) -> None:
+        self.found: dict[int, Recipient] = {}
+
+    def load(self, ids: Iterable[int | None]) -> None:
+        wanted = list({i for i in ids if i is not None and i not in self.found})
+        for i in range(0, len(wanted), 1000):
+            for pid, display, given, family, username, email, locale, manager_id, active, unit in db.session.execute(
+                    select(Person.id, Person.display_name, Person.given_name, Person.family_name, Person.username,
+                           Person.email, Person.locale, Person.manager_id, Person.active, Unit.name)
+                    .outerjoin(Unit, Unit.id == Person.unit_id).where(Person.id.in_(wanted[i:i + 1000]))):
+                name = display or f"{given} {family}".strip() or username  # as Person.name
+                self.found[pid] = Recipient(pid, name, given, email, locale, manager_id, active, unit or "")
+
+    def __getitem__(self, person_id: int) -> Recipient:
+        return self.found[person_id]
+
+    def manager_of(self, person_id: int | None) -> Recipient | None:
+        """The nearest active manager above the person (a deactivated manager is skipped)."""
+        seen = set()
+        current = self.found.get(person_id) if person_id is not None else None
+        while current is not None and current.manager_id is not None and current.manager_id not in seen:
+            seen.add(current.manager_id)
+            self.load([current.manager_id])
+            current = self.found.get(current.manager_id)
+            if current is not None and current.active:
+                return current
+        return None
+
+
 # --- a run -------------------------------------------------------------------------------
 
 @dataclass
@@ -158,7 +210,7 @@ class RoundReport:
     escalations: int = 0
     #: People (or managers) without a usable address, by name.
     no_address: list[str] = field(default_factory=list)
-    #: People whose reminder had no manager to tell (no digest, no escalation).
+    #: People with no active manager above them to tell (no digest or escalation).
     no_manager: int = 0
 
     def as_dict(self) -> dict:
@@ -191,269 +243,157 @@ def _candidates(requirement: Requirement) -> list[Candidate]:
             PersonStatus.requirement_id == requirement.id, PersonStatus.done.is_(False)))]
 
 
-def _people(ids: Iterable[int]) -> dict[int, Person]:
-    ids = list(set(ids))
-    found: dict[int, Person] = {}
-    for i in range(0, len(ids), 1000):
-        found.update({p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids[i:i + 1000])))})
-    return found
-
-
 def run_round(now: datetime, *, dry_run: bool = False, ignore_office_hours: bool = False) -> RoundReport:
-    """Send what the rounds say is due now (the scheduled job; hourly is enough)."""
+    """Send what the rounds say is due now (the scheduled job; hourly is enough). Commits as it goes."""
     cfg = current_app.config
     report = RoundReport(dry_run=dry_run)
-    if not ignore_office_hours and not within_office_hours(now, local_tz(), *office_hours(cfg)):
+    hours = office_hours(cfg)
+    if not ignore_office_hours and not within_office_hours(now, local_tz(), *hours):
         report.skipped = "outside office hours or not a working day"
         return report
     schedule = schedule_from(cfg)
     today = local_date(now, local_tz())
     refresh.ensure_fresh(now)
+    send_after = next_working_moment(now, local_tz(), *hours)  # --any-time at night: delivered in the morning
     for requirement in facts.active_requirements():
-        planned = plan(_candidates(requirement), today, schedule, _already(requirement, today, schedule))
+        candidates = _candidates(requirement)
+        planned = plan(candidates, today, schedule, _already(requirement, today, schedule))
         if planned:
-            _Sender(requirement, now, today, schedule, report, dry_run).send(planned)
+            _Round(requirement, now, send_after, today, schedule, report, dry_run).send(planned, candidates)
     return report
 
 
-def _ids_hash(people: list[Person]) -> str:
+def _ids_hash(person_ids: Iterable[int]) -> str:
     """A short fingerprint of who a digest lists: the same people the same day make the same key."""
-    return hashlib.sha256(",".join(str(i) for i in sorted(p.id for p in people)).encode()).hexdigest()[:16]
+    return hashlib.sha256(",".join(str(i) for i in sorted(person_ids)).encode()).hexdigest()[:16]
 
 
-class _Sender:
-    """Queues one run's reminders for one requirement, then the digests and escalations."""
+class _Round:
+    """Queues one run's reminders for one requirement, a manager's group at a time, then the escalations."""
 
-    def __init__(self, requirement: Requirement, now: datetime, today: date, schedule: Schedule,
-                 report: RoundReport, dry_run: bool):
-        self.requirement, self.now, self.today, self.schedule = requirement, now, today, schedule
+    def __init__(self, requirement: Requirement, now: datetime, send_after: datetime, today: date,
+                 schedule: Schedule, report: RoundReport, dry_run: bool):
+        self.requirement, self.requirement_id = requirement, requirement.id
+        self.now, self.send_after, self.today, self.schedule = now, send_after, today, schedule
         self.report, self.dry_run = report, dry_run
-        self.statuses = {c.person_id: c for c in _candidates(requirement)}
+        self.people = People()
+        self.statuses: dict[int, Candidate] = {}
         self.texts: dict[tuple[str, str], Wording] = {}
-        #: Reminder rows, inserted together at the end (one statement, no flush per mail).
+        #: Reminder rows not yet inserted (one statement per chunk, no flush per mail).
         self.records: list[dict] = []
+        self.pending = 0
 
-    def send(self, planned: list[Planned]) -> None:
-        people = _people(p.person_id for p in planned)
-        managers = _people(p.manager_id for p in people.values() if p.manager_id)
-        managers = {i: m for i, m in managers.items() if m.active}
-        reminded, escalated = [], []
-        for item in planned:
-            person = people[item.person_id]
-            manager = managers.get(person.manager_id)
-            if item.kind == EMPLOYEE:
-                if self._employee(person, manager, item):
-                    reminded.append((person.id, manager.id if manager else None))
-            else:
-                escalated.append((item, manager.manager_id if manager else None))
-        self.report.no_manager += sum(1 for _, m in reminded if m is None)
-        for manager_id, ids in group_by(reminded).items():
-            self._digest(managers[manager_id], [people[i] for i in ids])
-        skip_levels = {i: p for i, p in _people(s for _, s in escalated if s).items() if p.active}
-        by_skip = group_by((item.person_id, skip if skip in skip_levels else None) for item, skip in escalated)
-        for skip_id, ids in by_skip.items():
-            self._escalation(skip_levels[skip_id], [people[i] for i in ids], managers)
-        for item, skip in escalated:
-            if skip not in skip_levels:  # recorded, so it is not tried again every hour
-                self.report.no_manager += 1
-                self._record(people[item.person_id], ESCALATED, item.offset, item.due_on, None, "no_manager")
-        if self.records:
-            db.session.execute(insert(Reminder.__table__), self.records)
+    def send(self, planned: list[Planned], candidates: list[Candidate]) -> None:
+        self.statuses = {c.person_id: c for c in candidates}
+        self.people.load(p.person_id for p in planned)
+        employees = [p for p in planned if p.kind == EMPLOYEE]
+        escalated = [p for p in planned if p.kind == ESCALATED]
+        self.people.load(self.people[p.person_id].manager_id for p in planned)
+        by_manager: dict[int | None, list[Planned]] = defaultdict(list)
+        for item in employees:
+            manager = self.people.manager_of(item.person_id)
+            by_manager[manager.id if manager else None].append(item)
+        for manager_id, items in by_manager.items():
+            listed = {item.person_id: self._employee(item) for item in items}
+            listed = {pid: line for pid, line in listed.items() if line is not None}
+            if manager_id is None:
+                self.report.no_manager += len(items)
+            elif listed:
+                self._digest(self.people[manager_id], listed)
+            self._progress(len(items))
+        self._escalations(escalated)
+        self._commit()
 
-    def _employee(self, person: Person, manager: Person | None, item: Planned) -> bool:
-        key = f"reminder:{self.requirement.id}:{person.id}:{item.due_on.isoformat()}:{item.offset}"
-        values = employee_values(person, manager, self.statuses[person.id].state, item.due_on, self.requirement)
-        result = self._queue(key, person, EMPLOYEE, values)
-        if result is not None:
-            self._record(person, EMPLOYEE, item.offset, item.due_on, result, result.outcome)
-        ok = result is None or result.ok
-        self.report.employees += ok
-        return ok
+    # -- the three kinds of mail
 
-    def _digest(self, manager: Person, people: list[Person]) -> None:
-        key = f"reminder-digest:{self.requirement.id}:{manager.id}:{self.today.isoformat()}:{_ids_hash(people)}"
-        listed = self._listed(people)
-        result = self._queue(key, manager, DIGEST, list_values(manager, self.requirement, listed))
-        if result is not None:
-            self._record(manager, DIGEST, None, None, result, result.outcome, about=people)
-        self.report.digests += result is None or result.ok
-
-    def _escalation(self, skip: Person, people: list[Person], managers: dict[int, Person]) -> None:
-        key = f"reminder-escalation:{self.requirement.id}:{skip.id}:{self.today.isoformat()}:{_ids_hash(people)}"
-        grouped: dict[str, list[ListedPerson]] = defaultdict(list)
-        for person in sorted(people, key=lambda p: (managers[p.manager_id].name, p.name)):
-            grouped[managers[person.manager_id].name].extend(self._listed([person]))
-        values = list_values(skip, self.requirement, dict(grouped))
-        values.fields["dagar"] = str(self.schedule.escalate_after)
-        result = self._queue(key, skip, ESCALATION, values)
-        if result is None:
-            self.report.escalations += 1
-            return
-        self._record(skip, ESCALATION, None, None, result, result.outcome, about=people)
-        self.report.escalations += result.ok
-        for person in people:
-            self._record(person, ESCALATED, self.schedule.escalate_after, self.statuses[person.id].due_on, result,
-                         result.outcome)
-
-    def _listed(self, people: list[Person]) -> list[ListedPerson]:
-        return listed(people, {p.id: (self.statuses[p.id].state, self.statuses[p.id].due_on) for p in people})
-
-    def _queue(self, key: str, to: Person, kind: str, values: Values) -> outbox.Enqueued | None:
-        """Queue one mail (None in a dry run); an address problem is reported by name."""
-        if self.dry_run:
+    def _employee(self, item: Planned) -> ListedPerson | None:
+        """Queue one reminder; the person's line for the digest, or None if nothing new went out."""
+        person = self.people[item.person_id]
+        state = self.statuses[person.id].state
+        values = employee_values(person, self.people.manager_of(person.id), state, item.due_on, self.requirement)
+        key = f"reminder:{self.requirement_id}:{person.id}:{item.due_on.isoformat()}:{item.offset}"
+        outcome, message_id = self._queue(key, person, EMPLOYEE, values)
+        self._record(person.id, EMPLOYEE, item.offset, item.due_on, outcome, message_id)
+        if outcome == outbox.DUPLICATE:  # queued by an overlapping run: it lists the person
             return None
+        self.report.employees += outcome == outbox.QUEUED
+        return ListedPerson(person.name, person.unit, state, item.due_on, no_address=outcome != outbox.QUEUED)
+
+    def _digest(self, manager: Recipient, listed: dict[int, ListedPerson]) -> None:
+        lines = sorted(listed.values(), key=lambda p: p.name)
+        key = f"reminder-digest:{self.requirement_id}:{manager.id}:{self.today.isoformat()}:{_ids_hash(listed)}"
+        outcome, message_id = self._queue(key, manager, DIGEST, list_values(manager, self.requirement, lines))
+        self._record(manager.id, DIGEST, None, None, outcome, message_id, about=list(listed))
+        self.report.digests += outcome == outbox.QUEUED
+
+    def _escalations(self, escalated: list[Planned]) -> None:
+        """One mail per manager's manager, listing their overdue people grouped by manager."""
+        groups: dict[int, dict[int, list[Planned]]] = defaultdict(lambda: defaultdict(list))
+        managers = {self.people.manager_of(item.person_id) for item in escalated}
+        self.people.load(m.manager_id for m in managers if m is not None)  # their managers, in one go
+        for item in escalated:
+            manager = self.people.manager_of(item.person_id)
+            skip = self.people.manager_of(manager.id) if manager else None
+            if skip is None:
+                self.report.no_manager += 1  # not recorded: found again if the directory gets mended
+                continue
+            groups[skip.id][manager.id].append(item)
+        for skip_id, by_manager in groups.items():
+            skip = self.people[skip_id]
+            listed = {
+                self.people[manager_id].name: sorted(
+                    (ListedPerson(self.people[i.person_id].name, self.people[i.person_id].unit, OVERDUE, i.due_on)
+                     for i in items), key=lambda p: p.name)
+                for manager_id, items in sorted(by_manager.items(), key=lambda kv: self.people[kv[0]].name)}
+            items = [i for group in by_manager.values() for i in group]
+            key = (f"reminder-escalation:{self.requirement_id}:{skip_id}:{self.today.isoformat()}:"
+                   f"{_ids_hash(i.person_id for i in items)}")
+            values = list_values(skip, self.requirement, listed, days=self.schedule.escalate_after)
+            outcome, message_id = self._queue(key, skip, ESCALATION, values)
+            self._record(skip_id, ESCALATION, None, None, outcome, message_id, about=[i.person_id for i in items])
+            self.report.escalations += outcome == outbox.QUEUED
+            for item in items:
+                self._record(item.person_id, ESCALATED, item.offset, item.due_on, outcome, message_id)
+            self._progress(len(items))
+
+    # -- queueing, recording, committing
+
+    def _queue(self, key: str, to: Recipient, kind: str, values: Values) -> tuple[str, int | None]:
+        """Queue one mail; (outcome, outbox id). A dry run checks the address and queues nothing."""
+        if self.dry_run:
+            try:
+                validate_address(to.email or "")
+            except InvalidAddress:
+                self.report.no_address.append(to.name)
+                return outbox.NO_ADDRESS, None
+            return outbox.QUEUED, None
         locale = recipient_locale(to.locale)
         if (kind, locale) not in self.texts:
             self.texts[(kind, locale)] = wording(kind, locale)
         rendered = render(self.texts[(kind, locale)], values, locale)
-        result = outbox.enqueue(key, to=to, subject=rendered.subject, text=rendered.text, html=rendered.html,
-                                related=("training_reminder", self.requirement.id), now=self.now)
+        result = outbox.enqueue(key, to=to.email, to_name=to.name, person_id=to.id, subject=rendered.subject,
+                                text=rendered.text, html=rendered.html, send_after=self.send_after,
+                                related=("training_reminder", self.requirement_id), now=self.now)
         if not result.ok:
             self.report.no_address.append(to.name)
-        return result
+        return result.outcome, result.message_id
 
-    def _record(self, person: Person, kind: str, offset, due_on, result, outcome: str, about=None) -> None:
-        if self.dry_run or outcome == outbox.DUPLICATE:
-            return
+    def _record(self, person_id: int, kind: str, offset: int | None, due_on: date | None, outcome: str,
+                message_id: int | None, about: list[int] | None = None) -> None:
         self.records.append({
-            "requirement_id": self.requirement.id, "person_id": person.id, "kind": kind, "round_offset": offset,
+            "requirement_id": self.requirement_id, "person_id": person_id, "kind": kind, "round_offset": offset,
             "due_on": due_on, "outcome": outcome, "created_at": self.now, "created_by_id": None,
-            "outbox_message_id": result.message_id if result is not None else None,
-            "about": ",".join(str(p.id) for p in about) if about else None})
+            "outbox_message_id": message_id, "about": ",".join(map(str, about)) if about else None})
 
+    def _progress(self, people: int) -> None:
+        self.pending += people
+        if self.pending >= CHUNK:
+            self._commit()
 
-# --- "Remind now" ------------------------------------------------------------------------
+    def _commit(self) -> None:
+        if not self.dry_run:
+            if self.records:
+                db.session.execute(insert(Reminder.__table__), self.records)
+            db.session.commit()
+        self.records, self.pending = [], 0
 
-@dataclass
-class ManualReport:
-    """What "Remind now" did, by name, for the flash messages."""
-
-    sent: list[str] = field(default_factory=list)
-    #: Done or exempt (or not covered): nothing to remind about.
-    done: list[str] = field(default_factory=list)
-    #: Already reminded by hand today as often as allowed.
-    limited: list[str] = field(default_factory=list)
-    no_address: list[str] = field(default_factory=list)
-    #: When the reminders go out (later than now outside office hours).
-    send_at: datetime | None = None
-
-
-def manual_counts(person_ids: list[int], now: datetime) -> dict[int, int]:
-    """How many times each person was reminded by hand today (local day)."""
-    midnight = datetime.combine(local_date(now, local_tz()), time(0), tzinfo=local_tz())
-    return dict(db.session.execute(
-        select(Reminder.person_id, func.count()).where(
-            Reminder.kind == MANUAL, Reminder.person_id.in_(person_ids), Reminder.created_at >= midnight)
-        .group_by(Reminder.person_id)).all())
-
-
-def remind_now(requirement: Requirement, people: list[Person], by: Person, now: datetime) -> ManualReport:
-    """Queue a reminder to each of `people` not done, at most REMINDER_MANUAL_PER_DAY each per day.
-
-    The caller has checked that `by` may see every one of them. Outside office hours the
-    reminders wait for the next working morning.
-    """
-    cfg = current_app.config
-    limit = max(1, cfg["REMINDER_MANUAL_PER_DAY"])
-    report = ManualReport(send_at=next_working_moment(now, local_tz(), *office_hours(cfg)))
-    statuses = facts.statuses(requirement, now, [p.id for p in people])
-    counts = manual_counts([p.id for p in people], now)
-    managers = _people(p.manager_id for p in people if p.manager_id)
-    today = local_date(now, local_tz()).isoformat()
-    for person in people:
-        status = statuses.get(person.id)
-        if status is None or status.done:
-            report.done.append(person.name)
-            continue
-        n = counts.get(person.id, 0)
-        if n >= limit:
-            report.limited.append(person.name)
-            continue
-        locale = recipient_locale(person.locale)
-        values = employee_values(person, managers.get(person.manager_id), status.state, status.due_on, requirement)
-        rendered = render(wording(EMPLOYEE, locale), values, locale)
-        result = outbox.enqueue(f"reminder-manual:{requirement.id}:{person.id}:{today}:{n + 1}", to=person,
-                                subject=rendered.subject, text=rendered.text, html=rendered.html,
-                                send_after=report.send_at, created_by=by, now=now,
-                                related=("training_reminder", requirement.id))
-        if result.outcome == outbox.DUPLICATE:  # pressed twice at once
-            report.limited.append(person.name)
-            continue
-        db.session.add(Reminder(requirement_id=requirement.id, person_id=person.id, kind=MANUAL,
-                                due_on=status.due_on, outcome=result.outcome, outbox_message_id=result.message_id,
-                                created_by_id=by.id, created_at=now))
-        (report.sent if result.ok else report.no_address).append(person.name)
-    audit.record("training.reminder.manual", "requirement", requirement.id,
-                 {"people": [p.id for p in people], "sent": len(report.sent)}, actor_id=by.id, commit=False)
-    return report
-
-
-def last_reminded(person_ids: list[int]) -> dict[int, datetime]:
-    """When each person was last reminded (a round or by hand), for the team page."""
-    if not person_ids:
-        return {}
-    return dict(db.session.execute(
-        select(Reminder.person_id, func.max(Reminder.created_at)).where(
-            Reminder.person_id.in_(person_ids), Reminder.kind.in_((EMPLOYEE, MANUAL)),
-            Reminder.outcome == outbox.QUEUED)
-        .group_by(Reminder.person_id)).all())
-
-
-# --- placeholder values ------------------------------------------------------------------
-
-def course_url(requirement: Requirement) -> str:
-    return requirement.course.url or current_app.config["COURSE_URL"]
-
-
-def team_url(requirement: Requirement) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/training/team?requirement={requirement.id}"
-
-
-def employee_values(person: Person, manager: Person | None, state: str, due_on: date | None,
-                    requirement: Requirement) -> Values:
-    locale = recipient_locale(person.locale)
-    return Values({
-        "förnamn": person.given_name or person.name, "namn": person.name, "kurs": requirement.course.name,
-        "sista_datum": format_day(due_on, locale), "status": STATUS_WORDS[locale].get(state, state),
-        "kurslänk": course_url(requirement), "kurslängd": format_minutes(requirement.course.duration_minutes, locale),
-        "chef": manager.name if manager is not None else ("din chef" if locale == "sv" else "your manager"),
-    })
-
-
-def listed(people: list[Person], states: dict[int, tuple[str, date | None]]) -> list[ListedPerson]:
-    """Lines of a digest, by name: (state, due date) from `states`."""
-    return [ListedPerson(p.name, p.unit.name if p.unit else "", *states[p.id])
-            for p in sorted(people, key=lambda p: p.name)]
-
-
-def sample_values(kind: str, person: Person, requirement: Requirement, now: datetime) -> Values:
-    """Placeholder values for a preview: `person` as the employee, or as the manager (or the
-    manager's manager) with their real people not done."""
-    if kind == EMPLOYEE:
-        status = facts.status_of(requirement, person, now)
-        state, due = (status.state, status.due_on) if status else ("not_started", requirement.due_on)
-        return employee_values(person, person.manager, state, due, requirement)
-    reports = list(db.session.scalars(select(Person).where(Person.manager_id == person.id, Person.active.is_(True))))
-    if kind == DIGEST:
-        statuses = facts.statuses(requirement, now, [p.id for p in reports])
-        states = {i: (s.state, s.due_on) for i, s in statuses.items() if not s.done}
-        return list_values(person, requirement, listed([p for p in reports if p.id in states], states))
-    below = list(db.session.scalars(select(Person).where(
-        Person.manager_id.in_([p.id for p in reports]), Person.active.is_(True))))
-    statuses = facts.statuses(requirement, now, [p.id for p in below])
-    states = {i: (s.state, s.due_on) for i, s in statuses.items() if s.state == OVERDUE}
-    names = {p.id: p.name for p in reports}
-    grouped: dict[str, list[ListedPerson]] = defaultdict(list)
-    for p in sorted((p for p in below if p.id in states), key=lambda p: (names[p.manager_id], p.name)):
-        grouped[names[p.manager_id]].extend(listed([p], states))
-    values = list_values(person, requirement, dict(grouped))
-    values.fields["dagar"] = str(current_app.config["REMINDER_ESCALATE_AFTER_DAYS"])
-    return values
-
-
-def list_values(recipient: Person, requirement: Requirement, people) -> Values:
-    count = len(people) if isinstance(people, list) else sum(len(v) for v in people.values())
-    return Values({
-        "förnamn": recipient.given_name or recipient.name, "namn": recipient.name,
-        "kurs": requirement.course.name, "antal": str(count), "teamlänk": team_url(requirement),
-    }, people)

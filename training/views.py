@@ -15,11 +15,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 import audit
-from auth.access import may_see, require_visible, requires
+from auth.access import may_see, require_visible, requires, visible_person_ids
 from extensions import db
 from main.i18n import fmt_datetime, local_tz
+from main.navigation import safe_next
 from models import Course, CourseVersion, Exemption, Person, utcnow
-from training import exports, facts, operations, queries, refresh, reminders
+from training import exports, facts, operations, queries, refresh, reminder_actions
 from training.forms import ActionForm, ExemptionForm, RemindForm
 
 bp = Blueprint("training", __name__)
@@ -128,7 +129,7 @@ def team():
         "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people,
         args=args, data_time=queries.data_time(requirement), requirements=facts.active_requirements(),
         versions=version_names(), remind_form=RemindForm(formdata=None, requirement=requirement.id),
-        reminded=reminders.last_reminded([p.id for p, _u, _s in people.rows]),
+        reminded=reminder_actions.last_reminded(requirement, [p.id for p, _u, _s in people.rows]),
     )
     db.session.commit()  # the audit event; after rendering, so nothing shown was expired by it
     return page
@@ -203,7 +204,9 @@ def _person_page(person: Person, form: ExemptionForm, status: int = 200):
     return render_template(
         "training/person.html", person=person, items=items, history=queries.person_history(person),
         exemptions=queries.person_exemptions(person), form=form, may_exempt=can_exempt(current_user, person),
-        action_form=ActionForm(), last_reminded=reminders.last_reminded([person.id]).get(person.id),
+        action_form=ActionForm(), reminded={
+            item.requirement.id: reminder_actions.last_reminded(item.requirement, [person.id]).get(person.id)
+            for item in items},
     ), status
 
 
@@ -257,25 +260,24 @@ def remind():
     if requirement is None or requirement.id != form.requirement.data:
         abort(404)
     ids = sorted({i for i in request.form.getlist("person", type=int)})
-    back = form.next.data if (form.next.data or "").startswith("/training/") else url_for("training.team")
+    back = safe_next(form.next.data) or url_for("training.team")
     if not ids:
         flash(_("Välj minst en person att påminna."), "error")
         return redirect(back)
     if len(ids) > REMIND_MAX:
         flash(_("Högst %(n)s personer åt gången.", n=REMIND_MAX), "error")
         return redirect(back)
-    people = list(db.session.scalars(select(Person).where(Person.id.in_(ids))))
+    people = list(db.session.scalars(select(Person).where(
+        Person.id.in_(ids), Person.id.in_(visible_person_ids(current_user)))))
     if len(people) != len(ids):
-        abort(404)
-    for person in people:
-        require_visible(person)
-    report = reminders.remind_now(requirement, people, current_user, utcnow())
+        abort(403)  # someone outside the user's team (or no one at all: not told apart)
+    report = reminder_actions.remind_now(requirement, people, current_user, utcnow())
     db.session.commit()
     flash_reminded(report)
     return redirect(back)
 
 
-def flash_reminded(report: reminders.ManualReport) -> None:
+def flash_reminded(report: reminder_actions.ManualReport) -> None:
     if report.sent:
         if report.send_at and report.send_at > utcnow():
             flash(_("Påminnelse till %(names)s skickas %(when)s (nästa arbetsdag inom kontorstid).",

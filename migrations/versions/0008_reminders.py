@@ -50,7 +50,7 @@ def upgrade():
     )
     with op.batch_alter_table('training_reminder', schema=None) as batch_op:
         batch_op.create_index('ix_training_reminder_person_at', ['person_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_training_reminder_round', ['requirement_id', 'kind', 'due_on', 'round_offset'], unique=False)
+        batch_op.create_index('ix_training_reminder_recent', ['requirement_id', 'kind', 'created_at'], unique=False)
 
     with op.batch_alter_table('training_course', schema=None) as batch_op:
         batch_op.add_column(sa.Column('duration_minutes', sa.Integer(), nullable=True))
@@ -64,7 +64,7 @@ def downgrade():
         batch_op.drop_column('duration_minutes')
 
     with op.batch_alter_table('training_reminder', schema=None) as batch_op:
-        batch_op.drop_index('ix_training_reminder_round')
+        batch_op.drop_index('ix_training_reminder_recent')
         batch_op.drop_index('ix_training_reminder_person_at')
 
     op.drop_table('training_reminder')

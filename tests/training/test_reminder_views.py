@@ -96,7 +96,7 @@ def test_bad_requests_get_clear_answers(client, auth, data, course):
     assert "Välj minst en person att påminna." in client.get("/training/team").get_data(as_text=True)
     assert client.post("/training/remind", data={"requirement": "999", "person": data["ben"].id}).status_code == 404
     assert client.post("/training/remind", data={"requirement": course["requirement"].id,
-                                                 "person": "99999"}).status_code == 404
+                                                 "person": "99999"}).status_code == 403  # unknown = not yours
     response = remind(client, course, data["ben"], next_url="https://evil.example/")
     assert response.headers["Location"].endswith("/training/team")  # never off-site
 
@@ -155,6 +155,8 @@ def test_unknown_placeholders_and_bad_input_are_refused(client, auth, data):
     assert "Okända platshållare: {kurslänk}" in response.get_data(as_text=True)
     response = client.post(url, data={"subject": "", "body": "x", "action": "save"})
     assert response.status_code == 400 and "Skriv en ämnesrad." in response.get_data(as_text=True)
+    response = client.post(url, data={"subject": "Hi", "body": "Today: {lista} and more", "action": "save"})
+    assert response.status_code == 400 and "ska stå ensam på en egen rad" in response.get_data(as_text=True)
     response = client.post(url, data={"subject": "Hi", "body": "x", "action": "preview", "person": "nobody"})
     assert response.status_code == 400 and "Ingen person med det användarnamnet" in response.get_data(as_text=True)
     assert client.get("/admin/training/reminders/other/sv").status_code == 404

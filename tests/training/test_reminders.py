@@ -149,7 +149,8 @@ def test_escalation_after_n_days_goes_to_the_managers_manager_grouped_by_manager
     report = run_round(local(2024, 12, 16, 10, 0))  # 14 days (14 Dec is a Saturday)
     db.session.commit()
     assert report.escalations == 2  # to top (lead via boss, carl via otherboss) and boss (ben via lead)
-    assert reminders_of("escalated") == {"lead", "carl", "ben", "boss", "otherboss", "top", "admin", "comms"}
+    assert report.no_manager == 5  # boss, otherboss, top, admin, comms: nobody above their manager
+    assert reminders_of("escalated") == {"lead", "carl", "ben"}
     mail = deliver(smtp)
     escalations = {to: [m for m in ms if "dagar sena" in m.subject] for to, ms in mail.items()}
     top = escalations["top@example.se"][0]
@@ -196,14 +197,70 @@ def test_an_admins_text_is_used_with_names_escaped(app, team, smtp):
     assert "senast 30 november 2024" in ben.text()
 
 
-def test_people_without_an_address_are_reported_and_not_retried(app, team, smtp):
+def test_people_without_an_address_are_reported_listed_for_their_manager_and_not_retried(app, team, smtp):
     team["carl"].email = None
     db.session.commit()
+    dry = run_round(local(2024, 11, 18, 9, 0), dry_run=True)
+    assert (dry.employees, dry.no_address) == (7, ["Carl Testsson"])
     report = run_round(local(2024, 11, 18, 9, 0))
     db.session.commit()
-    assert report.no_address == ["Carl Testsson"]
+    assert (report.employees, report.digests, report.no_address) == (7, 4, ["Carl Testsson"])
     assert run_round(local(2024, 11, 18, 10, 0)).no_address == []
     assert db.session.scalar(select(Reminder.outcome).where(Reminder.person_id == team["carl"].id)) == "no_address"
+    [digest] = [m for m in deliver(smtp)["otherboss@example.se"] if "i ditt team" in m.subject]
+    assert "Carl Testsson (Hälso- och sjukvårdsförvaltningen) – inte påbörjad – sista datum 30 november 2024 – " \
+           "saknar e-postadress" in digest.text()
+
+
+def test_a_deactivated_manager_is_skipped_for_digests_and_escalations(app, team, smtp):
+    team["lead"].active = False  # left; ben still reports to lead in the directory
+    db.session.commit()
+    run_round(local(2024, 11, 18, 9, 0))
+    mail = deliver(smtp)
+    assert "lead@example.se" not in mail
+    boss_digest = [m for m in mail["boss@example.se"] if "i ditt team" in m.subject][0]
+    assert "Ben Testsson" in boss_digest.text()
+    smtp.clear()
+    assert run_round(local(2024, 12, 16, 10, 0)).escalations == 1  # all to top: ben via boss, carl via otherboss
+    escalation = [m for m in deliver(smtp)["top@example.se"] if "dagar sena" in m.subject][0]
+    assert "Hos Boss Testsson" in escalation.text() and "Ben Testsson" in escalation.text()
+    assert "Carl Testsson" in escalation.text()
+
+
+def test_a_new_starter_has_rounds_of_their_own(app, team, make_person, smtp):
+    from directory.tree import rebuild_closure
+
+    newbie = make_person("nova", manager=team["lead"], start_date=date(2024, 12, 2))  # due 1 January 2025
+    rebuild_closure(db.session)
+    db.session.commit()
+    report = run_round(local(2024, 12, 18, 10, 0))  # 14 days before 1 January
+    db.session.commit()
+    assert report.employees == 1 and report.digests == 1
+    mail = deliver(smtp)
+    assert mail["nova@example.se"][0].subject == "Påminnelse: Säkert Beteende senast 1 januari 2025"
+    assert "Nova Testsson" in mail["lead@example.se"][0].text() and "Ben" not in mail["lead@example.se"][0].text()
+    assert newbie.id in {r.person_id for r in db.session.scalars(select(Reminder))}
+
+
+def test_a_link_placeholder_inside_a_markdown_link(app, team, smtp):
+    db.session.add(ReminderTemplate(kind="employee", locale="sv", subject="{kurs}",
+                                    body="Gå [kursen här]({kurslänk}) senast {sista_datum}."))
+    db.session.commit()
+    run_round(local(2024, 11, 18, 9, 0))
+    ben = deliver(smtp)["ben@example.se"][0]
+    url = "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"
+    assert f'<a href="{url}" rel="noopener noreferrer">kursen här</a>' in ben.html()
+    assert f"kursen här ({url})" in ben.text()
+
+
+def test_english_digest_and_escalation(app, team, smtp):
+    team["top"].locale = "en"
+    db.session.commit()
+    run_round(local(2024, 12, 16, 10, 0))
+    [escalation] = [m for m in deliver(smtp)["top@example.se"]]
+    assert escalation.subject == "Säkert Beteende: 2 staff are more than 14 days overdue"
+    assert "Reporting to Boss Testsson" in escalation.text()
+    assert "Lead Testsson (Akutkliniken) – overdue – due 30 November 2024" in escalation.text()
 
 
 def test_dry_run_counts_without_queueing(app, team, smtp):
@@ -238,3 +295,29 @@ def test_the_scheduled_job_is_registered_hourly(app):
 
     job = get_job("training.reminders", app)
     assert job.trigger == "cron" and job.trigger_args == {"minute": 10}
+
+
+def test_an_overlapping_run_neither_doubles_nor_lists_again(app, team, course, smtp):
+    from outbox.operations import enqueue
+
+    # Another run (the CLI while the scheduler ran) queued ben's reminder a moment ago.
+    enqueue(f"reminder:{course['requirement'].id}:{team['ben'].id}:2024-11-30:-14", to=team["ben"], subject="s",
+            text="t")
+    db.session.commit()
+    report = run_round(local(2024, 11, 18, 9, 0))
+    assert report.employees == 7
+    mail = deliver(smtp)
+    assert len(mail["ben@example.se"]) == 1
+    assert not any("i ditt team" in m.subject for m in mail["lead@example.se"])  # nothing new for lead
+    assert db.session.scalar(select(Reminder.outcome).where(Reminder.person_id == team["ben"].id)) == "duplicate"
+    assert run_round(local(2024, 11, 18, 10, 0)).employees == 0
+
+
+def test_a_big_round_commits_in_chunks(app, team, smtp, monkeypatch):
+    from training import reminders
+
+    monkeypatch.setattr(reminders, "CHUNK", 2)
+    run_round(local(2024, 11, 18, 9, 0))
+    db.session.rollback()  # nothing is left uncommitted
+    assert db.session.scalar(select(func.count()).select_from(Reminder).where(Reminder.kind == "employee")) == 8
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 12
