@@ -20,7 +20,6 @@ import argparse
 import math
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -29,6 +28,8 @@ from email.utils import format_datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.benchdb import database  # noqa: E402  (after the path is set)
 
 MAIL_FROM = "Vaksam <vaksam@region.example>"
 
@@ -186,20 +187,8 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL instead of SQLite")
     args = parser.parse_args()
 
-    server = None
-    if args.postgres:
-        from tests.services import Postgres
-
-        server = Postgres()
-        server.start()
-        url = server.create_database("vaksam_bench")
-    else:
-        url = f"sqlite:///{tempfile.mkdtemp(prefix='vaksam-bench-')}/bench.db"
-    try:
+    with database(args.postgres, "vaksam_bench") as url:
         run(url, args)
-    finally:
-        if server is not None:
-            server.stop()
 
 
 def run(url: str, args) -> None:

@@ -32,6 +32,8 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.benchdb import database  # noqa: E402  (after the path is set)
 os.environ.setdefault("VAKSAM_INSTANCE", tempfile.mkdtemp(prefix="vaksam-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-secret")
 NOW = datetime(2024, 12, 2, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm")).astimezone(timezone.utc)
@@ -125,20 +127,8 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    server = None
-    if args.db == "postgresql":
-        from tests.services import Postgres
-
-        server = Postgres()
-        server.start()
-        url = server.create_database("vaksam_bench_reminders")
-    else:
-        url = f"sqlite:///{os.environ['VAKSAM_INSTANCE']}/reminders.db"
-    try:
+    with database(args.db == "postgresql", "vaksam_bench_reminders") as url:
         return run(args, url)
-    finally:
-        if server is not None:
-            server.stop()
 
 
 def run(args, url: str) -> int:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.benchdb import database  # noqa: E402  (after the path is set)
 os.environ.setdefault("VAKSAM_INSTANCE", tempfile.mkdtemp(prefix="vaksam-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-secret")
 PASSWORD = "bench-password-123"
@@ -216,20 +218,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="Import rounds (best one counts).")
     args = parser.parse_args()
 
-    server = None
-    if args.db == "postgresql":
-        from tests.services import Postgres
-
-        server = Postgres()
-        server.start()
-        url = server.create_database("vaksam_bench")
-    else:
-        url = f"sqlite:///{os.environ['VAKSAM_INSTANCE']}/bench.db"
-    try:
+    with database(args.db == "postgresql", "vaksam_bench") as url:
         return run(args, url)
-    finally:
-        if server is not None:
-            server.stop()
 
 
 def run(args, url: str) -> int:

@@ -238,6 +238,24 @@ def smtp_server():
     server.stop()
 
 
+@pytest.fixture
+def smtp(smtp_server):
+    """The session's SMTP test server, running and emptied, with no failures pending."""
+    smtp_server.start()
+    smtp_server.clear()
+    yield smtp_server
+    smtp_server.start()  # a test may have stopped it
+    smtp_server.clear()
+
+
+@pytest.fixture
+def mail_config(smtp, tmp_path) -> dict:
+    """Settings that send the outbox to the SMTP test server, unthrottled (for `app_config`)."""
+    return {"SMTP_HOST": smtp.host, "SMTP_PORT": smtp.port, "SMTP_STARTTLS": False, "SMTP_MAX_PER_MINUTE": 0,
+            "SMTP_TIMEOUT": 5, "MAIL_FROM": "Vaksam <vaksam@region.example>",
+            "OUTBOX_MAIL_DIR": str(tmp_path / "mail"), "BASE_URL": "https://vaksam.region.example"}
+
+
 LOCAL_SMTP_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 

@@ -16,18 +16,8 @@ from models import OutboxMessage, PlanMessage, PlanTask, utcnow
 
 
 @pytest.fixture
-def smtp(smtp_server):
-    smtp_server.start()
-    smtp_server.clear()
-    yield smtp_server
-    smtp_server.clear()
-
-
-@pytest.fixture
-def app_config(smtp, tmp_path):
-    return {"SMTP_HOST": smtp.host, "SMTP_PORT": smtp.port, "SMTP_STARTTLS": False, "SMTP_MAX_PER_MINUTE": 0,
-            "SMTP_TIMEOUT": 5, "MAIL_FROM": "Vaksam <vaksam@region.example>",
-            "OUTBOX_MAIL_DIR": str(tmp_path / "mail"), "BASE_URL": "https://vaksam.region.example"}
+def app_config(mail_config):
+    return mail_config
 
 
 def at_time(message, minutes: int = 1):

@@ -7,16 +7,6 @@ from extensions import db
 
 
 @pytest.fixture
-def smtp(smtp_server):
-    """The session's SMTP server, emptied, running, with no failures pending."""
-    smtp_server.start()
-    smtp_server.clear()
-    yield smtp_server
-    smtp_server.start()  # a test may have stopped it
-    smtp_server.clear()
-
-
-@pytest.fixture
 def app_config(smtp, tmp_path):
     return {
         "SMTP_HOST": smtp.host,

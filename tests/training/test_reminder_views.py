@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import AuditEvent, OutboxMessage, Reminder, ReminderTemplate
+from models import AuditEvent, OutboxMessage, ReminderTemplate
 from tests.training.conftest import local
 
 
