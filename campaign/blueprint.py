@@ -1,10 +1,11 @@
 """The campaign blueprint; views.py, plan_views.py and overview_views.py add its routes."""
 from __future__ import annotations
 
-from flask import Blueprint, flash
+from flask import Blueprint
 from flask_babel import gettext as _
 
 from campaign import labels
+from main.forms import error_on_field
 from campaign.operations import PlanError
 
 bp = Blueprint("campaign", __name__)
@@ -19,11 +20,7 @@ def error_text(error: PlanError) -> str:
 
 def show_error(form, error: PlanError) -> None:
     """Put an operation's error on its form field, or flash it when it is about the whole thing."""
-    text = error_text(error)
-    if form is not None and error.field and error.field in form:
-        form[error.field].errors = list(form[error.field].errors) + [text]
-    else:
-        flash(text, "error")
+    error_on_field(form, error.field, error_text(error))
 
 
 def version_of(form) -> int | None:

@@ -2,9 +2,10 @@
 board_views.py add its routes."""
 from __future__ import annotations
 
-from flask import Blueprint, flash
+from flask import Blueprint
 
 from followup import labels
+from main.forms import error_on_field
 from followup.operations import FollowupError
 
 bp = Blueprint("followup", __name__, url_prefix="/admin/uppfoljning")
@@ -12,11 +13,7 @@ bp = Blueprint("followup", __name__, url_prefix="/admin/uppfoljning")
 
 def show_error(form, error: FollowupError, **params) -> None:
     """Put an operation's error on its form field, or flash it when it is about the whole thing."""
-    text = labels.error_text(error.code, **params)
-    if form is not None and error.field and error.field in form:
-        form[error.field].errors = list(form[error.field].errors) + [text]
-    else:
-        flash(text, "error")
+    error_on_field(form, error.field, labels.error_text(error.code, **params))
 
 
 @bp.context_processor
