@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 
@@ -20,6 +20,8 @@ class DayItem:
     cancelled: bool = False
     #: Machine-readable start, for <time datetime>.
     iso: str = ""
+    #: True on the second and later days of an item that lasts several days.
+    continued: bool = False
 
 
 @dataclass
@@ -42,15 +44,20 @@ def month_weeks(first: date) -> list[Week]:
     return weeks
 
 
-def by_day(entries: list[tuple[datetime, DayItem]], tz: tzinfo, first: date, last: date) -> dict[date, list[DayItem]]:
-    """Items per local day of their start, sorted by time."""
+def by_day(entries: list[tuple[datetime, datetime | None, DayItem]], tz: tzinfo, first: date,
+           last: date) -> dict[date, list[DayItem]]:
+    """Items per local day, sorted by time (continuations first): an item with an end is on
+    every day from its start to its end (an end at midnight does not count the next day)."""
     days: dict[date, list[DayItem]] = defaultdict(list)
-    for start, item in entries:
+    for start, end, item in entries:
         day = start.astimezone(tz).date()
-        if first <= day <= last:
-            days[day].append(item)
+        final = (end - timedelta(microseconds=1)).astimezone(tz).date() if end and end > start else day
+        while day <= min(final, last):
+            if day >= first:
+                days[day].append(item if day == start.astimezone(tz).date() else replace(item, continued=True))
+            day += timedelta(days=1)
     for items in days.values():
-        items.sort(key=lambda i: (i.time, i.title))
+        items.sort(key=lambda i: (not i.continued, i.time, i.title))
     return days
 
 

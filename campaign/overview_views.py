@@ -22,12 +22,12 @@ def _calendar_entries(first: date) -> list:
     entries = []
     for a in queries.activities_between(start, end):
         local = a.starts_at.astimezone(tz)
-        entries.append((a.starts_at, monthgrid.DayItem(
+        entries.append((a.starts_at, a.ends_at, monthgrid.DayItem(
             "activity", local.strftime("%H:%M"), a.title, url_for("campaign.edit_activity", activity_id=a.id),
             str(labels.ACTIVITY_KINDS.get(a.kind, a.kind)), a.status == "cancelled", a.starts_at.isoformat())))
     for m in queries.messages_between(start, end):
         local = m.planned_at.astimezone(tz)
-        entries.append((m.planned_at, monthgrid.DayItem(
+        entries.append((m.planned_at, None, monthgrid.DayItem(
             "message", local.strftime("%H:%M"), m.title, url_for("campaign.message", message_id=m.id),
             f"{m.channel}, {labels.MESSAGE_STATUSES.get(m.status, m.status)}", False, m.planned_at.isoformat())))
     return entries
