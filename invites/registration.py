@@ -146,6 +146,19 @@ def fill_free_seats(activity: Activity, now: datetime) -> tuple[int, ...]:
     return ids
 
 
+def release_leavers(now: datetime) -> int:
+    """Give up the seats and waiting places of people who have left (deactivated by the directory
+    sync) in activities not yet started, so the waiting list moves up; returns how many."""
+    rows = db.session.execute(
+        select(Activity, Person).join(Registration, Registration.activity_id == Activity.id)
+        .join(Person, Person.id == Registration.person_id)
+        .where(Person.active.is_(False), Registration.status.in_((REGISTERED, WAITING)), Activity.starts_at > now)
+        .order_by(Activity.id, Registration.queued_at)).tuples().all()
+    for activity, person in rows:
+        unregister(activity, person, now)
+    return len(rows)
+
+
 def status_for(person: Person, activity_ids: list[int]) -> dict[int, Registration]:
     """The person's registrations among these activities (for the activity list)."""
     if not activity_ids:

@@ -210,3 +210,29 @@ def test_audience_invitation_twice_invites_once(app, world, make_activity, smtp)
     assert again.queued == 0 and again.up_to_date == 5
     assert db.session.scalar(select(func.count()).select_from(Attendee)) == 6
     deliver(smtp, 5)  # everyone with an address, comms included (whole region)
+
+
+def test_a_leavers_seat_goes_to_the_first_one_waiting(app, world, make_activity, smtp):
+    from jobs.registry import get_job
+
+    activity = make_activity(OCT8, OCT8 + timedelta(hours=1), capacity=1)
+    registration.register(activity, world["anna"], BEFORE)
+    registration.register(activity, world["bo"], BEFORE + timedelta(minutes=1))
+    registration.register(activity, world["cia"], BEFORE + timedelta(minutes=2))
+    db.session.commit()
+    send_due()
+    smtp.clear()
+    world["anna"].active = False  # the directory sync deactivated her
+    world["cia"].active = False
+    db.session.commit()
+    assert get_job("invites.release_leavers").func(BEFORE + timedelta(days=1)) == \
+        "2 registrations of people who left given up"
+    statuses = {r.person_id: r.status for r in db.session.scalars(select(Registration))}
+    assert statuses == {world["anna"].id: "cancelled", world["bo"].id: "registered", world["cia"].id: "cancelled"}
+    assert "bo@example.se" in by_recipient(deliver(smtp, 2))
+    assert registration.release_leavers(BEFORE + timedelta(days=1)) == 0  # nothing left to release
+    world["bo"].active = False  # leaves after the activity: who attended is history
+    db.session.commit()
+    assert registration.release_leavers(OCT8 + timedelta(hours=2)) == 0
+    assert db.session.scalar(select(Registration.status).where(Registration.person_id == world["bo"].id)) == \
+        "registered"
