@@ -141,7 +141,7 @@ def _copy_people(plan, unit_ids: dict[str, int], now: datetime, on_write, stored
 
     The ids come from the table's sequence first, so every row knows its manager's id
     and needs no order (foreign keys are checked at the end of the statement). For
-    55,000 people, per-row INSERTs cost the server about twice as much."""
+    55,000 people, per-row INSERTs cost the server several times as much."""
     if now.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")  # as UTCDateTime refuses it
     seq = db.session.scalar(select(func.pg_get_serial_sequence(person_table.name, "id")))

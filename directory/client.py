@@ -206,7 +206,7 @@ def _paged_once(conn: ldap3.Connection, base: str, flt: str, attributes: list[st
         for entry in conn.response or ():
             if entry.get("type") == "searchResEntry":
                 dn, attrs = entry["dn"], entry.get("attrs")
-                if attrs is None:  # decoded by ldap3 itself (the embedded demo server)
+                if attrs is None:  # made by ldap3 itself (the embedded demo server)
                     attrs = _raw(entry)
                 result.entries.append(convert(dn, attrs) if convert else (dn, attrs))
         result.pages += 1
@@ -234,7 +234,8 @@ def paged_search(settings: ServerSettings, base: str, flt: str, attributes: list
     last_error: Exception | None = None
     for attempt in (1, 2):
         conn = connect(settings)
-        _decode_entries_lean(conn)
+        if settings.url != DEMO_URL:  # the embedded server answers without BER; leave it be
+            _decode_entries_lean(conn)
         try:
             return _paged_once(conn, base, flt, attributes, settings.page_size, on_page, convert)
         except (ldap_exc.LDAPSocketReceiveError, ldap_exc.LDAPSessionTerminatedByServerError,
