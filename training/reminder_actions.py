@@ -36,6 +36,15 @@ class ManualReport:
     send_at: datetime | None = None
 
 
+def active_manager(person: Person) -> Person | None:
+    """The nearest active manager above the person (one who left is skipped), as the rounds do."""
+    seen, manager = {person.id}, person.manager
+    while manager is not None and not manager.active and manager.id not in seen:
+        seen.add(manager.id)
+        manager = manager.manager
+    return manager if manager is not None and manager.active else None
+
+
 def manual_counts(person_ids: list[int], now: datetime) -> dict[int, int]:
     """How many times each person was reminded by hand today (local day), whatever the course."""
     midnight = datetime.combine(local_date(now, local_tz()), time(0), tzinfo=local_tz())
@@ -67,7 +76,7 @@ def remind_now(requirement: Requirement, people: list[Person], by: Person, now: 
             report.limited.append(person.name)
             continue
         locale = recipient_locale(person.locale)
-        values = employee_values(person, person.manager, status.state, status.due_on, requirement)
+        values = employee_values(person, active_manager(person), status.state, status.due_on, requirement)
         rendered = render(wording(EMPLOYEE, locale), values, locale)
         result = outbox.enqueue(f"reminder-manual:{requirement.id}:{person.id}:{today}:{n + 1}", to=person,
                                 subject=rendered.subject, text=rendered.text, html=rendered.html,
@@ -117,7 +126,7 @@ def sample_values(kind: str, person: Person, requirement: Requirement, now: date
     if kind == EMPLOYEE:
         status = facts.status_of(requirement, person, now)
         state, due = (status.state, status.due_on) if status else ("not_started", requirement.due_on)
-        return employee_values(person, person.manager, state, due, requirement), [person.id]
+        return employee_values(person, active_manager(person), state, due, requirement), [person.id]
     reports = _reports_of([person.id])
     if kind == DIGEST:
         lines = _lines(requirement, reports, now, lambda s: not s.done)

@@ -182,3 +182,12 @@ def test_course_duration_is_saved_and_shown(client, auth, data, course):
     response = client.post("/admin/training/courses", data={"code": "SB", "name": "Säkert Beteende",
                                                             "duration_minutes": "-3"})
     assert response.status_code == 400 and "mellan 1 och 1440" in response.get_data(as_text=True)
+
+
+def test_remind_now_names_the_nearest_active_manager(client, auth, data, course):
+    data["lead"].active = False  # lead has left; ben still reports to lead in the directory
+    db.session.commit()
+    auth.login("boss")
+    remind(client, course, data["ben"])
+    [message] = outbox_to("ben@example.se")
+    assert "prata med din chef (Boss Testsson)" in message.body_text
