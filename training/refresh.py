@@ -13,7 +13,7 @@ import logging
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from extensions import db
@@ -24,6 +24,8 @@ from training.status import DONE_STATES, STATES, Status, local_date
 
 log = logging.getLogger(__name__)
 BATCH = 5000
+#: A recount that changed at least this many cached rows refreshes the planner statistics.
+ANALYZE_AFTER_ROWS = 1000
 _STATE_INDEX = {s: i for i, s in enumerate(STATES)}
 
 
@@ -110,10 +112,22 @@ def refresh(requirement: Requirement, now: datetime) -> int:
         pid: _cache_row(requirement.id, pid, s, *people.get(pid, (None, "")))
         for pid, s in statuses.items()
     }
-    _write_statuses(requirement.id, fresh)
+    before, after = _write_statuses(requirement.id, fresh)
     _write_summaries(requirement.id, {pid: (row["state"], row["unit_id"]) for pid, row in fresh.items()})
     _stamp(requirement.id, now)
+    if len(before) + len(after) >= ANALYZE_AFTER_ROWS:
+        _update_statistics()
     return len(fresh)
+
+
+def _update_statistics() -> None:
+    """After a large recount, PostgreSQL's planner statistics are refreshed at once: until
+    autovacuum gets to it, a freshly filled cache looks empty to the planner, which then
+    walks the whole closure table for "Mitt team" (100 ms instead of 1 ms for 55,000 people).
+    SQLite keeps no statistics unless asked; its queries name their index where it matters."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE training_status"))
+        db.session.execute(text("ANALYZE training_team_summary"))
 
 
 def _stamp(requirement_id: int, now: datetime) -> None:

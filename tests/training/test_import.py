@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import Workbook
@@ -257,3 +258,19 @@ def test_a_shared_identifier_is_narrowed_to_the_active_person(staff, course):
     db.session.commit()
     result = run(swedish_csv([["", "", "delad@example.se", "", "Säkert Beteende 2024", "Godkänd", "2024-10-01"]]))
     assert result.imported == 1 and completions()[0][0] == staff["ben"].id
+
+
+@pytest.mark.parametrize("moment", [
+    datetime(2024, 9, 15, 12, 3, tzinfo=timezone.utc),
+    datetime(2024, 9, 15, 14, 3, 5, 123456, tzinfo=ZoneInfo("Europe/Stockholm")),
+    datetime(2024, 3, 31, 1, 59, 59, 999999, tzinfo=ZoneInfo("Europe/Stockholm")),
+])
+def test_the_fast_sqlite_timestamp_text_is_what_the_column_type_stores(moment):
+    from sqlalchemy.dialects import sqlite
+
+    from models.base import UTCDateTime
+    from training.facts import FastUTCText
+
+    dialect = sqlite.dialect()
+    stored = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)(moment)
+    assert FastUTCText().process_bind_param(moment, dialect) == stored
