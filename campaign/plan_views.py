@@ -56,10 +56,7 @@ def _setup(form: MessageForm, message: PlanMessage | None = None) -> MessageForm
     current = [message.channel] if message is not None and message.channel not in channels() else []
     form.channel.choices = [(c, c) for c in channels() + current]
     form.unit_ids.choices = queries.unit_choices()
-    owners = queries.planners()
-    if message is not None and message.owner_id not in {p.id for p in owners}:
-        owners.append(message.owner)
-    form.owner_id.choices = [(p.id, p.name) for p in owners]
+    form.owner_id.choices = queries.planner_choices(message.owner if message is not None else None)
     form.campaign_id.choices = [(0, _("Ingen (planen året runt)"))] + [(c.id, c.title) for c in queries.campaigns()]
     return form
 

@@ -114,6 +114,15 @@ def planners() -> list[Person]:
                                    .order_by(Person.family_name, Person.given_name)))
 
 
+def planner_choices(current: Person | None = None) -> list[tuple[int, str]]:
+    """Planners as (id, name) choices, plus `current` (the owner or organiser saved on the item)
+    when they are no longer a planner, so editing does not silently change who it is."""
+    people = planners()
+    if current is not None and current.id not in {p.id for p in people}:
+        people.append(current)
+    return [(p.id, p.name) for p in people]
+
+
 def unit_choices() -> list[tuple[int, str]]:
     """Active units as (id, "indented name"), in tree order, for the audience pickers."""
     units = list(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)))

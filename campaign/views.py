@@ -23,10 +23,7 @@ def campaigns():
 
 
 def _campaign_form(form: CampaignForm, campaign: Campaign | None = None) -> CampaignForm:
-    owners = queries.planners()
-    if campaign is not None and campaign.owner_id not in {p.id for p in owners}:
-        owners.append(campaign.owner)
-    form.owner_id.choices = [(p.id, p.name) for p in owners]
+    form.owner_id.choices = queries.planner_choices(campaign.owner if campaign is not None else None)
     return form
 
 
@@ -104,10 +101,7 @@ def _activity_form(form: ActivityForm, campaign: Campaign, activity: Activity | 
         themes.append(activity.theme)
     form.theme.choices = [(t, t) for t in themes]
     form.unit_ids.choices = queries.unit_choices()
-    people = queries.planners()
-    if activity is not None and activity.organiser_id not in {p.id for p in people}:
-        people.append(activity.organiser)
-    form.organiser_id.choices = [(p.id, p.name) for p in people]
+    form.organiser_id.choices = queries.planner_choices(activity.organiser if activity is not None else None)
     return form
 
 
