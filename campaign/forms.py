@@ -214,7 +214,3 @@ class MoveForm(FlaskForm):
     comment = TextAreaField(_l("Kommentar"), filters=[clean_text], validators=[
         Length(max=2000, message=_l("Högst 2 000 tecken."))], render_kw={"rows": 2})
     version = HiddenField()
-
-
-class ActionForm(FlaskForm):
-    """No fields: the CSRF token of a plain button."""

@@ -11,9 +11,10 @@ from auth.access import may_see, requires
 from campaign import audience as audience_mod
 from campaign import export, labels, markup, operations, queries, workflow
 from campaign.blueprint import PLANNERS, bp, show_error, version_of
-from campaign.forms import ActionForm, MessageForm, MoveForm, new_token
+from campaign.forms import MessageForm, MoveForm, new_token
 from campaign.sending import placeholder_values
 from extensions import db
+from main.forms import ActionForm, require_action
 from models import Person, PlanMessage, utcnow
 
 
@@ -182,8 +183,7 @@ def move(message_id: int, move: str):
 @requires(*PLANNERS)
 def mark_published(message_id: int):
     message = _get(message_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action()
     try:
         done = operations.mark_published(message, current_user, utcnow())
         db.session.commit()

@@ -9,9 +9,10 @@ from auth.access import requires
 from campaign import activities as ops
 from campaign import queries
 from campaign.blueprint import PLANNERS, bp, show_error
-from campaign.forms import ActionForm, ActivityForm, CampaignForm, new_token
+from campaign.forms import ActivityForm, CampaignForm, new_token
 from campaign.operations import PlanError
 from extensions import db
+from main.forms import ActionForm, require_action
 from models import Activity, Campaign, utcnow
 from models.campaign import THEMES_2024
 
@@ -79,8 +80,7 @@ def campaign(campaign_id: int):
 @requires(*PLANNERS)
 def copy_campaign(campaign_id: int):
     campaign = db.session.get(Campaign, campaign_id) or abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action()
     try:
         report = ops.copy_to_next_year(campaign, current_user, utcnow())
         db.session.commit()

@@ -14,8 +14,9 @@ from auth.access import requires
 from extensions import db
 from followup import boards
 from followup.blueprint import bp, show_error
-from followup.forms import BoardForm, ButtonForm
+from followup.forms import BoardForm
 from followup.operations import FollowupError
+from main.forms import ActionForm, require_action
 from models import Board
 
 
@@ -24,7 +25,7 @@ from models import Board
 def boards_page():
     linked = {u.id for b in boards.boards() for u in b.units}
     unlinked = [u for u in boards.top_units() if u.id not in linked]
-    return render_template("followup/boards.html", boards=boards.boards(), unlinked=unlinked, button=ButtonForm(),
+    return render_template("followup/boards.html", boards=boards.boards(), unlinked=unlinked, button=ActionForm(),
                            years=boards.report_years())
 
 
@@ -74,8 +75,7 @@ def _save_board(form: BoardForm, board: Board | None):
 @requires("admin")
 def delete_board(board_id: int):
     board = db.session.get(Board, board_id) or abort(404)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
+    require_action()
     boards.delete_board(board)
     db.session.commit()
     flash(_("Nämnden är borttagen."), "success")

@@ -123,7 +123,3 @@ class BoardForm(FlaskForm):
                                    invalid_choice_message=_l("Välj förvaltningar ur listan."), render_kw={"size": 8})
     report_month = SelectField(_l("Månad för årsrapporten"), coerce=int, choices=[],
                                invalid_choice_message=_l("Välj en månad ur listan."))
-
-
-class ButtonForm(FlaskForm):
-    """No fields: the CSRF token of a plain button."""

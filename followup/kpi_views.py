@@ -10,10 +10,11 @@ from auth.access import requires
 from extensions import db
 from followup import charts, kpis
 from followup.blueprint import bp, show_error
-from followup.forms import ButtonForm, KpiForm, KpiValueForm
+from followup.forms import KpiForm, KpiValueForm
 from followup.operations import FollowupError
 from followup.quarters import label as quarter_label
 from followup.report import format_number
+from main.forms import ActionForm, require_action
 from models import Kpi, utcnow
 
 
@@ -21,15 +22,14 @@ from models import Kpi, utcnow
 @requires("admin")
 def kpis_page():
     rows = [(k, (kpis.values_until(k) or [None])[-1]) for k in kpis.kpis()]
-    return render_template("followup/kpis.html", rows=rows, button=ButtonForm(), format_number=format_number,
+    return render_template("followup/kpis.html", rows=rows, button=ActionForm(), format_number=format_number,
                            quarter_label=quarter_label)
 
 
 @bp.post("/nyckeltal/standard")
 @requires("admin")
 def standard_kpis():
-    if not ButtonForm().validate_on_submit():
-        abort(400)
+    require_action()
     added = kpis.ensure_standard_kpis()
     db.session.commit()
     flash(_("%(n)s nyckeltal lades till.", n=added), "success")
@@ -55,7 +55,7 @@ def _kpi_page(kpi: Kpi, status: int = 200, value_form: KpiValueForm | None = Non
     if value_form is None:
         form.target.data = kpi.target
     return render_template("followup/kpi.html", kpi=kpi, values=values, chart=_chart(kpi, values), form=form,
-                           button=ButtonForm(), format_number=format_number, quarter_label=quarter_label), status
+                           button=ActionForm(), format_number=format_number, quarter_label=quarter_label), status
 
 
 @bp.get("/nyckeltal/<int:kpi_id>")

@@ -12,8 +12,9 @@ from extensions import db
 from followup import operations as ops
 from followup import labels, queries, uploads
 from followup.blueprint import bp, show_error
-from followup.forms import (ActionEditForm, AuditReportForm, ButtonForm, CommentForm, EvidenceForm,
+from followup.forms import (ActionEditForm, AuditReportForm, CommentForm, EvidenceForm,
                             RecommendationForm)
+from main.forms import ActionForm, require_action
 from models import Action, AuditReport, Evidence, Recommendation, utcnow
 
 
@@ -157,7 +158,7 @@ def _action_page(action: Action, status: int = 200, **forms):
     forms.setdefault("comment_form", CommentForm())
     forms.setdefault("evidence_form", _evidence_form(EvidenceForm()))
     return render_template("followup/action.html", action=action, history=queries.action_history(action),
-                           button=ButtonForm(), max_mb=uploads.max_bytes() // (1024 * 1024), **forms), status
+                           button=ActionForm(), max_mb=uploads.max_bytes() // (1024 * 1024), **forms), status
 
 
 @bp.get("/atgarder/<int:action_id>")
@@ -221,8 +222,7 @@ def add_evidence(action_id: int):
 @requires("admin")
 def remove_evidence(evidence_id: int):
     evidence = db.session.get(Evidence, evidence_id) or abort(404)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
+    require_action()
     ops.remove_evidence(evidence, current_user, utcnow())
     db.session.commit()
     flash(_("Underlaget är borttaget (det finns kvar i historiken)."), "success")

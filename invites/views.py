@@ -10,8 +10,8 @@ from werkzeug.http import is_resource_modified
 from auth.access import requires
 from extensions import db
 from invites import content, feeds, labels, operations, queries, registration, tokens
-from invites.forms import ActionForm
 from invites.operations import InviteError
+from main.forms import ActionForm, require_action
 from models import Activity, Campaign, utcnow
 
 bp = Blueprint("invites", __name__)
@@ -53,8 +53,7 @@ def activity_ics(activity_id: int):
 
 def _activity_action(activity_id: int, action) -> Response:
     activity = db.session.get(Activity, activity_id) or abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action()
     try:
         outcome = action(activity, current_user, utcnow())
         db.session.commit()

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
 import audit
 from auth.access import requires
 from extensions import db
+from main.forms import ActionForm, require_action
 from models import OutboxMessage
 from models.outbox import STATUSES
 from outbox import operations, queries
@@ -32,10 +32,6 @@ STATUS_OF_ONE = {
     "failed": _l("Misslyckat"),
     "cancelled": _l("Avbrutet"),
 }
-
-
-class ActionForm(FlaskForm):
-    """No fields: carries the CSRF token of the retry and cancel buttons."""
 
 
 @bp.get("/admin/outbox")
@@ -73,15 +69,10 @@ def eml(message_id: int):
     return send_file(path, mimetype="text/plain", as_attachment=False)
 
 
-def _checked_form() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
-
-
 @bp.post("/admin/outbox/<int:message_id>/retry")
 @requires("admin")
 def retry(message_id: int):
-    _checked_form()
+    require_action()
     msg = db.session.get(OutboxMessage, message_id) or abort(404)
     if operations.retry(msg.id):
         audit.record("outbox.retry", "outbox_message", msg.id, commit=False)
@@ -95,7 +86,7 @@ def retry(message_id: int):
 @bp.post("/admin/outbox/<int:message_id>/cancel")
 @requires("admin")
 def cancel(message_id: int):
-    _checked_form()
+    require_action()
     msg = db.session.get(OutboxMessage, message_id) or abort(404)
     if operations.cancel(msg.id):
         audit.record("outbox.cancel", "outbox_message", msg.id, commit=False)
@@ -110,7 +101,7 @@ def cancel(message_id: int):
 @bp.post("/admin/outbox/retry-failed")
 @requires("admin")
 def retry_failed():
-    _checked_form()
+    require_action()
     count = operations.retry_all_failed()
     audit.record("outbox.retry_failed", "outbox_message", None, {"count": count}, commit=False)
     db.session.commit()

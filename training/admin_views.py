@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from auth.access import requires
 from extensions import db
+from main.forms import ActionForm, require_action
 from models import ApiToken, ColumnMapping, Course, CourseVersion, ImportBatch, Requirement, Unit, utcnow
 from training import operations, tokens
-from training.forms import ActionForm, CourseForm, MappingForm, RequirementForm, TokenForm, VersionForm
+from training.forms import CourseForm, MappingForm, RequirementForm, TokenForm, VersionForm
 
 bp = Blueprint("training_admin", __name__, url_prefix="/admin/training")
 
@@ -155,8 +156,7 @@ def mappings():
 @requires("admin")
 def delete_mapping(mapping_id: int):
     mapping = db.session.get(ColumnMapping, mapping_id) or abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action()
     db.session.delete(mapping)
     db.session.commit()
     flash(_("Mappningen är borttagen."), "success")
@@ -184,8 +184,7 @@ def api_tokens():
 @requires("admin")
 def revoke_token(token_id: int):
     row = db.session.get(ApiToken, token_id) or abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action()
     tokens.revoke_token(row, current_user, utcnow())
     db.session.commit()
     flash(_("Nyckeln %(name)s är återkallad.", name=row.name), "success")

@@ -10,10 +10,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 DATE_MESSAGE = _l("Ange ett datum som ÅÅÅÅ-MM-DD.")
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something (CSRF only)."""
-
-
 class UploadForm(FlaskForm):
     file = FileField(_l("Rapportfil från kompetensportalen (CSV eller XLSX)"),
                      validators=[FileRequired(_l("Välj en fil."))])

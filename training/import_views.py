@@ -16,9 +16,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 import audit
 from auth.access import requires
 from extensions import db
+from main.forms import ActionForm, require_action
 from models import ColumnMapping, Course, ImportBatch, utcnow
 from training import exports, importer, operations, refresh
-from training.forms import ActionForm, ConfirmForm, UploadForm
+from training.forms import ConfirmForm, UploadForm
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
 
@@ -191,8 +192,7 @@ def _problems_csv(problems: list[dict], filename: str, name: str):
 @requires("admin")
 def undo(batch_id: int):
     row = db.session.get(ImportBatch, batch_id) or abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action()
     try:
         removed = operations.undo_import(row, current_user, utcnow())
     except operations.TrainingError:

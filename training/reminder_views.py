@@ -13,11 +13,12 @@ import audit
 from auth.access import requires
 from extensions import db
 from jobs.workdays import office_hours
+from main.forms import require_action
 from models import utcnow
 from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, MANUAL
 from outbox import operations as outbox
 from training import facts, reminder_actions, reminders
-from training.forms import ActionForm, ReminderTextForm
+from training.forms import ReminderTextForm
 from training.reminder_texts import (KINDS, LOCALES, PLACEHOLDERS, Wording, lista_misplaced, render, reset_wording,
                                      save_wording, saved_texts, unknown_placeholders, wording)
 
@@ -101,8 +102,7 @@ def save(kind: str, locale: str):
     _kind_locale(kind, locale)
     action = request.form.get("action", "save")
     if action == "reset":
-        if not ActionForm().validate_on_submit():
-            abort(400)
+        require_action()
         reset_wording(kind, locale)
         db.session.commit()
         flash(_("Standardtexten gäller igen."), "success")

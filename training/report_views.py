@@ -12,9 +12,9 @@ import audit
 from auth.access import requires
 from extensions import db
 from main.i18n import local_tz
+from main.forms import ActionForm, require_action
 from models import Unit, utcnow
 from training import charts, exports, facts, queries, refresh, snapshots
-from training.forms import ActionForm
 from training.views import list_args, people_table, version_names
 
 bp = Blueprint("training_reports", __name__, url_prefix="/admin/training")
@@ -95,8 +95,7 @@ def region_export(fmt: str):
 @bp.post("/snapshots")
 @requires("admin")
 def take_snapshot():
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action()
     rows = snapshots.take_snapshots(utcnow(), kind="manual")
     audit.record("training.snapshot", None, None, {"rows": rows}, commit=False)
     db.session.commit()

@@ -19,9 +19,10 @@ from auth.access import may_see, require_visible, requires, visible_person_ids
 from extensions import db
 from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
+from main.forms import ActionForm, require_action
 from models import Course, CourseVersion, Exemption, Person, utcnow
 from training import exports, facts, operations, queries, refresh, reminder_actions
-from training.forms import ActionForm, ExemptionForm, RemindForm
+from training.forms import ExemptionForm, RemindForm
 
 bp = Blueprint("training", __name__)
 
@@ -237,8 +238,7 @@ def revoke_exemption(exemption_id: int):
     require_visible(person)
     if not can_exempt(current_user, person):
         abort(403)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action()
     operations.revoke_exemption(exemption, current_user, utcnow())
     db.session.commit()
     flash(_("Undantaget är avslutat."), "success")
