@@ -1,0 +1,35 @@
+"""Every cross-package event, declared in one place (blinker signals, as Indico does).
+
+A package that owns a change sends the signal after its transaction has committed;
+packages that care connect a receiver in their own `init_app`. Receivers take the
+sender and `**kwargs`, so a new keyword argument breaks nobody. The sender is the
+Flask app (`current_app._get_current_object()`), which keeps receivers of one app
+from firing for another app in the same process (the tests build many).
+"""
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+directory_synced = _signals.signal("directory-synced", doc="""
+A directory sync (full or incremental) has been applied and committed.
+kwargs: `run_id` (DirectorySyncRun id), `changed_person_ids` (set[int], people added,
+moved or changed; may be empty), `deactivated_person_ids` (set[int]).""")
+
+person_deactivated = _signals.signal("person-deactivated", doc="""
+A person has left (deactivated by the directory sync or by an admin) and committed.
+kwargs: `person_id` (int).""")
+
+roles_changed = _signals.signal("roles-changed", doc="""
+A person's roles in Vaksam changed (a grant added or removed, directory groups changed).
+kwargs: `person_id` (int), `removed` (set[str], roles taken away; may be empty).""")
+
+completions_imported = _signals.signal("completions-imported", doc="""
+Completions were imported, undone, or reported through the API, and committed.
+kwargs: `person_ids` (set[int], the people whose facts changed), `batch_id` (int | None).""")
+
+activity_changed = _signals.signal("activity-changed", doc="""
+An activity was created, edited, confirmed, moved back to planned or cancelled, and committed.
+kwargs: `activity_id` (int), `change` (str: "created", "updated", "confirmed", "planned",
+"cancelled", "audience"), `actor_id` (int | None).""")
