@@ -17,8 +17,3 @@ def init_app(app: Flask) -> None:
                                  display_rows=views.display_rows)
     app.jinja_env.filters["percent"] = views.format_percent
     app.jinja_env.filters["day"] = views.format_day
-
-    from campaign.audience import set_training_hook
-    from training.campaign_hook import TrainingHook
-
-    set_training_hook(app, TrainingHook())
