@@ -51,4 +51,4 @@ def extract_command(username, fmt, output):
             fh.write(body)
         click.echo(f"written to {output}", err=True)
     else:
-        click.get_binary_stream("stdout").write(body)
+        click.echo(body, nl=False)
