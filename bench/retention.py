@@ -24,17 +24,17 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.benchdb import database  # noqa: E402  (after the path is set)
+from bench.benchdb import database
 
 os.environ.setdefault("VAKSAM_INSTANCE", tempfile.mkdtemp(prefix="vaksam-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-secret")
-NOW = datetime(2026, 6, 30, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 30, 2, 0, tzinfo=UTC)
 START = NOW - timedelta(days=730)
 RAW = ("Subject: =?utf-8?q?P=C3=A5minnelse?=\r\nTo: x@region.example\r\n\r\n" + "Hej! " * 110).encode()
 
@@ -55,8 +55,22 @@ def load(people: int) -> dict:
 
     from extensions import db
     from models import (
-        Activity, Attendee, AuditEvent, Campaign, Completion, Course, CourseVersion, Exemption, FeedToken,
-        LoginAttempt, OutboxMessage, Person, PersonAncestor, Registration, RoleGrant, Unit,
+        Activity,
+        Attendee,
+        AuditEvent,
+        Campaign,
+        Completion,
+        Course,
+        CourseVersion,
+        Exemption,
+        FeedToken,
+        LoginAttempt,
+        OutboxMessage,
+        Person,
+        PersonAncestor,
+        Registration,
+        RoleGrant,
+        Unit,
     )
 
     counts: dict[str, int] = {}
@@ -139,8 +153,19 @@ def yardstick_statements(run) -> list:
     from sqlalchemy import String, cast, delete, literal, or_, select, update
 
     from models import (
-        Activity, Attendee, AuditEvent, Exemption, FeedToken, ImportBatch, LoginAttempt, OutboxMessage, Person,
-        PersonAncestor, PersonStatus, Registration, RoleGrant,
+        Activity,
+        Attendee,
+        AuditEvent,
+        Exemption,
+        FeedToken,
+        ImportBatch,
+        LoginAttempt,
+        OutboxMessage,
+        Person,
+        PersonAncestor,
+        PersonStatus,
+        Registration,
+        RoleGrant,
     )
     from privacy import purge
 

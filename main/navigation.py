@@ -35,7 +35,7 @@ NAV: list[NavItem] = [
     NavItem("jobs.overview", _l("Schemalagda jobb"), ("admin",)),
     NavItem("outbox.overview", _l("Utskick"), ("admin",)),
     NavItem("privacy.retention", _l("Gallring och dataskydd"), ("admin",)),
-    NavItem("privacy.mine", _l("Mina uppgifter"), ("employee",)),
+    NavItem("privacy.mine", _l("Mina personuppgifter"), ("employee",)),
 ]
 
 

@@ -85,8 +85,8 @@ def record_blocks(config) -> list[Block]:
                      f"{c.end}. Sparas: {c.kept}."] for c in CATEGORIES]),
         Block("h2", "Mottagare och källor"),
         Block("list", items=[mail, directory,
-                             "Lärplattformen: rapporter importeras av administratör eller via API; Vaksam "
-                             "lämnar inga uppgifter till lärplattformen",
+                             ("Lärplattformen: rapporter importeras av administratör eller via API; Vaksam "
+                             "lämnar inga uppgifter till lärplattformen"),
                              "Inga överföringar till tredje land"]),
         Block("h2", "Var behandlingen sker"),
         Block("list", items=[f"Webbadress: {config['BASE_URL']}", f"Databas: {database}",

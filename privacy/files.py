@@ -5,7 +5,7 @@ checksum) are kept; only the bytes go.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
@@ -39,7 +39,7 @@ def lms_previews_before(moment: datetime) -> list[Path]:
 def oldest_lms_preview() -> datetime | None:
     directory = lms_preview_dir()
     times = [p.stat().st_mtime for p in directory.iterdir() if p.is_file()] if directory.is_dir() else []
-    return datetime.fromtimestamp(min(times), timezone.utc) if times else None
+    return datetime.fromtimestamp(min(times), UTC) if times else None
 
 
 def remove(path: Path) -> bool:

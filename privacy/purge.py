@@ -9,17 +9,28 @@ nothing the second time. `due` counts the rows the rule matched, `done` the rows
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
-from typing import Callable
+from datetime import UTC, datetime, time
 
 from sqlalchemy import String, cast, delete, func, literal, or_, select, update
 from sqlalchemy.sql import ColumnElement
 
 from extensions import db
 from models import (
-    Activity, Attendee, AuditEvent, Exemption, FeedToken, ImportBatch, LoginAttempt, OutboxMessage, Person,
-    PersonAncestor, PersonStatus, Registration, RoleGrant,
+    Activity,
+    Attendee,
+    AuditEvent,
+    Exemption,
+    FeedToken,
+    ImportBatch,
+    LoginAttempt,
+    OutboxMessage,
+    Person,
+    PersonAncestor,
+    PersonStatus,
+    Registration,
+    RoleGrant,
 )
 from privacy import files
 from privacy.retention import BY_NAME, cutoff
@@ -187,7 +198,7 @@ def registration_boundary(run: Run) -> datetime:
     from main.i18n import local_tz
 
     back = run.cutoff("activity_replies").astimezone(local_tz())
-    return datetime.combine(back.date().replace(month=1, day=1), time(0, 0), tzinfo=local_tz()).astimezone(timezone.utc)
+    return datetime.combine(back.date().replace(month=1, day=1), time(0, 0), tzinfo=local_tz()).astimezone(UTC)
 
 
 def activity_replies(run: Run) -> Outcome:
@@ -226,7 +237,7 @@ def run_all(run: Run) -> dict[str, Outcome]:
     for name, operation in OPERATIONS.items():
         try:
             results[name] = operation(run)
-        except Exception:  # noqa: BLE001  (one bad category never stops the others)
+        except Exception:
             db.session.rollback()
             log.exception("retention category %s failed", name)
             results[name] = Outcome(-1, 0)

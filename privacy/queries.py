@@ -6,9 +6,18 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 
 from extensions import db
-from models import Activity, Attendee, AuditEvent, Document, ImportBatch, LoginAttempt, OutboxMessage, Person, Registration
+from models import (
+    Activity,
+    Attendee,
+    AuditEvent,
+    Document,
+    ImportBatch,
+    LoginAttempt,
+    OutboxMessage,
+    Person,
+    Registration,
+)
 from privacy import files
-from privacy.purge import FINISHED
 
 
 def _min(column, *conditions) -> datetime | None:

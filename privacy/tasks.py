@@ -12,7 +12,7 @@ def run_retention(now) -> str:
     return f"{done} items removed or pseudonymised" + (f"; failed: {', '.join(failed)}" if failed else "")
 
 
-def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
+def JOBS(app=None) -> list[Job]:
     hour, minute = (app.config["RETENTION_TIME"] if app is not None else "03:50").split(":")
     return [
         Job("privacy.retention", run_retention, "cron", {"hour": int(hour), "minute": int(minute)},

@@ -3,7 +3,7 @@ data the retention rules cover, dated so that at NOW some of it is due and some 
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -11,7 +11,7 @@ from extensions import db
 
 
 def utc(y, m, d, hh=9) -> datetime:
-    return datetime(y, m, d, hh, 0, tzinfo=timezone.utc)
+    return datetime(y, m, d, hh, 0, tzinfo=UTC)
 
 
 #: When the retention run happens (time-machine travels here); default periods apply.
@@ -44,8 +44,22 @@ def _touch(path, when: datetime, data=b"x") -> None:
 def history(app, org, tmp_path):
     """Rows due at NOW (ending "_due") and rows that are not (ending "_kept"), by category."""
     from models import (
-        Action, Activity, Attendee, AuditEvent, AuditReport, Campaign, Completion, Document, Evidence, Exemption,
-        FeedToken, ImportBatch, LoginAttempt, Recommendation, Registration, Reminder,
+        Action,
+        Activity,
+        Attendee,
+        AuditEvent,
+        AuditReport,
+        Campaign,
+        Completion,
+        Document,
+        Evidence,
+        Exemption,
+        FeedToken,
+        ImportBatch,
+        LoginAttempt,
+        Recommendation,
+        Registration,
+        Reminder,
     )
     from training import operations as training_ops
 

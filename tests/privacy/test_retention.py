@@ -39,7 +39,16 @@ def test_dry_run_counts_what_is_due_and_changes_nothing(runner, history):
 
 
 def test_due_data_is_gone_and_the_rest_untouched(runner, history):
-    from models import Attendee, AuditEvent, Exemption, FeedToken, LoginAttempt, PersonAncestor, Registration, RoleGrant
+    from models import (
+        Attendee,
+        AuditEvent,
+        Exemption,
+        FeedToken,
+        LoginAttempt,
+        PersonAncestor,
+        Registration,
+        RoleGrant,
+    )
 
     out = run_cli(runner)
     assert out["ok"] is True and out["dry_run"] is False
