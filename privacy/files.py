@@ -17,7 +17,7 @@ from followup import uploads
 from models import Action, Document, Evidence
 
 #: Where the LMS import keeps an uploaded report between preview and confirmation
-#: (training's import views: <token>.bin and <token>.json under the instance directory).
+#: (lms/views.py: <token>.bin and <token>.json under the instance directory).
 LMS_PREVIEW_DIR = "training-uploads"
 #: Actions whose evidence is still being gathered keep every file.
 OPEN_ACTION_STATUSES = ("planned", "in_progress")
