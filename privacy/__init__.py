@@ -13,6 +13,14 @@ from __future__ import annotations
 from flask import Flask
 
 
+def _hour_minute(value: str) -> tuple[int, int]:
+    try:
+        hour, minute = (int(part) for part in value.split(":"))
+    except ValueError:
+        raise ValueError(f"RETENTION_TIME must be HH:MM, got {value!r}") from None
+    return hour, minute
+
+
 def init_app(app: Flask) -> None:
     from privacy import cli, views  # noqa: F401  (views registers the routes)
     from privacy.blueprint import bp
@@ -20,6 +28,9 @@ def init_app(app: Flask) -> None:
 
     try:
         periods(app.config)
+        hour, minute = _hour_minute(app.config["RETENTION_TIME"])
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError("RETENTION_TIME must be HH:MM")
     except ValueError as exc:  # a period of 0 (or below the minimum) never starts the app
         raise RuntimeError(f"retention settings: {exc}") from exc
     app.register_blueprint(bp)

@@ -132,3 +132,22 @@ def test_a_period_of_zero_is_refused(migrated, setting):
 
     with pytest.raises(RuntimeError, match=setting):
         create_app(test_config(migrated, **{setting: 0}))
+
+
+def test_the_nightly_job_applies_the_rules(app, history):
+    from jobs.registry import get_job
+
+    job = get_job("privacy.retention", app)
+    assert (job.trigger, job.trigger_args) == ("cron", {"hour": 3, "minute": 50})
+    with time_machine.travel(NOW, tick=False):
+        summary = job.func(NOW)
+    assert summary.startswith("12 items removed or pseudonymised")
+    assert fresh(history["org"]["ann"]).pseudonymised_at == NOW
+
+
+def test_a_bad_run_time_is_refused(migrated):
+    from app import create_app
+    from tests.conftest import test_config
+
+    with pytest.raises(RuntimeError, match="RETENTION_TIME"):
+        create_app(test_config(migrated, RETENTION_TIME="25:00"))
