@@ -167,10 +167,11 @@ def yardstick_statements(run) -> list:
         Registration,
         RoleGrant,
     )
+    from privacy import leavers as leaver_rules
     from privacy import purge
 
-    leavers = select(Person.id).where(*purge._leaver_conditions(run)).scalar_subquery()
-    names = select(Person.username).where(*purge._leaver_conditions(run)).scalar_subquery()
+    leavers = select(Person.id).where(*leaver_rules.leaver_conditions(run)).scalar_subquery()
+    names = select(Person.username).where(*leaver_rules.leaver_conditions(run)).scalar_subquery()
     past = select(Activity.id).where(Activity.ends_at < purge.registration_boundary(run)).scalar_subquery()
     events_cut, ip_cut = run.cutoff("audit_events"), run.cutoff("audit_addresses")
     return [
@@ -193,8 +194,8 @@ def yardstick_statements(run) -> list:
         update(PersonStatus).where(PersonStatus.person_id.in_(leavers)).values(sort_name=""),
         update(OutboxMessage).where(OutboxMessage.recipient_id.in_(leavers)).values(recipient_email="",
                                                                                      recipient_name=""),
-        update(Person).where(*purge._leaver_conditions(run)).values(
-            username=literal(purge.PSEUDONYM_PREFIX, String) + cast(Person.id, String),
+        update(Person).where(*leaver_rules.leaver_conditions(run)).values(
+            username=literal(leaver_rules.PSEUDONYM_PREFIX, String) + cast(Person.id, String),
             display_name=literal("Gallrad person ", String) + cast(Person.id, String), given_name="",
             family_name="", email=None, employee_number=None, title=None, external_id=None, dn=None, dn_norm=None,
             manager_id=None, manager_unknown=False, password_hash=None, locale=None, pseudonymised_at=run.now),

@@ -71,12 +71,20 @@ REFERENCES: tuple[PersonReference, ...] = (
     PersonReference("followup_comment", "author_id", "Kommentarer i revisionsuppföljningen", "leavers"),
     PersonReference("followup_change", "actor_id", "Ändringar i revisionsuppföljningen", "leavers"),
     PersonReference("followup_kpi_value", "recorded_by_id", "Nyckeltal som personen fört in", "leavers"),
+    # Tables other packages add (privacy/shared.py); skipped while this installation has none of them.
+    PersonReference("user_session", "person_id", "Inloggade sessioner", "sessions"),
+    PersonReference("oidc_sign_in", "person_id", "Inloggningar via regionens inloggningstjänst", "sessions"),
+    PersonReference("invite_reply", "person_id", "Svar på kalenderinbjudningar", "activity_replies"),
+    PersonReference("person_address", "person_id", "Andra e-postadresser", "leavers"),
+    PersonReference("outbox_skip", "recipient_id", "E-post som inte kunde skickas", "mail_content"),
+    PersonReference("training_refresh_queue", "person_id", "Väntande omräkning av status", "leavers"),
 )
 
 #: Columns never shown in an extract: secrets and the raw bytes of a mail (its text is shown).
 EXCLUDED_COLUMNS = {
     ("person", "password_hash"), ("invite_feed_token", "token_hash"), ("api_token", "token_hash"),
-    ("outbox_message", "raw"),
+    ("outbox_message", "raw"), ("user_session", "session_key"), ("user_session", "data"),
+    ("oidc_sign_in", "id_token"),
 }
 
 #: Person data found by value, not by a foreign key: (section key, label, retention category).
@@ -98,6 +106,16 @@ def undeclared(tables: list[Table]) -> list[str]:
     declared = {(r.table, r.column) for r in REFERENCES}
     return sorted(f"{t.name}.{c.name}" for t in tables for c in t.columns
                   if is_person_reference(t, c.name) and (t.name, c.name) not in declared)
+
+
+def present(tables: dict[str, Table]) -> list[PersonReference]:
+    """The declared references whose table this installation has."""
+    return [r for r in REFERENCES if r.table in tables]
+
+
+def stale(tables: dict[str, Table]) -> list[str]:
+    """Declared references whose table exists but has no such column (a renamed column)."""
+    return sorted(f"{r.table}.{r.column}" for r in present(tables) if r.column not in tables[r.table].c)
 
 
 def unknown_categories() -> list[str]:

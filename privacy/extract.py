@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditEvent, LoginAttempt, Person
-from privacy.coverage import EXCLUDED_COLUMNS, EXTRA_SECTIONS, REFERENCES
+from privacy.coverage import EXCLUDED_COLUMNS, EXTRA_SECTIONS, present
 from privacy.retention import BY_NAME
 
 #: Rows per section at most (the top manager's reports are counted, not listed).
@@ -75,7 +75,7 @@ def _extra(person: Person, key: str) -> list[dict]:
 
 def build(person: Person, now: datetime) -> dict:
     """The whole extract for `person`, as of `now`."""
-    sections = {f"{ref.table}.{ref.column}": _table_section(person.id, ref) for ref in REFERENCES}
+    sections = {f"{ref.table}.{ref.column}": _table_section(person.id, ref) for ref in present(db.metadata.tables)}
     for key, label, category in EXTRA_SECTIONS:
         sections[key] = {"label": label, "retention": category, "retention_label": BY_NAME[category].label,
                          "rows": _extra(person, key)}

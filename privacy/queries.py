@@ -18,10 +18,17 @@ from models import (
     Registration,
 )
 from privacy import files
+from privacy.shared import SESSION_TABLES, shared_table
 
 
 def _min(column, *conditions) -> datetime | None:
     return db.session.scalar(select(func.min(column)).where(*conditions))
+
+
+def _oldest_session() -> datetime | None:
+    found = [_min(table.c[column]) for name, column in SESSION_TABLES if (table := shared_table(name)) is not None]
+    found = [moment for moment in found if moment is not None]
+    return min(found) if found else None
 
 
 def oldest_held() -> dict[str, datetime | None]:
@@ -32,6 +39,7 @@ def oldest_held() -> dict[str, datetime | None]:
         "audit_addresses": _min(AuditEvent.at, AuditEvent.ip.isnot(None)),
         "audit_events": _min(AuditEvent.at),
         "login_attempts": _min(LoginAttempt.at),
+        "sessions": _oldest_session(),
         "lms_uploads": files.oldest_lms_preview(),
         "lms_problem_rows": _min(ImportBatch.created_at, ImportBatch.problems.isnot(None)),
         "leavers": _min(Person.deactivated_at, Person.active.is_(False), Person.pseudonymised_at.is_(None)),
