@@ -13,16 +13,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time
 
 from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql import ColumnElement
 
 from extensions import db
-from models import (
-    Activity,
-    AuditEvent,
-    ImportBatch,
-    LoginAttempt,
-    OutboxMessage,
-)
+from models import Activity, AuditEvent, ImportBatch, LoginAttempt, OutboxMessage
 from privacy import files
 from privacy.batches import Outcome, Run, by_id_ranges
 from privacy.leavers import leavers
@@ -46,19 +41,13 @@ def mail_content(run: Run) -> Outcome:
 
 def _search_term_present() -> ColumnElement:
     if db.engine.dialect.name == "postgresql":
-        return or_(*[func.jsonb_exists(cast(AuditEvent.detail, _jsonb()), key) for key in SEARCH_KEYS])
+        return or_(*[func.jsonb_exists(cast(AuditEvent.detail, JSONB), key) for key in SEARCH_KEYS])
     return or_(*[func.json_extract(AuditEvent.detail, f"$.{key}").isnot(None) for key in SEARCH_KEYS])
-
-
-def _jsonb():
-    from sqlalchemy.dialects.postgresql import JSONB
-
-    return JSONB
 
 
 def _without_search_terms():
     if db.engine.dialect.name == "postgresql":
-        value = cast(AuditEvent.detail, _jsonb())
+        value = cast(AuditEvent.detail, JSONB)
         for key in SEARCH_KEYS:
             value = value.op("-")(literal(key, String))
         return value
