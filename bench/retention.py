@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.benchdb import database
+from bench.benchdb import database  # noqa: E402  (after the path is set)
 
 os.environ.setdefault("VAKSAM_INSTANCE", tempfile.mkdtemp(prefix="vaksam-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-secret")

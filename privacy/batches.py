@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import Executable
 
 from extensions import db
 from privacy.retention import BY_NAME, cutoff
@@ -36,11 +37,11 @@ class Run:
         return cutoff(BY_NAME[name], self.periods[name], self.now)
 
 
-def count(table_id: ColumnElement, conditions: list) -> int:
+def count(table_id: Any, conditions: list) -> int:
     return db.session.scalar(select(func.count(table_id)).where(*conditions)) or 0
 
 
-def by_id_ranges(run: Run, id_col, conditions: list, statement: Callable[[list], object]) -> Outcome:
+def by_id_ranges(run: Run, id_col: Any, conditions: list, statement: Callable[[list], Executable]) -> Outcome:
     """Apply `statement(conditions)` one primary-key range at a time, committing each range."""
     if run.dry_run:
         n = count(id_col, conditions)
@@ -51,7 +52,7 @@ def by_id_ranges(run: Run, id_col, conditions: list, statement: Callable[[list],
         return out
     start = low
     while start <= high:
-        result = db.session.execute(statement(conditions + [id_col >= start, id_col < start + run.batch_size]))
+        result: Any = db.session.execute(statement(conditions + [id_col >= start, id_col < start + run.batch_size]))
         db.session.commit()
         out.due += result.rowcount or 0
         out.done += result.rowcount or 0

@@ -117,10 +117,10 @@ def record_docx(config) -> bytes:
         elif b.kind == "table":
             table = doc.add_table(rows=1, cols=len(b.headers))
             table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, b.headers):
+            for cell, text in zip(table.rows[0].cells, b.headers, strict=False):
                 cell.text = text
             for row in b.rows:
-                for cell, text in zip(table.add_row().cells, row):
+                for cell, text in zip(table.add_row().cells, row, strict=False):
                     cell.text = text
     buffer = io.BytesIO()
     doc.save(buffer)

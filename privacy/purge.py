@@ -12,9 +12,9 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 
-from sqlalchemy import String, and_, cast, delete, func, literal, or_, select, update
+from sqlalchemy import String, Table, and_, cast, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Executable
 
 from extensions import db
 from models import Activity, AuditEvent, ImportBatch, LoginAttempt, OutboxMessage
@@ -99,6 +99,12 @@ def registration_boundary(run: Run) -> datetime:
     return datetime.combine(back.date().replace(month=1, day=1), time(0, 0), tzinfo=local_tz()).astimezone(UTC)
 
 
+def _deleting(table: Table) -> Callable[[list], Executable]:
+    def statement(where: list) -> Executable:
+        return delete(table).where(*where)
+    return statement
+
+
 def activity_replies(run: Run) -> Outcome:
     boundary = registration_boundary(run)
     past = select(Activity.id).where(Activity.ends_at < boundary).scalar_subquery()
@@ -107,10 +113,10 @@ def activity_replies(run: Run) -> Outcome:
         table = shared_table(name)
         if table is None:
             continue
-        due = table.c.activity_id.in_(past)
+        due: ColumnElement[bool] = table.c.activity_id.in_(past)
         if received:  # an answer matched to no activity goes by the day it came
             due = or_(due, and_(table.c.activity_id.is_(None), table.c[received] < boundary))
-        part = by_id_ranges(run, table.c.id, [due], lambda where, t=table: delete(t).where(*where))
+        part = by_id_ranges(run, table.c.id, [due], _deleting(table))
         out.due += part.due
         out.done += part.done
     return out
@@ -124,7 +130,7 @@ def sessions(run: Run) -> Outcome:
         table = shared_table(name)
         if table is None:
             continue
-        part = by_id_ranges(run, table.c.id, [table.c[column] < moment], lambda where, t=table: delete(t).where(*where))
+        part = by_id_ranges(run, table.c.id, [table.c[column] < moment], _deleting(table))
         out.due += part.due
         out.done += part.done
     return out

@@ -26,8 +26,12 @@ def _min(column, *conditions) -> datetime | None:
 
 
 def _oldest_session() -> datetime | None:
-    found = [_min(table.c[column]) for name, column in SESSION_TABLES if (table := shared_table(name)) is not None]
-    found = [moment for moment in found if moment is not None]
+    found: list[datetime] = []
+    for name, column in SESSION_TABLES:
+        table = shared_table(name)
+        moment = _min(table.c[column]) if table is not None else None
+        if moment is not None:
+            found.append(moment)
     return min(found) if found else None
 
 
