@@ -151,7 +151,7 @@ def warm_up() -> None:
 
 def yardstick_statements(run) -> list:
     """The same end actions as one bulk statement each (what a DBA would type by hand)."""
-    from sqlalchemy import String, cast, delete, literal, or_, select, update
+    from sqlalchemy import String, case, cast, delete, literal, or_, select, update
 
     from models import (
         Activity,
@@ -180,9 +180,10 @@ def yardstick_statements(run) -> list:
                                     OutboxMessage.status.in_(purge.FINISHED), OutboxMessage.raw != b"")
         .values(body_text="", body_html=None, raw=b""),
         delete(AuditEvent).where(AuditEvent.at < events_cut),
-        update(AuditEvent).where(AuditEvent.at.between(events_cut, ip_cut), AuditEvent.ip.isnot(None)).values(ip=None),
-        update(AuditEvent).where(AuditEvent.at.between(events_cut, ip_cut), AuditEvent.detail.isnot(None),
-                                 purge._search_term_present()).values(detail=purge._without_search_terms()),
+        update(AuditEvent).where(AuditEvent.at.between(events_cut, ip_cut),
+                                 or_(AuditEvent.ip.isnot(None), purge._search_term_present()))
+        .values(ip=None, detail=case((purge._search_term_present(), purge._without_search_terms()),
+                                     else_=AuditEvent.detail)),
         delete(LoginAttempt).where(LoginAttempt.at < run.cutoff("login_attempts")),
         update(ImportBatch).where(ImportBatch.created_at < run.cutoff("lms_problem_rows"),
                                   ImportBatch.problems.isnot(None)).values(problems=None),
