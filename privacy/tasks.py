@@ -1,6 +1,8 @@
 """The nightly retention job: every category of privacy/retention.py, in batches."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from jobs.registry import Job
 from privacy import operations
 
@@ -16,7 +18,7 @@ def JOBS(app=None) -> list[Job]:
     hour, minute = (app.config["RETENTION_TIME"] if app is not None else "03:50").split(":")
     return [
         Job("privacy.retention", run_retention, "cron", {"hour": int(hour), "minute": int(minute)},
-            "Gallrar personuppgifter enligt gallringsreglerna (e-postinnehåll, IP-adresser, gamla "
-            "logghändelser, filer, personer som slutat, anmälningar)."),
+            _l("Gallrar personuppgifter enligt gallringsreglerna (e-postinnehåll, IP-adresser, gamla "
+               "logghändelser, filer, personer som slutat, anmälningar).")),
     ]
 
