@@ -11,7 +11,7 @@ from models.training import (
     PersonStatus, Requirement, RequirementUnit, TeamSummary, TrainingRefresh,
 )
 from models.reminders import Reminder, ReminderTemplate
-from models.invites import Attendee, FeedToken, Registration
+from models.invites import Attendee, FeedToken, PersonAddress, Registration, Reply
 from models.followup import (
     Action, AuditReport, Board, BoardUnit, ChangeLog, Comment, Document, Evidence, Kpi, KpiValue, Recommendation,
 )
@@ -23,5 +23,5 @@ __all__ = [
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
-    "Recommendation", "Reminder", "ReminderTemplate",
+    "Recommendation", "Reminder", "ReminderTemplate", "PersonAddress", "Reply",
 ]
