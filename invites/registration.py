@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign import audience
 from extensions import db
-from invites import operations
+from invites import operations, rules
 from invites.operations import InviteError
-from models import Activity, Person, Registration
+from models import Activity, Attendee, Person, Registration
 
 REGISTERED, WAITING, CANCELLED = "registered", "waiting", "cancelled"
 
@@ -121,6 +121,25 @@ def unregister(activity: Activity, person: Person, now: datetime) -> Outcome:
         promoted = fill_free_seats(activity, now)
     db.session.flush()
     return Outcome(CANCELLED, registration, promoted)
+
+
+def decline(activity: Activity, attendee: Attendee, now: datetime) -> tuple[int, ...]:
+    """The person answered Decline in their calendar: a registered seat is given up and the
+    first one waiting moves up. Their client has already removed the event, so they get no
+    CANCEL; their copy counts as cancelled (a later re-registration sends a higher SEQUENCE)."""
+    if activity.capacity is None or activity.starts_at <= now:
+        return ()
+    _lock(activity)
+    reg = db.session.scalar(select(Registration).where(Registration.activity_id == activity.id,
+                                                       Registration.person_id == attendee.person_id))
+    if reg is None or reg.status != REGISTERED:
+        return ()
+    reg.status, reg.updated_at = CANCELLED, now
+    attendee.wanted = False
+    if attendee.method is not None:
+        attendee.method = rules.CANCEL
+    db.session.flush()
+    return fill_free_seats(activity, now)
 
 
 def fill_free_seats(activity: Activity, now: datetime) -> tuple[int, ...]:
