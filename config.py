@@ -116,7 +116,7 @@ def from_env() -> dict:
         # The organiser mailbox read for calendar answers (invites/mailbox.py; docs/calendar.md).
         "IMAP_HOST": env("IMAP_HOST", ""),
         "IMAP_PORT": _int("IMAP_PORT", 993),
-        "IMAP_TLS": _bool(env("IMAP_TLS"), default=True),
+        "IMAP_TLS": env("IMAP_TLS", "on"),
         "IMAP_USERNAME": env("IMAP_USERNAME", ""),
         "IMAP_PASSWORD": env("IMAP_PASSWORD", ""),
         "IMAP_FOLDER": env("IMAP_FOLDER", "INBOX"),

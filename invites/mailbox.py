@@ -1,8 +1,9 @@
 """The organiser mailbox over IMAP: THE only module that imports imaplib (as outbox/ owns
 smtplib and directory/client.py owns ldap3).
 
-* TLS is verified (ssl.create_default_context, hostname checked): implicit TLS on port 993,
-  STARTTLS on any other port; IMAP_TLS=off only for a server on the same host.
+* TLS is verified (ssl.create_default_context, hostname checked). IMAP_TLS=on: implicit TLS
+  on port 993, STARTTLS on any other port; "implicit" or "starttls" say which; "off" only for
+  a server on the same host.
 * Folder names in settings use "/" as the hierarchy separator and plain Unicode; here they are
   turned into the server's separator and IMAP's modified UTF-7 (RFC 3501 §5.1.3), so
   "INBOX/Vaksam-okänt" becomes "INBOX.Vaksam-ok&AOQ-nt" on a server that separates with ".".
@@ -31,7 +32,8 @@ class MailboxError(RuntimeError):
 class Settings:
     host: str
     port: int
-    tls: bool
+    #: "implicit", "starttls" or "off".
+    tls: str
     username: str
     password: str
     folder: str
@@ -45,11 +47,20 @@ class Settings:
 def settings(config) -> Settings:
     folder = config.get("IMAP_FOLDER") or "INBOX"
     return Settings(
-        host=config.get("IMAP_HOST", ""), port=int(config.get("IMAP_PORT") or 993), tls=bool(config.get("IMAP_TLS", True)),
+        host=config.get("IMAP_HOST", ""), port=int(config.get("IMAP_PORT") or 993), tls=_tls_mode(config.get("IMAP_TLS", "on"), int(config.get("IMAP_PORT") or 993)),
         username=config.get("IMAP_USERNAME", ""), password=config.get("IMAP_PASSWORD", ""), folder=folder,
         done_folder=config.get("IMAP_DONE_FOLDER") or f"{folder}/Vaksam-hanterat",
         unknown_folder=config.get("IMAP_UNKNOWN_FOLDER", f"{folder}/Vaksam-okänt"),
         ca_file=config.get("IMAP_CA_FILE", ""), timeout=int(config.get("IMAP_TIMEOUT") or 60))
+
+
+def _tls_mode(value, port: int) -> str:
+    text = str(value).strip().lower()
+    if text in ("off", "false", "0", "no"):
+        return "off"
+    if text in ("implicit", "starttls"):
+        return text
+    return "implicit" if port == 993 else "starttls"
 
 
 def utf7_encode(name: str) -> str:
@@ -101,10 +112,10 @@ class Mailbox:
 
     def _connect(self) -> imaplib.IMAP4:
         cfg = self.cfg
-        if not cfg.tls:
+        if cfg.tls == "off":
             return imaplib.IMAP4(cfg.host, cfg.port, timeout=cfg.timeout)
         context = ssl.create_default_context(cafile=cfg.ca_file or None)
-        if cfg.port == 993:
+        if cfg.tls == "implicit":
             return imaplib.IMAP4_SSL(cfg.host, cfg.port, ssl_context=context, timeout=cfg.timeout)
         conn = imaplib.IMAP4(cfg.host, cfg.port, timeout=cfg.timeout)
         conn.starttls(ssl_context=context)

@@ -9,7 +9,8 @@ from werkzeug.http import is_resource_modified
 
 from auth.access import requires
 from extensions import db
-from invites import content, feeds, labels, operations, queries, registration, tokens
+from audit import record
+from invites import answers, content, feeds, labels, operations, queries, registration, tokens
 from invites.operations import InviteError
 from main.forms import ActionForm, require_action
 from models import Activity, Campaign, utcnow
@@ -184,5 +185,25 @@ def invitations(activity_id: int):
 def _invitations_page(activity: Activity, form: ActionForm) -> str:
     from campaign.labels import ACTIVITY_STATUSES
 
-    return render_template("invites/invitations.html", activity=activity, form=form,
-                           summary=queries.summary(activity), statuses=ACTIVITY_STATUSES)
+    record("invites.answers_viewed", "activity", activity.id)  # names and answers are personal data
+    page = render_template("invites/invitations.html", activity=activity, form=form, summary=queries.summary(activity),
+                           statuses=ACTIVITY_STATUSES, answers=answers.for_activity(activity),
+                           answer_labels=labels.ANSWERS)
+    return _no_store(page)
+
+
+def _no_store(page: str) -> Response:
+    response = Response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/kalendersvar/okanda")
+@requires("admin")
+def unknown_replies():
+    """Admins: messages in the organiser mailbox that matched no invitation or could not be read."""
+    total, rows = answers.unknown()
+    record("invites.unknown_replies_viewed")
+    return _no_store(render_template("invites/unknown_replies.html", total=total, rows=rows,
+                                     reasons=labels.REPLY_REASONS,
+                                     folder=current_app.config.get("IMAP_UNKNOWN_FOLDER", "")))

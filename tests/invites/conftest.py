@@ -128,7 +128,7 @@ def imap(dovecot_server):
 
 def imap_config(box) -> dict:
     """IMAP_* settings that read `box` (plain IMAP: the server is on this host)."""
-    return {"IMAP_HOST": box.host, "IMAP_PORT": box.port, "IMAP_TLS": bool(box.tls),
+    return {"IMAP_HOST": box.host, "IMAP_PORT": box.port, "IMAP_TLS": "implicit" if box.tls else "off",
             "IMAP_USERNAME": box.user, "IMAP_PASSWORD": box.password, "IMAP_FOLDER": "INBOX",
             "IMAP_DONE_FOLDER": "", "IMAP_UNKNOWN_FOLDER": "INBOX/Vaksam-okänt",
             "IMAP_CA_FILE": box.tls["ca_cert"] if box.tls else ""}

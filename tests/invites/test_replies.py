@@ -190,3 +190,22 @@ def test_wrong_password_is_a_clear_error(app, imap, runner):
         poll(NOW)
     result = runner.invoke(args=["invites", "poll-replies"])
     assert result.exit_code != 0 and "IMAP" in result.output
+
+
+def test_tls_certificate_is_verified(app, world, make_activity, tmp_path):
+    """Implicit TLS with the server's certificate checked: our CA passes, another CA is refused."""
+    from tests.services import Dovecot, make_test_ca
+
+    activity = make_activity(OCT8, OCT8 + timedelta(hours=1), capacity=10)
+    registration.register(activity, world["anna"], BEFORE)
+    db.session.commit()
+    with Dovecot(tls=make_test_ca(tmp_path / "ca")) as server:
+        server.append(clients.apple(activity.uid, world["anna"].email, "Anna", "ACCEPTED"))
+        app.config.update(imap_config(server))
+        app.config["IMAP_CA_FILE"] = make_test_ca(tmp_path / "other")["ca_cert"]
+        with pytest.raises(MailboxError, match="CERTIFICATE_VERIFY_FAILED"):
+            poll(NOW)
+        app.config["IMAP_CA_FILE"] = server.tls["ca_cert"]
+        assert poll(NOW).by_outcome == {"applied": 1}
+    db.session.commit()
+    assert attendee(activity, world["anna"]).partstat == "ACCEPTED"
