@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from extensions import db
 from invites import registration
@@ -62,11 +62,7 @@ def states(person: Person, activities: list[Activity]) -> dict[int, State]:
 
 
 def _place(own: Registration) -> int:
-    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.activity_id == own.activity_id, Registration.status == "waiting",
-        or_(Registration.queued_at < own.queued_at,
-            and_(Registration.queued_at == own.queued_at, Registration.id < own.id))))
-    return ahead + 1
+    return registration.waiting_place(own)
 
 
 @dataclass(frozen=True)

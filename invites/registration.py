@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from campaign import audience
@@ -95,8 +95,20 @@ def register(activity: Activity, person: Person, now: datetime) -> Outcome:
     if status == REGISTERED:
         operations.set_wanted(activity, person, True, "registration", now)
         operations.sync(activity, now, person_ids=[person.id])
+    else:
+        db.session.flush()
+        operations.send_waiting_mail(activity, person, waiting_place(registration), now)
     db.session.flush()
     return Outcome(status, registration)
+
+
+def waiting_place(own: Registration) -> int:
+    """Place on the waiting list (1 = next)."""
+    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.activity_id == own.activity_id, Registration.status == WAITING,
+        or_(Registration.queued_at < own.queued_at,
+            and_(Registration.queued_at == own.queued_at, Registration.id < own.id))))
+    return ahead + 1
 
 
 def _set(registration: Registration, status: str, now: datetime) -> None:

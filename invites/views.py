@@ -138,7 +138,7 @@ def _serve(feed: feeds.Feed) -> Response:
         response = Response(status=304)
     else:
         response = Response(feed.body(), mimetype=ICS)
-        response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+        response.headers["Content-Type"] = "text/calendar; charset=utf-8; method=PUBLISH"
     response.set_etag(feed.etag)
     response.last_modified = feed.last_modified
     response.headers["Cache-Control"] = "private, no-cache"
