@@ -6,17 +6,17 @@ never sends.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from invites import ical, rules
+from invites import ical, recurrence, rules
 from models import Activity, Person
 
 LOCALE = "sv"
@@ -63,7 +63,19 @@ def event_info(activity: Activity, locale: str = LOCALE) -> ical.EventInfo:
         uid=activity.uid, sequence=activity.sequence or 0, title=summary(activity, locale),
         description=activity.description or "", starts_at=activity.starts_at, ends_at=activity.ends_at,
         place=activity.place or "", online_url=activity.online_url or "", status=activity.status,
-        created_at=activity.created_at, updated_at=activity.updated_at, tzid=current_app.config["TIMEZONE"])
+        created_at=activity.created_at, updated_at=activity.updated_at, tzid=current_app.config["TIMEZONE"],
+        **_recurrence_info(activity))
+
+
+def _recurrence_info(activity: Activity) -> dict:
+    """EventInfo's all-day and recurrence fields from the activity's (local ISO) exceptions."""
+    tz = region_tz()
+    if not activity.rrule:
+        return {"all_day": bool(activity.all_day)}
+    moved = tuple((recurrence.moment_of(o["recurrence_id"], tz), datetime.fromisoformat(o["starts_at"]),
+                   datetime.fromisoformat(o["ends_at"])) for o in activity.overrides or [])
+    return {"all_day": bool(activity.all_day), "rrule": activity.rrule,
+            "exdates": tuple(recurrence.moment_of(key, tz) for key in activity.exdates or []), "moved": moved}
 
 
 #: Date-time patterns per language.
@@ -73,6 +85,11 @@ _LONG = {"sv": "EEEE d MMMM y 'kl.' HH:mm", "en": "EEEE d MMMM y, HH:mm"}
 def time_text(activity: Activity, locale: str = LOCALE) -> str:
     """"tisdag 8 oktober 2024 kl. 12:00–13:00" in local time (date repeated if it spans days)."""
     tz, pattern = region_tz(), _LONG.get(locale, _LONG[LOCALE])
+    if activity.all_day:
+        first = activity.starts_at.astimezone(tz).date()
+        last = (activity.ends_at.astimezone(tz) - timedelta(days=1)).date()
+        days = [format_date(d, "EEEE d MMMM y", locale=locale) for d in ((first,) if last <= first else (first, last))]
+        return "–".join(days)
     start = format_datetime(activity.starts_at, pattern, tzinfo=tz, locale=locale)
     same_day = activity.starts_at.astimezone(tz).date() == activity.ends_at.astimezone(tz).date()
     if same_day:
@@ -86,12 +103,26 @@ def facts(activity: Activity, locale: str = LOCALE) -> list[tuple[str, str]]:
     """(label, value) lines shared by the calendar description and the e-mail."""
     with force_locale(locale):
         lines = [(_("Tid"), time_text(activity, locale))]
+        if activity.rrule:
+            lines.append((_("Tillfällen"), occurrence_text(activity, locale)))
         if activity.place:
             lines.append((_("Plats"), activity.place))
         if activity.online_url:
             lines.append((_("Anslut till mötet"), activity.online_url))
         lines.append((_("Tema"), activity.theme))
     return lines
+
+
+def occurrence_text(activity: Activity, locale: str = LOCALE, limit: int = 12) -> str:
+    """"8 okt., 15 okt., 22 okt. 13:00" — the dates of a series (moved ones with their time)."""
+    tz = region_tz()
+    found = recurrence.occurrences(activity.starts_at, activity.ends_at, activity.rrule, tz,
+                                   all_day=activity.all_day, exdates=activity.exdates or [],
+                                   overrides=activity.overrides or [])
+    parts = [format_date(o.starts_at.astimezone(tz), "d MMM", locale=locale)
+             + (" " + format_time(o.starts_at, "HH:mm", tzinfo=tz, locale=locale) if o.moved and not activity.all_day
+                else "") for o in found[:limit]]
+    return ", ".join(parts) + (" …" if len(found) > limit else "")
 
 
 def description(activity: Activity, locale: str = LOCALE) -> str:
@@ -106,11 +137,12 @@ def description(activity: Activity, locale: str = LOCALE) -> str:
     return "\n\n".join(parts)
 
 
-def calendar_event(activity: Activity, *, method: str, stamp: datetime, sequence: int | None = None,
-                   alarm: bool = True, locale: str = LOCALE) -> ical.Event:
+def calendar_events(activity: Activity, *, method: str, stamp: datetime, sequence: int | None = None,
+                    alarm: bool = True, locale: str = LOCALE) -> list:
+    """The activity's VEVENTs (a series' moved occurrences are VEVENTs of their own)."""
     minutes = current_app.config["INVITE_ALARM_MINUTES"] if alarm else 0
-    return ical.event(event_info(activity, locale), organizer=organizer(), stamp=stamp, method=method,
-                      description=description(activity, locale), sequence=sequence, alarm_minutes=minutes)
+    return ical.events(event_info(activity, locale), organizer=organizer(), stamp=stamp, method=method,
+                       description=description(activity, locale), sequence=sequence, alarm_minutes=minutes)
 
 
 def calendar(method: str, events: list, **kw) -> bytes:
@@ -120,15 +152,15 @@ def calendar(method: str, events: list, **kw) -> bytes:
 
 def publish(activity: Activity) -> bytes:
     """The activity's own .ics (METHOD:PUBLISH), as offered by "Lägg till i kalendern"."""
-    return calendar("PUBLISH", [calendar_event(activity, method="PUBLISH", stamp=activity.updated_at)])
+    return calendar("PUBLISH", calendar_events(activity, method="PUBLISH", stamp=activity.updated_at))
 
 
 def invitation_calendar(activity: Activity, method: str, sequence: int, stamp: datetime,
                         locale: str = LOCALE) -> bytes:
     """REQUEST or CANCEL without its ATTENDEE; ical.with_attendee adds each person's."""
-    event = calendar_event(activity, method=method, stamp=stamp, sequence=sequence, alarm=method == rules.REQUEST,
-                           locale=locale)
-    return calendar(method, [event])
+    events = calendar_events(activity, method=method, stamp=stamp, sequence=sequence, alarm=method == rules.REQUEST,
+                             locale=locale)
+    return calendar(method, events)
 
 
 @dataclass(frozen=True)

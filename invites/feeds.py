@@ -70,7 +70,7 @@ class Feed:
 def _render(name: str, ids: Select) -> bytes:
     activities = db.session.scalars(select(Activity).where(Activity.id.in_(ids))
                                     .order_by(Activity.starts_at, Activity.id))
-    events = [content.calendar_event(a, method="PUBLISH", stamp=a.updated_at) for a in activities]
+    events = [ev for a in activities for ev in content.calendar_events(a, method="PUBLISH", stamp=a.updated_at)]
     return content.calendar("PUBLISH", events, name=name,
                             refresh_minutes=current_app.config["INVITE_FEED_REFRESH_MINUTES"])
 

@@ -17,12 +17,12 @@ without a database. What we do on purpose, and why:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from icalendar import (Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress,
-                       vDuration, vText)
+                       vDuration, vRecur, vText)
 from icalendar.parser import Contentline
 
 #: The default TIMEZONE (the region's); the setting is passed in as EventInfo.tzid.
@@ -61,6 +61,14 @@ class EventInfo:
     updated_at: datetime
     #: The region's time zone (TIMEZONE setting).
     tzid: str = TZID
+    #: Whole days: DTSTART;VALUE=DATE, DTEND the day after the last (exclusive); no VTIMEZONE needed.
+    all_day: bool = False
+    #: RRULE value ("" for one occurrence); its UNTIL is UTC (or a DATE for all-day).
+    rrule: str = ""
+    #: Original starts (UTC) of cancelled occurrences (EXDATE).
+    exdates: tuple[datetime, ...] = ()
+    #: Moved occurrences: (original start, new start, new end), UTC (a VEVENT with RECURRENCE-ID each).
+    moved: tuple[tuple[datetime, datetime, datetime], ...] = ()
 
 
 def clean_text(value: str | None) -> str:
@@ -115,6 +123,13 @@ def _eu_offsets(tzid: str) -> tuple[timedelta, timedelta, str, str] | None:
     if std is None or dst is None or std == dst:
         return None
     return std, dst, winter.tzname() or "", summer.tzname() or ""
+
+
+def moment(value: datetime, info: EventInfo) -> datetime | date:
+    """A DTSTART/DTEND/EXDATE/RECURRENCE-ID value: the local date all day, else `when`."""
+    if info.all_day:
+        return value.astimezone(ZoneInfo(info.tzid)).date()
+    return when(value, info.tzid)
 
 
 def vtimezone(tzid: str = TZID) -> Timezone:
@@ -183,8 +198,12 @@ def event(info: EventInfo, *, organizer: Address, stamp: datetime, method: str,
     ev.add("uid", info.uid)
     ev.add("sequence", info.sequence if sequence is None else sequence)
     ev.add("dtstamp", stamp.astimezone(timezone.utc))
-    ev.add("dtstart", when(info.starts_at, info.tzid))
-    ev.add("dtend", when(info.ends_at, info.tzid))
+    ev.add("dtstart", moment(info.starts_at, info))
+    ev.add("dtend", moment(info.ends_at, info))
+    if info.rrule:
+        ev.add("rrule", vRecur.from_ical(info.rrule))
+        for cancelled_start in info.exdates:
+            ev.add("exdate", moment(cancelled_start, info))
     ev.add("created", info.created_at.astimezone(timezone.utc))
     ev.add("last-modified", info.updated_at.astimezone(timezone.utc))
     ev.add("summary", _Text(one_line(info.title)))
@@ -199,9 +218,21 @@ def event(info: EventInfo, *, organizer: Address, stamp: datetime, method: str,
     ev.add("organizer", _organizer(organizer))
     if to is not None:
         ev.add("attendee", attendee(to))
-    if alarm_minutes > 0 and not removed:
+    if alarm_minutes > 0 and not removed and not info.all_day:
         ev.add_component(_alarm(info.title, alarm_minutes))
     return ev
+
+
+def events(info: EventInfo, **kw) -> list[Event]:
+    """The VEVENTs of an activity: the event (or series), then one per moved occurrence with its
+    RECURRENCE-ID (the original start), same UID and SEQUENCE (RFC 5545 §3.8.4.4)."""
+    out = [event(info, **kw)]
+    for original, start, end in info.moved:
+        single = replace(info, starts_at=start, ends_at=end, rrule="", exdates=(), moved=())
+        ev = event(single, **kw)
+        ev.add("recurrence-id", moment(original, info))
+        out.append(ev)
+    return out
 
 
 def _alarm(title: str, minutes: int) -> Alarm:
@@ -227,7 +258,8 @@ def calendar(method: str, events: list[Event], *, name: str | None = None,
     if refresh_minutes:
         cal.add("refresh-interval", vDuration(timedelta(minutes=refresh_minutes)), parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", vDuration(timedelta(minutes=refresh_minutes)))
-    cal.add_component(vtimezone(tzid))
+    if not events or any(isinstance(ev.decoded("dtstart"), datetime) for ev in events):
+        cal.add_component(vtimezone(tzid))  # all-day events alone are dates: no VTIMEZONE needed
     for ev in events:
         cal.add_component(ev)
     return cal.to_ical()
@@ -238,10 +270,10 @@ def with_attendee(calendar_bytes: bytes, to: Address) -> bytes:
 
     An invitation round builds the calendar once and adds each person's line here, so
     5,000 invitations cost one icalendar serialisation, not 5,000. Properties may come in
-    any order, so the line goes right after BEGIN:VEVENT (before any VALARM, as required).
+    any order, so the line goes right after each BEGIN:VEVENT (a series' moved occurrences
+    are VEVENTs of their own; before any VALARM, as required).
     """
     value = attendee(to)
     line = Contentline.from_parts("ATTENDEE", value.params, value).to_ical() + b"\r\n"
     marker = b"BEGIN:VEVENT\r\n"
-    at = calendar_bytes.index(marker) + len(marker)
-    return calendar_bytes[:at] + line + calendar_bytes[at:]
+    return calendar_bytes.replace(marker, marker + line)
