@@ -111,9 +111,9 @@ def _check_activity(campaign: Campaign, data: ActivityData, now: datetime, activ
     if data.rrule:
         try:
             if len(recurrence.starts(data.starts_at, data.rrule, local_tz(), data.all_day)) > recurrence.MAX_OCCURRENCES:
-                raise PlanError("bad_recurrence", "rrule")
+                raise PlanError("bad_recurrence", "repeat")
         except recurrence.RecurrenceError as exc:
-            raise PlanError("bad_recurrence", "rrule") from exc
+            raise PlanError("bad_recurrence", "repeat") from exc
 
 
 def find_activity_by_token(token: str | None) -> Activity | None:

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import DateInput, DateTimeLocalInput
 
 from campaign import labels, markup
+from campaign.repeat import RepeatFields
 from campaign.timeutil import NonexistentLocalTime, local_to_utc, parse_local, utc_to_local
 from main.i18n import local_tz
 
@@ -148,7 +149,7 @@ def _http_url(form, field):
             raise ValidationError(_l("Ange en fullständig adress som börjar med https://."))
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(RepeatFields, FlaskForm):
     title = StringField(_l("Titel"), filters=[clean_line], validators=[
         DataRequired(_l("Ange en titel.")), Length(max=200, message=_l("Titeln får vara högst 200 tecken."))])
     description = TextAreaField(_l("Beskrivning"), filters=[clean_text], validators=[

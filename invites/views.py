@@ -31,7 +31,16 @@ def template_helpers() -> dict:
     def registration_open(activity) -> bool:
         return activity.status == "confirmed" and activity.starts_at > utcnow()
 
-    return {"invite_states": invite_states, "registration_open": registration_open, "invite_form": ActionForm}
+    def activity_when(activity) -> str:
+        """All-day dates, and a series' occurrences, for the activity lists."""
+        locale = content.locale_of(current_user if current_user.is_authenticated else None)
+        text = content.time_text(activity, locale)
+        if activity.rrule:
+            text += "; " + _("Upprepas") + ": " + content.occurrence_text(activity, locale)
+        return text
+
+    return {"invite_states": invite_states, "registration_open": registration_open, "invite_form": ActionForm,
+            "activity_when": activity_when}
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
