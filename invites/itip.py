@@ -14,11 +14,11 @@ What the clients do, and what we accept because of it:
 from __future__ import annotations
 
 import email
-import email.policy
+import email.header
 import email.utils
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from email.message import EmailMessage
+from email.message import Message
 
 from icalendar import Calendar
 
@@ -65,15 +65,20 @@ class Envelope:
     subject: str
 
 
-def parse_message(raw: bytes) -> tuple[Envelope, EmailMessage]:
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
-    assert isinstance(msg, EmailMessage)
+def parse_message(raw: bytes) -> tuple[Envelope, Message]:
+    """The message (compat32: headers are parsed only when asked for, which is what makes
+    5,000 replies cheap) and the headers we keep, decoded."""
+    msg = email.message_from_bytes(raw)
 
     def header(name: str) -> str:
-        try:
-            return " ".join(str(msg.get(name, "") or "").split())
-        except Exception:  # a broken header: keep going with what the rest says
+        value = msg.get(name)
+        if value is None:
             return ""
+        try:
+            text = str(email.header.make_header(email.header.decode_header(str(value))))
+        except Exception:  # a broken encoded word: keep the raw text
+            text = str(value)
+        return " ".join(text.split())
 
     sender = header("From")
     addresses = email.utils.getaddresses([sender]) if sender else []
@@ -81,7 +86,7 @@ def parse_message(raw: bytes) -> tuple[Envelope, EmailMessage]:
                     header("Subject")[:300]), msg
 
 
-def calendar_bytes(msg: EmailMessage) -> bytes | None:
+def calendar_bytes(msg: Message) -> bytes | None:
     """The calendar of the message: a text/calendar part with a method parameter first
     (Outlook, Google), else any calendar attachment (Apple, Google's invite.ics)."""
     found: list[tuple[int, bytes]] = []

@@ -48,6 +48,13 @@ class _Matcher:
     def __init__(self) -> None:
         self.activities: dict[str, Activity | None] = {}
         self.people: dict[int, dict[str, int]] = {}
+        self.attendees: dict[int, dict[int, Attendee]] = {}
+
+    def attendee(self, activity: Activity, person_id: int) -> Attendee:
+        if activity.id not in self.attendees:
+            rows = db.session.scalars(select(Attendee).where(Attendee.activity_id == activity.id))
+            self.attendees[activity.id] = {a.person_id: a for a in rows}
+        return self.attendees[activity.id][person_id]
 
     def activity(self, uid: str) -> Activity | None:
         if uid not in self.activities:
@@ -122,8 +129,7 @@ def handle(envelope: itip.Envelope, msg, matcher: _Matcher, now: datetime, repor
             reply.reason = "unknown_event" if activity is None else "unknown_attendee"
             continue
         reply.activity_id, reply.person_id = activity.id, person_id
-        attendee = db.session.scalar(select(Attendee).where(Attendee.activity_id == activity.id,
-                                                            Attendee.person_id == person_id))
+        attendee = matcher.attendee(activity, person_id)
         report.promoted += _apply(answer, activity, attendee, reply, now)
         matched = True
     return DONE if matched else UNKNOWN
@@ -149,40 +155,78 @@ def poll(now: datetime) -> PollReport:
                    UNKNOWN: box.ensure(cfg.unknown_folder) if cfg.unknown_folder else None}
         uids = box.pending()
         matcher = _Matcher()
-        for start in range(0, len(uids), BATCH):
-            parsed = [(uid, *itip.parse_message(raw)) for uid, raw in box.fetch(uids[start:start + BATCH])]
-            seen = _seen([envelope.message_id for _, envelope, _ in parsed])
-            where: dict[str, list[bytes]] = {DONE: [], UNKNOWN: [], LEFT: []}
-            for uid, envelope, msg in parsed:
-                where[_one(uid, envelope, msg, seen, matcher, now, report)].append(uid)
-            db.session.commit()
-            box.move(where[DONE], targets[DONE])
-            if targets[UNKNOWN]:
-                box.move(where[UNKNOWN], targets[UNKNOWN])
-            else:
-                where[LEFT] += where[UNKNOWN]
-            box.leave(where[LEFT])
-            report.left += len(where[LEFT])
+        session = db.session()
+        # The matcher's activities and attendees stay loaded across the batches' commits (each
+        # reloaded one by one would cost more than everything else); this job is their writer.
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            for start in range(0, len(uids), BATCH):
+                parsed = [(uid, *itip.parse_message(raw)) for uid, raw in box.fetch(uids[start:start + BATCH])]
+                where = _batch(parsed, now, report, matcher)
+                _move(box, where, targets, report)
+        finally:
+            session.expire_on_commit = expire
     return report
 
 
+def _move(box: mailbox.Mailbox, where: dict[str, list[bytes]], targets: dict, report: PollReport) -> None:
+    """After the commit: handled ones to the done folder, the rest to the unknown one (or left)."""
+    box.move(where[DONE], targets[DONE])
+    if targets[UNKNOWN]:
+        box.move(where[UNKNOWN], targets[UNKNOWN])
+    else:
+        where[LEFT] += where[UNKNOWN]
+    box.leave(where[LEFT])
+    report.left += len(where[LEFT])
+
+
+def _batch(parsed: list, now: datetime, report: PollReport, matcher: _Matcher) -> dict[str, list[bytes]]:
+    """Handle a batch and commit it: all in one go, and only if that fails, message by message in
+    savepoints, so one bad message never stops the others (and the common case stays cheap)."""
+    for careful in (False, True):
+        part = PollReport()
+        if careful:
+            matcher.__init__()  # what it held was rolled back
+        seen = _seen([envelope.message_id for _, envelope, _ in parsed])
+        where: dict[str, list[bytes]] = {DONE: [], UNKNOWN: [], LEFT: []}
+        try:
+            for uid, envelope, msg in parsed:
+                where[_one(uid, envelope, msg, seen, matcher, now, part, careful)].append(uid)
+            db.session.commit()
+        except Exception:
+            if careful:
+                raise
+            log.warning("a batch of calendar replies failed; handling it message by message", exc_info=True)
+            db.session.rollback()
+            continue
+        report.read += part.read
+        report.promoted += part.promoted
+        for outcome, n in part.by_outcome.items():
+            report.by_outcome[outcome] = report.by_outcome.get(outcome, 0) + n
+        break
+    return where
+
+
 def _one(uid: bytes, envelope: itip.Envelope, msg, seen: set[str], matcher: _Matcher, now: datetime,
-         report: PollReport) -> str:
+         report: PollReport, careful: bool) -> str:
     report.read += 1
     message_id = envelope.message_id
     if message_id and message_id in seen:
         outcome = db.session.scalar(select(Reply.outcome).where(Reply.message_id == message_id).limit(1))
         return UNKNOWN if outcome in ("unmatched", "malformed") else DONE
     replies: list[Reply] = []
-    try:
-        with db.session.begin_nested():
-            target = handle(envelope, msg, matcher, now, report, replies)
-    except Exception:  # a message we could not handle must not stop the others
-        log.exception("calendar reply %s could not be handled", uid)
-        replies = [Reply(message_id=message_id, sender=envelope.sender, subject=envelope.subject,
-                         outcome="malformed", reason="error", received_at=now)]
-        db.session.add(replies[0])
-        target = UNKNOWN
+    if not careful:
+        target = handle(envelope, msg, matcher, now, report, replies)
+    else:
+        try:
+            with db.session.begin_nested():
+                target = handle(envelope, msg, matcher, now, report, replies)
+        except Exception:  # a message we could not handle must not stop the others
+            log.exception("calendar reply %s could not be handled", uid)
+            replies = [Reply(message_id=message_id, sender=envelope.sender, subject=envelope.subject,
+                             outcome="malformed", reason="error", received_at=now)]
+            db.session.add(replies[0])
+            target = UNKNOWN
     for reply in replies:
         report.by_outcome[reply.outcome] = report.by_outcome.get(reply.outcome, 0) + 1
     return target
