@@ -141,9 +141,3 @@ def occurrences(starts_at: datetime, ends_at: datetime, rrule: str, tz: ZoneInfo
 def in_window(items: list[Occurrence], first: datetime, last: datetime) -> list[Occurrence]:
     """Occurrences that overlap [first, last)."""
     return [o for o in items if o.starts_at < last and o.ends_at > first]
-
-
-def series_end(starts_at: datetime, ends_at: datetime, rrule: str, tz: ZoneInfo, all_day: bool = False) -> datetime:
-    """When the last occurrence ends (for "has it started/ended" and feed windows)."""
-    found = starts(starts_at, rrule, tz, all_day)
-    return found[-1] + (ends_at - starts_at) + timedelta(hours=1)
