@@ -196,10 +196,15 @@ def follow_audience(activity: Activity, now: datetime) -> None:
 
 
 def activity_changed(activity: Activity, now: datetime) -> SendReport:
-    """Hook for campaign.activities.save_activity: after a change, follow the audience, fill freed
-    seats and send updates (higher SEQUENCE) or cancellations to everyone invited."""
-    from invites import registration
+    """After a change to an activity: follow the audience, fill freed seats and send updates
+    (higher SEQUENCE) or cancellations to everyone invited."""
+    from invites import registration  # registration imports this module
 
     follow_audience(activity, now)
     registration.fill_free_seats(activity, now)
     return sync(activity, now)
+
+
+def on_activity_changed(_sender, *, activity: Activity, now: datetime, **_kwargs) -> None:
+    """Receiver of `signals.activity_changed` (sent by campaign.activities.save_activity)."""
+    activity_changed(activity, now)
