@@ -12,8 +12,8 @@ from flask_login import current_user
 from auth.access import requires
 from campaign import labels, monthgrid, queries, wheel
 from campaign.blueprint import PLANNERS, bp
-from main.i18n import local_tz
 from main.forms import ActionForm
+from main.i18n import local_tz
 from models import utcnow
 
 

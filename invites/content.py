@@ -6,6 +6,7 @@ never sends.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
@@ -223,7 +224,7 @@ def mail(activity: Activity, reason: str, promoted: bool = False, locale: str = 
     own = ical.clean_text(activity.description or "").strip()
     org = organizer()
     with force_locale(locale):
-        context = {"greeting": GREETING, "lead": lead(activity, reason, promoted, locale),
+        context: dict[str, Any] = {"greeting": GREETING, "lead": lead(activity, reason, promoted, locale),
                    "facts": facts(activity, locale), "description": own, "advice": advice(reason, locale),
                    "url": activity_url(activity), "lang": locale,
                    "organizer": org, "title": ical.one_line(activity.title)}
@@ -245,10 +246,11 @@ def waiting_mail(activity: Activity, place: int, locale: str = LOCALE) -> Mail:
         lead_text = _("”%(title)s” är fullbokad. Du står på väntelistan som nummer %(place)s.", title=title, place=place)
         advice_text = _("Blir en plats ledig får du en kalenderinbjudan med e-post. Vill du inte stå kvar kan du "
                         "avanmäla dig i Vaksam.")
-        context = {"greeting": GREETING, "lead": lead_text, "facts": facts(activity, locale), "description": "",
+        lines = facts(activity, locale)
+        context = {"greeting": GREETING, "lead": lead_text, "facts": lines, "description": "",
                    "advice": advice_text, "url": activity_url(activity), "lang": locale, "organizer": org,
                    "title": title}
-        text = "\n\n".join([GREETING, lead_text, "\n".join(f"{label}: {value}" for label, value in context["facts"]),
-                             advice_text, _("Mer information: %(url)s", url=context["url"])]) + "\n"
+        text = "\n\n".join([GREETING, lead_text, "\n".join(f"{label}: {value}" for label, value in lines),
+                             advice_text, _("Mer information: %(url)s", url=activity_url(activity))]) + "\n"
         html = current_app.jinja_env.get_template("invites/email.html").render(**context)
         return Mail(_("Väntelista: %(title)s", title=title), text, html)

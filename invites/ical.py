@@ -21,8 +21,18 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from icalendar import (Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress,
-                       vDuration, vRecur, vText)
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDuration,
+    vRecur,
+    vText,
+)
 from icalendar.parser import Contentline
 
 #: The default TIMEZONE (the region's); the setting is passed in as EventInfo.tzid.

@@ -98,7 +98,7 @@ def calendar_bytes(msg: Message) -> bytes | None:
         if ctype not in ("text/calendar", "application/ics") and not filename.endswith(".ics"):
             continue
         payload = part.get_payload(decode=True)
-        if not payload:
+        if not isinstance(payload, bytes) or not payload:
             continue
         found.append((0 if ctype == "text/calendar" and part.get_param("method") else 1, payload))
     if not found:

@@ -17,8 +17,8 @@ import base64
 import imaplib
 import re
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 #: Keyword set on messages left in the folder (no calendar in them: mail for people).
 LEFT = "$VaksamLeft"
@@ -65,7 +65,8 @@ def _tls_mode(value, port: int) -> str:
 
 def utf7_encode(name: str) -> str:
     """IMAP modified UTF-7: printable ASCII as is ("&" as "&-"), other runs as &base64(UTF-16BE)-."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[str] = []
 
     def flush() -> None:
         if run:
@@ -156,7 +157,7 @@ class Mailbox:
     def pending(self) -> list[bytes]:
         """UIDs of the messages in the polled folder not yet left alone."""
         self._ok(self.conn.select(_quote(self.name(self.cfg.folder))), f"SELECT {self.cfg.folder}")
-        data = self._ok(self.conn.uid("SEARCH", None, "UNKEYWORD", LEFT), "SEARCH")
+        data = self._ok(self.conn.uid("SEARCH", "UNKEYWORD", LEFT), "SEARCH")
         return data[0].split() if data and data[0] else []
 
     def fetch(self, uids: list[bytes]) -> Iterator[tuple[bytes, bytes]]:

@@ -8,9 +8,9 @@ and the outbox keys (`invite:{activity}:{person}:seq{n}:{method}`) make a repeat
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite

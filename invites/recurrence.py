@@ -11,10 +11,11 @@ An occurrence that is moved keeps its identity: its RECURRENCE-ID is the origina
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
+from itertools import islice
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 
 FREQS = ("DAILY", "WEEKLY", "MONTHLY")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -107,7 +108,7 @@ def starts(starts_at: datetime, rrule: str, tz: ZoneInfo, all_day: bool = False)
     local = starts_at.astimezone(tz).replace(tzinfo=None)
     try:
         rule = rrulestr(_local_until(rrule, tz), dtstart=local)
-        found = [d for _, d in zip(range(MAX_OCCURRENCES + 1), rule)]
+        found = list(islice(rule, MAX_OCCURRENCES + 1))
     except (ValueError, TypeError) as exc:
         raise RecurrenceError("bad_rule") from exc
     return [d.replace(tzinfo=tz).astimezone(timezone.utc) for d in found]

@@ -46,6 +46,10 @@ class _Matcher:
     """Activities by UID and their attendees by address, loaded once per activity per poll."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything (after a rollback)."""
         self.activities: dict[str, Activity | None] = {}
         self.people: dict[int, dict[str, int]] = {}
         self.attendees: dict[int, dict[int, Attendee]] = {}
@@ -64,9 +68,10 @@ class _Matcher:
     def person_id(self, activity: Activity, addresses: tuple[str, ...]) -> int | None:
         if activity.id not in self.people:
             invited = select(Attendee.person_id).where(Attendee.activity_id == activity.id)
-            rows = db.session.execute(select(func.lower(Person.email), Person.id).where(Person.id.in_(invited))).all()
+            rows = list(db.session.execute(select(func.lower(Person.email), Person.id)
+                                           .where(Person.id.in_(invited))).tuples())
             rows += db.session.execute(select(PersonAddress.address, PersonAddress.person_id)
-                                       .where(PersonAddress.person_id.in_(invited))).all()
+                                       .where(PersonAddress.person_id.in_(invited))).tuples().all()
             self.people[activity.id] = {address: pid for address, pid in rows if address}
         known = self.people[activity.id]
         return next((known[a] for a in addresses if a in known), None)
@@ -186,7 +191,7 @@ def _batch(parsed: list, now: datetime, report: PollReport, matcher: _Matcher) -
     for careful in (False, True):
         part = PollReport()
         if careful:
-            matcher.__init__()  # what it held was rolled back
+            matcher.reset()  # what it held was rolled back
         seen = _seen([envelope.message_id for _, envelope, _ in parsed])
         where: dict[str, list[bytes]] = {DONE: [], UNKNOWN: [], LEFT: []}
         try:

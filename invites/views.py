@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.http import is_resource_modified
 
+from audit import record
 from auth.access import requires
 from extensions import db
-from audit import record
 from invites import answers, content, feeds, labels, operations, queries, registration, tokens
 from invites.operations import InviteError
 from main.forms import ActionForm, require_action
@@ -191,7 +191,7 @@ def invitations(activity_id: int):
     return _invitations_page(activity, form)
 
 
-def _invitations_page(activity: Activity, form: ActionForm) -> str:
+def _invitations_page(activity: Activity, form: ActionForm) -> Response:
     from campaign.labels import ACTIVITY_STATUSES
 
     record("invites.answers_viewed", "activity", activity.id)  # names and answers are personal data

@@ -11,7 +11,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-
 from flask import current_app, has_app_context
 
 #: Public holidays plus midsommarafton, julafton and nyårsafton.

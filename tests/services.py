@@ -1045,11 +1045,11 @@ class Dovecot(_Service):
     """
 
     def __init__(self, *, user: str = "organiser@region.example", password: str = "imap-test-pw",
-                 tls: Optional[dict] = None):
+                 tls: dict | None = None):
         self.user, self.password, self.tls = user, password, tls
         self.host, self.port = LOCALHOST, free_port()
-        self.dir: Optional[Path] = None
-        self.proc: Optional[subprocess.Popen] = None
+        self.dir: Path | None = None
+        self.proc: subprocess.Popen | None = None
 
     def config_text(self) -> str:
         d = self.dir
@@ -1102,7 +1102,7 @@ service stats {{
 }}
 """
 
-    def start(self) -> "Dovecot":
+    def start(self) -> Dovecot:
         if self.proc is not None:
             return self
         # The mail processes run as the dovecot user, who must be able to reach the maildirs.

@@ -4,9 +4,8 @@ alternative addresses, all-day and recurring activities
 Revision ID: 0013
 Revises: 0008
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0013'

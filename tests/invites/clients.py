@@ -90,7 +90,7 @@ def outlook(uid: str, address: str, name: str, partstat: str = "ACCEPTED", **kw)
     """Outlook / Exchange: "Accepted: …" with the calendar as a base64 text/calendar alternative."""
     method = kw.get("method", "REPLY")
     cal = outlook_calendar(uid, address, name, partstat, **kw)
-    text = f"{name} har godkänt mötet.\n".encode("utf-8")
+    text = f"{name} har godkänt mötet.\n".encode()
     return _crlf(f"""From: {name} <{address}>
 To: Informationssäkerhet <{ORGANIZER_ADDRESS}>
 Subject: Godkänt: Lunchföreläsning

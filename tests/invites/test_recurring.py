@@ -2,7 +2,7 @@
 by libical (an independent parser that expands RRULE and EXDATE with our own VTIMEZONE)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
