@@ -17,6 +17,11 @@ def is_planner(person: Person) -> bool:
     return person.has_role("comms", "admin")
 
 
+def may_see_answers(person: Person, activity: Activity) -> bool:
+    """Who invited whom and who answered what: planners, and the activity's own organiser."""
+    return is_planner(person) or activity.organiser_id == person.id
+
+
 def may_download(person: Person, activity: Activity) -> bool:
     """Planners: any activity. Others: a confirmed or cancelled one that is for them or that they registered for."""
     if is_planner(person):

@@ -171,12 +171,17 @@ def campaign_feed(token: str, campaign_id: int):
 
 
 @bp.route("/aktiviteter/<int:activity_id>/inbjudningar", methods=["GET", "POST"])
-@requires("comms", "admin")
+@requires("employee")
 def invitations(activity_id: int):
-    """Planners: how the invitations stand; send them to the activity's audience."""
+    """Planners and the activity's organiser: how the invitations and answers stand; planners
+    send them to the activity's audience."""
     activity = db.get_or_404(Activity, activity_id)
+    if not queries.may_see_answers(current_user, activity):
+        abort(403)
     form = ActionForm()
     if request.method == "POST":
+        if not queries.is_planner(current_user):
+            abort(403)
         if not form.validate_on_submit():
             return _invitations_page(activity, form), 400
         try:

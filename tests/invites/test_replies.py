@@ -209,3 +209,23 @@ def test_tls_certificate_is_verified(app, world, make_activity, tmp_path):
         assert poll(NOW).by_outcome == {"applied": 1}
     db.session.commit()
     assert attendee(activity, world["anna"]).partstat == "ACCEPTED"
+
+
+def test_answers_are_shown_to_planners_and_the_organiser_only(app, world, make_activity, imap, client, auth):
+
+    activity = make_activity(OCT8, OCT8 + timedelta(hours=1), capacity=10)
+    registration.register(activity, world["anna"], BEFORE)
+    activity.organiser_id = world["rut"].id  # an organiser who is not a planner
+    db.session.commit()
+    imap.append(clients.apple(activity.uid, world["anna"].email, "Anna", "ACCEPTED"))
+    poll(NOW)
+    db.session.commit()
+    url = f"/aktiviteter/{activity.id}/inbjudningar"
+    auth.login("rut")
+    page = client.get(url)
+    assert page.status_code == 200 and "Anna Åström" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert client.post(url).status_code == 403  # sending stays with the planners
+    auth.logout()
+    auth.login("bo")
+    assert client.get(url).status_code == 403
