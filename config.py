@@ -113,6 +113,18 @@ def from_env() -> dict:
         "INVITE_ALARM_MINUTES": _int("INVITE_ALARM_MINUTES", 15),
         "INVITE_FEED_REFRESH_MINUTES": _int("INVITE_FEED_REFRESH_MINUTES", 60),
         "INVITE_FEED_PAST_DAYS": _int("INVITE_FEED_PAST_DAYS", 365),
+        # The organiser mailbox read for calendar answers (invites/mailbox.py; docs/calendar.md).
+        "IMAP_HOST": env("IMAP_HOST", ""),
+        "IMAP_PORT": _int("IMAP_PORT", 993),
+        "IMAP_TLS": env("IMAP_TLS", "on"),
+        "IMAP_USERNAME": env("IMAP_USERNAME", ""),
+        "IMAP_PASSWORD": env("IMAP_PASSWORD", ""),
+        "IMAP_FOLDER": env("IMAP_FOLDER", "INBOX"),
+        "IMAP_DONE_FOLDER": env("IMAP_DONE_FOLDER", ""),
+        "IMAP_UNKNOWN_FOLDER": env("IMAP_UNKNOWN_FOLDER", env("IMAP_FOLDER", "INBOX") + "/Vaksam-okänt"),
+        "IMAP_CA_FILE": env("IMAP_CA_FILE", ""),
+        "IMAP_TIMEOUT": _int("IMAP_TIMEOUT", 60),
+        "IMAP_POLL_SECONDS": _int("IMAP_POLL_SECONDS", 120),
         # The scheduler process (jobs/); a second process waits for the lease.
         "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 90),
         "SCHEDULER_RENEW_SECONDS": _int("SCHEDULER_RENEW_SECONDS", 30),
