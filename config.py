@@ -128,6 +128,9 @@ def from_env() -> dict:
         # Training: the course link on "Min utbildning", the import size limit, the status cache refresh.
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
         "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
+        # docs/security.md: the most data rows one file may have; unconfirmed upload previews live this long.
+        "TRAINING_IMPORT_MAX_ROWS": _int("TRAINING_IMPORT_MAX_ROWS", 200_000),
+        "TRAINING_PREVIEW_HOURS": _int("TRAINING_PREVIEW_HOURS", 24),
         "TRAINING_REFRESH_MINUTES": _int("TRAINING_REFRESH_MINUTES", 15),
         # Reminder rounds (training/reminders.py): days relative to each person's due date,
         # how late a missed round may still go out, escalation, and "Remind now" per person and day.

@@ -33,6 +33,11 @@ FILE_ERRORS = {
     "no_course": _l("Filen har ingen kolumn för kurs. Välj vilken kurs filen gäller."),
     "mapping_mismatch": _l("Filen saknar en kolumn som den valda mappningen förväntar sig."),
     "too_large": _l("Filen är för stor."),
+    "too_many_rows": _l("Filen har för många rader. Dela upp den i mindre filer."),
+    "too_many_columns": _l("Filen har för många kolumner. En rapport från kompetensportalen har bara ett fåtal; "
+                           "ta bort de övriga kolumnerna."),
+    "separator_mismatch": _l("Rubrikraden och dataraderna använder olika avgränsare (semikolon eller komma), så "
+                             "ingen rad gick att läsa. Spara filen igen som CSV från Excel."),
 }
 REASONS = {
     "no_identifier": _l("saknar anställningsnummer, användarnamn och e-post"),

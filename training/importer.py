@@ -19,7 +19,7 @@ import audit
 from extensions import db
 from main.i18n import local_tz
 from models import Completion, Course, CourseVersion, ImportBatch, Person
-from training import lmsfile
+from training import lmsfile, lmsread
 from training.lmsfile import COMPLETED, IN_PROGRESS, NOT_STARTED, FileError
 from training.matching import AMBIGUOUS, UNMATCHED, PersonIndex
 from training.facts import FastUTCText, fast_utc
@@ -121,20 +121,18 @@ class _Versions:
 
 
 class _Row:
-    """One data row, read through the column positions (missing cells read as empty)."""
+    """One data row: its cells in `lmsfile.FIELDS` order (None for an absent column)."""
 
     __slots__ = ("number", "ids", "raw_name", "course", "status", "raw_date")
 
-    def __init__(self, number: int, cells: list, at: tuple[int, ...]):
+    def __init__(self, number: int, cells: list):
         text = lmsfile.cell_text
         # Inlined for plain strings (every CSV cell): this runs once per row of big files.
-        e, u, m = cells[at[0]], cells[at[1]], cells[at[2]]
+        e, u, m, self.raw_name, c, self.status, self.raw_date = cells
         self.ids = (e.strip() if e.__class__ is str else text(e), u.strip() if u.__class__ is str else text(u),
                     m.strip() if m.__class__ is str else text(m))
-        c = cells[at[4]]
-        self.number, self.raw_name = number, cells[at[3]]
+        self.number = number
         self.course = c.strip() if c.__class__ is str else text(c)
-        self.status, self.raw_date = cells[at[5]], cells[at[6]]
 
     @property
     def name(self) -> str:
@@ -142,11 +140,6 @@ class _Row:
 
     def identifier(self) -> str:
         return next((v for v in self.ids if v), "")
-
-
-def _positions(columns: dict[str, int], width: int) -> tuple[int, ...]:
-    """Cell index per field in `lmsfile.FIELDS` order; an absent field reads the padding cell."""
-    return tuple(columns.get(f, width) for f in lmsfile.FIELDS)
 
 
 def import_file(data: bytes, filename: str, *, course: Course | None = None, mapping: dict | None = None,
@@ -161,8 +154,9 @@ def import_file(data: bytes, filename: str, *, course: Course | None = None, map
             raise FileError("too_large", f"The file is {len(data) // (1024 * 1024)} MB; the limit is "
                             f"{limit // (1024 * 1024)} MB.")
         extra = frozenset(lmsfile.normalise_header(h) for h in (mapping or {}).values() if h)
-        table = lmsfile.read_table(data, extra)
-        columns = lmsfile.find_columns(table.headers, mapping, course_given=course is not None)
+        table = lmsread.read_table(
+            data, extra, pick=lambda headers: lmsfile.find_columns(headers, mapping, course_given=course is not None),
+            max_rows=current_app.config["TRAINING_IMPORT_MAX_ROWS"])
     except FileError as exc:
         result.ok, result.error = False, exc
         return result
@@ -170,7 +164,7 @@ def import_file(data: bytes, filename: str, *, course: Course | None = None, map
     gc_was_on = gc.isenabled()
     gc.disable()  # hundreds of thousands of small acyclic objects: full GC passes only cost time
     try:
-        new_rows = _classify(table, columns, _Versions.load(course), result, now)
+        new_rows = _classify(table, _Versions.load(course), result, now)
         if strict and result.problems:
             result.ok = False
         elif not dry_run:
@@ -181,13 +175,12 @@ def import_file(data: bytes, filename: str, *, course: Course | None = None, map
     return result
 
 
-def _classify(table: lmsfile.Table, columns, versions: _Versions, result: ImportResult, now: datetime) -> list[tuple]:
+def _classify(table: lmsread.Table, versions: _Versions, result: ImportResult, now: datetime) -> list[tuple]:
     """Sort every row into its bucket; returns the completions to insert."""
     tz, index = local_tz(), PersonIndex()
-    width = max([len(table.headers)] + [len(cells) for _n, cells in table.rows])
-    at, parsed = _positions(columns, width), []
+    parsed = []
     for number, cells in table.rows:
-        row = _Row(number, cells + [None] * (width + 1 - len(cells)), at)
+        row = _Row(number, cells)
         outcome = _parse_row(row, versions, index, tz, now)
         if isinstance(outcome, tuple) and outcome[0] == "problem":
             _problem(result, row, *outcome[1:])
