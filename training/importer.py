@@ -166,7 +166,7 @@ def import_file(data: bytes, filename: str, *, course: Course | None = None, map
     try:
         new_rows = _classify(table, _Versions.load(course), result, now)
         if strict and result.problems:
-            result.ok = False
+            result.ok, result.imported, result.unchanged = False, 0, 0  # refused: nothing imported
         elif not dry_run:
             _write(result, new_rows, data, course, mapping_id, strict, actor, source, now)
     finally:
@@ -290,6 +290,8 @@ def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapp
         sha256=result.sha256, size_bytes=len(data), course_id=course.id if course else None,
         mapping_id=mapping_id, strict=strict, rows=result.rows, imported=result.imported,
         unchanged=result.unchanged, problems=result.problems, **counts,
+        # An import that added nothing is on record but is never "the newest import" for undo.
+        status="imported" if new_rows else "unchanged",
     )
     db.session.add(batch)
     db.session.flush()
@@ -310,6 +312,6 @@ def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapp
 
 
 def imports_of(sha256: str) -> int:
-    """How many imports (in force) there were of a file with this hash."""
+    """How many imports (in force, or that changed nothing) there were of a file with this hash."""
     return db.session.scalar(select(func.count()).select_from(ImportBatch).where(
-        ImportBatch.sha256 == sha256, ImportBatch.status == "imported"))
+        ImportBatch.sha256 == sha256, ImportBatch.status.in_(("imported", "unchanged"))))
