@@ -1,7 +1,8 @@
-"""Scheduled jobs: the quarter-end KPI snapshot, the status cache refresh, the reminder rounds."""
+"""Scheduled jobs: the quarter-end KPI snapshot, the status cache refresh, the reminder rounds,
+and deleting upload previews nobody confirmed."""
 from __future__ import annotations
 
-from training import refresh, reminders, snapshots
+from training import previews, refresh, reminders, snapshots
 from jobs.registry import Job
 from extensions import db
 
@@ -24,6 +25,10 @@ def send_reminders(now) -> str:
     return str(report)
 
 
+def delete_previews(now) -> str:
+    return f"{previews.delete_expired(now)} unconfirmed upload previews deleted"
+
+
 def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
     minutes = app.config["TRAINING_REFRESH_MINUTES"] if app is not None else 15
     return [
@@ -39,4 +44,6 @@ def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
         Job("training.reminders", send_reminders, "cron", {"minute": 10},
             "Skickar påminnelseomgångar om utbildningen, sammanfattningar till chefer och eskaleringar "
             "(arbetsdagar, kontorstid)."),
+        Job("training.delete_previews", delete_previews, "cron", {"minute": 25},
+            "Raderar uppladdade importfiler som aldrig bekräftades (efter TRAINING_PREVIEW_HOURS)."),
     ]
