@@ -2,15 +2,35 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qsl
 
-from flask import Flask, abort, request
+from flask import Flask, abort, jsonify, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+
+#: JSON bodies may nest objects and arrays this deep; deeper is refused before parsing
+#: (Python's parser would fail with a RecursionError at about a thousand levels).
+MAX_JSON_DEPTH = 32
+_JSON_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKETS = re.compile(rb"[\[\]{}]")
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply the JSON text nests, counted without parsing it (brackets in strings do not count)."""
+    depth = deepest = 0
+    for bracket in _JSON_BRACKETS.findall(_JSON_STRINGS.sub(b"", raw)):
+        if bracket in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def _body_is_valid_utf8() -> bool:
@@ -38,8 +58,18 @@ def _body_is_valid_utf8() -> bool:
 def init_app(app: Flask) -> None:
     @app.before_request
     def check_body():
-        if request.method in ("POST", "PUT", "PATCH") and not _body_is_valid_utf8():
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return None
+        if request.is_json and json_depth(request.get_data(cache=True)) > MAX_JSON_DEPTH:
+            if request.path.startswith("/api/"):
+                response = jsonify({"error": "too_deep",
+                                    "message": f"The JSON body nests deeper than {MAX_JSON_DEPTH} levels."})
+                response.status_code = 400
+                return response
+            abort(400, description="too_deep")
+        if not _body_is_valid_utf8():
             abort(400, description="invalid_encoding")
+        return None
 
     @app.after_request
     def security_headers(response):
