@@ -1,4 +1,5 @@
-"""Security headers on every response and checks on every request body."""
+"""Security headers on every response (`Cache-Control: no-store` on all but static files and
+the health check) and checks on every request body (UTF-8, JSON nesting depth)."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,11 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+
+#: Responses that never carry personal data and may be cached. Every other response (pages,
+#: exports, JSON, PDF/DOCX, .eml previews, calendar feeds, error pages) is `no-store`: one
+#: rule here instead of a header in each view, so a new view cannot forget it.
+CACHEABLE_ENDPOINTS = frozenset({"static", "main.healthz"})
 
 #: JSON bodies may nest objects and arrays this deep; deeper is refused before parsing
 #: (Python's parser would fail with a RecursionError at about a thousand levels).
@@ -81,6 +87,6 @@ def init_app(app: Flask) -> None:
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("SESSION_COOKIE_SECURE"):
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if response.mimetype == "text/html":
-            h.setdefault("Cache-Control", "no-store")
+        if request.endpoint not in CACHEABLE_ENDPOINTS:
+            h["Cache-Control"] = "no-store"
         return response
