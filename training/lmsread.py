@@ -13,7 +13,13 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from training.lmsfile import FIELDS, HEADER_FIELD, FileError, find_columns, normalise_header
+from training.lmsfile import (
+    FIELDS,
+    HEADER_FIELD,
+    FileError,
+    find_columns,
+    normalise_header,
+)
 
 MAX_COLUMNS = 100
 #: The header row must be among the first rows (titles and blank lines may come before it).
@@ -105,8 +111,7 @@ def _delimiter(head: str, extra: frozenset[str]) -> str:
 def _csv_records(data: bytes, encoding: str, errors: str, delimiter: str) -> Records:
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors, newline="")
     try:
-        for number, record in enumerate(csv.reader(_guarded(stream, delimiter), delimiter=delimiter), start=1):
-            yield number, record
+        yield from enumerate(csv.reader(_guarded(stream, delimiter), delimiter=delimiter), start=1)
     except csv.Error as exc:
         raise FileError("not_a_report", f"The file cannot be read as CSV: {exc}.") from exc
     except UnicodeDecodeError as exc:

@@ -9,18 +9,16 @@ import re
 from collections import deque
 from urllib.parse import parse_qsl
 
-from sqlalchemy import select
-
-from werkzeug.exceptions import HTTPException
-
 import pytest
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from demo.load import load_demo
 from extensions import db
+from main.security import CACHEABLE_ENDPOINTS
 from models import Person
 from outbox.operations import enqueue
 from outbox.sender import send_due
-from main.security import CACHEABLE_ENDPOINTS
 from tests.conftest import PASSWORD
 
 HREF = re.compile(r'(?:href|src)="(/[^"#]*)"')
@@ -67,7 +65,7 @@ def guessed_urls(app, person_id: int) -> list[str]:
         values = {}
         for name, converter in rule._converters.items():
             items = getattr(converter, "items", None)
-            values[name] = (sorted(items)[0] if items else person_id if name == "person_id"
+            values[name] = (min(items) if items else person_id if name == "person_id"
                             else 1 if "Integer" in type(converter).__name__ else "x")
         urls.append(adapter.build(rule.endpoint, values))
     return urls

@@ -13,9 +13,9 @@ import pytest
 
 from extensions import db
 from models import ImportBatch
-from training import importer, lmsread
 from tests.training.conftest import local
 from tests.training.hostile_files import HEADER, xlsx
+from training import importer, lmsread
 
 NOW = local(2025, 1, 15)
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,8 +11,8 @@ import time_machine
 
 from jobs.registry import get_job
 from models import utcnow
-from training import previews
 from tests.training.hostile_files import HEADER
+from training import previews
 
 ROW = ["ann", "Säkert Beteende 2024", "Godkänd", "2024-10-01"]
 
