@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 #: Modules that define `JOBS: list[Job]`.
-TASK_MODULES = ["auth.tasks", "jobs.tasks", "directory.tasks", "outbox.tasks", "training.tasks",
-                "campaign.tasks", "invites.tasks", "followup.tasks"]
+TASK_MODULES = ["auth.tasks", "jobs.tasks", "directory.tasks", "outbox.tasks", "training.tasks", "reminders.tasks",
+                "lms.tasks", "campaign.tasks", "invites.tasks", "followup.tasks"]
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def test_followup_evidence_and_its_folders_are_private(migrated, tmp_path):
 
 def test_training_upload_previews_are_private(migrated, tmp_path):
     from models import utcnow
-    from training import previews
+    from lms import previews
 
     app = create_app(test_config(migrated, INSTANCE_DIR=str(tmp_path / "instance")))
     with app.app_context():

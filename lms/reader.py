@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from training.lmsfile import (
+from lms.files import (
     FIELDS,
     HEADER_FIELD,
     FileError,
@@ -40,7 +40,7 @@ class Table:
     headers: list[str]
     #: {field: column index in the file} for the columns found.
     columns: dict[str, int]
-    #: (spreadsheet row number, cells in `lmsfile.FIELDS` order, None for an absent field) per non-empty row.
+    #: (spreadsheet row number, cells in `lms.files.FIELDS` order, None for an absent field) per non-empty row.
     rows: list[tuple[int, list]] = field(default_factory=list)
     format: str = ""
     encoding: str = ""

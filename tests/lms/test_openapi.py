@@ -14,7 +14,7 @@ from openapi_spec_validator import validate
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from extensions import db
-from training import tokens
+from lms import tokens
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

@@ -11,8 +11,8 @@ import time_machine
 
 from jobs.registry import get_job
 from models import utcnow
-from tests.training.hostile_files import HEADER
-from training import previews
+from tests.lms.hostile_files import HEADER
+from lms import previews
 
 ROW = ["ann", "Säkert Beteende 2024", "Godkänd", "2024-10-01"]
 
@@ -41,7 +41,7 @@ def test_unconfirmed_previews_are_deleted_by_the_job_after_24_hours(app, client,
         old = upload(client)
     with time_machine.travel(start + timedelta(hours=20), tick=False):
         recent = upload(client)
-    job = get_job("training.delete_previews", app)
+    job = get_job("lms.delete_previews", app)
     assert job.func(start + timedelta(hours=23, minutes=59)) == "0 unconfirmed upload previews deleted"
     assert job.func(start + timedelta(hours=24, minutes=1)).startswith("1 ")
     assert stored_files(app) == {f"{recent}.bin", f"{recent}.json"} and old not in str(stored_files(app))

@@ -1,7 +1,7 @@
 """Hostile LMS report files built from raw XML and text, fast and without openpyxl's
 writer (which would refuse or fix what these files get wrong on purpose).
 
-Run as a script (`python -m tests.training.hostile_files DB_URL KIND MAX_ROWS`) it
+Run as a script (`python -m tests.lms.hostile_files DB_URL KIND MAX_ROWS`) it
 builds one file, dry-runs the real import of it and prints {"peak_mb", "error", "rows"}:
 the peak resident memory of a fresh process, measured with getrusage."""
 from __future__ import annotations
@@ -82,7 +82,7 @@ def big_file(kind: str, rows: int) -> bytes:
 def _probe(database_url: str, kind: str, rows: int) -> dict:
     from app import create_app
     from tests.conftest import test_config
-    from training import importer
+    from lms import importer
 
     data = big_file(kind, rows)
     app = create_app(test_config(database_url, TRAINING_IMPORT_MAX_ROWS=rows, TRAINING_IMPORT_MAX_MB=50))

@@ -1,7 +1,7 @@
 """What an LMS report means: Swedish or English headers, the date formats and status
 words the LMS uses, and `FileError` for a file that is not such a report. Reading the
 bytes (CSV saved by Excel, UTF-8 with BOM, UTF-16 or Windows-1252, XLSX) is
-`training.lmsread`."""
+`lms.reader`."""
 from __future__ import annotations
 
 import re

@@ -14,8 +14,8 @@ import pytest
 from extensions import db
 from models import ImportBatch
 from tests.training.conftest import local
-from tests.training.hostile_files import HEADER, xlsx
-from training import importer, lmsread
+from tests.lms.hostile_files import HEADER, xlsx
+from lms import importer, reader
 
 NOW = local(2025, 1, 15)
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ def run(data: bytes, **kw) -> importer.ImportResult:
 def test_a_workbook_claiming_the_whole_sheet_is_read_by_its_rows(org, course):
     data = xlsx([HEADER, ROW], "A1:XFD1048576")
     assert len(data) < 5000
-    table = lmsread.read_table(data)
+    table = reader.read_table(data)
     assert [n for n, _cells in table.rows] == [2] and table.headers == HEADER
     assert run(data).imported == 1
 
@@ -106,7 +106,7 @@ def test_web_upload_refuses_too_many_rows_in_swedish(client, auth, org, course, 
 def test_cli_refuses_too_many_columns_in_plain_english(runner, org, course, tmp_path):
     path = tmp_path / "bred.xlsx"
     path.write_bytes(xlsx([HEADER + [f"X{n}" for n in range(120)], ROW]))
-    result = runner.invoke(args=["training", "import", str(path)])
+    result = runner.invoke(args=["lms", "import", str(path)])
     assert result.exit_code == 1 and "more than 100 columns" in result.output
 
 
@@ -119,7 +119,7 @@ def test_cli_refuses_too_many_columns_in_plain_english(runner, org, course, tmp_
 def test_an_import_stays_under_500_mb(migrated, kind, rows, error):
     """Each file is built and dry-run imported in a fresh process; its peak RSS is measured there."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SECRET_KEY": "x"}
-    out = subprocess.run([sys.executable, "-m", "tests.training.hostile_files", migrated, kind, str(rows)],
+    out = subprocess.run([sys.executable, "-m", "tests.lms.hostile_files", migrated, kind, str(rows)],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=True)
     report = json.loads(out.stdout.strip().splitlines()[-1])
     assert report["error"] == error and report["peak_mb"] < 500, report
