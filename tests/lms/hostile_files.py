@@ -81,8 +81,8 @@ def big_file(kind: str, rows: int) -> bytes:
 
 def _probe(database_url: str, kind: str, rows: int) -> dict:
     from app import create_app
-    from tests.conftest import test_config
     from lms import importer
+    from tests.conftest import test_config
 
     data = big_file(kind, rows)
     app = create_app(test_config(database_url, TRAINING_IMPORT_MAX_ROWS=rows, TRAINING_IMPORT_MAX_MB=50))

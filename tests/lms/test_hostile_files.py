@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from extensions import db
-from models import ImportBatch
-from tests.training.conftest import local
-from tests.lms.hostile_files import HEADER, xlsx
 from lms import importer, reader
+from models import ImportBatch
+from tests.lms.hostile_files import HEADER, xlsx
+from tests.training.conftest import local
 
 NOW = local(2025, 1, 15)
 ROOT = Path(__file__).resolve().parents[2]

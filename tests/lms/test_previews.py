@@ -10,9 +10,9 @@ import pytest
 import time_machine
 
 from jobs.registry import get_job
+from lms import previews
 from models import utcnow
 from tests.lms.hostile_files import HEADER
-from lms import previews
 
 ROW = ["ann", "Säkert Beteende 2024", "Godkänd", "2024-10-01"]
 

@@ -79,8 +79,8 @@ def test_followup_evidence_and_its_folders_are_private(migrated, tmp_path):
 
 
 def test_training_upload_previews_are_private(migrated, tmp_path):
-    from models import utcnow
     from lms import previews
+    from models import utcnow
 
     app = create_app(test_config(migrated, INSTANCE_DIR=str(tmp_path / "instance")))
     with app.app_context():
