@@ -57,15 +57,18 @@ def create_private(path: Path | str, data: bytes) -> None:
         fh.write(data)
 
 
-def secure_sqlite_file(database_uri: str) -> None:
+def secure_sqlite_file(database_uri: str, instance_dir: str | None = None) -> None:
     """Create a SQLite database file 0600 before SQLite does with 0644 (SQLite gives its
-    journal and WAL files the database file's mode). A missing folder stays missing: that
-    is a configuration error the health check reports."""
+    journal and WAL files the database file's mode). The instance folder is created 0700
+    when the database lives there (the default); any other missing folder stays missing:
+    that is a configuration error the health check reports."""
     url = make_url(database_uri)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" \
             or url.database.startswith("file:"):
         return
     path = Path(url.database)
+    if instance_dir and path.parent == Path(instance_dir):
+        private_dir(path.parent)
     if not path.parent.is_dir():
         return
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE)

@@ -42,6 +42,12 @@ def test_sqlite_database_and_its_wal_are_private(tmp_path):
         db.engine.dispose()
 
 
+def test_the_default_database_creates_a_private_instance_folder(tmp_path):
+    instance = tmp_path / "instance"
+    create_app(test_config(f"sqlite:///{instance / 'vaksam.db'}", INSTANCE_DIR=str(instance)))
+    assert mode(instance) == 0o700 and mode(instance / "vaksam.db") == 0o600
+
+
 def test_an_existing_world_readable_database_is_tightened(tmp_path):
     path = tmp_path / "old.db"
     path.touch(mode=0o644)
