@@ -34,8 +34,10 @@ def _signed_in_errors() -> dict:
 _SCHEMAS = {
     "Completion": {
         "type": "object", "required": ["course"],
+        "anyOf": [{"required": ["employee_number"]}, {"required": ["username"]}, {"required": ["email"]}],
         "description": "Identify the person with at least one of employee_number, username, email; "
-                       "they are tried in that order, case-insensitively.",
+                       "they are tried in that order, case-insensitively. Text fields must not contain "
+                       "control characters.",
         "properties": {
             "employee_number": {"oneOf": [{"type": "string"}, {"type": "integer", "minimum": 0}],
                                 "example": "100123"},

@@ -11,12 +11,18 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import validate
-from schemathesis.specs.openapi.checks import ignored_auth
+from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from extensions import db
 from lms import tokens
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+#: "auth ignored" cannot see a session cookie set on the case (test_signed_out_calls_are_401 covers it);
+#: "positive data acceptance" wants every schema-valid body accepted, but a body naming an unknown
+#: course or person is valid JSON for the schema and rightly answered 422 or 400.
+EXCLUDED_CHECKS = [ignored_auth, positive_data_acceptance]
 
 
 @pytest.fixture
@@ -50,7 +56,7 @@ def test_the_document_is_valid_openapi(client):
 def test_schemathesis_finds_no_5xx_and_no_schema_violation(app, client, auth, org, token):
     auth.login("admin")
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
-    schema = schemathesis.from_wsgi("/api/v1/openapi.json", app)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     checked = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -59,17 +65,18 @@ def test_schemathesis_finds_no_5xx_and_no_schema_violation(app, client, auth, or
         @settings(max_examples=25, derandomize=True, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case):
-            # Signed in both ways. schemathesis' own "auth ignored" check cannot see a cookie set
-            # this way; test_signed_out_calls_are_401 below covers it.
+            # Signed in both ways: as the LMS (bearer token) and as an admin (session cookie).
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
             case.cookies = {**(case.cookies or {}), cookie.key: cookie.value}
-            response = case.call_wsgi()
-            case.validate_response(response, excluded_checks=(ignored_auth,))
+            response = case.call()
+            case.validate_response(response, excluded_checks=EXCLUDED_CHECKS)
             assert response.status_code < 500
 
         check()
-        checked.append(operation.verbose_name)
-    assert len(checked) == 4, checked
+        checked.append(operation.label)
+    # schemathesis leaves out the operation that serves the schema it was loaded from.
+    described = {f"{m.upper()} {p}" for p, item in schema.raw_schema["paths"].items() for m in item}
+    assert set(checked) == described - {"GET /openapi.json"} and len(checked) >= 3, checked
 
 
 def test_signed_out_calls_are_401(client, org, course):
