@@ -17,7 +17,7 @@ _PERCENT = {"type": "number", "nullable": True, "minimum": 0, "maximum": 100,
 
 
 def _response(description: str, schema: dict | None = None) -> dict:
-    body = {"description": description}
+    body: dict = {"description": description}
     if schema is not None:
         body["content"] = {"application/json": {"schema": schema}}
     return body
@@ -92,7 +92,7 @@ _SCHEMAS = {
 
 
 def _paths() -> dict:
-    signed_in = [{"session": []}]
+    signed_in: list[dict] = [{"session": []}]
     return {
         "/openapi.json": {"get": {
             "summary": "This document", "operationId": "getOpenApi", "security": [],
