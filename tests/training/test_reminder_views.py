@@ -191,3 +191,22 @@ def test_remind_now_names_the_nearest_active_manager(client, auth, data, course)
     remind(client, course, data["ben"])
     [message] = outbox_to("ben@example.se")
     assert "prata med din chef (Boss Testsson)" in message.body_text
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://lms.example/kurs"])
+def test_course_link_accepts_only_https_http_and_mailto(client, auth, data, course, url):
+    auth.login("admin")
+    response = client.post("/admin/training/courses", data={"code": "SB", "name": "Säkert Beteende", "url": url})
+    assert response.status_code == 400 and "https://, http:// eller mailto:" in response.get_data(as_text=True)
+    db.session.refresh(course["course"])
+    assert course["course"].url != url
+    ok = client.post("/admin/training/courses", data={"code": "SB", "name": "Säkert Beteende",
+                                                      "url": "https://lms.example/sb"})
+    assert ok.status_code == 302
+
+
+def test_course_link_is_checked_by_the_cli_too(runner, data, course):
+    bad = runner.invoke(args=["training", "course", "add", "SB", "--name", "Säkert Beteende", "--url", "javascript:x"])
+    assert bad.exit_code != 0 and "https://, http:// or mailto:" in bad.output
+    db.session.refresh(course["course"])
+    assert course["course"].url != "javascript:x"
