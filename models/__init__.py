@@ -4,7 +4,7 @@ from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
 from models.auth import LoginAttempt, RoleGrant
 from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
-from models.outbox import OutboxMessage
+from models.outbox import MailOutage, OutboxMessage, OutboxSkip
 from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
 from models.training import (
     ApiToken, ColumnMapping, Completion, Course, CourseVersion, Exemption, ImportBatch, KpiSnapshot,
@@ -17,7 +17,7 @@ from models.followup import (
 )
 
 __all__ = [
-    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "OutboxMessage",
+    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "MailOutage", "OutboxMessage", "OutboxSkip",
     "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant",
     "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",

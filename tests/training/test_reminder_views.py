@@ -210,3 +210,21 @@ def test_course_link_is_checked_by_the_cli_too(runner, data, course):
     assert bad.exit_code != 0 and "https://, http:// or mailto:" in bad.output
     db.session.refresh(course["course"])
     assert course["course"].url != "javascript:x"
+
+
+def test_remind_selected_skips_a_name_with_a_line_break_and_reminds_the_others(client, auth, data, course):
+    """"Påminn valda" with a header injection in one directory name: no 500, the others are reminded."""
+    from models import OutboxSkip
+
+    data["ben"].display_name = "Ben\r\nBcc: spy@evil.example"
+    db.session.commit()
+    auth.login("boss")
+    response = remind(client, course, data["ben"], data["lead"])
+    assert response.status_code == 302
+    page = client.get("/training/team").get_data(as_text=True)
+    assert "saknar en giltig e-postadress" in page
+    assert outbox_to("ben@example.se") == []
+    skip = db.session.scalars(select(OutboxSkip)).one()
+    assert skip.reason == "invalid_header" and skip.recipient_id == data["ben"].id
+    assert len(outbox_to("lead@example.se")) == 1  # the other one is reminded
+    assert "Påminnelse skickas till Lead Testsson." in page
