@@ -328,3 +328,22 @@ def test_a_course_link_stored_as_javascript_never_becomes_a_link(app, team, smtp
     assert "javascript" not in html and "data:" not in html
     assert "javascript" not in text and "data:" not in text
     assert "kursen här" in html
+
+
+def test_a_header_injection_in_a_name_is_skipped_counted_and_the_round_goes_on(app, team, smtp):
+    from models import OutboxSkip
+
+    team["carl"].display_name = "Carl\r\nBcc: spy@evil.example"
+    team["ben"].email = "ben@example.se\r\nBcc: spy@evil.example"
+    db.session.commit()
+    report = run_round(local(2024, 11, 18, 9, 0))
+    db.session.commit()
+    assert report.employees == 6 and report.digests == 4
+    assert report.unmailable == {"invalid_header": 1, "invalid_address": 1}
+    assert report.as_dict()["unmailable"] == {"invalid_header": 1, "invalid_address": 1}
+    assert "2 without a usable address" in str(report)
+    skips = {s.recipient_id: s.reason for s in db.session.scalars(select(OutboxSkip))}
+    assert skips == {team["carl"].id: "invalid_header", team["ben"].id: "invalid_address"}
+    delivered = deliver(smtp)
+    assert not [a for a in delivered if "spy" in a]
+    assert sum(len(v) for v in delivered.values()) == report.employees + report.digests  # the others went out
