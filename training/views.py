@@ -21,8 +21,10 @@ from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
 from main.forms import ActionForm, require_action
 from models import Course, CourseVersion, Exemption, Person, utcnow
-from training import exports, facts, operations, queries, refresh, reminder_actions
-from training.forms import ExemptionForm, RemindForm
+from training import exports, facts, operations, queries, refresh
+from reminders import actions as reminder_actions
+from reminders.forms import RemindForm
+from training.forms import ExemptionForm
 
 bp = Blueprint("training", __name__)
 
