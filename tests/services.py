@@ -965,8 +965,6 @@ class SmtpServer(_Service):
     def start(self) -> "SmtpServer":
         if self.controller is not None:
             return self
-        from aiosmtpd.controller import Controller
-
         kwargs: dict[str, Any] = {"ready_timeout": 10, "enable_SMTPUTF8": True,
                                   "decode_data": False}
         if self.tls_context is not None:
