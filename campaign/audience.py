@@ -12,7 +12,6 @@ and what the training package says about a person's course.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
@@ -21,8 +20,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from directory import tree
 from extensions import db
-from models import Person, Unit
+from models import Person
 from training import facts
 
 #: Plain Swedish words for a message body ("Din status: försenad"); data, like the message text.
@@ -80,23 +80,6 @@ def training_values(person: Person, now: datetime, unknown_status: str) -> dict[
     return {"status": info.status or unknown_status, "kurslänk": info.course_url or default_url}
 
 
-def unit_subtree_ids(unit_ids: Iterable[int]) -> set[int]:
-    """The given units and every unit below them (from Unit.parent_id; cycles cannot loop)."""
-    children: dict[int, list[int]] = defaultdict(list)
-    for uid, parent in db.session.execute(select(Unit.id, Unit.parent_id)):
-        if parent is not None:
-            children[parent].append(uid)
-    found: set[int] = set()
-    stack = list(unit_ids)
-    while stack:
-        uid = stack.pop()
-        if uid in found:
-            continue
-        found.add(uid)
-        stack.extend(children.get(uid, ()))
-    return found
-
-
 def resolve(kind: str, unit_ids: Iterable[int], now: datetime) -> list[Person]:
     """The active people in the audience, each once, ordered by id."""
     unit_ids = list(unit_ids)
@@ -104,7 +87,7 @@ def resolve(kind: str, unit_ids: Iterable[int], now: datetime) -> list[Person]:
     if kind == "units" and not unit_ids:
         return []
     if unit_ids and kind != "all":
-        stmt = stmt.where(Person.unit_id.in_(sorted(unit_subtree_ids(unit_ids))))
+        stmt = stmt.where(Person.unit_id.in_(tree.units_below(unit_ids)))
     if kind == "managers":
         stmt = stmt.where(Person.subtree_size > 0)
     elif kind not in ("all", "units", "not_done"):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from campaign.audience import TrainingUnavailable, resolve, training_values, unit_subtree_ids
+from campaign.audience import TrainingUnavailable, resolve, training_values
+from directory.tree import unit_ids_below
 from extensions import db
 from tests.campaign.conftest import FUTURE
 
@@ -20,7 +21,7 @@ def test_all_staff_leaves_out_people_who_left(app, region):
 
 def test_units_include_their_subtrees(app, region):
     u = region["units"]
-    assert unit_subtree_ids([u["pv"].id]) == {u["pv"].id, u["norr"].id}
+    assert unit_ids_below([u["pv"].id]) == {u["pv"].id, u["norr"].id}
     assert names(resolve("units", [u["pv"].id], FUTURE)) == ["nils", "noemail", "pvlead"]
 
 
