@@ -29,7 +29,7 @@ class Job:
     trigger: str
     trigger_args: dict
     #: What the job does, for the admin page (Swedish).
-    description: str
+    description: str  # usually a lazy_gettext string, shown in the admin's language
 
 
 def all_jobs(app=None) -> list[Job]:

@@ -1,6 +1,8 @@
 """Housekeeping of the scheduler itself."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from datetime import timedelta
 
 from sqlalchemy import delete
@@ -22,5 +24,5 @@ def prune_runs(now) -> str:
 
 JOBS = [
     Job("jobs.prune_runs", prune_runs, "cron", {"hour": 3, "minute": 40},
-        "Rensar loggen över jobbkörningar äldre än 90 dagar."),
+        _l("Rensar loggen över jobbkörningar äldre än 90 dagar.")),
 ]
