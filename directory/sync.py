@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from directory import client
+from directory.addresses import plan_addresses
 from directory.mapping import (DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, MappingError, PersonRecord,
                                RecordReader, attribute_map, wanted_attributes)
 from directory.tree import find_cycles
@@ -112,6 +113,8 @@ class Plan:
     result: SyncResult
     #: external_id -> stored row (id, manager_id, synced fields, …) as read when planning.
     existing: dict = field(default_factory=dict)
+    #: external_id -> new set of alternative addresses, for those whose set changes.
+    addresses: dict = field(default_factory=dict)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -268,7 +271,7 @@ def plan_sync(records: dict[str, PersonRecord], now: datetime, settings: SyncSet
     result.created, result.missing = len(creates), len(missing_now)
     result.deactivated, result.reactivated = len(deactivate), len(reactivate)
     return Plan(records, new_units, creates, updates, managers, unknown, missing_now, deactivate, reactivate,
-                unit_keys, result, existing)
+                unit_keys, result, existing, plan_addresses(records, existing))
 
 
 def stored_links(plan: Plan) -> tuple[dict[str, str | None], dict[str, str | None]]:
