@@ -135,6 +135,10 @@ def from_env() -> dict:
         "REMINDER_LATE_DAYS": _int("REMINDER_LATE_DAYS", 5),
         "REMINDER_ESCALATE_AFTER_DAYS": _int("REMINDER_ESCALATE_AFTER_DAYS", 14),
         "REMINDER_MANUAL_PER_DAY": _int("REMINDER_MANUAL_PER_DAY", 1),
+        # "Påminn alla som inte är klara" reminds at most this many people in one click.
+        "REMIND_ALL_MAX": _int("REMIND_ALL_MAX", 500),
+        # The completion share the region aims at, drawn as a target on progress bars and charts.
+        "TRAINING_TARGET_PERCENT": _int("TRAINING_TARGET_PERCENT", 90),
         # Audit follow-up (followup/); docs/readme/followup.md explains each.
         "FOLLOWUP_MAX_UPLOAD_MB": _int("FOLLOWUP_MAX_UPLOAD_MB", 10),
         "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),

@@ -50,7 +50,7 @@ def format_day(day: date | datetime | None) -> str:
 
 def format_percent(value: float | None) -> str:
     """"64,5 %" in Swedish, "64.5 %" in English; "–" when there is nothing to divide."""
-    return "–" if value is None else f"{format_decimal(value, format='0.0')} %"
+    return "–" if value is None else f"{format_decimal(value, format='0.0')}\u00a0%"
 
 
 def state_label(state: str | None) -> str:
