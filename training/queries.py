@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from datetime import datetime
 
-from sqlalchemy import Row, Select, func, literal, literal_column, or_, select
+from sqlalchemy import Row, Select, func, literal, literal_column, select
 
+from directory.search import name_matches
 from extensions import db
 from models import (
     ColumnMapping, Completion, Course, CourseVersion, Exemption, Person, PersonAncestor, PersonStatus,
@@ -104,9 +105,7 @@ def _filtered(stmt: Select, state: str, unit_id: int | None, q: str) -> Select:
             inside = select(Unit.id).where(Unit.path.like(f"%/{int(unit_id)}/%"))
             stmt = stmt.where(PersonStatus.unit_id.in_(inside))
     if q:
-        like = f"%{q.lower()}%"
-        matching = select(Person.id).where(or_(func.lower(Person.display_name).like(like),
-                                                Person.username.like(like)))
+        matching = select(Person.id).where(name_matches(q))
         stmt = stmt.where(PersonStatus.person_id.in_(matching))
     return stmt
 
