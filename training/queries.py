@@ -187,12 +187,14 @@ def todo_total(summary: TeamSummaryView) -> int:
 
 
 def all_people(requirement: Requirement, *, manager: Person | None = None, unit: Unit | None = None,
-               state: str = "all") -> list[tuple[Person, Unit | None, PersonStatus]]:
+               state: str = "all", unit_id: int | None = None, q: str = "",
+               ) -> list[tuple[Person, Unit | None, PersonStatus]]:
     """Every covered person in scope (for exports), sorted by unit and name."""
     result = []
     page, size = 1, 5000
     while True:
-        chunk = people_page(requirement, manager=manager, unit=unit, state=state, sort="name", page=page,
+        chunk = people_page(requirement, manager=manager, unit=unit, state=state, unit_id=unit_id, q=q,
+                            sort="name", page=page,
                             page_size=size, known_total=10**9)
         result.extend(chunk.rows)
         if len(chunk.rows) < size:

@@ -29,6 +29,7 @@ NAMES_SHOWN = 5
 
 
 def _names(names: list[str]) -> str:
+    names = sorted(names)
     if len(names) <= NAMES_SHOWN:
         return ", ".join(names)
     return _("%(names)s och %(n)s till", names=", ".join(names[:NAMES_SHOWN]), n=len(names) - NAMES_SHOWN)

@@ -15,7 +15,7 @@ from main.i18n import local_tz
 from main.forms import ActionForm, require_action
 from models import Unit, utcnow
 from training import charts, exports, facts, queries, refresh, snapshots
-from training.views import list_args, people_table, version_names
+from training.views import filters_text, list_args, people_table, version_names
 
 bp = Blueprint("training_reports", __name__, url_prefix="/admin/training")
 
@@ -73,9 +73,11 @@ def region_export(fmt: str):
     stamp = data_time.astimezone(local_tz()).replace(microsecond=0) if data_time else None
     name = unit.name if unit else _("Hela regionen")
     if request.args.get("what") == "people":
-        rows = queries.all_people(requirement, unit=unit, state=list_args("all")["state"])
+        args = list_args("all")
+        rows = queries.all_people(requirement, unit=unit, state=args["state"], unit_id=args["unit_id"], q=args["q"])
         response = exports.response(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
-                                    f"{requirement.course.name} – {name}", stamp, *people_table(rows))
+                                    f"{requirement.course.name} – {name} – {filters_text(args)}", stamp,
+                                    *people_table(rows))
         audit.record("training.region.export", "unit", unit.id if unit else None,
                      {"requirement": requirement.id, "format": fmt, "what": "people", "rows": len(rows)})
         return response
