@@ -104,6 +104,8 @@ def from_env() -> dict:
         # Campaigns and the communication plan (campaign/); docs/readme/campaign.md explains each.
         "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev"),
         "PLAN_EMAIL_CHANNEL": env("PLAN_EMAIL_CHANNEL", "e-post"),
+        # Four-eyes: a plan message is approved by someone other than who wrote it or sent it for review.
+        "PLAN_FOUR_EYES": _bool(env("PLAN_FOUR_EYES"), default=True),
         "PLAN_BODY_MAX_CHARS": _int("PLAN_BODY_MAX_CHARS", 20000),
         "PLAN_POLL_SECONDS": _int("PLAN_POLL_SECONDS", 60),
         "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),

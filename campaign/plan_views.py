@@ -156,7 +156,10 @@ def message(message_id: int):
         "campaign/message.html", message=message, rendered=rendered, person=person, person_error=person_error,
         audience=_audience_summary(message) if message.status not in ("sent", "published") else None,
         moves=moves, move_form=MoveForm(version=str(message.version)), action_form=ActionForm(),
-        is_email=operations.is_email(message), may_edit=workflow.may_edit(message.status), now=utcnow())
+        is_email=operations.is_email(message), may_edit=workflow.may_edit(message.status), now=utcnow(),
+        steps=queries.steps(message), delivery=queries.delivery_counts([message.id]).get(message.id, {}),
+        failures=queries.delivery_failures(message.id),
+        self_approval=current_app.config["PLAN_FOUR_EYES"] and current_user.id in operations.authors(message))
 
 
 @bp.post("/plan/<int:message_id>/steg/<move>")

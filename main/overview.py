@@ -104,7 +104,7 @@ def comms_view(person: Person, now: datetime, limit: int = 5) -> CommsView:
     sent = list(db.session.scalars(select(PlanMessage).where(PlanMessage.status.in_(("sent", "published")))
                                    .order_by(PlanMessage.sent_at.desc().nulls_last(), PlanMessage.id.desc())
                                    .limit(limit)))
-    deliveries = delivery_counts([m.id for m in sent])
+    deliveries = campaign_queries.delivery_counts([m.id for m in sent])
     return CommsView(to_review, next_out, [SentMessage(m, deliveries.get(m.id, {})) for m in sent])
 
 
@@ -118,20 +118,6 @@ def last_actor(message_ids: list[int], to_status: str) -> dict[int, int | None]:
                 PlanTransition.message_id.in_(message_ids), PlanTransition.to_status == to_status)
             .order_by(PlanTransition.at, PlanTransition.id)):
         result[message_id] = actor_id
-    return result
-
-
-def delivery_counts(message_ids: list[int]) -> dict[int, dict[str, int]]:
-    """{plan message id: {outbox status: count}} for the e-mails of each message."""
-    if not message_ids:
-        return {}
-    result: dict[int, dict[str, int]] = {}
-    for related_id, status, n in db.session.execute(
-            select(OutboxMessage.related_id, OutboxMessage.status, func.count()).where(
-                OutboxMessage.related_type == "plan_message",
-                OutboxMessage.related_id.in_([str(i) for i in message_ids]))
-            .group_by(OutboxMessage.related_id, OutboxMessage.status)):
-        result.setdefault(int(related_id), {})[status] = n
     return result
 
 
