@@ -9,10 +9,9 @@ from flask_login import current_user
 import audit
 from auth.access import may_see, requires
 from campaign import audience as audience_mod
-from campaign import export, labels, markup, operations, queries, workflow
+from campaign import export, labels, markup, operations, preview, queries, workflow
 from campaign.blueprint import PLANNERS, bp, show_error, version_of
 from campaign.forms import MessageForm, MoveForm, new_token
-from campaign.sending import placeholder_values
 from extensions import db
 from main.forms import ActionForm, require_action
 from models import Person, PlanMessage, utcnow
@@ -148,8 +147,9 @@ def _audience_summary(message: PlanMessage):
 @requires(*PLANNERS)
 def message(message_id: int):
     message = _get(message_id)
-    person, person_error = _sample_person(message)
-    rendered = markup.render(message.title, message.body, placeholder_values(person, utcnow()))
+    example = request.args.get("example") if request.args.get("example") in preview.EXAMPLE_STATUSES else None
+    person, person_error = _sample_person(message) if example is None else (current_user, None)
+    rendered = markup.render(message.title, message.body, preview.values_for(example, person, utcnow()))
     db.session.commit()  # the audit record of a preview for someone else
     moves = [m for m in workflow.available_moves(message.status)]
     return render_template(
@@ -159,7 +159,25 @@ def message(message_id: int):
         is_email=operations.is_email(message), may_edit=workflow.may_edit(message.status), now=utcnow(),
         steps=queries.steps(message), delivery=queries.delivery_counts([message.id]).get(message.id, {}),
         failures=queries.delivery_failures(message.id),
+        example=example, example_statuses=preview.EXAMPLE_STATUSES,
         self_approval=current_app.config["PLAN_FOUR_EYES"] and current_user.id in operations.authors(message))
+
+
+@bp.post("/plan/<int:message_id>/test")
+@requires(*PLANNERS)
+def send_test(message_id: int):
+    """"Skicka test till mig": the rendered e-mail to the signed-in planner, through the outbox."""
+    message = _get(message_id)
+    require_action()
+    example = request.form.get("example") if request.form.get("example") in preview.EXAMPLE_STATUSES else None
+    result = preview.send_test(message, current_user, example, utcnow())
+    db.session.commit()
+    if result.ok:
+        flash(_("Ett testmejl till %(address)s ligger i utkorgen och skickas strax.", address=current_user.email),
+              "success")
+    else:
+        flash(_("Du har ingen giltig e-postadress i katalogen, så testet kunde inte skickas."), "error")
+    return redirect(url_for("campaign.message", message_id=message.id, example=example))
 
 
 @bp.post("/plan/<int:message_id>/steg/<move>")

@@ -52,3 +52,30 @@ def test_the_message_page_refuses_self_approval_with_a_reason(app, client, auth,
     assert "Någon annan än den som skrev meddelandet" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(PlanMessage, message.id).status == "review"
+
+
+def test_preview_with_example_data_per_training_status(app, client, auth, region, make_message):
+    message = make_message("draft", title="Hej {förnamn}", body="Din status: {status}.")
+    auth.login("admin")
+    page = client.get(f"/plan/{message.id}?example=overdue").get_data(as_text=True)
+    assert "Hej Alex" in page and "Din status: Försenad." in page
+    assert "påhittad person" in page and "Åsa" not in page.split('id="preview-html"')[1].split("</div>")[0]
+    page = client.get(f"/plan/{message.id}?example=completed").get_data(as_text=True)
+    assert "Din status: Genomförd." in page
+
+
+def test_send_test_to_me_goes_through_the_outbox_to_the_planner_only(app, client, auth, region, make_message):
+    from sqlalchemy import select
+
+    from models import OutboxMessage
+
+    message = make_message("draft", title="Hej {förnamn}", body="Din status: {status}.")
+    auth.login("admin")
+    response = client.post(f"/plan/{message.id}/test", data={"example": "not_started"})
+    assert response.status_code == 302 and "example=not_started" in response.headers["Location"]
+    [mail] = db.session.scalars(select(OutboxMessage)).all()
+    assert mail.recipient_email == region["admin"].email and mail.subject == "[Test] Hej Alex"
+    assert "Din status: Ej påbörjad." in mail.body_text and mail.related_type == "plan_message_test"
+    assert "Ett testmejl till" in client.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(PlanMessage, message.id).status == "draft"  # a test changes nothing else
