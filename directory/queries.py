@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from auth.access import subtree_ids
+from directory import tree
 from directory.search import name_matches
 from extensions import db
 from models import Person, PersonAncestor, Unit
@@ -66,7 +66,7 @@ def chain_of_managers(person: Person) -> list[Person]:
 
 
 def count_below(manager_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(subtree_ids(manager_id).subquery()))
+    return db.session.scalar(select(func.count()).select_from(tree.people_below(manager_id).subquery()))
 
 
 def org_roots() -> tuple[list[Person], list[Person]]:

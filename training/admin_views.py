@@ -1,19 +1,18 @@
-"""Admin pages for setting training up: courses and versions, requirements, saved column
-mappings and API tokens."""
+"""Admin pages for setting training up: courses and versions, and requirements
+(column mappings and API tokens are in `lms.admin_views`)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 
 from auth.access import requires
 from extensions import db
-from main.forms import ActionForm, require_action
-from models import ApiToken, ColumnMapping, Course, CourseVersion, ImportBatch, Requirement, Unit, utcnow
-from training import operations, tokens
-from training.forms import CourseForm, MappingForm, RequirementForm, TokenForm, VersionForm
+from main.forms import ActionForm
+from models import Course, CourseVersion, ImportBatch, Requirement, Unit
+from training import operations
+from training.forms import CourseForm, RequirementForm, VersionForm
 
 bp = Blueprint("training_admin", __name__, url_prefix="/admin/training")
 
@@ -132,60 +131,3 @@ def requirement(requirement_id: int | None = None):
     db.session.commit()
     flash(_("Kravet %(name)s är sparat.", name=spec.name), "success")
     return redirect(url_for("training_admin.overview"))
-
-
-@bp.route("/mappings", methods=["GET", "POST"])
-@requires("admin")
-def mappings():
-    form = MappingForm()
-    if form.validate_on_submit():
-        mapping = db.session.scalar(select(ColumnMapping).where(ColumnMapping.name == form.name.data.strip()))
-        if mapping is None:
-            mapping = ColumnMapping(name=form.name.data.strip(), columns={}, created_by_id=current_user.id)
-            db.session.add(mapping)
-        mapping.columns = form.columns()
-        db.session.commit()
-        flash(_("Mappningen %(name)s är sparad.", name=mapping.name), "success")
-        return redirect(url_for("training_admin.mappings"))
-    rows = db.session.scalars(select(ColumnMapping).order_by(ColumnMapping.name)).all()
-    return render_template("training/mappings.html", form=form, mappings=rows, action_form=ActionForm()), \
-        400 if request.method == "POST" else 200
-
-
-@bp.post("/mappings/<int:mapping_id>/delete")
-@requires("admin")
-def delete_mapping(mapping_id: int):
-    mapping = db.session.get(ColumnMapping, mapping_id) or abort(404)
-    require_action()
-    db.session.delete(mapping)
-    db.session.commit()
-    flash(_("Mappningen är borttagen."), "success")
-    return redirect(url_for("training_admin.mappings"))
-
-
-@bp.route("/tokens", methods=["GET", "POST"])
-@requires("admin")
-def api_tokens():
-    form, new_token = TokenForm(), None
-    if form.validate_on_submit():
-        try:
-            _row, new_token = tokens.create_token(form.name.data, current_user)
-            db.session.commit()
-        except ValueError:
-            db.session.rollback()
-            form.name.errors = [_("Det finns redan en nyckel med det namnet.")]
-    rows = db.session.scalars(select(ApiToken).order_by(ApiToken.name)).all()
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render_template("training/tokens.html", form=form, tokens=rows, new_token=new_token,
-                           action_form=ActionForm()), status
-
-
-@bp.post("/tokens/<int:token_id>/revoke")
-@requires("admin")
-def revoke_token(token_id: int):
-    row = db.session.get(ApiToken, token_id) or abort(404)
-    require_action()
-    tokens.revoke_token(row, current_user, utcnow())
-    db.session.commit()
-    flash(_("Nyckeln %(name)s är återkallad.", name=row.name), "success")
-    return redirect(url_for("training_admin.api_tokens"))

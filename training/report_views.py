@@ -6,10 +6,10 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 import audit
 from auth.access import requires
+from directory import tree
 from extensions import db
 from main.i18n import local_tz
 from main.forms import ActionForm, require_action
@@ -33,7 +33,7 @@ def _unit() -> Unit | None:
 def trend_chart(requirement, unit: Unit | None):
     ids = None
     if unit is not None:
-        ids = set(db.session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))))
+        ids = tree.unit_ids_below([unit.id])
     points = snapshots.trend(requirement, ids)
     chart = None
     if len(points) > 1:

@@ -15,9 +15,11 @@ from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
 from main.forms import ActionForm, require_action
 from models import Course, CourseVersion, Exemption, Person, Unit, utcnow
-from training import drilldown, exports, facts, operations, queries, refresh, reminder_actions
+from training import drilldown, exports, facts, operations, queries, refresh
 from training.display import display_rows, format_day, format_percent, state_label  # noqa: F401 (app globals)
-from training.forms import ExemptionForm, RemindForm
+from reminders import actions as reminder_actions
+from reminders.forms import RemindForm
+from training.forms import ExemptionForm
 
 bp = Blueprint("training", __name__)
 

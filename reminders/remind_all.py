@@ -17,7 +17,7 @@ from models import OutboxMessage, Person, Requirement
 from models.reminders import MANUAL, Reminder
 from outbox import operations as outbox
 from training import queries
-from training.reminder_actions import ManualReport, remind_now
+from reminders.actions import ManualReport, remind_now
 
 #: Reminder.outcome of a reminder taken back with "Ångra" before it was sent.
 UNDONE = "undone"

@@ -18,8 +18,9 @@ from auth.access import requires
 from extensions import db
 from main.forms import ActionForm, require_action
 from models import ColumnMapping, Course, ImportBatch, utcnow
-from training import exports, importer, operations, refresh
-from training.forms import ConfirmForm, UploadForm
+from training import exports, operations, refresh
+from lms import importer
+from lms.forms import ConfirmForm, UploadForm
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
 

@@ -17,8 +17,9 @@ from extensions import db
 from main.i18n import fmt_datetime
 from main.navigation import safe_next
 from models import Person, utcnow
-from training import queries, refresh, remind_all
-from training.forms import RemindAllForm, UndoRemindForm
+from reminders import remind_all
+from reminders.forms import RemindAllForm, UndoRemindForm
+from training import queries, refresh
 
 bp = Blueprint("training_remind", __name__)
 
