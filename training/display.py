@@ -8,6 +8,7 @@ from typing import NamedTuple
 from babel.dates import format_date
 from flask import url_for
 from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from main.i18n import local_tz
@@ -56,18 +57,21 @@ class DisplayRow(NamedTuple):
     late: str
 
 
-def display_rows(rows, versions: dict[int, str]) -> list[DisplayRow]:
+def display_rows(rows, versions: dict[int, str], requirement=None) -> list[DisplayRow]:
     """A people list, formatted for the page in one pass (a page may list hundreds)."""
     labels = {state: str(label) for state, label in STATE_LABELS.items()}
     person_url = url_for("training.person", person_id=0)[:-1]  # "/training/people/", built once
     result = []
     today = local_date(utcnow(), local_tz())
+    until = _transition_label(requirement, today)
     for person, unit, s in rows:
         completed = ""
         if s.completed_at:
             completed = f"{format_day(s.completed_at)} ({versions.get(s.version_id, '')})".replace(" ()", "")
         result.append(DisplayRow(
-            person.id, f"{person_url}{person.id}", person.name, unit.name if unit else "", s.state, labels.get(s.state, ""),
+            person.id, f"{person_url}{person.id}", person.name, unit.name if unit else "", s.state,
+            until if until and s.state == "completed" and s.version_id != requirement.current_version_id
+            else labels.get(s.state, ""),
             s.due_on.isoformat() if s.due_on else "", format_day(s.due_on), completed,
             _late(days_overdue(s.due_on, s.state, today)),
         ))
@@ -78,3 +82,13 @@ def display_rows(rows, versions: dict[int, str]) -> list[DisplayRow]:
 
 def _late(days: int | None) -> str:
     return "" if days is None else format_decimal(days)
+
+
+def _transition_label(requirement, today: date) -> str | None:
+    """"Klar (gäller till 30 nov. 2024)" for people done with a version that counts until the
+    requirement's transition date, while that date is still ahead."""
+    if requirement is None or not requirement.transition_on or not requirement.current_version_id:
+        return None
+    if requirement.transition_on < today:
+        return None
+    return _("Klar (gäller till %(day)s)", day=format_day(requirement.transition_on))

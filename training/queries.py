@@ -24,7 +24,7 @@ from training import facts
 from training.status import DONE_STATES, STATES, Counts, Status
 
 #: Status filters on the team and region pages.
-FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "exempt", "all")
+FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "needs_new", "exempt", "all")
 SORTS = ("due", "name", "status", "unit")
 #: The status columns a people list shows (read as plain rows, not objects).
 STATUS_COLUMNS = (PersonStatus.person_id, PersonStatus.state, PersonStatus.due_on, PersonStatus.version_id,
@@ -99,6 +99,8 @@ def _filtered(stmt: Select, state: str, unit_id: int | None, q: str) -> Select:
         stmt = stmt.where(PersonStatus.done.is_(False))
     elif state in STATES:
         stmt = stmt.where(PersonStatus.state == state)
+    elif state == "none":
+        stmt = stmt.where(PersonStatus.person_id.is_(None))
     if unit_id is not None:
         if unit_id == 0:
             stmt = stmt.where(PersonStatus.unit_id.is_(None))
@@ -138,6 +140,11 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
             PersonAncestor.ancestor_id == literal(manager.id, literal_execute=True))
     elif unit is not None:
         stmt = stmt.where(PersonStatus.unit_id.in_(tree.units_below([unit.id])))
+    if state == "needs_new":
+        # Done with an older version that counts only until the transition date.
+        stmt = stmt.where(PersonStatus.state == "completed",
+                          PersonStatus.version_id != (requirement.current_version_id or 0))
+        state = "all" if requirement.transition_on and requirement.current_version_id else "none"
     stmt = _filtered(stmt, state, unit_id, q)
     total = known_total
     if total is None:

@@ -25,7 +25,8 @@ bp = Blueprint("training", __name__)
 
 FILTER_LABELS = {
     "todo": _l("Inte klara"), "overdue": _l("Försenade"), "in_progress": _l("Påbörjade"),
-    "not_started": _l("Ej påbörjade"), "completed": _l("Genomförda"), "exempt": _l("Undantagna"), "all": _l("Alla"),
+    "not_started": _l("Ej påbörjade"), "completed": _l("Genomförda"), "needs_new": _l("Behöver nya versionen"), "exempt": _l("Undantagna"),
+    "all": _l("Alla"),
 }
 
 
