@@ -10,7 +10,7 @@ import audit
 from auth.access import may_see, requires
 from campaign import audience as audience_mod
 from campaign import export, labels, markup, operations, preview, queries, workflow
-from campaign.blueprint import PLANNERS, bp, show_error, version_of
+from campaign.blueprint import PLANNERS, bp, show_error, version_of, warn_outside_period
 from campaign.forms import MessageForm, MoveForm, new_token
 from extensions import db
 from main.forms import ActionForm, require_action
@@ -83,6 +83,7 @@ def new_message():
             message = operations.create_message(_data(form), current_user, utcnow(), form.form_token.data or None)
             db.session.commit()
             flash(_("Utkastet är sparat."), "success")
+            warn_outside_period(message.campaign, message.planned_at, message.title)
             return redirect(url_for("campaign.message", message_id=message.id))
         except operations.PlanError as error:
             db.session.rollback()
@@ -113,6 +114,7 @@ def edit_message(message_id: int):
             db.session.commit()
             flash(_("Ändringen är sparad. Innehållet var godkänt, så meddelandet är tillbaka för granskning.")
                   if back else _("Ändringen är sparad."), "success")
+            warn_outside_period(message.campaign, message.planned_at, message.title)
             return redirect(url_for("campaign.message", message_id=message.id))
         except operations.PlanError as error:
             db.session.rollback()

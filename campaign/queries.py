@@ -234,3 +234,10 @@ def steps(message: PlanMessage) -> list[tuple[str, PlanTransition | None, bool]]
     for t in sorted(message.transitions, key=lambda t: (t.at, t.id or 0)):
         last[t.to_status] = t
     return [(status, last.get(status) if i <= reached else None, i <= reached) for i, status in enumerate(order)]
+
+
+def outside_period(campaign: Campaign | None, moment: datetime) -> bool:
+    """Whether `moment` (local day) falls outside the campaign's period (False without a campaign)."""
+    if campaign is None:
+        return False
+    return not campaign.starts_on <= moment.astimezone(local_tz()).date() <= campaign.ends_on

@@ -30,7 +30,12 @@ def template_helpers() -> dict:
     def registration_open(activity) -> bool:
         return activity.status == "confirmed" and activity.starts_at > utcnow()
 
-    return {"invite_states": invite_states, "registration_open": registration_open, "invite_form": ActionForm}
+    def activity_past(activity) -> bool:
+        """Over: no "add to calendar", no free seats."""
+        return activity.ends_at < utcnow()
+
+    return {"invite_states": invite_states, "registration_open": registration_open, "invite_form": ActionForm,
+            "activity_past": activity_past}
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
