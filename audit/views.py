@@ -6,6 +6,7 @@ from datetime import datetime, time, timezone
 from flask import Blueprint, Flask, render_template, request
 from sqlalchemy import func, select
 
+from audit import labels
 from auth.access import requires
 from extensions import db
 from main.i18n import local_tz
@@ -54,3 +55,4 @@ def log():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["audit_action_label"] = labels.action_label

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import audit
@@ -41,7 +41,8 @@ def trend_chart(requirement, unit: Unit | None):
         chart = charts.line_chart(
             _("Andel genomförda över tid: %(name)s", name=name),
             _("Linjediagram. Samma siffror finns i tabellen under diagrammet."),
-            [d for d, _c in points], [(name, [c.percent for _d, c in points])])
+            [d for d, _c in points], [(name, [c.percent for _d, c in points])],
+            target=current_app.config["TRAINING_TARGET_PERCENT"])
     return points, chart
 
 
@@ -125,11 +126,11 @@ def report():
         if len(days) > 1:
             chart = charts.line_chart(_("Andel genomförda per kvartal %(year)s", year=data.year),
                                       _("Linjediagram per förvaltning. Siffrorna finns i tabellen."), days, series,
-                                      chart_id="report-trend")
+                                      chart_id="report-trend", target=current_app.config["TRAINING_TARGET_PERCENT"])
         bars = charts.bar_chart(_("Andel genomförda per förvaltning, %(day)s", day=data.days[latest].isoformat()),
                                 _("Stapeldiagram. Siffrorna finns i tabellen."),
                                 [(name, cells[latest].percent if cells[latest] else None) for name, cells in data.rows],
-                                chart_id="report-bars")
+                                chart_id="report-bars", target=current_app.config["TRAINING_TARGET_PERCENT"])
     audit.record("training.report.view", None, None, {"requirement": requirement.id, "year": data.year})
     return render_template("training/report.html", requirement=requirement, years=years, report=data, chart=chart,
                            bars=bars, latest=latest, requirements=facts.active_requirements())
