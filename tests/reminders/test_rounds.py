@@ -311,3 +311,15 @@ def test_a_big_round_commits_in_chunks(app, team, smtp, monkeypatch):
     db.session.rollback()  # nothing is left uncommitted
     assert db.session.scalar(select(func.count()).select_from(Reminder).where(Reminder.kind == "employee")) == 8
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 12
+
+
+def test_done_with_the_old_version_gets_rounds_counted_back_from_the_transition(app, org, course, complete, smtp):
+    complete(org["ann"], course["v2023"], local(2024, 1, 10))  # counts until the transition on 30 Nov
+    complete(org["ben"], course["v2024"], local(2024, 10, 1))
+    db.session.commit()
+    run_round(local(2024, 11, 18, 9, 0))  # round -14 before the transition date
+    db.session.commit()
+    reminded = reminders_of("employee")
+    assert "ann" in reminded and "ben" not in reminded
+    ann = db.session.scalar(select(Reminder).where(Reminder.kind == "employee", Reminder.person_id == org["ann"].id))
+    assert ann.due_on == date(2024, 11, 30) and ann.round_offset == -14
