@@ -11,8 +11,9 @@ from auth.access import may_see, requires
 from campaign import audience as audience_mod
 from campaign import export, labels, markup, operations, preview, queries, workflow
 from campaign.blueprint import PLANNERS, bp, show_error, version_of, warn_outside_period
-from campaign.forms import MessageForm, MoveForm, new_token
+from campaign.forms import MessageForm, MoveForm
 from extensions import db
+from main.tokens import new_token
 from main.forms import ActionForm, require_action
 from models import Person, PlanMessage, utcnow
 
@@ -74,7 +75,7 @@ def _data(form: MessageForm) -> operations.MessageData:
 def new_message():
     form = _setup(MessageForm())
     if request.method == "GET":
-        form.form_token.data = new_token()
+        form.form_token.data = new_token(24)
         form.owner_id.data = current_user.id
         form.campaign_id.data = request.args.get("campaign", 0, type=int)
         return render_template("campaign/message_form.html", form=form, message=None)
@@ -92,7 +93,7 @@ def new_message():
 
 
 def _get(message_id: int) -> PlanMessage:
-    return db.session.get(PlanMessage, message_id) or abort(404)
+    return db.get_or_404(PlanMessage, message_id)
 
 
 @bp.route("/plan/<int:message_id>/andra", methods=["GET", "POST"])

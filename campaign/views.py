@@ -1,7 +1,7 @@
 """Pages for campaigns and their activities, and the employees' list of activities."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,9 +9,10 @@ from auth.access import requires
 from campaign import activities as ops
 from campaign import queries
 from campaign.blueprint import PLANNERS, bp, show_error, warn_outside_period
-from campaign.forms import ActivityForm, CampaignForm, new_token
+from campaign.forms import ActivityForm, CampaignForm
 from campaign.operations import PlanError
 from extensions import db
+from main.tokens import new_token
 from main.forms import ActionForm, require_action
 from models import Activity, Campaign, utcnow
 from models.campaign import THEMES_2024
@@ -47,7 +48,7 @@ def new_campaign():
 @bp.route("/kampanjer/<int:campaign_id>/andra", methods=["GET", "POST"])
 @requires(*PLANNERS)
 def edit_campaign(campaign_id: int):
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = db.get_or_404(Campaign, campaign_id)
     form = _campaign_form(CampaignForm(obj=campaign), campaign)
     if request.method == "GET":
         form.themes.data = "\n".join(campaign.themes or [])
@@ -71,7 +72,7 @@ def _save_campaign(form: CampaignForm, campaign: Campaign | None):
 @bp.get("/kampanjer/<int:campaign_id>")
 @requires(*PLANNERS)
 def campaign(campaign_id: int):
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = db.get_or_404(Campaign, campaign_id)
     return render_template("campaign/campaign.html", campaign=campaign, messages=queries.messages_of(campaign),
                            form=ActionForm(), copy_years=[campaign.starts_on.year + n for n in range(1, COPY_YEARS + 1)])
 
@@ -83,7 +84,7 @@ COPY_YEARS = 5
 @bp.post("/kampanjer/<int:campaign_id>/kopiera")
 @requires(*PLANNERS)
 def copy_campaign(campaign_id: int):
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = db.get_or_404(Campaign, campaign_id)
     require_action()
     year = request.form.get("year", type=int) or campaign.starts_on.year + 1
     if not campaign.starts_on.year < year <= campaign.starts_on.year + COPY_YEARS:
@@ -125,10 +126,10 @@ def _activity_data(form: ActivityForm) -> ops.ActivityData:
 @bp.route("/kampanjer/<int:campaign_id>/aktiviteter/ny", methods=["GET", "POST"])
 @requires(*PLANNERS)
 def new_activity(campaign_id: int):
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = db.get_or_404(Campaign, campaign_id)
     form = _activity_form(ActivityForm(), campaign)
     if request.method == "GET":
-        form.form_token.data = new_token()
+        form.form_token.data = new_token(24)
         form.organiser_id.data = current_user.id
         return render_template("campaign/activity_form.html", form=form, campaign=campaign, activity=None)
     return _save_activity(form, campaign, None)
@@ -137,7 +138,7 @@ def new_activity(campaign_id: int):
 @bp.route("/aktiviteter/<int:activity_id>/andra", methods=["GET", "POST"])
 @requires(*PLANNERS)
 def edit_activity(activity_id: int):
-    activity = db.session.get(Activity, activity_id) or abort(404)
+    activity = db.get_or_404(Activity, activity_id)
     form = _activity_form(ActivityForm(obj=activity), activity.campaign, activity)
     if request.method == "GET":
         form.whole_region.data = "1" if activity.whole_region else "0"

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from directory import tree
 from directory.search import name_matches
 from extensions import db
-from models import Person, PersonAncestor, Unit
+from models import DirectorySyncRun, Person, PersonAncestor, Unit
 
 SORTS = {
     "name": (Person.family_name, Person.given_name),
@@ -77,3 +77,14 @@ def org_roots() -> tuple[list[Person], list[Person]]:
     unknown = db.session.scalars(base.where(Person.manager_unknown.is_(True))
                                  .order_by(Person.family_name, Person.given_name)).all()
     return list(tops), list(unknown)
+
+
+def recent_runs(limit: int = 50) -> list[DirectorySyncRun]:
+    """The newest sync runs first."""
+    return list(db.session.scalars(select(DirectorySyncRun).order_by(DirectorySyncRun.id.desc()).limit(limit)))
+
+
+def sync_pending() -> bool:
+    """Whether a sync is requested or running now."""
+    return db.session.scalar(select(DirectorySyncRun.id).where(
+        DirectorySyncRun.outcome.in_(("requested", "running"))).limit(1)) is not None

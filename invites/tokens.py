@@ -7,9 +7,7 @@ and a revoked or unknown token finds nobody (the feed answers 404).
 """
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
+from main.tokens import new_token, token_digest
 from models import FeedToken, Person, Unit
 
 #: What a token looks like (secrets.token_urlsafe(32) gives 43 such characters).
@@ -25,8 +24,8 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 TOUCH_EVERY = timedelta(hours=1)
 
 
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+#: The stored form of a feed token.
+digest = token_digest
 
 
 def active_token(person: Person) -> FeedToken | None:
@@ -45,7 +44,7 @@ def create(person: Person, now: datetime) -> str:
     """A new token for the person (the old one stops working). Returns the token itself."""
     for _attempt in range(3):
         revoke(person, now)
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         try:
             with db.session.begin_nested():
                 db.session.add(FeedToken(person_id=person.id, token_hash=digest(token), created_at=now))

@@ -27,7 +27,7 @@ def _requirement():
 
 def _unit() -> Unit | None:
     unit_id = request.args.get("unit_scope", type=int)
-    return (db.session.get(Unit, unit_id) or abort(404)) if unit_id else None
+    return db.get_or_404(Unit, unit_id) if unit_id else None
 
 
 def trend_chart(requirement, unit: Unit | None):
