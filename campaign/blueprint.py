@@ -5,10 +5,10 @@ from flask import Blueprint, flash
 from flask_babel import gettext as _
 
 from campaign import labels
+from campaign.operations import PlanError
 from campaign.queries import outside_period
 from main.forms import error_on_field
 from main.i18n import fmt_date
-from campaign.operations import PlanError
 
 bp = Blueprint("campaign", __name__)
 

@@ -13,8 +13,8 @@ from campaign import export, labels, markup, operations, preview, queries, workf
 from campaign.blueprint import PLANNERS, bp, show_error, version_of, warn_outside_period
 from campaign.forms import MessageForm, MoveForm
 from extensions import db
-from main.tokens import new_token
 from main.forms import ActionForm, require_action
+from main.tokens import new_token
 from models import Person, PlanMessage, utcnow
 
 

@@ -12,8 +12,8 @@ from campaign.blueprint import PLANNERS, bp, show_error, warn_outside_period
 from campaign.forms import ActivityForm, CampaignForm
 from campaign.operations import PlanError
 from extensions import db
-from main.tokens import new_token
 from main.forms import ActionForm, require_action
+from main.tokens import new_token
 from models import Activity, Campaign, utcnow
 from models.campaign import THEMES_2024
 

@@ -17,10 +17,19 @@ from extensions import db
 from invites import queries as invite_queries
 from main.i18n import local_tz
 from models import (
-    Action, Activity, DirectorySyncRun, ImportBatch, OutboxMessage, Person, PersonStatus, PlanMessage,
-    PlanTransition, Requirement,
+    Action,
+    Activity,
+    DirectorySyncRun,
+    ImportBatch,
+    OutboxMessage,
+    Person,
+    PersonStatus,
+    PlanMessage,
+    PlanTransition,
+    Requirement,
 )
-from training import explain, facts, queries as training_queries, refresh
+from training import explain, facts, refresh
+from training import queries as training_queries
 from training.status import Counts, Status, local_date
 
 

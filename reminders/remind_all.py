@@ -16,8 +16,8 @@ from extensions import db
 from models import OutboxMessage, Person, Requirement
 from models.reminders import MANUAL, Reminder
 from outbox import operations as outbox
-from training import queries
 from reminders.actions import ManualReport, remind_now
+from training import queries
 
 #: Reminder.outcome of a reminder taken back with "Ångra" before it was sent.
 UNDONE = "undone"

@@ -47,7 +47,7 @@ def remind_all_view():
         abort(404)
     manager = current_user
     if form.manager.data and form.manager.data != current_user.id:
-        manager = db.session.get(Person, form.manager.data) or abort(404)
+        manager = db.get_or_404(Person, form.manager.data)
         require_visible(manager)
     back = safe_next(form.next.data) or url_for("training.team")
     now = utcnow()

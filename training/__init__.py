@@ -8,8 +8,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     import signals
-    from training import admin_views, cli, refresh, report_views, views
-    from training import cli_setup  # noqa: F401  (adds the course commands to the group)
+    from training import (
+        admin_views,
+        cli,
+        cli_setup,  # noqa: F401  (adds the course commands to the group)
+        refresh,
+        report_views,
+        views,
+    )
 
     for blueprint in (views.bp, admin_views.bp, report_views.bp):
         app.register_blueprint(blueprint)

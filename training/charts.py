@@ -76,7 +76,7 @@ def line_chart(title: str, description: str, days: list[date],
             coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
-        for (x, y), v in zip(points, [v for v in values if v is not None]):
+        for (x, y), v in zip(points, [v for v in values if v is not None], strict=True):
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"><title>{escape(label)}: '
                          f'{pct(v)}</title></circle>')
         ly = TOP + 14 + 18 * k

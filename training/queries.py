@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Row, Select, func, literal, literal_column, select
 
@@ -17,8 +17,18 @@ from directory import tree
 from directory.search import name_matches
 from extensions import db
 from models import (
-    ColumnMapping, Completion, Course, CourseVersion, Exemption, Person, PersonAncestor, PersonStatus,
-    Requirement, TeamSummary, TrainingRefresh, Unit,
+    ColumnMapping,
+    Completion,
+    Course,
+    CourseVersion,
+    Exemption,
+    Person,
+    PersonAncestor,
+    PersonStatus,
+    Requirement,
+    TeamSummary,
+    TrainingRefresh,
+    Unit,
 )
 from training import facts
 from training.status import DONE_STATES, STATES, Counts, Status
@@ -185,6 +195,10 @@ def _with_people(statuses) -> list[tuple[PersonRow, UnitRow | None, PersonStatus
         if unit_id is not None:
             units[unit_id] = UnitRow(unit_id, unit_name)
     return [(people[s.person_id], units.get(people[s.person_id].unit_id), s) for s in statuses if s.person_id in people]
+
+
+def unit_name(unit_id: int) -> str | None:
+    return db.session.scalar(select(Unit.name).where(Unit.id == unit_id))
 
 
 def todo_total(summary: TeamSummaryView) -> int:

@@ -11,8 +11,8 @@ import audit
 from auth.access import requires
 from directory import tree
 from extensions import db
-from main.i18n import local_tz
 from main.forms import ActionForm, require_action
+from main.i18n import local_tz
 from models import Unit, utcnow
 from training import charts, exports, facts, queries, refresh, snapshots
 from training.views import filters_text, list_args, people_table, version_names

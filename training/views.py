@@ -11,14 +11,14 @@ from sqlalchemy import select
 import audit
 from auth.access import may_see, require_visible, requires, visible_person_ids
 from extensions import db
+from main.forms import ActionForm, require_action
 from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
-from main.forms import ActionForm, require_action
-from models import Course, CourseVersion, Exemption, Person, Unit, utcnow
-from training import drilldown, exports, facts, operations, queries, refresh
-from training.display import display_rows, format_day, format_percent, state_label  # noqa: F401 (app globals)
+from models import Course, CourseVersion, Exemption, Person, utcnow
 from reminders import actions as reminder_actions
 from reminders.forms import RemindForm
+from training import drilldown, exports, facts, operations, queries, refresh
+from training.display import display_rows, format_day, format_percent, state_label  # noqa: F401 (app globals)
 from training.forms import ExemptionForm
 
 bp = Blueprint("training", __name__)
@@ -107,8 +107,8 @@ def filters_text(args: dict) -> str:
     """The filters of a list in words, for the first line of its export."""
     parts = [_("Filter: %(state)s", state=FILTER_LABELS.get(args["state"], args["state"]))]
     if args["unit_id"] is not None:
-        unit = db.session.get(Unit, args["unit_id"]) if args["unit_id"] else None
-        parts.append(_("enhet %(name)s", name=unit.name if unit else _("(ingen enhet)")))
+        name = queries.unit_name(args["unit_id"]) if args["unit_id"] else None
+        parts.append(_("enhet %(name)s", name=name or _("(ingen enhet)")))
     if args["q"]:
         parts.append(_("namn innehåller ”%(q)s”", q=args["q"]))
     return ", ".join(parts)

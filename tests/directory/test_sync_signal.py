@@ -14,9 +14,10 @@ def test_sync_sends_directory_synced_after_commit_and_a_dry_run_does_not(app, tr
     seen = []
 
     def receiver(sender, **kwargs):
-        from models import Person
-        from extensions import db
         from sqlalchemy import func, select
+
+        from extensions import db
+        from models import Person
 
         seen.append((sender, kwargs["run_id"], db.session.scalar(select(func.count()).select_from(Person))))
 

@@ -13,7 +13,7 @@ def test_labels_never_overlap_and_the_last_day_is_shown(app):
         svg = str(charts.line_chart("T", "D", days, [("Regionen", [50.0 + i for i in range(15)])]))
     xs = [float(x) for x in re.findall(r'<text x="([\d.]+)" y="\d+" text-anchor="middle" font-size="11">\d{4}-', svg)]
     assert days[-1].isoformat() in svg
-    assert all(b - a >= charts.LABEL_WIDTH for a, b in zip(xs, xs[1:])), xs
+    assert all(b - a >= charts.LABEL_WIDTH for a, b in zip(xs, xs[1:], strict=False)), xs
 
 
 def test_swedish_percent_and_target_line(app):

@@ -12,9 +12,9 @@ import signals
 from directory.tree import rebuild_closure
 from extensions import db
 from models import TrainingRefresh
+from tests.training.conftest import local
 from training import facts, refresh
 from training.status import NOT_STARTED, OVERDUE, PersonFacts, Rule, person_status
-from tests.training.conftest import local
 
 TZ = ZoneInfo("Europe/Stockholm")
 RULE = Rule(1, 10, {1: date(2023, 9, 1)}, due_on=date(2024, 11, 30), new_starter_days=30)
