@@ -1,14 +1,14 @@
 """plan messages: who last changed the content (four-eyes approval)
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0014
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0008'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
