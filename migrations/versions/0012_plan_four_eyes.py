@@ -1,14 +1,14 @@
 """plan messages: who last changed the content (four-eyes approval)
 
 Revision ID: 0012
-Revises: 0014
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0014'
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
