@@ -96,6 +96,8 @@ def from_env() -> dict:
         "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 100),
         # A temporarily failing message gives up this long after it was first tried (not after N tries).
         "OUTBOX_GIVE_UP_HOURS": _int("OUTBOX_GIVE_UP_HOURS", 72),
+        # Replaced by OUTBOX_GIVE_UP_HOURS; still read so an old setting is reported, not silently dropped.
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 0),
         # One alert mail to ADMIN_ALERT_TO (empty: the admins) once mail has failed to leave this long.
         "OUTBOX_ALERT_MINUTES": _int("OUTBOX_ALERT_MINUTES", 30),
         "ADMIN_ALERT_TO": env("ADMIN_ALERT_TO", ""),
