@@ -15,14 +15,16 @@ from operator import attrgetter
 from flask import current_app
 from sqlalchemy import select
 
+import signals
 from directory import client
 from directory.addresses import plan_addresses
 from directory.mapping import DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, PersonRecord, attribute_map
+from directory.operations import finished, started
 from directory.reading import read_directory
 from directory.tree import find_cycles
 from extensions import db
 from jobs.batch import collector_paused  # run_sync runs in the scheduler and the CLI only
-from models import DirectorySyncRun, Person, Unit
+from models import Person, Unit
 
 #: Person columns the directory owns (compared and written by the sync).
 SYNCED_FIELDS = ("username", "email", "display_name", "given_name", "family_name", "title", "dn", "dn_norm",
@@ -242,24 +244,6 @@ def finish_counts(plan: Plan, existing_managers: dict[str, str | None], existing
     plan.result.updated = len(plan.updates)
 
 
-def started(now: datetime, dry_run: bool, trigger: str, requested_by_id: int | None = None) -> int:
-    run = DirectorySyncRun(started_at=now, dry_run=dry_run, trigger=trigger, outcome="running",
-                           requested_by_id=requested_by_id)
-    db.session.add(run)
-    db.session.commit()
-    return run.id
-
-
-def finished(run_id: int, result: SyncResult, outcome: str) -> None:
-    from models import utcnow
-
-    run = db.session.get(DirectorySyncRun, run_id)
-    run.outcome, run.finished_at = outcome, utcnow()
-    run.counts, run.problems = result.counts(), result.problems
-    run.message, run.seconds = result.message or None, round(result.seconds, 3)
-    db.session.commit()
-
-
 def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requested_by_id: int | None = None,
              on_page=None, on_write=None, run_id: int | None = None) -> SyncResult:
     """Run a full sync (see module docstring). Never raises for directory trouble: the
@@ -296,4 +280,8 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - t0
     finished(run_id, result, outcome)
+    if outcome == "ok" and not dry_run:
+        # After the commit: receivers (the training status cache) see the new people.
+        signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
+                                      changed_person_ids=set(), deactivated_person_ids=set())
     return result
