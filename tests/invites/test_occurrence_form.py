@@ -102,3 +102,20 @@ def test_an_activity_that_does_not_recur_has_no_occurrence_form(app, world, make
         auth.login("comms")
         assert "Ställ in eller flytta" not in client.get(f"/aktiviteter/{activity.id}/andra").get_data(as_text=True)
         assert post(client, activity, occurrence="x", action="cancel").status_code == 302
+
+
+def test_an_all_day_occurrence_moves_by_whole_days(app, world, make_activity, update_activity, client, auth):
+    start, end = local(2024, 10, 8, 0, 0), local(2024, 10, 9, 0, 0)
+    activity = make_activity(start, end, title="Säkerhetsmässa")
+    update_activity(activity, all_day=True, rrule=recurrence.build("WEEKLY", count=3, all_day=True))
+    with time_machine.travel(BEFORE, tick=True):
+        auth.login("comms")
+        response = post(client, activity, occurrence="2024-10-15", action="move",
+                        new_starts_at="2024-10-17T09:30", new_ends_at="2024-10-18T11:00")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert activity.overrides == [{"recurrence_id": "2024-10-15", "starts_at": "2024-10-17T00:00:00+02:00",
+                                   "ends_at": "2024-10-19T00:00:00+02:00"}]  # both days, the end exclusive
+    keys = [(o.key, o.starts_at.isoformat()) for o in recurrence.occurrences(
+        activity.starts_at, activity.ends_at, activity.rrule, STOCKHOLM, all_day=True, overrides=activity.overrides)]
+    assert keys[1] == ("2024-10-15", "2024-10-17T00:00:00+02:00")
