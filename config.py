@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from main import files
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -42,11 +44,8 @@ def _secret_key(instance_dir: Path) -> str:
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    files.create_private(path, key.encode())
     return key
 
 
@@ -144,6 +143,9 @@ def from_env() -> dict:
         # Training: the course link on "Min utbildning", the import size limit, the status cache refresh.
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
         "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
+        # docs/security.md: the most data rows one file may have; unconfirmed upload previews live this long.
+        "TRAINING_IMPORT_MAX_ROWS": _int("TRAINING_IMPORT_MAX_ROWS", 200_000),
+        "TRAINING_PREVIEW_HOURS": _int("TRAINING_PREVIEW_HOURS", 24),
         "TRAINING_REFRESH_MINUTES": _int("TRAINING_REFRESH_MINUTES", 15),
         # Reminder rounds (reminders/rounds.py): days relative to each person's due date,
         # how late a missed round may still go out, escalation, and "Remind now" per person and day.
