@@ -5,17 +5,25 @@ campaign can enqueue thousands of messages all-or-nothing.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
 
 from flask import current_app
 from sqlalchemy import bindparam, select, text, update
 
 from extensions import db
 from models import OutboxMessage, OutboxSkip, Person, utcnow
-from outbox.mime import (HeaderInjection, InvalidAddress, Part, build_message, check_header_text, new_message_id,
-                         render, validate_address)
+from outbox.mime import (
+    HeaderInjection,
+    InvalidAddress,
+    Part,
+    build_message,
+    check_header_text,
+    new_message_id,
+    render,
+    validate_address,
+)
 
 #: enqueue() outcomes.
 QUEUED, DUPLICATE, NO_ADDRESS, INVALID_ADDRESS = "queued", "duplicate", "no_address", "invalid_address"

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import re
 import smtplib
-import socket
 import ssl
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 from main import files
 
@@ -169,7 +168,7 @@ class SmtpTransport:
 def _close_quietly(conn: smtplib.SMTP) -> None:
     try:
         conn.close()
-    except (OSError, socket.error):
+    except OSError:
         pass
 
 
