@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
+from models.base import affected
 from main.tokens import new_token, token_digest
 from models import FeedToken, Person, Unit
 
@@ -37,7 +38,7 @@ def revoke(person: Person, now: datetime) -> bool:
     """Stop the person's feed links from working; False if there was nothing to revoke."""
     result = db.session.execute(update(FeedToken).where(FeedToken.person_id == person.id,
                                                         FeedToken.revoked_at.is_(None)).values(revoked_at=now))
-    return bool(result.rowcount)
+    return bool(affected(result))
 
 
 def create(person: Person, now: datetime) -> str:

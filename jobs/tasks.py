@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from extensions import db
+from models.base import affected
 from jobs.registry import Job
 from models import JobRun
 
@@ -19,7 +20,7 @@ def prune_runs(now) -> str:
     result = db.session.execute(delete(JobRun).where(JobRun.started_at < now - timedelta(days=KEEP_DAYS),
                                                      JobRun.outcome != "requested"))
     db.session.commit()
-    return f"{result.rowcount} job runs older than {KEEP_DAYS} days removed"
+    return f"{affected(result)} job runs older than {KEEP_DAYS} days removed"
 
 
 JOBS = [
