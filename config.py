@@ -94,7 +94,11 @@ def from_env() -> dict:
         # The outbox sender (outbox/sender.py); docs/outbox.md explains each.
         "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 30),
         "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 100),
-        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8),
+        # A temporarily failing message gives up this long after it was first tried (not after N tries).
+        "OUTBOX_GIVE_UP_HOURS": _int("OUTBOX_GIVE_UP_HOURS", 72),
+        # One alert mail to ADMIN_ALERT_TO (empty: the admins) once mail has failed to leave this long.
+        "OUTBOX_ALERT_MINUTES": _int("OUTBOX_ALERT_MINUTES", 30),
+        "ADMIN_ALERT_TO": env("ADMIN_ALERT_TO", ""),
         "OUTBOX_RETRY_BASE_SECONDS": _int("OUTBOX_RETRY_BASE_SECONDS", 60),
         "OUTBOX_RETRY_MAX_SECONDS": _int("OUTBOX_RETRY_MAX_SECONDS", 3600),
         "OUTBOX_CLAIM_SECONDS": _int("OUTBOX_CLAIM_SECONDS", 600),
