@@ -32,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
 
         settings.update(DEMO_SETTINGS)  # the embedded Region Exempel directory
     app.config.update(settings)
+    if settings.get("OUTBOX_MAX_ATTEMPTS"):
+        logging.getLogger(__name__).warning("OUTBOX_MAX_ATTEMPTS is no longer used: messages give up after "
+                                            "OUTBOX_GIVE_UP_HOURS (%s h)", settings.get("OUTBOX_GIVE_UP_HOURS"))
     app.config["BABEL_DEFAULT_LOCALE"] = "sv"
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(config_module.BASE_DIR / "translations")

@@ -96,6 +96,8 @@ def from_env() -> dict:
         "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 100),
         # A temporarily failing message gives up this long after it was first tried (not after N tries).
         "OUTBOX_GIVE_UP_HOURS": _int("OUTBOX_GIVE_UP_HOURS", 72),
+        # Replaced by OUTBOX_GIVE_UP_HOURS; still read so an old setting is reported, not silently dropped.
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 0),
         # One alert mail to ADMIN_ALERT_TO (empty: the admins) once mail has failed to leave this long.
         "OUTBOX_ALERT_MINUTES": _int("OUTBOX_ALERT_MINUTES", 30),
         "ADMIN_ALERT_TO": env("ADMIN_ALERT_TO", ""),
@@ -107,6 +109,8 @@ def from_env() -> dict:
         # Campaigns and the communication plan (campaign/); docs/campaign.md explains each.
         "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev"),
         "PLAN_EMAIL_CHANNEL": env("PLAN_EMAIL_CHANNEL", "e-post"),
+        # Four-eyes: a plan message is approved by someone other than who wrote it or sent it for review.
+        "PLAN_FOUR_EYES": _bool(env("PLAN_FOUR_EYES"), default=True),
         "PLAN_BODY_MAX_CHARS": _int("PLAN_BODY_MAX_CHARS", 20000),
         "PLAN_POLL_SECONDS": _int("PLAN_POLL_SECONDS", 60),
         "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),
@@ -153,6 +157,10 @@ def from_env() -> dict:
         "REMINDER_LATE_DAYS": _int("REMINDER_LATE_DAYS", 5),
         "REMINDER_ESCALATE_AFTER_DAYS": _int("REMINDER_ESCALATE_AFTER_DAYS", 14),
         "REMINDER_MANUAL_PER_DAY": _int("REMINDER_MANUAL_PER_DAY", 1),
+        # "Påminn alla som inte är klara" reminds at most this many people in one click.
+        "REMIND_ALL_MAX": _int("REMIND_ALL_MAX", 500),
+        # The completion share the region aims at, drawn as a target on progress bars and charts.
+        "TRAINING_TARGET_PERCENT": _int("TRAINING_TARGET_PERCENT", 90),
         # Audit follow-up (followup/); docs/followup.md explains each.
         "FOLLOWUP_MAX_UPLOAD_MB": _int("FOLLOWUP_MAX_UPLOAD_MB", 10),
         "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),

@@ -16,9 +16,17 @@ from operator import attrgetter
 from flask import current_app
 from sqlalchemy import select
 
+import signals
 from directory import client
-from directory.mapping import (DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, MappingError, PersonRecord,
-                               RecordReader, attribute_map, wanted_attributes)
+from directory.mapping import (
+    DEFAULT_DISABLED_FILTER,
+    DEFAULT_USER_FILTER,
+    MappingError,
+    PersonRecord,
+    RecordReader,
+    attribute_map,
+    wanted_attributes,
+)
 from directory.tree import find_cycles
 from extensions import db
 from jobs.batch import collector_paused  # run_sync runs in the scheduler and the CLI only
@@ -345,4 +353,8 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - t0
     finished(run_id, result, outcome)
+    if outcome == "ok" and not dry_run:
+        # After the commit: receivers (the training status cache) see the new people.
+        signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
+                                      changed_person_ids=set(), deactivated_person_ids=set())
     return result
