@@ -3,6 +3,7 @@ read from the organiser mailbox."""
 from __future__ import annotations
 
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 
 from extensions import db
 from invites.registration import release_leavers
@@ -29,7 +30,7 @@ def JOBS(app=None) -> list[Job]:
     return [
         # After the nightly directory sync (LDAP_SYNC_TIME, 02:30 by default) has deactivated leavers.
         Job("invites.release_leavers", release, "cron", {"hour": 5, "minute": 0},
-            "Frigör platser som personer som slutat hade bokat, så att väntelistan flyttar fram."),
+            _l("Frigör platser som personer som slutat hade bokat, så att väntelistan flyttar fram.")),
         Job("invites.read_replies", read_replies, "interval", {"seconds": seconds},
-            "Läser svaren på kalenderinbjudningar (Acceptera, Avböj …) i arrangörens brevlåda."),
+            _l("Läser svaren på kalenderinbjudningar (Acceptera, Avböj …) i arrangörens brevlåda.")),
     ]
