@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from main import files
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -42,11 +44,8 @@ def _secret_key(instance_dir: Path) -> str:
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    files.create_private(path, key.encode())
     return key
 
 
@@ -95,7 +94,11 @@ def from_env() -> dict:
         # The outbox sender (outbox/sender.py); docs/outbox.md explains each.
         "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 30),
         "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 100),
-        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8),
+        # A temporarily failing message gives up this long after it was first tried (not after N tries).
+        "OUTBOX_GIVE_UP_HOURS": _int("OUTBOX_GIVE_UP_HOURS", 72),
+        # One alert mail to ADMIN_ALERT_TO (empty: the admins) once mail has failed to leave this long.
+        "OUTBOX_ALERT_MINUTES": _int("OUTBOX_ALERT_MINUTES", 30),
+        "ADMIN_ALERT_TO": env("ADMIN_ALERT_TO", ""),
         "OUTBOX_RETRY_BASE_SECONDS": _int("OUTBOX_RETRY_BASE_SECONDS", 60),
         "OUTBOX_RETRY_MAX_SECONDS": _int("OUTBOX_RETRY_MAX_SECONDS", 3600),
         "OUTBOX_CLAIM_SECONDS": _int("OUTBOX_CLAIM_SECONDS", 600),
@@ -140,6 +143,9 @@ def from_env() -> dict:
         # Training: the course link on "Min utbildning", the import size limit, the status cache refresh.
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
         "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
+        # docs/security.md: the most data rows one file may have; unconfirmed upload previews live this long.
+        "TRAINING_IMPORT_MAX_ROWS": _int("TRAINING_IMPORT_MAX_ROWS", 200_000),
+        "TRAINING_PREVIEW_HOURS": _int("TRAINING_PREVIEW_HOURS", 24),
         "TRAINING_REFRESH_MINUTES": _int("TRAINING_REFRESH_MINUTES", 15),
         # Reminder rounds (reminders/rounds.py): days relative to each person's due date,
         # how late a missed round may still go out, escalation, and "Remind now" per person and day.

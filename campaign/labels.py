@@ -24,6 +24,7 @@ MESSAGE_STATUSES = {
     "scheduled": _l("Schemalagd"),
     "sent": _l("Skickad"),
     "published": _l("Publicerad"),
+    "failed": _l("Misslyckades"),
     "cancelled": _l("Stoppad"),
 }
 

@@ -158,6 +158,10 @@ def read_directory(settings: SyncSettings, on_page=None) -> tuple[dict[str, Pers
             continue
         records[rec.external_id] = rec
         usernames[rec.username] = rec.external_id
+        if rec.cleaned:  # stored cleaned (names) or without the value (e-mail): the admins should fix the source
+            invalid.append({"dn": rec.dn, "username": rec.username, "fields": list(rec.cleaned),
+                            "reason": "line break or control character in " + ", ".join(rec.cleaned)
+                            + " (cleaned or left out)"})
     return records, invalid
 
 

@@ -150,7 +150,7 @@ def _serve(feed: feeds.Feed) -> Response:
         response.headers["Content-Type"] = "text/calendar; charset=utf-8; method=PUBLISH"
     response.set_etag(feed.etag)
     response.last_modified = feed.last_modified
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = "no-store"  # personal data; clients still revalidate by ETag
     response.headers["Referrer-Policy"] = "no-referrer"  # the URL is the secret
     response.headers["X-Robots-Tag"] = "noindex"
     return response

@@ -19,7 +19,7 @@ from models.followup import (
 )
 from models.invites import Attendee, FeedToken, PersonAddress, Registration, Reply
 from models.jobs import JobRun, SchedulerLease
-from models.outbox import OutboxMessage
+from models.outbox import MailOutage, OutboxMessage, OutboxSkip
 from models.reminders import Reminder, ReminderTemplate
 from models.training import (
     ApiToken,
@@ -38,7 +38,7 @@ from models.training import (
 )
 
 __all__ = [
-    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "OutboxMessage",
+    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "MailOutage", "OutboxMessage", "OutboxSkip",
     "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant",
     "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",

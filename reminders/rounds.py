@@ -210,20 +210,23 @@ class RoundReport:
     escalations: int = 0
     #: People (or managers) without a usable address, by name.
     no_address: list[str] = field(default_factory=list)
+    #: Those skipped, counted by reason: no_address, invalid_address, invalid_header (a line break in a name).
+    unmailable: dict[str, int] = field(default_factory=dict)
     #: People with no active manager above them to tell (no digest or escalation).
     no_manager: int = 0
 
     def as_dict(self) -> dict:
         return {"ok": True, "dry_run": self.dry_run, "skipped": self.skipped, "employees": self.employees,
                 "digests": self.digests, "escalations": self.escalations, "no_address": self.no_address,
-                "no_manager": self.no_manager}
+                "unmailable": dict(self.unmailable), "no_manager": self.no_manager}
 
     def __str__(self) -> str:
         if self.skipped:
             return f"skipped: {self.skipped}"
         text = f"{self.employees} reminders, {self.digests} digests, {self.escalations} escalations"
         if self.no_address:
-            text += f", {len(self.no_address)} without address"
+            reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.unmailable.items()))
+            text += f", {len(self.no_address)} without a usable address" + (f" ({reasons})" if reasons else "")
         return text
 
 
@@ -365,6 +368,7 @@ class _Round:
                 validate_address(to.email or "")
             except InvalidAddress:
                 self.report.no_address.append(to.name)
+                self.report.unmailable[outbox.NO_ADDRESS] = self.report.unmailable.get(outbox.NO_ADDRESS, 0) + 1
                 return outbox.NO_ADDRESS, None
             return outbox.QUEUED, None
         locale = recipient_locale(to.locale)
@@ -374,8 +378,9 @@ class _Round:
         result = outbox.enqueue(key, to=to.email, to_name=to.name, person_id=to.id, subject=rendered.subject,
                                 text=rendered.text, html=rendered.html, send_after=self.send_after,
                                 related=("training_reminder", self.requirement_id), now=self.now)
-        if not result.ok:
+        if not result.ok:  # skipped; the outbox lists them for the admins, the round goes on
             self.report.no_address.append(to.name)
+            self.report.unmailable[result.outcome] = self.report.unmailable.get(result.outcome, 0) + 1
         return result.outcome, result.message_id
 
     def _record(self, person_id: int, kind: str, offset: int | None, due_on: date | None, outcome: str,
