@@ -124,6 +124,22 @@ def from_env() -> dict:
         "LOGIN_MAX_FAILURES_PER_IP": _int("LOGIN_MAX_FAILURES_PER_IP", 30),
         "LOGIN_WINDOW_MINUTES": _int("LOGIN_WINDOW_MINUTES", 15),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # Single sign-on (OpenID Connect, auth/oidc.py); docs/sso.md explains each. Empty OIDC_ISSUER: off.
+        "OIDC_ISSUER": env("OIDC_ISSUER", "").strip().rstrip("/"),
+        "OIDC_CLIENT_ID": env("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": env("OIDC_CLIENT_SECRET", ""),
+        "OIDC_CLIENT_KEY_FILE": env("OIDC_CLIENT_KEY_FILE", ""),
+        "OIDC_SCOPES": env("OIDC_SCOPES", "openid profile email"),
+        "OIDC_BUTTON_LABEL": env("OIDC_BUTTON_LABEL", ""),
+        # Empty means the directory profile's default (ad: oid -> external_id; openldap: preferred_username -> username).
+        "OIDC_MATCH_CLAIM": env("OIDC_MATCH_CLAIM", ""),
+        "OIDC_MATCH_FIELD": env("OIDC_MATCH_FIELD", ""),
+        "OIDC_ROLE_CLAIMS": env("OIDC_ROLE_CLAIMS", "roles,groups"),
+        "OIDC_ADMIN_VALUES": env("OIDC_ADMIN_VALUES", ""),
+        "OIDC_COMMS_VALUES": env("OIDC_COMMS_VALUES", ""),
+        "OIDC_TIMEOUT": _int("OIDC_TIMEOUT", 10),
+        # With OIDC on: also show the password form on /login (local break-glass accounts always have /login/lokal).
+        "LOGIN_PASSWORD_FALLBACK": _bool(env("LOGIN_PASSWORD_FALLBACK"), default=False),
         "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # Training: the course link on "Min utbildning", the import size limit, the status cache refresh.
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),

@@ -8,7 +8,7 @@ from extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    from auth import cli, views
+    from auth import cli, oidc, oidc_views, views
     from models import Person
 
     login_manager.login_view = "auth.login"
@@ -23,5 +23,7 @@ def init_app(app: Flask) -> None:
         person = db.session.get(Person, int(user_id))
         return person if person is not None and person.active else None
 
+    oidc.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(oidc_views.bp)
     app.cli.add_command(cli.users)

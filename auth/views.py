@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 import audit
-from auth import operations, queries
+from auth import oidc_views, operations, queries
 from auth.access import requires
 from auth.forms import LoginForm, RoleForm
 from extensions import db
@@ -27,6 +27,9 @@ LOGIN_ERRORS = {
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
+    options = oidc_views.login_options()
+    if request.method == "POST" and not options["password_form"]:
+        abort(404)  # single sign-on only: directory passwords never reach Vaksam
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next"))
@@ -45,16 +48,20 @@ def login():
     elif request.method == "POST":
         status = 400
     demo_logins = current_app.config.get("DEMO_LOGINS") if current_app.config.get("DEMO_MODE") else None
-    return render_template("auth/login.html", form=form, demo_logins=demo_logins), status
+    return render_template("auth/login.html", form=form, demo_logins=demo_logins, **options), status
 
 
 @bp.post("/logout")
 def logout():
+    idp_logout_url = oidc_views.logout_offer()
     logout_user()
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
+    if idp_logout_url:
+        session[oidc_views.LOGOUT_OFFER_KEY] = idp_logout_url
+        return redirect(url_for("oidc.signed_out"))
     flash(_("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
 

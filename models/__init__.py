@@ -12,6 +12,7 @@ from models.training import (
 )
 from models.reminders import Reminder, ReminderTemplate
 from models.invites import Attendee, FeedToken, Registration
+from models.oidc import OidcLogoutToken, OidcSignIn
 from models.followup import (
     Action, AuditReport, Board, BoardUnit, ChangeLog, Comment, Document, Evidence, Kpi, KpiValue, Recommendation,
 )
@@ -23,5 +24,5 @@ __all__ = [
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
-    "Recommendation", "Reminder", "ReminderTemplate",
+    "Recommendation", "Reminder", "ReminderTemplate", "OidcLogoutToken", "OidcSignIn",
 ]
