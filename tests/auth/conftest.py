@@ -73,11 +73,22 @@ def come_back(client, callback_url: str):
 
 
 def crafted_sign_in(client, idp: CraftedIdp):
-    """A whole sign-in at the crafted provider; returns Vaksam's answer to the callback."""
+    """A whole sign-in at the crafted provider; returns Vaksam's answer to the callback.
+
+    In an app context of its own: the tests run inside one, and Flask-Login keeps the
+    signed-in user on `g`, which would otherwise carry over from another test client.
+    """
     import requests
 
-    location = requests.get(begin(client), allow_redirects=False, timeout=5).headers["Location"]
-    return come_back(client, location)
+    with client.application.app_context():
+        location = requests.get(begin(client), allow_redirects=False, timeout=5).headers["Location"]
+        return come_back(client, location)
+
+
+def signed_in(client) -> bool:
+    """Whether the client's cookies still open the start page (in a fresh app context, see above)."""
+    with client.application.app_context():
+        return client.get("/").status_code == 200
 
 
 def sync_directory(tree, *entries) -> None:
