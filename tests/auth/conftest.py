@@ -34,12 +34,30 @@ def oidc_settings(issuer: str, **extra) -> dict:
     return settings
 
 
+#: A second registration at the provider that authenticates with a signed JWT (private_key_jwt).
+KEY_CLIENT_ID = "vaksam-private-key-jwt"
+
+
 @pytest.fixture(scope="session")
-def oidc_provider():
+def client_key_file(tmp_path_factory):
+    """OIDC_CLIENT_KEY_FILE: a PEM private key whose public half the provider has registered."""
+    from tests.oidc.provider import new_signing_key
+
+    key = new_signing_key("vaksam-client-key")
+    path = tmp_path_factory.mktemp("client-key") / "vaksam-client.pem"
+    path.write_bytes(key.as_pem(private=True))
+    return path, key.as_dict(private=False)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(client_key_file):
     reason = available()
     if reason:
         pytest.skip(reason)
-    provider = OidcProvider(clients=[vaksam_client(BASE_URL)], accounts=ACCOUNTS).start()
+    key_client = vaksam_client(BASE_URL, client_id=KEY_CLIENT_ID, token_endpoint_auth_method="private_key_jwt",
+                               token_endpoint_auth_signing_alg="RS256", jwks={"keys": [client_key_file[1]]})
+    del key_client["client_secret"]
+    provider = OidcProvider(clients=[vaksam_client(BASE_URL), key_client], accounts=ACCOUNTS).start()
     yield provider
     provider.stop()
 

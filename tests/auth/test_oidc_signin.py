@@ -168,3 +168,18 @@ def test_logout_offers_the_providers_logout(client, oidc_provider, people):
     assert db.session.scalar(select(OidcSignIn)).ended_reason == "logout"
     assert client.get("/").status_code == 302
     assert requests.get(oidc_provider.issuer + "/.well-known/openid-configuration", timeout=5).ok
+
+
+def test_private_key_jwt_client_authentication(client, app, oidc_provider, people, client_key_file):
+    from app import create_app
+    from tests.auth.conftest import KEY_CLIENT_ID
+    from tests.conftest import test_config
+
+    keyed = create_app(test_config(app.config["SQLALCHEMY_DATABASE_URI"], **{
+        **oidc_settings(oidc_provider.issuer), "OIDC_CLIENT_ID": KEY_CLIENT_ID, "OIDC_CLIENT_SECRET": "",
+        "OIDC_CLIENT_KEY_FILE": str(client_key_file[0]), "LDAP_SCHEMA": "openldap"}))
+    with keyed.app_context():
+        browser = keyed.test_client()
+        response = sign_in(browser, oidc_provider, "anna")
+        assert response.status_code == 302, response.get_data(as_text=True)
+        assert browser.get("/").status_code == 200

@@ -1,4 +1,5 @@
-// A real OpenID provider for Vaksam's sign-in tests: panva's oidc-provider (OpenID Certified)
+// A real OpenID provider for Vaksam's sign-in tests: panva's oidc-provider (OpenID Certified;
+// version 8, the last line that supports Node.js 20 LTS, which Debian ships)
 // with its development login page, on 127.0.0.1. Started by tests/oidc/provider.py:
 //
 //   node provider.mjs CONFIG.json
@@ -45,8 +46,8 @@ const provider = new Provider(config.issuer, {
   ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
 });
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
-provider.on('backchannel.error', (client, err) => console.error('backchannel.error', err.message));
-provider.on('backchannel.success', (client, accountId, sid) => console.log('backchannel.success', accountId, sid));
+provider.on('backchannel.error', (ctx, err) => console.error('backchannel.error', err.message));
+provider.on('backchannel.success', (ctx, client, accountId, sid) => console.log('backchannel.success', accountId, sid));
 
 provider.listen(config.port, '127.0.0.1', () => {
   console.log(`listening ${config.issuer}`);
