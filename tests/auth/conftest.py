@@ -109,9 +109,9 @@ def signed_in(client) -> bool:
         return client.get("/").status_code == 200
 
 
-def sync_directory(tree, *entries) -> None:
+def sync_directory(directory_tree, *entries) -> None:
     from directory.sync import run_sync
 
-    tree.add(*entries)
+    directory_tree.add(*entries)
     result = run_sync(datetime.now(timezone.utc))
     assert result.ok, result.message

@@ -16,7 +16,7 @@ import json
 import secrets
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from joserfc import jwt

@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 import requests
 from joserfc.jwk import RSAKey
 
-from tests.services import ServiceError, _LIVE, _stop_process, free_port, wait_for_port
+from tests.services import _LIVE, ServiceError, _stop_process, free_port, wait_for_port
 
 HERE = Path(__file__).resolve().parent
 NODE = shutil.which("node") or "/usr/bin/node"
