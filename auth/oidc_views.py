@@ -15,6 +15,7 @@ from auth.forms import LoginForm
 from extensions import csrf, db
 from main.navigation import safe_next
 from models import utcnow
+from signals import roles_changed
 
 bp = Blueprint("oidc", __name__)
 
@@ -129,6 +130,8 @@ def callback():
     row = oidc_operations.record_sign_in(person, sign_in, utcnow())
     audit.record("login.oidc", "person", person.id, {"sub": sign_in.subject, "sid": sign_in.session_id, **roles},
                  actor_id=person.id)  # commits the roles and the sign-in with it
+    if roles["granted"] or roles["removed"]:
+        roles_changed.send(current_app._get_current_object(), person_id=person.id, removed=set(roles["removed"]))
     target = safe_next(session.get(NEXT_KEY))
     _clear_session()
     login_user(person)

@@ -164,3 +164,22 @@ def test_two_people_with_the_same_mail_are_refused(client, app, idp, make_person
     assert "fler än en person" in response.get_data(as_text=True)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.oidc_refused"))
     assert event.detail["reason"] == "several" and event.detail["value"] == "twin@example.se"
+
+
+def test_groups_overage_falls_back_to_directory_groups(client, app, idp, anna):
+    from auth.operations import grant_role
+    from models import RoleGrant
+
+    app.config.update(OIDC_ADMIN_VALUES="g-admins", OIDC_COMMS_VALUES="comms-role")
+    grant_role(anna, "admin", granted_by=None, source="oidc")
+    grant_role(anna, "admin", granted_by=None, source="directory")
+    db.session.commit()
+    # Entra ID: too many groups for the token, so `groups` is left out and named in _claim_names.
+    idp.claims = {**idp.claims, "_claim_names": {"groups": "src1"},
+                  "_claim_sources": {"src1": {"endpoint": "https://graph.windows.net/x/users/y/getMemberObjects"}},
+                  "roles": ["Comms-Role"]}
+    assert crafted_sign_in(client, idp).status_code == 302
+    grants = {(g.role, g.source) for g in db.session.scalars(select(RoleGrant))}
+    assert grants == {("admin", "directory"), ("comms", "oidc")}
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.oidc"))
+    assert event.detail["groups_overage"] is True and event.detail["removed"] == ["admin"]
