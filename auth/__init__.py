@@ -8,7 +8,7 @@ from extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    from auth import cli, oidc, oidc_views, views
+    from auth import cli, oidc, oidc_cli, oidc_views, views
     from models import Person
 
     login_manager.login_view = "auth.login"
@@ -27,3 +27,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(oidc_views.bp)
     app.cli.add_command(cli.users)
+    app.cli.add_command(oidc_cli.sso)

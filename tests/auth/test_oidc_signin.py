@@ -183,3 +183,21 @@ def test_private_key_jwt_client_authentication(client, app, oidc_provider, peopl
         response = sign_in(browser, oidc_provider, "anna")
         assert response.status_code == 302, response.get_data(as_text=True)
         assert browser.get("/").status_code == 200
+
+
+def test_sso_check_lists_what_to_register_at_the_provider(runner, oidc_provider):
+    import json
+
+    result = runner.invoke(args=["sso", "check", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["ok"] and report["signing_keys"] == ["test-key-1"]
+    assert report["redirect_uri"] == "http://localhost/login/oidc/callback"
+    assert report["rp_initiated_logout"] and report["backchannel_logout"]
+    assert report["match"] == "claim preferred_username = person username"
+
+
+def test_sso_check_fails_when_sso_is_off(runner, app):
+    app.config["OIDC_ISSUER"] = ""
+    result = runner.invoke(args=["sso", "check"])
+    assert result.exit_code == 1 and "single sign-on is off" in result.output
