@@ -3,6 +3,7 @@ its own login page driven like a person would; then the IdP's back-channel logou
 Vaksam session, and Vaksam's log-out offers the IdP's log-out (RP-initiated logout)."""
 from __future__ import annotations
 
+import os
 import re
 import threading
 from datetime import datetime, timezone
@@ -67,6 +68,13 @@ def console_log(sso):
     assert not ours, "errors in the browser console:\n" + "\n".join(ours)
 
 
+def screenshot(page, name: str) -> None:
+    """For docs/sso.md: VAKSAM_SCREENSHOT_DIR=docs/img saves the pages people see (nothing secret)."""
+    folder = os.environ.get("VAKSAM_SCREENSHOT_DIR")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"sso-{name}.png"))
+
+
 def sign_in_at_provider(page, live, login: str) -> None:
     page.goto(live("/login"))
     page.get_by_role("link", name="Logga in med regionens inloggning").click()
@@ -82,6 +90,7 @@ def test_sign_in_then_back_channel_logout_then_rp_initiated_logout(page, sso):
     assert page.get_by_role("link", name="Logga in med regionens inloggning").is_visible()
     assert page.get_by_label("Lösenord").count() == 0  # no password form: fallback is off
     axe_check(page, "login page with single sign-on")
+    screenshot(page, "login")
 
     sign_in_at_provider(page, live, "anna")
     assert page.url == live("/")
@@ -95,6 +104,7 @@ def test_sign_in_then_back_channel_logout_then_rp_initiated_logout(page, sso):
     page.goto(live("/"))
     assert page.url.startswith(live("/login"))
     assert page.get_by_text("Du har loggats ut via regionens inloggning").is_visible()
+    screenshot(page, "back-channel-logout")
 
     # Signed in again, logging out of Vaksam offers the IdP's log-out, which comes back here.
     sign_in_at_provider(page, live, "anna")
@@ -103,6 +113,7 @@ def test_sign_in_then_back_channel_logout_then_rp_initiated_logout(page, sso):
         page.get_by_role("button", name="Logga ut").click()
     assert page.url == live("/login/utloggad")
     axe_check(page, "signed out, IdP log-out offered")
+    screenshot(page, "signed-out")
     page.get_by_role("link", name="Logga ut från regionens inloggning").click()
     page.wait_for_url(re.compile(re.escape(provider.issuer)))
     with page.expect_navigation(url=re.compile(re.escape(live("/login")))):
