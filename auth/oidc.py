@@ -24,6 +24,8 @@ from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import ECKey, KeySet, RSAKey
 from joserfc.jws import JWSRegistry
 
+from auth import oidc_people
+
 CLIENT_NAME = "idp"
 #: How much clock difference between Vaksam and the IdP is tolerated, in seconds.
 LEEWAY = 60
@@ -85,6 +87,7 @@ def init_app(app: Flask) -> None:
         raise RuntimeError("OIDC_CLIENT_ID must be set when OIDC_ISSUER is")
     if not (config["OIDC_CLIENT_SECRET"] or config["OIDC_CLIENT_KEY_FILE"]):
         raise RuntimeError("OIDC_CLIENT_SECRET or OIDC_CLIENT_KEY_FILE must be set when OIDC_ISSUER is")
+    oidc_people.match_setting(config)  # an unknown OIDC_MATCH_FIELD stops the start, not a sign-in
     scopes = config["OIDC_SCOPES"].replace(",", " ").split()
     if "openid" not in scopes:
         scopes.insert(0, "openid")
@@ -134,8 +137,13 @@ def authorize_redirect(redirect_uri: str, hints: dict[str, str]):
         raise SignInError("unavailable", str(exc)) from exc
 
 
-def finish() -> SignIn:
-    """Exchange the code, verify the ID token; raises SignInError."""
+def finish(wanted: str | None = None) -> SignIn:
+    """Exchange the code, verify the ID token; raises SignInError.
+
+    When the ID token lacks the claim `wanted` (the one that names the person) and the IdP
+    has a userinfo endpoint, the claims from there are added (AD FS and Keycloak put some
+    claims only there); userinfo must be about the same `sub`.
+    """
     meta = metadata()
     options = {
         "iss": {"essential": True, "value": meta["issuer"]},
@@ -157,8 +165,21 @@ def finish() -> SignIn:
     claims = token.get("userinfo")
     if not token.get("id_token") or claims is None:
         raise SignInError("token", "no ID token in the token response")
-    return SignIn(claims=dict(claims), id_token=token["id_token"], issuer=claims["iss"], subject=str(claims["sub"]),
+    claims = dict(claims)
+    if wanted and wanted not in claims and meta.get("userinfo_endpoint"):
+        claims = {**_userinfo(token, str(claims["sub"])), **claims}
+    return SignIn(claims=claims, id_token=token["id_token"], issuer=claims["iss"], subject=str(claims["sub"]),
                   session_id=claims.get("sid"))
+
+
+def _userinfo(token: dict, subject: str) -> dict:
+    try:
+        info = dict(client().userinfo(token=token))
+    except (requests.RequestException, ValueError) as exc:
+        raise SignInError("unavailable", f"userinfo: {exc}") from exc
+    if str(info.get("sub")) != subject:
+        raise SignInError("token", "userinfo is about another sub than the ID token")
+    return info
 
 
 def verify_jwt(raw: str, options: dict) -> dict:

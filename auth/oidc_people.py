@@ -41,9 +41,9 @@ class Match:
     value: str
 
 
-def match_setting() -> tuple[str, str]:
-    """The (claim, field) pair in force."""
-    config = current_app.config
+def match_setting(config=None) -> tuple[str, str]:
+    """The (claim, field) pair in force; raises RuntimeError for an unknown field."""
+    config = config or current_app.config
     claim, field = DEFAULT_MATCH.get(config["LDAP_SCHEMA"], DEFAULT_MATCH["openldap"])
     field = (config["OIDC_MATCH_FIELD"] or field).strip()
     if field not in MATCH_FIELDS:

@@ -119,7 +119,7 @@ def callback():
     if not oidc.enabled():
         abort(404)
     try:
-        sign_in = oidc.finish()
+        sign_in = oidc.finish(wanted=oidc_people.match_setting()[0])
     except oidc.SignInError as exc:
         return _refuse(exc.reason, exc.detail)
     match = oidc_people.match_person(sign_in.claims)

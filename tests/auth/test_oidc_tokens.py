@@ -183,3 +183,24 @@ def test_groups_overage_falls_back_to_directory_groups(client, app, idp, anna):
     assert grants == {("admin", "directory"), ("comms", "oidc")}
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login.oidc"))
     assert event.detail["groups_overage"] is True and event.detail["removed"] == ["admin"]
+
+
+def test_match_claim_only_in_userinfo_is_fetched_from_there(client, idp, anna):
+    idp.claims = {"sub": "entra-subject-anna"}
+    idp.userinfo = {"sub": "entra-subject-anna", "oid": anna.external_id}
+    assert crafted_sign_in(client, idp).status_code == 302
+    assert db.session.scalar(select(OidcSignIn)).person_id == anna.id
+
+
+def test_userinfo_about_someone_else_is_refused(client, idp, anna):
+    idp.claims = {"sub": "entra-subject-anna"}
+    idp.userinfo = {"sub": "someone-else", "oid": anna.external_id}
+    assert "another sub" in refused(crafted_sign_in(client, idp), "token", "kunde inte godkännas").detail["detail"]
+
+
+def test_unknown_match_field_stops_the_start(migrated, crafted_idp):
+    from app import create_app
+    from tests.conftest import test_config
+
+    with pytest.raises(RuntimeError, match="OIDC_MATCH_FIELD"):
+        create_app(test_config(migrated, **oidc_settings(crafted_idp.issuer, OIDC_MATCH_FIELD="objectGUID")))

@@ -55,6 +55,9 @@ class CraftedIdp:
         self.published: list[RSAKey] = [self.key]
         self.signing_key = self.key
         self.claims: dict = {}
+        #: What /userinfo answers for the last access token issued (None: 401).
+        self.userinfo: dict | None = None
+        self._access_token = ""
         self.tweak: Callable[[dict, dict], None] | None = None
         self.after_sign: Callable[[str], str] | None = None
         self.jwks_fetches = 0
@@ -75,7 +78,7 @@ class CraftedIdp:
 
     def reset(self) -> None:
         self.published, self.signing_key = [self.key], self.key
-        self.claims, self.tweak, self.after_sign = {}, None, None
+        self.claims, self.tweak, self.after_sign, self.userinfo = {}, None, None, None
         self.jwks_fetches, self.token_requests = 0, []
 
     def sign(self, claims: dict, key: RSAKey | None = None, header: dict | None = None) -> str:
@@ -85,7 +88,7 @@ class CraftedIdp:
     def _wsgi(self, environ, start_response):
         request = Request(environ)
         handler = {"/.well-known/openid-configuration": self._discovery, "/jwks": self._jwks,
-                   "/authorize": self._authorize, "/token": self._token,
+                   "/authorize": self._authorize, "/token": self._token, "/userinfo": self._userinfo,
                    "/logout": lambda r: Response("bye")}.get(request.path)
         response = handler(request) if handler else Response("not found", status=404)
         return response(environ, start_response)
@@ -97,7 +100,7 @@ class CraftedIdp:
         return self._json({
             "issuer": self.issuer, "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token", "jwks_uri": f"{self.issuer}/jwks",
-            "end_session_endpoint": f"{self.issuer}/logout",
+            "end_session_endpoint": f"{self.issuer}/logout", "userinfo_endpoint": f"{self.issuer}/userinfo",
             "response_types_supported": ["code"], "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "code_challenge_methods_supported": ["S256"],
@@ -116,6 +119,11 @@ class CraftedIdp:
         query = urlencode({"code": code, "state": args.get("state", "")})
         return Response(status=302, headers={"Location": f"{args['redirect_uri']}?{query}"})
 
+    def _userinfo(self, request: Request) -> Response:
+        if self.userinfo is None or request.headers.get("Authorization") != f"Bearer {self._access_token}":
+            return self._json({"error": "invalid_token"}, 401)
+        return self._json(self.userinfo)
+
     def _token(self, request: Request) -> Response:
         form = request.form
         self.token_requests.append(dict(form))
@@ -127,7 +135,7 @@ class CraftedIdp:
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
         if grant is None or grant["challenge"] != challenge or grant["redirect_uri"] != form.get("redirect_uri"):
             return self._json({"error": "invalid_grant"}, 400)
-        access_token = secrets.token_urlsafe(24)
+        access_token = self._access_token = secrets.token_urlsafe(24)
         now = int(time.time())
         claims = {"iss": self.issuer, "aud": CLIENT_ID, "sub": "crafted-user", "iat": now, "exp": now + 300,
                   "nonce": grant["nonce"], "at_hash": at_hash(access_token), "sid": "crafted-session", **self.claims}
