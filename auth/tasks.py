@@ -1,15 +1,24 @@
 """Scheduled housekeeping for log-ins."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from auth.operations import prune_login_attempts
+from auth.sessions import purge_expired
 from jobs.registry import Job
 
 
-def prune(now) -> str:
+def prune(now: datetime) -> str:
     return f"{prune_login_attempts(now)} old login attempts removed"
+
+
+def purge_sessions(now: datetime) -> str:
+    return f"{purge_expired(now)} expired sessions removed"
 
 
 JOBS = [
     Job("auth.prune_login_attempts", prune, "cron", {"hour": 3, "minute": 15},
         "Rensar inloggningsförsök äldre än 30 dagar."),
+    Job("auth.purge_sessions", purge_sessions, "interval", {"minutes": 15},
+        "Tar bort inloggningar som har gått ut (inaktiva eller för gamla)."),
 ]

@@ -212,6 +212,15 @@ def org(app, make_person, make_unit):
     return {p.username: p for p in [top, boss, lead, ann, ben, other_boss, carl, admin, comms]}
 
 
+def demo_password(username: str) -> str:
+    """A demo log-in's password in this test database (random per database, made by load_demo())."""
+    from sqlalchemy import select
+
+    from models import DemoLogin
+
+    return db.session.scalar(select(DemoLogin.password).where(DemoLogin.username == username))
+
+
 class AuthActions:
     def __init__(self, client):
         self.client = client

@@ -1,12 +1,18 @@
 """The Region Exempel demo."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from demo.load import load_demo
 from demo.region import DEMO_LOGINS, build_region
 from extensions import db
 from models import Person
+
+
+@pytest.fixture
+def app_config():
+    return {"DEMO_MODE": True}  # the demo loads only in demo mode
 
 
 def test_region_is_deterministic():
