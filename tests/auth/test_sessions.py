@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import time_machine
-from flask import g
 from sqlalchemy import func, select
 
 from app import create_app
@@ -21,15 +20,7 @@ from tests.conftest import PASSWORD, test_config
 T0 = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
 
 
-@pytest.fixture(autouse=True)
-def user_per_request(app):
-    """Every request loads its user from its own session, as in production. (The test `app`
-    fixture keeps one app context for the whole test, so Flask-Login's user cached in `g`
-    would otherwise carry over from one client's request to another's.)"""
-    def forget_cached_user() -> None:
-        g.pop("_login_user", None)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_user)
+pytestmark = pytest.mark.usefixtures("user_per_request")
 
 
 def sid_of(app, client) -> str | None:
