@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 
 import msgspec
 from flask import Flask, Request, Response, request
-from flask_babel import LazyString
 from flask.sessions import SessionMixin
+from flask_babel import LazyString
 from flask_session.base import ServerSideSessionInterface
 from flask_session.sqlalchemy import SqlAlchemySession, SqlAlchemySessionInterface
 from sqlalchemy import delete, select

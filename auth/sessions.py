@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, request, session
 from flask_login import current_user, logout_user
 from sqlalchemy import delete, select
 
@@ -84,7 +84,7 @@ def end_current() -> None:
 def check_roles() -> None:
     """Before each request: a role taken away ends the session; a role added gives it a new id.
     Catches changes no signal announced (e.g. no longer a manager after a directory sync)."""
-    if not current_user.is_authenticated:
+    if request.endpoint == "static" or not current_user.is_authenticated:
         return
     now_roles = sorted(current_user.roles)
     had = session.get(ROLES_KEY)

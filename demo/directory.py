@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from directory.dn import escape_rdn_value
 from demo.region import STRUCTURE, build_region
+from directory.dn import escape_rdn_value
 
 BASE_DN = "dc=regionexempel,dc=se"
 PEOPLE_DN = f"ou=Personal,{BASE_DN}"

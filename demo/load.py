@@ -30,9 +30,9 @@ def load_people() -> dict:
 
 def load_demo() -> dict:
     from demo.campaign import load_campaign
-    from training.demo import load_demo_training
     from demo.invites import load_invites
     from followup.demo import load_demo_followup
+    from training.demo import load_demo_training
 
     result = {"directory": load_people()}
     result["training"] = load_demo_training()
