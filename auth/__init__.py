@@ -8,8 +8,10 @@ from extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    from auth import cli, oidc, oidc_cli, oidc_views, views
+    from auth import cli, oidc, oidc_cli, oidc_views, sessions, views
     from models import Person
+
+    sessions.init_app(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att se sidan.")

@@ -11,9 +11,11 @@ from werkzeug.security import check_password_hash
 
 import audit
 from auth import oidc
-from auth.operations import LoginResult, _dummy_hash, authenticate, is_rate_limited
+from auth import login as password_login
+from auth import sessions, throttle
+from auth.login import Account, LoginResult
 from extensions import db
-from models import LoginAttempt, OidcLogoutToken, OidcSignIn, Person
+from models import OidcLogoutToken, OidcSignIn, Person
 
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 #: A logout token without `exp` is accepted this long after its `iat`.
@@ -110,21 +112,32 @@ def back_channel_logout(raw: str, now: datetime) -> set[int]:
         audit.record("login.oidc_backchannel_logout", "person", person_id,
                      {"sid": claims.get("sid"), "sub": claims.get("sub")}, commit=False)
     db.session.commit()
+    if not claims.get("sid"):
+        # Only `sub`: every session of the user ends now (auth/sessions.py). With `sid`, only the
+        # browsers of that IdP session: each is logged out at its next request, as its sign-in has ended.
+        for person_id in sorted(people):
+            sessions.end_sessions_for(person_id, "OIDC back-channel logout")
     return people
 
 
 def authenticate_local(username: str, password: str, ip: str, now: datetime) -> LoginResult:
-    """Break-glass log-in with a local account's own password; never a directory bind."""
-    name = (username or "").strip().lower()[:200]
+    """Break-glass log-in with a local account's own password; never a directory bind. Same
+    limits as the password form (auth/throttle.py), same work whether or not the account is local."""
+    name = password_login.normalise_username(username)
     person = db.session.scalar(select(Person).where(Person.username == name)) if name else None
-    if person is not None and person.password_hash:
-        return authenticate(name, password, ip, now)
-    if is_rate_limited(name, ip, now):
+    local = person is not None and bool(person.password_hash)
+    account = Account(f"person:{person.id}", person) if local else Account(f"name:{name}")  # type: ignore[union-attr]
+    if throttle.refused(account.key, ip, now):
         return LoginResult(None, "rate_limited")
-    check_password_hash(_dummy_hash(), password or "")  # same work whether or not the account is local
-    db.session.add(LoginAttempt(username=name, ip=ip, success=False, at=now))
-    db.session.commit()
-    return LoginResult(None, "invalid")
+    usable = password_login.usable_credentials(name, password)
+    ok = check_password_hash(person.password_hash if local else password_login._dummy_hash(),  # type: ignore[union-attr,arg-type]
+                             str(password) if usable else "") and usable and local
+    password_login._record(name, account, ip, ok, now)
+    if not ok or person is None:
+        return LoginResult(None, "invalid")
+    if not person.active:
+        return LoginResult(None, "inactive")
+    return LoginResult(person, "ok")
 
 
 def prune(now: datetime) -> int:

@@ -7,10 +7,10 @@ import re
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
 import audit
-from auth import oidc, oidc_operations, oidc_people
+from auth import oidc, oidc_operations, oidc_people, sessions
 from auth.forms import LoginForm
 from extensions import csrf, db
 from main.navigation import safe_next
@@ -85,18 +85,10 @@ def end_signed_out_sessions():
     """A sign-in the IdP has ended (back-channel logout) logs this browser out at its next request."""
     sign_in_id = session.get(SIGN_IN_KEY)
     if sign_in_id and (request.endpoint or "") != "static" and oidc_operations.sign_in_ended(sign_in_id):
-        logout_user()
-        _clear_session()
+        sessions.end_current()
         flash(_("Du har loggats ut via regionens inloggning."), "info")
         return redirect(url_for("auth.login"))
     return None
-
-
-def _clear_session() -> None:
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
 
 
 @bp.get("/login/oidc")
@@ -133,7 +125,7 @@ def callback():
     if roles["granted"] or roles["removed"]:
         roles_changed.send(current_app._get_current_object(), person_id=person.id, removed=set(roles["removed"]))
     target = safe_next(session.get(NEXT_KEY))
-    _clear_session()
+    sessions.begin(person.roles)
     login_user(person)
     session[SIGN_IN_KEY] = row.id
     return redirect(target or url_for("main.index"))
@@ -186,7 +178,7 @@ def local_login():
                                                     request.remote_addr or "?", utcnow())
         if result.outcome == "ok":
             audit.record("login.local", "person", result.person.id, None, actor_id=result.person.id)
-            _clear_session()
+            sessions.begin(result.person.roles)
             login_user(result.person)
             return redirect(url_for("main.index"))
         flash(LOCAL_LOGIN_ERRORS[result.outcome](), "error")

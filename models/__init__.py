@@ -1,7 +1,8 @@
 """All models, one module per area; importing this package registers every table."""
 from models.base import Base, UTCDateTime, utcnow
 from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
-from models.auth import LoginAttempt, RoleGrant
+from models.auth import LoginAttempt, RoleGrant, UserSession
+from models.demo import DemoLogin
 from models.audit import AuditEvent
 from models.jobs import JobRun, SchedulerLease
 from models.outbox import OutboxMessage
@@ -18,11 +19,11 @@ from models.followup import (
 )
 
 __all__ = [
-    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "OutboxMessage",
+    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DemoLogin", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "OutboxMessage",
     "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant",
     "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
-    "Recommendation", "Reminder", "ReminderTemplate", "OidcLogoutToken", "OidcSignIn",
+    "Recommendation", "Reminder", "ReminderTemplate", "UserSession", "OidcLogoutToken", "OidcSignIn",
 ]

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from auth.sessions import sessions_of
 from extensions import db
 from models import AuditEvent, OidcSignIn
 from tests.auth.conftest import crafted_sign_in, oidc_settings, signed_in
@@ -59,7 +60,9 @@ def test_logout_by_sub_only_ends_every_sign_in_of_that_user(client, app, idp, an
     other = app.test_client()
     idp.claims = {**idp.claims, "sid": "idp-session-2"}
     crafted_sign_in(other, idp)
+    assert len(sessions_of(anna.id)) == 2
     assert post(app.test_client(), logout_token(idp, sid=None)).status_code == 200
+    assert sessions_of(anna.id) == []  # ended in the session store at once (auth/sessions.py)
     assert not signed_in(client) and not signed_in(other)
 
 
@@ -70,6 +73,7 @@ def test_logout_by_sid_leaves_other_idp_sessions(client, app, idp, anna):
     crafted_sign_in(other, idp)
     assert post(app.test_client(), logout_token(idp, sub=None)).status_code == 200
     assert not signed_in(client) and signed_in(other)
+    assert len(sessions_of(anna.id)) == 1  # the ended browser's stored session is gone too
 
 
 @pytest.mark.parametrize("changes, why", [
