@@ -120,3 +120,14 @@ def test_sign_in_then_back_channel_logout_then_rp_initiated_logout(page, sso):
         page.locator("button[autofocus], button[type=submit]").first.click()
     page.goto(live("/"))
     assert page.url.startswith(live("/login"))
+
+
+def test_refusal_page_is_clear_and_accessible(page, sso):
+    live, _provider = sso
+    response = page.goto(live("/login/oidc/callback?code=made-up&state=never-started"))
+    assert response.status == 400
+    assert page.get_by_role("heading", name="Inloggningen misslyckades").is_visible()
+    assert page.get_by_text("Referens för IT-supporten").is_visible()
+    axe_check(page, "sign-in refused")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
