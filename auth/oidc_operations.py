@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 import audit
-from auth import oidc
 from auth import login as password_login
-from auth import sessions, throttle
+from auth import oidc, sessions, throttle
 from auth.login import Account, LoginResult
 from extensions import db
 from models import OidcLogoutToken, OidcSignIn, Person
@@ -143,7 +142,10 @@ def authenticate_local(username: str, password: str, ip: str, now: datetime) -> 
 def prune(now: datetime) -> int:
     """Delete sign-ins and logout token ids older than KEEP; returns how many rows."""
     cutoff = now - KEEP
-    removed = db.session.execute(delete(OidcSignIn).where(OidcSignIn.created_at < cutoff))
-    tokens = db.session.execute(delete(OidcLogoutToken).where(OidcLogoutToken.received_at < cutoff))
+    count = 0
+    for stmt in (delete(OidcSignIn).where(OidcSignIn.created_at < cutoff),
+                 delete(OidcLogoutToken).where(OidcLogoutToken.received_at < cutoff)):
+        result: CursorResult = db.session.execute(stmt)  # type: ignore[assignment]
+        count += result.rowcount or 0
     db.session.commit()
-    return (removed.rowcount or 0) + (tokens.rowcount or 0)
+    return count

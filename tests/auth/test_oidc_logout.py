@@ -154,3 +154,18 @@ def test_without_oidc_the_sso_routes_are_absent_and_the_form_is_there(app, clien
     assert client.get("/login/oidc").status_code == 404
     page = client.get("/login").get_data(as_text=True)
     assert 'name="password"' in page and "/login/oidc" not in page
+
+
+def test_old_sign_ins_and_logout_token_ids_are_pruned(app, anna):
+    from datetime import datetime, timedelta, timezone
+
+    from auth.oidc_operations import prune
+    from models import OidcLogoutToken
+
+    now = datetime(2026, 12, 7, 3, 20, tzinfo=timezone.utc)
+    for age in (timedelta(days=3), timedelta(hours=1)):
+        db.session.add(OidcSignIn(person_id=anna.id, issuer="https://idp", subject="s", created_at=now - age))
+        db.session.add(OidcLogoutToken(issuer="https://idp", jti=f"j{age}", received_at=now - age))
+    db.session.commit()
+    assert prune(now) == 2
+    assert [r.created_at for r in db.session.scalars(select(OidcSignIn))] == [now - timedelta(hours=1)]
