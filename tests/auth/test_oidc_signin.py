@@ -201,3 +201,31 @@ def test_sso_check_fails_when_sso_is_off(runner, app):
     app.config["OIDC_ISSUER"] = ""
     result = runner.invoke(args=["sso", "check"])
     assert result.exit_code == 1 and "single sign-on is off" in result.output
+
+
+def test_client_key_file_with_certificate_names_it_by_thumbprint(tmp_path, client_key_file):
+    """Entra ID finds a certificate credential by the x5t / x5t#S256 header of the client assertion."""
+    import base64
+    import hashlib
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+
+    from auth.oidc import _client_key
+
+    pem = client_key_file[0].read_bytes()
+    key = serialization.load_pem_private_key(pem, password=None)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "vaksam")])
+    now = datetime.now(timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + timedelta(days=1)).sign(key, hashes.SHA256()))
+    path = tmp_path / "key-and-cert.pem"
+    path.write_bytes(pem + cert.public_bytes(serialization.Encoding.PEM))
+    der = cert.public_bytes(serialization.Encoding.DER)
+
+    loaded, headers = _client_key(str(path))
+    assert headers["x5t"] == base64.urlsafe_b64encode(hashlib.sha1(der).digest()).rstrip(b"=").decode()
+    assert headers["x5t#S256"] == base64.urlsafe_b64encode(hashlib.sha256(der).digest()).rstrip(b"=").decode()
+    assert loaded.as_dict(private=False)["n"] == client_key_file[1]["n"]
