@@ -51,6 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     import models  # noqa: F401  (registers every table on the metadata)
+    from main import files
+
+    files.secure_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("INSTANCE_DIR"))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"), render_as_batch=True)
@@ -73,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     from reminders import init_app as init_reminders
     from followup import init_app as init_followup
     from invites import init_app as init_invites
+    from privacy import init_app as init_privacy
 
     init_main(app)
     init_auth(app)
@@ -86,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_campaign(app)
     init_followup(app)  # after campaign: its årshjul ring comes after campaign's
     init_invites(app)
+    init_privacy(app)
 
     if app.config["DEMO_MODE"]:
         from demo import init_app as init_demo

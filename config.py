@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from main import files
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -44,11 +46,8 @@ def instance_secret_key(instance_dir: Path) -> str:
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    files.create_private(path, key.encode())
     return key
 
 
@@ -135,6 +134,18 @@ def from_env() -> dict:
         "INVITE_ALARM_MINUTES": _int("INVITE_ALARM_MINUTES", 15),
         "INVITE_FEED_REFRESH_MINUTES": _int("INVITE_FEED_REFRESH_MINUTES", 60),
         "INVITE_FEED_PAST_DAYS": _int("INVITE_FEED_PAST_DAYS", 365),
+        # The organiser mailbox read for calendar answers (invites/mailbox.py; docs/calendar.md).
+        "IMAP_HOST": env("IMAP_HOST", ""),
+        "IMAP_PORT": _int("IMAP_PORT", 993),
+        "IMAP_TLS": env("IMAP_TLS", "on"),
+        "IMAP_USERNAME": env("IMAP_USERNAME", ""),
+        "IMAP_PASSWORD": env("IMAP_PASSWORD", ""),
+        "IMAP_FOLDER": env("IMAP_FOLDER", "INBOX"),
+        "IMAP_DONE_FOLDER": env("IMAP_DONE_FOLDER", ""),
+        "IMAP_UNKNOWN_FOLDER": env("IMAP_UNKNOWN_FOLDER", env("IMAP_FOLDER", "INBOX") + "/Vaksam-okänt"),
+        "IMAP_CA_FILE": env("IMAP_CA_FILE", ""),
+        "IMAP_TIMEOUT": _int("IMAP_TIMEOUT", 60),
+        "IMAP_POLL_SECONDS": _int("IMAP_POLL_SECONDS", 120),
         # The scheduler process (jobs/); a second process waits for the lease.
         "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 90),
         "SCHEDULER_RENEW_SECONDS": _int("SCHEDULER_RENEW_SECONDS", 30),
@@ -171,6 +182,9 @@ def from_env() -> dict:
         # Training: the course link on "Min utbildning", the import size limit, the status cache refresh.
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
         "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
+        # docs/security.md: the most data rows one file may have; unconfirmed upload previews live this long.
+        "TRAINING_IMPORT_MAX_ROWS": _int("TRAINING_IMPORT_MAX_ROWS", 200_000),
+        "TRAINING_PREVIEW_HOURS": _int("TRAINING_PREVIEW_HOURS", 24),
         "TRAINING_REFRESH_MINUTES": _int("TRAINING_REFRESH_MINUTES", 15),
         # Reminder rounds (reminders/rounds.py): days relative to each person's due date,
         # how late a missed round may still go out, escalation, and "Remind now" per person and day.
@@ -183,4 +197,18 @@ def from_env() -> dict:
         "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),
         "FOLLOWUP_KPI_POLL_MINUTES": _int("FOLLOWUP_KPI_POLL_MINUTES", 60),
         "FOLLOWUP_PDF_FONT": env("FOLLOWUP_PDF_FONT", ""),
+        # Retention (gallring) and the record of processing (privacy/); docs/privacy.md explains each
+        # with its purpose and legal ground. A period below the category's minimum (e.g. 0) is refused.
+        "RETENTION_MAIL_DAYS": _int("RETENTION_MAIL_DAYS", 90),
+        "RETENTION_AUDIT_IP_DAYS": _int("RETENTION_AUDIT_IP_DAYS", 180),
+        "RETENTION_AUDIT_YEARS": _int("RETENTION_AUDIT_YEARS", 2),
+        "RETENTION_LMS_UPLOAD_DAYS": _int("RETENTION_LMS_UPLOAD_DAYS", 7),
+        "RETENTION_LMS_PROBLEM_DAYS": _int("RETENTION_LMS_PROBLEM_DAYS", 365),
+        "RETENTION_LEAVER_YEARS": _int("RETENTION_LEAVER_YEARS", 2),
+        "RETENTION_REGISTRATION_MONTHS": _int("RETENTION_REGISTRATION_MONTHS", 6),
+        "RETENTION_EVIDENCE_YEARS": _int("RETENTION_EVIDENCE_YEARS", 5),
+        "RETENTION_TIME": env("RETENTION_TIME", "03:50"),
+        "RETENTION_BATCH_SIZE": _int("RETENTION_BATCH_SIZE", 5000),
+        "PRIVACY_CONTROLLER": env("PRIVACY_CONTROLLER", "Regionstyrelsen, Region Exempel"),
+        "PRIVACY_DPO_CONTACT": env("PRIVACY_DPO_CONTACT", ""),
     }

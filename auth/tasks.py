@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from auth.oidc_operations import prune as prune_oidc
 from auth.operations import prune_login_attempts
 from auth.sessions import purge_expired
@@ -23,9 +25,9 @@ def purge_sessions(now: datetime) -> str:
 
 JOBS = [
     Job("auth.prune_login_attempts", prune, "cron", {"hour": 3, "minute": 15},
-        "Rensar inloggningsförsök äldre än 30 dagar."),
+        _l("Rensar inloggningsförsök äldre än 30 dagar.")),
     Job("auth.prune_oidc_sign_ins", prune_sign_ins, "cron", {"hour": 3, "minute": 20},
-        "Rensar uppgifter om inloggningar via regionens inloggning äldre än två dygn."),
+        _l("Rensar uppgifter om inloggningar via regionens inloggning äldre än två dygn.")),
     Job("auth.purge_sessions", purge_sessions, "interval", {"minutes": 15},
-        "Tar bort inloggningar som har gått ut (inaktiva eller för gamla)."),
+        _l("Tar bort inloggningar som har gått ut (inaktiva eller för gamla).")),
 ]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator, type_coerce
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, DateTime, MetaData, String, Table, TypeDecorator, type_coerce
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import DeclarativeBase, registry
 
@@ -52,6 +54,17 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def affected(result: Any) -> int:
+    """How many rows an UPDATE or DELETE touched (`Session.execute` is typed as returning a plain
+    `Result`; for DML it is a `CursorResult`, which has `rowcount`)."""
+    return cast(CursorResult, result).rowcount
+
+
+def table_of(model: type) -> Table:
+    """A model's `Table`, typed as one (`__table__` is typed as the more general FromClause)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 class Base(DeclarativeBase):
@@ -115,4 +128,4 @@ def _sqlite_from_hint(self, table, text: str) -> str:
     return text
 
 
-SQLiteCompiler.get_from_hint_text = _sqlite_from_hint
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]

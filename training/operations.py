@@ -3,6 +3,8 @@ exemptions, and undoing an import. Each marks the status cache dirty in the same
 transaction; callers commit."""
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -26,7 +28,7 @@ class TrainingError(Exception):
 
 @dataclass
 class Outcome:
-    obj: object
+    obj: Any
     #: "created", "updated" or "unchanged" (the commands are idempotent).
     result: str
 
@@ -197,7 +199,8 @@ def revoke_exemption(exemption: Exemption, by: Person | None, now: datetime) -> 
 
 def undoable(batch: ImportBatch) -> bool:
     """Only the newest import still in force can be undone: a later import may have built
-    on its rows (reported them as unchanged), and undoing under it would lose data."""
+    on its rows (reported them as unchanged), and undoing under it would lose data. A later
+    import that added nothing ("unchanged") built nothing, so it never blocks."""
     if batch.status != "imported":
         return False
     later = db.session.scalar(select(func.count()).select_from(ImportBatch).where(

@@ -1,7 +1,7 @@
 """oidc: sign-ins through the identity provider, accepted back-channel logout tokens
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0014
 Create Date: 2026-12-07 03:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0009'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
