@@ -39,6 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
         settings["SECRET_KEY"] = config_module.instance_secret_key(config_module.instance_dir())
     warnings = config_module.check(settings)
     app.config.update(settings)
+    if settings.get("OUTBOX_MAX_ATTEMPTS"):
+        logging.getLogger(__name__).warning("OUTBOX_MAX_ATTEMPTS is no longer used: messages give up after "
+                                            "OUTBOX_GIVE_UP_HOURS (%s h)", settings.get("OUTBOX_GIVE_UP_HOURS"))
     app.config["BABEL_DEFAULT_LOCALE"] = "sv"
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(config_module.BASE_DIR / "translations")

@@ -21,7 +21,7 @@ from models.followup import (
 from models.invites import Attendee, FeedToken, PersonAddress, Registration, Reply
 from models.jobs import JobRun, SchedulerLease
 from models.oidc import OidcLogoutToken, OidcSignIn
-from models.outbox import OutboxMessage
+from models.outbox import MailOutage, OutboxMessage, OutboxSkip
 from models.reminders import Reminder, ReminderTemplate
 from models.training import (
     ApiToken,
@@ -40,7 +40,8 @@ from models.training import (
 )
 
 __all__ = [
-    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DemoLogin", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "OutboxMessage",
+    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DemoLogin", "DirectorySyncRun", "FeedToken", "JobRun",
+    "LoginAttempt", "MailOutage", "OutboxMessage", "OutboxSkip",
     "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant",
     "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
