@@ -31,6 +31,7 @@ from directory.tree import find_cycles
 from extensions import db
 from jobs.batch import collector_paused  # run_sync runs in the scheduler and the CLI only
 from models import DirectorySyncRun, Person, Unit
+from signals import person_deactivated, roles_changed
 
 #: Person columns the directory owns (compared and written by the sync).
 SYNCED_FIELDS = ("username", "email", "display_name", "given_name", "family_name", "title", "dn", "dn_norm",
@@ -120,6 +121,8 @@ class Plan:
     result: SyncResult
     #: external_id -> stored row (id, manager_id, synced fields, …) as read when planning.
     existing: dict = field(default_factory=dict)
+    #: person id -> roles from directory groups taken away (filled when applying).
+    roles_removed: dict[int, set[str]] = field(default_factory=dict)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -317,6 +320,15 @@ def finished(run_id: int, result: SyncResult, outcome: str) -> None:
     db.session.commit()
 
 
+def _announce(plan: Plan) -> None:
+    """After the commit: who left, whose directory roles were taken away (their sessions end)."""
+    app = current_app._get_current_object()
+    for person_id in plan.deactivate:
+        person_deactivated.send(app, person_id=person_id)
+    for person_id, removed in plan.roles_removed.items():
+        roles_changed.send(app, person_id=person_id, removed=removed)
+
+
 def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requested_by_id: int | None = None,
              on_page=None, on_write=None, run_id: int | None = None) -> SyncResult:
     """Run a full sync (see module docstring). Never raises for directory trouble: the
@@ -328,6 +340,7 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         run_id = started(now, dry_run, trigger, requested_by_id)
     result = SyncResult(dry_run=dry_run, run_id=run_id)
     outcome = "failed"
+    applied: Plan | None = None
     try:
         with collector_paused():
             settings = SyncSettings.from_config(current_app.config)
@@ -340,6 +353,7 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
             if not dry_run:
                 apply_plan(plan, now, settings, on_write)
                 db.session.commit()
+                applied = plan
         result.ok, outcome = True, "ok"
     except SyncRefused as exc:
         db.session.rollback()
@@ -353,6 +367,8 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - t0
     finished(run_id, result, outcome)
+    if applied is not None:
+        _announce(applied)
     if outcome == "ok" and not dry_run:
         # After the commit: receivers (the training status cache) see the new people.
         signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
