@@ -86,6 +86,8 @@ def check_roles() -> None:
     Catches changes no signal announced (e.g. no longer a manager after a directory sync)."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return
+    if session.get("_user_id") != str(current_user.id):
+        return  # not this session's user (only where one app context spans requests: the tests)
     now_roles = sorted(current_user.roles)
     had = session.get(ROLES_KEY)
     if had is None:
