@@ -126,6 +126,13 @@ def _check_spec(course: Course, spec: RequirementSpec) -> None:
         raise TrainingError("foreign_version", "The version that counts must be a version of the course.")
 
 
+def save_requirement(course: Course, spec: RequirementSpec, existing: Requirement | None = None) -> Outcome:
+    """The admin form's save: like `ensure_requirement`, and renaming `existing` keeps the same requirement."""
+    if existing is not None and existing.name != spec.name.strip():
+        existing.name = spec.name.strip()
+    return ensure_requirement(course, spec)
+
+
 def ensure_requirement(course: Course, spec: RequirementSpec) -> Outcome:
     """Create or update a requirement by name."""
     _check_spec(course, spec)

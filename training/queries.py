@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Row, Select, func, literal, literal_column, or_, select
 
+from directory import tree
 from extensions import db
 from models import (
     ColumnMapping, Completion, Course, CourseVersion, Exemption, Person, PersonAncestor, PersonStatus,
@@ -101,8 +102,7 @@ def _filtered(stmt: Select, state: str, unit_id: int | None, q: str) -> Select:
         if unit_id == 0:
             stmt = stmt.where(PersonStatus.unit_id.is_(None))
         else:
-            inside = select(Unit.id).where(Unit.path.like(f"%/{int(unit_id)}/%"))
-            stmt = stmt.where(PersonStatus.unit_id.in_(inside))
+            stmt = stmt.where(PersonStatus.unit_id.in_(tree.units_below([unit_id])))
     if q:
         like = f"%{q.lower()}%"
         matching = select(Person.id).where(or_(func.lower(Person.display_name).like(like),
@@ -129,8 +129,7 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
     if manager is not None and (manager.subtree_size or 0) <= SMALL_TEAM:
         # A small team: look its people up by key, rather than walking the region's
         # to-do index in due-date order and discarding almost everything.
-        below = list(db.session.scalars(select(PersonAncestor.descendant_id).where(
-            PersonAncestor.ancestor_id == manager.id)))
+        below = list(db.session.scalars(tree.people_below(manager.id)))
         stmt = stmt.where(PersonStatus.person_id.in_(below)).with_hint(PersonStatus, PK_HINT, "sqlite")
     elif manager is not None:
         # The manager's id (and the page window below) go into the SQL text: a plan prepared
@@ -139,7 +138,7 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
         stmt = stmt.join(PersonAncestor, PersonAncestor.descendant_id == PersonStatus.person_id).where(
             PersonAncestor.ancestor_id == literal(manager.id, literal_execute=True))
     elif unit is not None:
-        stmt = stmt.where(PersonStatus.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path))))
+        stmt = stmt.where(PersonStatus.unit_id.in_(tree.units_below([unit.id])))
     stmt = _filtered(stmt, state, unit_id, q)
     total = known_total
     if total is None:

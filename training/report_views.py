@@ -6,10 +6,10 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 import audit
 from auth.access import requires
+from directory import tree
 from extensions import db
 from main.i18n import local_tz
 from main.forms import ActionForm, require_action
@@ -27,13 +27,13 @@ def _requirement():
 
 def _unit() -> Unit | None:
     unit_id = request.args.get("unit_scope", type=int)
-    return (db.session.get(Unit, unit_id) or abort(404)) if unit_id else None
+    return db.get_or_404(Unit, unit_id) if unit_id else None
 
 
 def trend_chart(requirement, unit: Unit | None):
     ids = None
     if unit is not None:
-        ids = set(db.session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))))
+        ids = tree.unit_ids_below([unit.id])
     points = snapshots.trend(requirement, ids)
     chart = None
     if len(points) > 1:

@@ -21,8 +21,10 @@ from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
 from main.forms import ActionForm, require_action
 from models import Course, CourseVersion, Exemption, Person, utcnow
-from training import exports, facts, operations, queries, refresh, reminder_actions
-from training.forms import ExemptionForm, RemindForm
+from training import exports, facts, operations, queries, refresh
+from reminders import actions as reminder_actions
+from reminders.forms import RemindForm
+from training.forms import ExemptionForm
 
 bp = Blueprint("training", __name__)
 
@@ -102,7 +104,7 @@ def _manager() -> Person:
     manager = current_user
     manager_id = request.args.get("manager", type=int)
     if manager_id and manager_id != current_user.id:
-        manager = db.session.get(Person, manager_id) or abort(404)
+        manager = db.get_or_404(Person, manager_id)
         require_visible(manager)
     return manager
 
@@ -189,7 +191,7 @@ def can_exempt(viewer: Person, person: Person) -> bool:
 @bp.get("/training/people/<int:person_id>")
 @requires("employee")
 def person(person_id: int):
-    person = db.session.get(Person, person_id) or abort(404)
+    person = db.get_or_404(Person, person_id)
     require_visible(person)
     if person.id != current_user.id:
         audit.record("training.person.view", "person", person.id)
@@ -214,7 +216,7 @@ def _person_page(person: Person, form: ExemptionForm, status: int = 200):
 @bp.post("/training/people/<int:person_id>/exemptions")
 @requires("manager", "admin")
 def add_exemption(person_id: int):
-    person = db.session.get(Person, person_id) or abort(404)
+    person = db.get_or_404(Person, person_id)
     require_visible(person)
     if not can_exempt(current_user, person):
         abort(403)
@@ -233,7 +235,7 @@ def add_exemption(person_id: int):
 @bp.post("/training/exemptions/<int:exemption_id>/revoke")
 @requires("manager", "admin")
 def revoke_exemption(exemption_id: int):
-    exemption = db.session.get(Exemption, exemption_id) or abort(404)
+    exemption = db.get_or_404(Exemption, exemption_id)
     person = exemption.person
     require_visible(person)
     if not can_exempt(current_user, person):

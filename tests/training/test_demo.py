@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from demo.load import load_demo
 from extensions import db
 from models import Completion, ImportBatch, KpiSnapshot, Unit
-from training import demo, importer, queries
+from training import demo, queries
+from lms import importer
 from tests.conftest import demo_password
 
 

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import ApiToken, Completion, PersonStatus, utcnow
-from training import refresh, tokens
+from training import refresh
+from lms import tokens
 from tests.training.conftest import local
 
 

@@ -18,8 +18,9 @@ from auth.access import requires
 from extensions import db
 from main.forms import ActionForm, require_action
 from models import ColumnMapping, Course, ImportBatch, utcnow
-from training import exports, importer, operations, refresh
-from training.forms import ConfirmForm, UploadForm
+from training import exports, operations, refresh
+from lms import importer
+from lms.forms import ConfirmForm, UploadForm
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
 
@@ -161,7 +162,7 @@ def batches():
 @bp.get("/imports/<int:batch_id>")
 @requires("admin")
 def batch(batch_id: int):
-    row = db.session.get(ImportBatch, batch_id) or abort(404)
+    row = db.get_or_404(ImportBatch, batch_id)
     audit.record("training.import.view", "import", row.id, commit=False)  # problem rows name people
     page = render_template("training/import_batch.html", batch=row, reason=problem_reason,
                            undoable=operations.undoable(row), form=ActionForm())
@@ -172,7 +173,7 @@ def batch(batch_id: int):
 @bp.get("/imports/<int:batch_id>/problems.csv")
 @requires("admin")
 def batch_problems(batch_id: int):
-    row = db.session.get(ImportBatch, batch_id) or abort(404)
+    row = db.get_or_404(ImportBatch, batch_id)
     response = _problems_csv(row.problems or [], row.filename, f"import-{row.id}")
     audit.record("training.import.problems_export", "import", row.id, {"rows": len(row.problems or [])})
     return response
@@ -191,7 +192,7 @@ def _problems_csv(problems: list[dict], filename: str, name: str):
 @bp.post("/imports/<int:batch_id>/undo")
 @requires("admin")
 def undo(batch_id: int):
-    row = db.session.get(ImportBatch, batch_id) or abort(404)
+    row = db.get_or_404(ImportBatch, batch_id)
     require_action()
     try:
         removed = operations.undo_import(row, current_user, utcnow())
