@@ -73,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     from reminders import init_app as init_reminders
     from followup import init_app as init_followup
     from invites import init_app as init_invites
+    from privacy import init_app as init_privacy
 
     init_main(app)
     init_auth(app)
@@ -86,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_campaign(app)
     init_followup(app)  # after campaign: its årshjul ring comes after campaign's
     init_invites(app)
+    init_privacy(app)
 
     if app.config["DEMO_MODE"]:
         from demo import init_app as init_demo

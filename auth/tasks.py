@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from auth.operations import prune_login_attempts
 from auth.sessions import purge_expired
 from jobs.registry import Job
@@ -18,7 +20,7 @@ def purge_sessions(now: datetime) -> str:
 
 JOBS = [
     Job("auth.prune_login_attempts", prune, "cron", {"hour": 3, "minute": 15},
-        "Rensar inloggningsförsök äldre än 30 dagar."),
+        _l("Rensar inloggningsförsök äldre än 30 dagar.")),
     Job("auth.purge_sessions", purge_sessions, "interval", {"minutes": 15},
-        "Tar bort inloggningar som har gått ut (inaktiva eller för gamla)."),
+        _l("Tar bort inloggningar som har gått ut (inaktiva eller för gamla).")),
 ]

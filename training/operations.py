@@ -3,6 +3,8 @@ exemptions, and undoing an import. Each marks the status cache dirty in the same
 transaction; callers commit."""
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -26,7 +28,7 @@ class TrainingError(Exception):
 
 @dataclass
 class Outcome:
-    obj: object
+    obj: Any
     #: "created", "updated" or "unchanged" (the commands are idempotent).
     result: str
 

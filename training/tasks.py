@@ -1,6 +1,8 @@
 """Scheduled jobs: the quarter-end KPI snapshot and the status cache refresh."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from training import refresh, snapshots
 from jobs.registry import Job
 from extensions import db
@@ -23,10 +25,10 @@ def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
     return [
         Job("training.quarter_snapshot", quarter_snapshot, "cron",
             {"month": "3,6,9,12", "day": "last", "hour": 23, "minute": 45},
-            "Sparar utbildningsnyckeltal per enhet vid varje kvartals slut."),
+            _l("Sparar utbildningsnyckeltal per enhet vid varje kvartals slut.")),
         Job("training.refresh", refresh_cache, "interval", {"minutes": max(1, minutes)},
-            "Räknar om utbildningsstatus (fångar upp ändringar från katalogsynken)."),
+            _l("Räknar om utbildningsstatus (fångar upp ändringar från katalogsynken).")),
         # Right after midnight, so the day's first visitor does not wait for the recount.
         Job("training.refresh_midnight", refresh_cache, "cron", {"hour": 0, "minute": 0, "second": 30},
-            "Räknar om utbildningsstatus när ett nytt dygn börjar (förseningar)."),
+            _l("Räknar om utbildningsstatus när ett nytt dygn börjar (förseningar).")),
     ]

@@ -1,7 +1,7 @@
 """server-side sessions, demo log-ins, login attempts keyed on the account
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0014
 Create Date: 2026-12-07 03:10:00
 
 The session table is ours (Flask-Session would otherwise create its own at start-up).
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0008'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
