@@ -40,6 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
         settings["SECRET_KEY"] = config_module.instance_secret_key(config_module.instance_dir())
     warnings = config_module.check(settings)
     app.config.update(settings)
+    if settings.get("OUTBOX_MAX_ATTEMPTS"):
+        logging.getLogger(__name__).warning("OUTBOX_MAX_ATTEMPTS is no longer used: messages give up after "
+                                            "OUTBOX_GIVE_UP_HOURS (%s h)", settings.get("OUTBOX_GIVE_UP_HOURS"))
     app.config["BABEL_DEFAULT_LOCALE"] = "sv"
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(config_module.BASE_DIR / "translations")
@@ -52,6 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     import models  # noqa: F401  (registers every table on the metadata)
+    from main import files
+
+    files.secure_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("INSTANCE_DIR"))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"), render_as_batch=True)

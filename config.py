@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from main import files
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -44,11 +46,8 @@ def instance_secret_key(instance_dir: Path) -> str:
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    files.create_private(path, key.encode())
     return key
 
 
@@ -117,7 +116,13 @@ def from_env() -> dict:
         # The outbox sender (outbox/sender.py); docs/outbox.md explains each.
         "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 30),
         "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 100),
-        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8),
+        # A temporarily failing message gives up this long after it was first tried (not after N tries).
+        "OUTBOX_GIVE_UP_HOURS": _int("OUTBOX_GIVE_UP_HOURS", 72),
+        # Replaced by OUTBOX_GIVE_UP_HOURS; still read so an old setting is reported, not silently dropped.
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 0),
+        # One alert mail to ADMIN_ALERT_TO (empty: the admins) once mail has failed to leave this long.
+        "OUTBOX_ALERT_MINUTES": _int("OUTBOX_ALERT_MINUTES", 30),
+        "ADMIN_ALERT_TO": env("ADMIN_ALERT_TO", ""),
         "OUTBOX_RETRY_BASE_SECONDS": _int("OUTBOX_RETRY_BASE_SECONDS", 60),
         "OUTBOX_RETRY_MAX_SECONDS": _int("OUTBOX_RETRY_MAX_SECONDS", 3600),
         "OUTBOX_CLAIM_SECONDS": _int("OUTBOX_CLAIM_SECONDS", 600),
@@ -126,6 +131,8 @@ def from_env() -> dict:
         # Campaigns and the communication plan (campaign/); docs/campaign.md explains each.
         "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev"),
         "PLAN_EMAIL_CHANNEL": env("PLAN_EMAIL_CHANNEL", "e-post"),
+        # Four-eyes: a plan message is approved by someone other than who wrote it or sent it for review.
+        "PLAN_FOUR_EYES": _bool(env("PLAN_FOUR_EYES"), default=True),
         "PLAN_BODY_MAX_CHARS": _int("PLAN_BODY_MAX_CHARS", 20000),
         "PLAN_POLL_SECONDS": _int("PLAN_POLL_SECONDS", 60),
         "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),
@@ -135,6 +142,18 @@ def from_env() -> dict:
         "INVITE_ALARM_MINUTES": _int("INVITE_ALARM_MINUTES", 15),
         "INVITE_FEED_REFRESH_MINUTES": _int("INVITE_FEED_REFRESH_MINUTES", 60),
         "INVITE_FEED_PAST_DAYS": _int("INVITE_FEED_PAST_DAYS", 365),
+        # The organiser mailbox read for calendar answers (invites/mailbox.py; docs/calendar.md).
+        "IMAP_HOST": env("IMAP_HOST", ""),
+        "IMAP_PORT": _int("IMAP_PORT", 993),
+        "IMAP_TLS": env("IMAP_TLS", "on"),
+        "IMAP_USERNAME": env("IMAP_USERNAME", ""),
+        "IMAP_PASSWORD": env("IMAP_PASSWORD", ""),
+        "IMAP_FOLDER": env("IMAP_FOLDER", "INBOX"),
+        "IMAP_DONE_FOLDER": env("IMAP_DONE_FOLDER", ""),
+        "IMAP_UNKNOWN_FOLDER": env("IMAP_UNKNOWN_FOLDER", env("IMAP_FOLDER", "INBOX") + "/Vaksam-okänt"),
+        "IMAP_CA_FILE": env("IMAP_CA_FILE", ""),
+        "IMAP_TIMEOUT": _int("IMAP_TIMEOUT", 60),
+        "IMAP_POLL_SECONDS": _int("IMAP_POLL_SECONDS", 120),
         # The scheduler process (jobs/); a second process waits for the lease.
         "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 90),
         "SCHEDULER_RENEW_SECONDS": _int("SCHEDULER_RENEW_SECONDS", 30),
@@ -155,6 +174,9 @@ def from_env() -> dict:
         # Training: the course link on "Min utbildning", the import size limit, the status cache refresh.
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
         "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
+        # docs/security.md: the most data rows one file may have; unconfirmed upload previews live this long.
+        "TRAINING_IMPORT_MAX_ROWS": _int("TRAINING_IMPORT_MAX_ROWS", 200_000),
+        "TRAINING_PREVIEW_HOURS": _int("TRAINING_PREVIEW_HOURS", 24),
         "TRAINING_REFRESH_MINUTES": _int("TRAINING_REFRESH_MINUTES", 15),
         # Reminder rounds (reminders/rounds.py): days relative to each person's due date,
         # how late a missed round may still go out, escalation, and "Remind now" per person and day.
@@ -162,6 +184,10 @@ def from_env() -> dict:
         "REMINDER_LATE_DAYS": _int("REMINDER_LATE_DAYS", 5),
         "REMINDER_ESCALATE_AFTER_DAYS": _int("REMINDER_ESCALATE_AFTER_DAYS", 14),
         "REMINDER_MANUAL_PER_DAY": _int("REMINDER_MANUAL_PER_DAY", 1),
+        # "Påminn alla som inte är klara" reminds at most this many people in one click.
+        "REMIND_ALL_MAX": _int("REMIND_ALL_MAX", 500),
+        # The completion share the region aims at, drawn as a target on progress bars and charts.
+        "TRAINING_TARGET_PERCENT": _int("TRAINING_TARGET_PERCENT", 90),
         # Audit follow-up (followup/); docs/followup.md explains each.
         "FOLLOWUP_MAX_UPLOAD_MB": _int("FOLLOWUP_MAX_UPLOAD_MB", 10),
         "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
+from directory.search import name_matches
 from extensions import db
 from models import Person, RoleGrant
 
@@ -22,14 +23,7 @@ class PeoplePage:
 def people_page(q: str = "", role: str = "", page: int = 1) -> PeoplePage:
     stmt = select(Person)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Person.display_name).like(like),
-                Person.username.like(like),
-                func.lower(Person.email).like(like),
-            )
-        )
+        stmt = stmt.where(name_matches(q, Person.email))
     if role in ("admin", "comms"):
         stmt = stmt.where(Person.id.in_(select(RoleGrant.person_id).where(RoleGrant.role == role)))
     elif role == "manager":

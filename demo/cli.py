@@ -43,10 +43,11 @@ def serve(host, port):
     from jobs.runner import LeasedScheduler
 
     app = current_app._get_current_object()
+    base = f"http://{host}:{port}"
+    app.config["BASE_URL"] = base  # links in mails and calendar files point at this server
     leased = LeasedScheduler(app, BackgroundScheduler())
     leased.setup()
     leased.scheduler.start()
-    base = f"http://{host}:{port}"
     click.echo("")
     click.echo(f"  Vaksam demo: {base}")
     _print_logins()

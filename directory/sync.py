@@ -16,9 +16,17 @@ from operator import attrgetter
 from flask import current_app
 from sqlalchemy import select
 
+import signals
 from directory import client
-from directory.mapping import (DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, MappingError, PersonRecord,
-                               RecordReader, attribute_map, wanted_attributes)
+from directory.mapping import (
+    DEFAULT_DISABLED_FILTER,
+    DEFAULT_USER_FILTER,
+    MappingError,
+    PersonRecord,
+    RecordReader,
+    attribute_map,
+    wanted_attributes,
+)
 from directory.tree import find_cycles
 from extensions import db
 from jobs.batch import collector_paused  # run_sync runs in the scheduler and the CLI only
@@ -161,6 +169,10 @@ def read_directory(settings: SyncSettings, on_page=None) -> tuple[dict[str, Pers
             continue
         records[rec.external_id] = rec
         usernames[rec.username] = rec.external_id
+        if rec.cleaned:  # stored cleaned (names) or without the value (e-mail): the admins should fix the source
+            invalid.append({"dn": rec.dn, "username": rec.username, "fields": list(rec.cleaned),
+                            "reason": "line break or control character in " + ", ".join(rec.cleaned)
+                            + " (cleaned or left out)"})
     return records, invalid
 
 
@@ -355,6 +367,10 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - t0
     finished(run_id, result, outcome)
+    if outcome == "ok" and not dry_run:
+        # After the commit: receivers (the training status cache) see the new people.
+        signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
+                                      changed_person_ids=set(), deactivated_person_ids=set())
     if applied is not None:
         _announce(applied)
     return result

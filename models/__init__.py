@@ -1,28 +1,50 @@
 """All models, one module per area; importing this package registers every table."""
-from models.base import Base, UTCDateTime, utcnow
-from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
-from models.auth import LoginAttempt, RoleGrant, UserSession
-from models.demo import DemoLogin
 from models.audit import AuditEvent
-from models.jobs import JobRun, SchedulerLease
-from models.outbox import OutboxMessage
+from models.auth import LoginAttempt, RoleGrant, UserSession
+from models.base import Base, UTCDateTime, utcnow
 from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
-from models.training import (
-    ApiToken, ColumnMapping, Completion, Course, CourseVersion, Exemption, ImportBatch, KpiSnapshot,
-    PersonStatus, Requirement, RequirementUnit, TeamSummary, TrainingRefresh,
-)
-from models.reminders import Reminder, ReminderTemplate
-from models.invites import Attendee, FeedToken, Registration
+from models.demo import DemoLogin
+from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
 from models.followup import (
-    Action, AuditReport, Board, BoardUnit, ChangeLog, Comment, Document, Evidence, Kpi, KpiValue, Recommendation,
+    Action,
+    AuditReport,
+    Board,
+    BoardUnit,
+    ChangeLog,
+    Comment,
+    Document,
+    Evidence,
+    Kpi,
+    KpiValue,
+    Recommendation,
+)
+from models.invites import Attendee, FeedToken, PersonAddress, Registration, Reply
+from models.jobs import JobRun, SchedulerLease
+from models.outbox import MailOutage, OutboxMessage, OutboxSkip
+from models.reminders import Reminder, ReminderTemplate
+from models.training import (
+    ApiToken,
+    ColumnMapping,
+    Completion,
+    Course,
+    CourseVersion,
+    Exemption,
+    ImportBatch,
+    KpiSnapshot,
+    PersonStatus,
+    Requirement,
+    RequirementUnit,
+    TeamSummary,
+    TrainingRefresh,
 )
 
 __all__ = [
-    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DemoLogin", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "OutboxMessage",
+    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "MailOutage", "OutboxMessage", "OutboxSkip",
     "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant",
     "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
-    "Recommendation", "Reminder", "ReminderTemplate", "UserSession",
+    "Recommendation", "Reminder", "ReminderTemplate", "PersonAddress", "Reply",
+    "DemoLogin", "UserSession",
 ]
