@@ -98,6 +98,7 @@ def change_role(person: Person, action: str, role: str, actor: Person | None) ->
         changed = revoke_role(person, role)
     db.session.commit()
     if changed:
-        roles_changed.send(current_app._get_current_object(), person_id=person.id,
+        roles_changed.send(current_app._get_current_object(),  # type: ignore[attr-defined]
+                           person_id=person.id,
                            removed={role} if action == "revoke" else set())
     return changed
