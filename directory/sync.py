@@ -18,13 +18,14 @@ from sqlalchemy import select
 import signals
 from directory import client
 from directory.addresses import plan_addresses
+from directory.managers import resolve_managers
 from directory.mapping import DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, PersonRecord, attribute_map
 from directory.operations import finished, started
 from directory.reading import read_directory
-from directory.tree import find_cycles
 from extensions import db
 from jobs.batch import collector_paused  # run_sync runs in the scheduler and the CLI only
 from models import Person, Unit
+from signals import person_deactivated, roles_changed
 
 #: Person columns the directory owns (compared and written by the sync).
 SYNCED_FIELDS = ("username", "email", "display_name", "given_name", "family_name", "title", "dn", "dn_norm",
@@ -116,6 +117,8 @@ class Plan:
     existing: dict = field(default_factory=dict)
     #: external_id -> new set of alternative addresses, for those whose set changes.
     addresses: dict = field(default_factory=dict)
+    #: person id -> roles from directory groups taken away (filled when applying).
+    roles_removed: dict[int, set[str]] = field(default_factory=dict)
 
 
 # --- planning ----------------------------------------------------------------------------------
@@ -148,35 +151,6 @@ def _field_changes(person, rec: PersonRecord) -> dict:
     return changes
 
 
-def _resolve_managers(records: dict[str, PersonRecord], result: SyncResult) -> tuple[dict, set]:
-    by_dn = {r.dn_norm: ext for ext, r in records.items()}
-    managers: dict[str, str | None] = {}
-    unknown: set[str] = set()
-    for ext, rec in records.items():
-        if rec.manager_dn_norm is None:
-            managers[ext] = None
-            continue
-        boss = by_dn.get(rec.manager_dn_norm)
-        if boss is None:
-            result.problems["dangling_manager"].append({"username": rec.username, "manager": rec.manager_dn_norm})
-            unknown.add(ext)
-            managers[ext] = None
-        elif boss == ext:
-            result.problems["cycles"].append([rec.username])
-            unknown.add(ext)
-            managers[ext] = None
-        else:
-            managers[ext] = boss
-    active = {ext: m for ext, m in managers.items() if not records[ext].disabled}
-    in_cycles = find_cycles({ext: (m if m in active else None) for ext, m in active.items()})
-    if in_cycles:
-        result.problems["cycles"].append(sorted(records[e].username for e in in_cycles))
-        for ext in in_cycles:
-            unknown.add(ext)
-            managers[ext] = None
-    return managers, unknown
-
-
 def plan_sync(records: dict[str, PersonRecord], now: datetime, settings: SyncSettings) -> Plan:
     """Decide every change; raises SyncRefused if the result would be unsafe."""
     result = SyncResult(seen=len(records))
@@ -185,7 +159,7 @@ def plan_sync(records: dict[str, PersonRecord], now: datetime, settings: SyncSet
     known_units = set(db.session.scalars(select(Unit.key)))
     new_units = sorted((tuple(k.split("/")) for k in unit_keys - known_units), key=len)
     result.units = len(unit_keys)
-    managers, unknown = _resolve_managers(records, result)
+    managers, unknown = resolve_managers(records, result)
     creates, updates, reactivate = [], {}, []
     deactivate, missing_now = [], []
     for ext, rec in records.items():
@@ -244,6 +218,15 @@ def finish_counts(plan: Plan, existing_managers: dict[str, str | None], existing
     plan.result.updated = len(plan.updates)
 
 
+def _announce(plan: Plan) -> None:
+    """After the commit: who left, whose directory roles were taken away (their sessions end)."""
+    app = current_app._get_current_object()
+    for person_id in plan.deactivate:
+        person_deactivated.send(app, person_id=person_id)
+    for person_id, removed in plan.roles_removed.items():
+        roles_changed.send(app, person_id=person_id, removed=removed)
+
+
 def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requested_by_id: int | None = None,
              on_page=None, on_write=None, run_id: int | None = None) -> SyncResult:
     """Run a full sync (see module docstring). Never raises for directory trouble: the
@@ -255,6 +238,7 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         run_id = started(now, dry_run, trigger, requested_by_id)
     result = SyncResult(dry_run=dry_run, run_id=run_id)
     outcome = "failed"
+    applied: Plan | None = None
     try:
         with collector_paused():
             settings = SyncSettings.from_config(current_app.config)
@@ -267,6 +251,7 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
             if not dry_run:
                 apply_plan(plan, now, settings, on_write)
                 db.session.commit()
+                applied = plan
         result.ok, outcome = True, "ok"
     except SyncRefused as exc:
         db.session.rollback()
@@ -280,6 +265,8 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - t0
     finished(run_id, result, outcome)
+    if applied is not None:
+        _announce(applied)
     if outcome == "ok" and not dry_run:
         # After the commit: receivers (the training status cache) see the new people.
         signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
