@@ -11,8 +11,8 @@ from demo.load import load_demo
 from extensions import db
 from followup import report as followup_report
 from followup.demo import load_demo_followup
-from tests.demo import on_demo_day
 from models import Action, AuditReport, Board, ChangeLog, Evidence, KpiValue
+from tests.demo import on_demo_day
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from sqlalchemy import func, select
 
 from demo.load import load_demo
 from extensions import db
-from models import Completion, ImportBatch, KpiSnapshot, Unit
-from training import demo, queries
 from lms import importer
+from models import Completion, ImportBatch, KpiSnapshot, Unit
 from tests.conftest import demo_password
 from tests.demo import on_demo_day
+from training import demo, queries
 
 
 @pytest.fixture
