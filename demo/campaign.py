@@ -1,9 +1,12 @@
-"""The October 2024 awareness month in the demo: one campaign, twelve activities across the
+"""The October awareness month in the demo: one campaign, twelve activities across the
 four themes and twenty plan messages across the channels, some sent, some waiting for
 approval. Idempotent: nothing is added when the campaign already exists.
 
-The month lies in the past, so the history (who approved, when it went out) is written as
-it would have been recorded then; recipient counts come from today's demo directory.
+The dates are written for October 2024 and moved to the demo year of the day the demo is
+loaded (demo/dates.py: the coming October, this October while it lasts, or the one just
+past). The history (who approved, when it went out) is written as it would have been
+recorded, never later than now: a message that would have gone out but is still ahead is
+"scheduled". Recipient counts come from today's demo directory.
 """
 from __future__ import annotations
 
@@ -15,12 +18,12 @@ from sqlalchemy import select
 
 from campaign import audience
 from campaign.activities import new_uid
+from demo import dates
 from demo.region import STRUCTURE
 from extensions import db
-from models import Activity, Campaign, Person, PlanMessage, PlanTransition, Unit
+from models import Activity, Campaign, Person, PlanMessage, PlanTransition, Unit, utcnow
 from models.campaign import THEMES_2024
 
-TITLE = "Informationssäkerhetsmånaden oktober 2024"
 SB, IK, RF, DATOR = THEMES_2024
 
 #: (day, start, end, title, theme, kind, place, online, unit keys or None for the whole region, capacity, status)
@@ -81,15 +84,16 @@ MESSAGES = [
 #: The workflow path to each final status.
 PATHS = {
     "draft": ["draft"], "review": ["draft", "review"], "approved": ["draft", "review", "approved"],
+    "scheduled": ["draft", "review", "approved", "scheduled"],
     "sent": ["draft", "review", "approved", "scheduled", "sent"],
     "published": ["draft", "review", "approved", "scheduled", "published"],
     "cancelled": ["draft", "review", "cancelled"],
 }
 
 
-def _at(tz, day: int, hhmm: str) -> datetime:
+def _at(tz, today: date, day: int, hhmm: str) -> datetime:
     hour, minute = (int(x) for x in hhmm.split(":"))
-    local = datetime(2024, 10, 1, hour, minute) + timedelta(days=day - 1)
+    local = datetime(dates.demo_year(today), 10, 1, hour, minute) + timedelta(days=day - 1)
     return local.replace(tzinfo=tz).astimezone(ZoneInfo("UTC"))
 
 
@@ -104,15 +108,20 @@ def _units(keys: list[str]) -> list[Unit]:
 
 
 def load_campaign() -> dict:
-    existing = db.session.scalar(select(Campaign).where(Campaign.title == TITLE))
+    now = utcnow()
+    today = now.date()
+    title = dates.october_title(today)
+    existing = db.session.scalar(select(Campaign).where(Campaign.title == title))
     if existing is not None:
         return {"created": False, "campaign_id": existing.id}
     tz = ZoneInfo(current_app.config["TIMEZONE"])
     people = {p.username: p for p in db.session.scalars(
         select(Person).where(Person.username.in_(["kommunikator", "admin"])))}
     comms, admin = people["kommunikator"], people["admin"]
-    created = datetime(2024, 8, 20, 9, 0, tzinfo=ZoneInfo("UTC"))
-    campaign = Campaign(title=TITLE, starts_on=date(2024, 10, 1), ends_on=date(2024, 10, 31), themes=list(THEMES_2024),
+    created = min(dates.shift(datetime(2024, 8, 20, 9, 0, tzinfo=ZoneInfo("UTC")), today), now)
+    year = dates.demo_year(today)
+    campaign = Campaign(title=title, starts_on=date(year, 10, 1), ends_on=date(year, 10, 31),
+                        themes=list(THEMES_2024),
                         goals="Fler ska ha gjort kursen Säkert Beteende, och alla ska känna till hur information "
                               "klassas, vad registerförteckningen är och hur arbetsdatorn hanteras säkert.",
                         owner_id=admin.id, created_at=created, updated_at=created)
@@ -120,24 +129,28 @@ def load_campaign() -> dict:
     for day, start, end, title, theme, kind, place, online, units, capacity, status in ACTIVITIES:
         db.session.add(Activity(
             campaign=campaign, uid=new_uid(), sequence=1 if status == "cancelled" else 0, title=title, theme=theme,
-            kind=kind, description="", starts_at=_at(tz, day, start), ends_at=_at(tz, day, end), place=place,
+            kind=kind, description="", starts_at=_at(tz, today, day, start), ends_at=_at(tz, today, day, end), place=place,
             online_url="https://teams.example/regionexempel/sakerhetsmanaden" if online else "",
             whole_region=units is None, units=_units(units or []), capacity=capacity, organiser_id=comms.id,
             status=status, created_at=created, updated_at=created))
     for day, hhmm, title, channel, kind, units, status, body in MESSAGES:
-        _message(campaign, _at(tz, day, hhmm), title, channel, kind, _units(units), status, body, comms, admin)
+        _message(campaign, _at(tz, today, day, hhmm), title, channel, kind, _units(units), status, body, comms, admin,
+                 now)
     db.session.commit()
     return {"created": True, "campaign_id": campaign.id, "activities": len(ACTIVITIES), "messages": len(MESSAGES)}
 
 
-def _message(campaign, planned_at, title, channel, kind, units, status, body, comms, admin) -> None:
+def _message(campaign, planned_at, title, channel, kind, units, status, body, comms, admin, now) -> None:
+    if status in ("sent", "published") and planned_at > now:
+        status = "scheduled"  # not out yet in this year's month
     message = PlanMessage(campaign=campaign, title=title, body=body, channel=channel, audience=kind, units=units,
                           planned_at=planned_at, owner_id=comms.id, status=status, created_by_id=comms.id,
-                          created_at=planned_at - timedelta(days=21), updated_at=planned_at - timedelta(days=7))
+                          created_at=min(planned_at - timedelta(days=21), now),
+                          updated_at=min(planned_at - timedelta(days=7), now))
     path = PATHS[status]
     for i, (before, after) in enumerate(zip([""] + path, path)):
         actor = None if after == "sent" else (admin if after in ("approved", "cancelled") else comms)
-        at = planned_at if after in ("sent", "published") else planned_at - timedelta(days=21 - 3 * i)
+        at = planned_at if after in ("sent", "published") else min(planned_at - timedelta(days=21 - 3 * i), now)
         message.transitions.append(PlanTransition(at=at, actor_id=actor.id if actor else None, from_status=before,
                                                   to_status=after, comment=""))
     if status in ("sent", "published"):

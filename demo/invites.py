@@ -1,4 +1,4 @@
-"""Calendar invitations in the demo: registrations for the October 2024 activities with seats
+"""Calendar invitations in the demo: registrations for the October awareness month's activities with seats
 (as history), and a few upcoming open lectures the demo employee can register for today.
 
 Idempotent: registrations are looked up before they are made, and the upcoming lectures are
@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from campaign import activities as campaign_ops
-from demo.campaign import TITLE as OCTOBER_TITLE
+from demo import dates
 from extensions import db
 from invites import registration
 from models import Activity, Attendee, Campaign, Person, Registration, utcnow
@@ -37,15 +37,16 @@ def _people() -> dict[str, Person]:
         select(Person).where(Person.username.in_([EMPLOYEE, "kommunikator"])))}
 
 
-def _history(people: dict[str, Person]) -> int:
-    """The employee registered for the October 2024 lecture with seats, and was invited then."""
+def _history(people: dict[str, Person], now: datetime) -> int:
+    """The employee registered for the October lecture with seats, and was invited then."""
     lecture = db.session.scalar(select(Activity).join(Campaign).where(
-        Campaign.title == OCTOBER_TITLE, Activity.title == "Lunchföreläsning: Klassa din information"))
+        Campaign.title == dates.october_title(now.date()),
+        Activity.title == "Lunchföreläsning: Klassa din information"))
     employee = people[EMPLOYEE]
     if lecture is None or db.session.scalar(select(Registration.id).where(
             Registration.activity_id == lecture.id, Registration.person_id == employee.id)) is not None:
         return 0
-    when = lecture.starts_at - timedelta(days=12)
+    when = min(lecture.starts_at - timedelta(days=12), now)
     db.session.add(Registration(activity_id=lecture.id, person_id=employee.id, status="registered",
                                 queued_at=when, created_at=when, updated_at=when))
     db.session.add(Attendee(activity_id=lecture.id, person_id=employee.id, wanted=True, source="registration",
@@ -90,7 +91,7 @@ def load_invites() -> dict:
     people = _people()
     if EMPLOYEE not in people or "kommunikator" not in people:
         return {"skipped": "demo people missing"}
-    history = _history(people)
+    history = _history(people, now)
     campaign = _upcoming(people, now)
     lecture, workshop = campaign.activities[0], campaign.activities[1]
     if workshop.starts_at > now:

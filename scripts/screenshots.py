@@ -23,7 +23,7 @@ ROLES = ("admin", "comms", "manager", "employee")
 
 
 def serve_demo(database: Path):
-    """The app with the demo loaded, on a free port: (server, thread, base url)."""
+    """The app with the demo loaded, on a free port: (server, thread, base url, {role: (username, password)})."""
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
@@ -32,24 +32,21 @@ def serve_demo(database: Path):
 
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "screenshots-only",
-        "SESSION_COOKIE_SECURE": False, "LOG_LEVEL": "WARNING", "TESTING": False,
+        "SESSION_COOKIE_SECURE": False, "LOG_LEVEL": "WARNING", "TESTING": False, "DEMO_MODE": True,
     })
     with app.app_context():
         upgrade()
-        load_demo()
+        logins = {row["role"]: (row["username"], row["password"]) for row in load_demo()["logins"]}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    return server, thread, app.config["BASE_URL"]
+    return server, thread, app.config["BASE_URL"], logins
 
 
-def shoot(base: str, out: Path, width: int, height: int) -> list[Path]:
+def shoot(base: str, logins: dict, out: Path, width: int, height: int) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    from demo.region import DEMO_LOGINS
-
-    logins = {login["role"]: (login["username"], login["password"]) for login in DEMO_LOGINS}
     written = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
@@ -86,9 +83,9 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        server, thread, base = serve_demo(Path(tmp) / "demo.db")
+        server, thread, base, logins = serve_demo(Path(tmp) / "demo.db")
         try:
-            for path in shoot(base, args.out, args.width, args.height):
+            for path in shoot(base, logins, args.out, args.width, args.height):
                 shrink(path)
                 print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {path.stat().st_size} bytes")
         finally:

@@ -3,15 +3,21 @@ requirement due 30 November 2024, two LMS exports generated from Region Exempel,
 first one imported at `flask demo load`, and quarterly KPI snapshots for the trend.
 
 The exports are committed under demo/data/ (regenerate with
-`python -m training.demo`); a test checks they still match this generator.
+`python -m training.demo`); a test checks they still match this generator. They hold the
+reference dates (demo/dates.py); `flask demo load` moves every date by whole years to the
+demo year of the day it runs, and a completion that then lies in the future is imported as
+"Påbörjad" (not finished yet), so the demo always has people done, in progress, not started
+and, once the due date has passed, overdue. The version names stay as the LMS writes them.
 """
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from config import BASE_DIR
+from demo import dates
 from demo.region import DemoPerson, build_region
 from extensions import db
 from models import utcnow
@@ -54,6 +60,8 @@ def _events(person: DemoPerson, rng: random.Random) -> list[tuple[str, str, date
         events.append((V2024, "Påbörjad", None))
     else:
         events.append((V2024, "Ej påbörjad", None))
+    if person.username == "anstalld":  # the demo employee: not started before the due date, overdue after it
+        return [(V2024, "Ej påbörjad", None)]
     return events
 
 
@@ -102,28 +110,50 @@ def write_exports(directory: Path = DATA_DIR) -> None:
     (directory / EXPORT_2.name).write_bytes(render_export_2())
 
 
-def _setup() -> None:
+_YEAR_FIRST = re.compile(r"^(\d{4})(-\d{2}-\d{2} \d{2}:\d{2})$")
+
+
+def shifted_export(data: bytes, today: date) -> bytes:
+    """A committed export (cp1252, year-first dates) as it would look on `today`: every
+    completion moved by whole years to the demo year, one after `today` not finished yet."""
+    lines = data.decode("cp1252").split("\r\n")
+    out = lines[:1]
+    for line in lines[1:]:
+        cells = line.split(";")
+        match = _YEAR_FIRST.match(cells[-1]) if len(cells) == len(HEADER) else None
+        if match:
+            moment = dates.shift(datetime.strptime(cells[-1], "%Y-%m-%d %H:%M"), today)
+            if moment.date() > today:
+                cells[-2:] = ["Påbörjad", ""]
+            else:
+                cells[-1] = moment.strftime("%Y-%m-%d %H:%M")
+        out.append(";".join(cells))
+    return "\r\n".join(out).encode("cp1252")
+
+
+def _setup(today: date) -> None:
     course = operations.ensure_course("SB", "Säkert Beteende", duration_minutes=30).obj
-    operations.ensure_version(course, V2023, date(2023, 9, 1))
-    v2024 = operations.ensure_version(course, V2024, date(2024, 9, 15)).obj
+    operations.ensure_version(course, V2023, dates.shift(date(2023, 9, 1), today))
+    v2024 = operations.ensure_version(course, V2024, dates.shift(date(2024, 9, 15), today)).obj
+    due = dates.shift(date(2024, 11, 30), today)
     operations.ensure_requirement(course, operations.RequirementSpec(
-        name="Säkert Beteende för all personal", due_on=date(2024, 11, 30), new_starter_days=30,
-        current_version_id=v2024.id, transition_on=date(2024, 11, 30),
+        name="Säkert Beteende för all personal", due_on=due, new_starter_days=30,
+        current_version_id=v2024.id, transition_on=due,
     ))
     db.session.flush()
 
 
 def load_demo_training() -> dict:
     """Idempotent: the course setup is "ensure", the export is imported once (by its hash)."""
-    _setup()
-    data = EXPORT_1.read_bytes()
+    today = utcnow().date()
+    _setup(today)
+    data = shifted_export(EXPORT_1.read_bytes(), today)
     result = None
     if importer.imports_of(importer.hashlib.sha256(data).hexdigest()) == 0:
         result = importer.import_file(data, EXPORT_1.name, source="demo", now=utcnow())
         if not result.ok:
             raise RuntimeError(f"demo export refused: {result.error}")
-    today = utcnow().date()
-    for day in snapshots.quarter_ends(date(2024, 9, 1), today - timedelta(days=1)):
+    for day in snapshots.quarter_ends(dates.shift(date(2023, 9, 1), today), today - timedelta(days=1)):
         snapshots.take_snapshots(snapshots.end_of_day(day), kind="quarter")
     db.session.commit()
     from training import refresh

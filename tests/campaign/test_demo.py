@@ -1,4 +1,4 @@
-"""The demo's October 2024 campaign."""
+"""The demo's October campaign (October 2026 on DEMO_DAY)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -11,6 +11,7 @@ from extensions import db
 from models import Activity, Campaign, PlanMessage
 from models.campaign import THEMES_2024
 from tests.conftest import demo_password
+from tests.demo import on_demo_day
 
 
 @pytest.fixture
@@ -18,15 +19,20 @@ def app_config():
     return {"DEMO_MODE": True}  # the demo loads only in demo mode
 
 
+@pytest.fixture(autouse=True)
+def _demo_day():
+    yield from on_demo_day()
+
+
 def test_demo_campaign_is_complete_and_idempotent(app, client):
     first = load_demo()["campaign"]
     second = load_demo()["campaign"]
     assert first["created"] and not second["created"] and first["campaign_id"] == second["campaign_id"]
-    # (demo/invites.py adds a second campaign of upcoming open lectures; this test is about October 2024)
+    # (demo/invites.py adds a second campaign of upcoming open lectures; this test is about October)
     assert db.session.scalar(select(func.count()).select_from(Campaign)
-                             .where(Campaign.title == "Informationssäkerhetsmånaden oktober 2024")) == 1
+                             .where(Campaign.title == "Informationssäkerhetsmånaden oktober 2026")) == 1
     campaign = db.session.get(Campaign, first["campaign_id"])
-    assert campaign.title == "Informationssäkerhetsmånaden oktober 2024"
+    assert campaign.title == "Informationssäkerhetsmånaden oktober 2026"
     activities = list(db.session.scalars(select(Activity).where(Activity.campaign_id == campaign.id)))
     assert 10 <= len(activities) <= 14 and {a.theme for a in activities} == set(THEMES_2024)
     messages = list(db.session.scalars(select(PlanMessage)))
@@ -37,8 +43,8 @@ def test_demo_campaign_is_complete_and_idempotent(app, client):
     assert all(m.recipient_count and m.transitions[-1].to_status == "sent" for m in sent)
 
     client.post("/login", data={"username": "kommunikator", "password": demo_password("kommunikator")})
-    for path in ["/plan?month=2024-10", f"/kampanjer/{campaign.id}", "/plan/kalender?month=2024-10",
-                 "/plan/arshjul?year=2024", "/plan/uppgifter", f"/plan/{messages[0].id}"]:
+    for path in ["/plan?month=2026-10", f"/kampanjer/{campaign.id}", "/plan/kalender?month=2026-10",
+                 "/plan/arshjul?year=2026", "/plan/uppgifter", f"/plan/{messages[0].id}"]:
         assert client.get(path).status_code == 200, path
-    page = client.get("/plan/arshjul?year=2024").get_data(as_text=True)
-    assert "Informationssäkerhetsmånaden oktober 2024" in page and "Lunchföreläsning: Klassa din information" in page
+    page = client.get("/plan/arshjul?year=2026").get_data(as_text=True)
+    assert "Informationssäkerhetsmånaden oktober 2026" in page and "Lunchföreläsning: Klassa din information" in page

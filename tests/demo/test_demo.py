@@ -1,13 +1,17 @@
 """The Region Exempel demo."""
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from demo.load import load_demo
 from demo.region import DEMO_LOGINS, build_region
 from extensions import db
-from models import Person
+from models import Activity, AuditReport, Campaign, ChangeLog, Person, utcnow
+from training import queries
 
 
 @pytest.fixture
@@ -60,3 +64,35 @@ def test_demo_logins_not_shown_outside_demo_mode(migrated, app):
     production = create_app(test_config(migrated))  # the same database, DEMO_MODE off
     body = production.test_client().get("/login").get_data(as_text=True)
     assert password not in body and "Demoinloggningar" not in body
+
+
+@pytest.mark.parametrize("day, due, month, overdue", [
+    # July 2026: the due date and the awareness month lie ahead; nobody is overdue yet
+    (datetime(2026, 7, 15, 9, 0, tzinfo=timezone.utc), date(2026, 11, 30), "oktober 2026", False),
+    # December 2027: the due date passed a week ago, October is just behind
+    (datetime(2027, 12, 7, 9, 0, tzinfo=timezone.utc), date(2027, 11, 30), "oktober 2027", True),
+])
+def test_demo_dates_follow_the_day_it_is_loaded(app, day, due, month, overdue):
+    with time_machine.travel(day, tick=True):
+        load_demo()
+        now = utcnow()
+        requirement = queries.requirement_for_course(None)
+        campaign = db.session.scalar(select(Campaign).where(Campaign.title.like("Informationssäkerhetsmånaden%")))
+        employee = db.session.scalar(select(Person).where(Person.username == "anstalld"))
+        status = queries.person_training(employee, now, "")[0].status
+        total = queries.region(requirement, None).total
+        upcoming = db.session.scalar(select(func.count()).select_from(Activity).where(Activity.starts_at > now))
+        audit = db.session.scalar(select(AuditReport))
+    assert requirement.due_on == due and requirement.transition_on == due
+    assert campaign.title == f"Informationssäkerhetsmånaden {month}"
+    assert campaign.starts_on == date(due.year, 10, 1) and campaign.ends_on == date(due.year, 10, 31)
+    # a realistic mix: done, in progress and not started before the due date; done and overdue after it
+    assert total.completed > 100 and (total.overdue > 100) is overdue
+    if not overdue:
+        assert total.in_progress > 0 and total.not_started > 0
+    # the demo employee is not done, so the start page has something to explain
+    assert status is not None and not queries.is_done(status.state)
+    assert upcoming >= 2  # activities to register for
+    # the follow-up history never lies in the future
+    assert audit.issued_on < now.date()
+    assert max(c.at for c in db.session.scalars(select(ChangeLog))) <= now

@@ -12,11 +12,17 @@ from extensions import db
 from followup import report as followup_report
 from followup.demo import load_demo_followup
 from models import Action, AuditReport, Board, ChangeLog, Evidence, KpiValue
+from tests.demo import on_demo_day
 
 
 @pytest.fixture
 def app_config():
     return {"DEMO_MODE": True}  # the demo loads only in demo mode
+
+
+@pytest.fixture(autouse=True)
+def _demo_day():
+    yield from on_demo_day()
 
 
 def test_demo_audit_with_linked_actions_loads_once(app):
@@ -41,9 +47,9 @@ def test_demo_audit_with_linked_actions_loads_once(app):
     again = load_demo_followup()
     assert again == {"created": False, "boards": 0, "kpi_values": 0}
     assert [db.session.scalar(select(func.count()).select_from(m)) for m in (Action, ChangeLog, KpiValue)] == counts
-    # the history makes the autumn of 2024 visible as it was
-    august = followup_report.build(audit, date(2024, 8, 31))
+    # the history makes the autumn before DEMO_DAY visible as it was
+    august = followup_report.build(audit, date(2026, 8, 31))
     assert [a.title for s in august.sections for a in s.taken] == []
-    november = followup_report.build(audit, date(2024, 11, 30))
+    november = followup_report.build(audit, date(2026, 11, 30))
     assert len([a for s in november.sections for a in s.taken]) == 4
-    assert november.kpis[0].name == "Andel som genomfört Säkert Beteende" and november.quarters[-1] == date(2024, 9, 30)
+    assert november.kpis[0].name == "Andel som genomfört Säkert Beteende" and november.quarters[-1] == date(2026, 9, 30)

@@ -6,15 +6,21 @@ from sqlalchemy import func, select
 
 from demo.load import load_demo
 from extensions import db
-from models import Completion, ImportBatch, KpiSnapshot, Unit
-from training import demo, queries
 from lms import importer
+from models import Completion, ImportBatch, KpiSnapshot, Unit
 from tests.conftest import demo_password
+from tests.demo import on_demo_day
+from training import demo, queries
 
 
 @pytest.fixture
 def app_config():
     return {"DEMO_MODE": True}  # the demo loads only in demo mode
+
+
+@pytest.fixture(autouse=True)
+def _demo_day():
+    yield from on_demo_day()
 
 
 def test_committed_exports_match_the_generator():
@@ -31,7 +37,7 @@ def test_demo_load_imports_once_and_completion_varies_by_unit(app):
     assert db.session.scalar(select(func.count()).select_from(Completion)) == completions > 2000
     assert db.session.scalar(select(func.count()).select_from(ImportBatch)) == 1
     requirement = queries.requirement_for_course(None)
-    assert requirement.due_on.isoformat() == "2024-11-30"
+    assert requirement.due_on.isoformat() == "2026-11-30"  # on DEMO_DAY, a week ago
     region = queries.region(requirement, None)
     enheter = []
     for forvaltning, _c in region.children:
