@@ -16,7 +16,8 @@ Only `directory.client` imports ldap3; it hands in ldap3's text fallback (`to_un
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 GUID = "objectguid"
 SEARCH_RES_ENTRY = 4  # protocolOp of a searchResEntry
