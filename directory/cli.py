@@ -7,8 +7,6 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from directory.changes import run_changes
-from directory.sync import run_sync
 from models import utcnow
 
 directory_group = AppGroup("directory", help="The staff directory (LDAP / Active Directory).")
@@ -48,6 +46,9 @@ def sync(dry_run: bool, changes: bool, as_json: bool):
     """Run a full sync from the directory (all-or-nothing), or an incremental one."""
     if changes and dry_run:
         raise click.UsageError("--changes cannot be combined with --dry-run")
+    from directory.changes import run_changes  # the sync modules load only when a sync runs
+    from directory.sync import run_sync
+
     progress = Progress(enabled=not as_json and sys.stderr.isatty() and not changes)
     if changes:
         result = run_changes(utcnow())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import ssl
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 import ldap3
 from ldap3.core import exceptions as ldap_exc
