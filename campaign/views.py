@@ -10,6 +10,7 @@ from campaign import activities as ops
 from campaign import queries, repeat
 from campaign.blueprint import PLANNERS, bp, show_error, warn_outside_period
 from campaign.forms import ActivityForm, CampaignForm
+from campaign.occurrence_views import occurrence_form
 from campaign.operations import PlanError
 from extensions import db
 from main.forms import ActionForm, require_action
@@ -146,7 +147,7 @@ def edit_activity(activity_id: int):
         form.unit_ids.data = [u.id for u in activity.units]
         repeat.fill(form, activity)
         return render_template("campaign/activity_form.html", form=form, campaign=activity.campaign,
-                               activity=activity)
+                               activity=activity, occurrence_form=occurrence_form(activity))
     return _save_activity(form, activity.campaign, activity)
 
 

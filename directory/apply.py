@@ -7,6 +7,7 @@ from itertools import groupby
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from directory import client
+from directory.addresses import write_addresses
 from directory.dn import normalise_dn
 from directory.tree import rebuild_closure, rebuild_unit_paths
 from extensions import db
@@ -258,6 +259,7 @@ def apply_plan(plan, now: datetime, settings, on_write=None) -> None:
     adopted = _free_usernames(plan)
     stored = _write_people(plan, unit_ids, now, on_write, adopted)
     managers_changed = _write_managers(plan, stored)
+    write_addresses(plan.addresses, stored)
     _write_presence(plan, now)
     _write_group_roles(settings, plan.roles_removed)
     if plan.creates or managers_changed or plan.deactivate or plan.reactivate:

@@ -24,8 +24,8 @@ import signals
 from directory import client
 from directory.apply import apply_plan
 from directory.mapping import MappingError, PersonRecord, RecordReader, wanted_attributes
-from directory.sync import _existing_people, _field_changes, finish_counts, finished, started, stored_links
-from directory.sync_types import Plan, SyncResult, SyncSettings
+from directory.operations import finished, started
+from directory.sync import Plan, SyncResult, SyncSettings, _existing_people, _field_changes, finish_counts, stored_links
 from directory.tree import find_cycles
 from extensions import db
 from models import DirectorySyncRun, Person, Unit
