@@ -101,6 +101,8 @@ def from_env() -> dict:
         "LDAP_TIMEOUT": _int("LDAP_TIMEOUT", 10),
         "LDAP_SYNC_TIME": env("LDAP_SYNC_TIME", "02:30"),
         "LDAP_PAGE_SIZE": _int("LDAP_PAGE_SIZE", 1000),
+        "LDAP_FAST_DECODE": _bool(env("LDAP_FAST_DECODE", "1")),
+        "DIRECTORY_CHANGES_MINUTES": _int("DIRECTORY_CHANGES_MINUTES", 15),
         # None means the profile's default (OpenLDAP: pwdAccountLockedTime present; AD uses userAccountControl).
         "LDAP_DISABLED_FILTER": env("LDAP_DISABLED_FILTER"),
         # Outgoing mail; empty SMTP_HOST writes .eml files under instance/mail.

@@ -8,9 +8,13 @@ throwaway slapd and measures, in one run:
   (c) a second sync with no changes,
   (d) a sync after 2 % of the people changed (titles, moves between sections,
       manager changes, name/mail changes),
+  (e) an incremental sync (`directory sync --changes`) after another 1 % changed
+      (a first --changes run just before takes the directory's high-water mark),
+  (L) `ldapsearch` (OpenLDAP's C client) reading the same entries and attributes,
 
-on SQLite and on PostgreSQL, and prints b/a, c/a, d/a and the peak RSS of the sync
-process against the targets (b/a <= 1.5, c/a <= 1.2, peak RSS <= 400 MB).
+on SQLite and on PostgreSQL, and prints b/a, c/a, d/a, e/a, c/L, d/L and the peak RSS
+of the sync process against the targets (b/a <= 1.5, c/a <= 1.2, e/a <= 0.3, peak RSS
+<= 400 MB). (a) is also read through directory.client with LDAP_FAST_DECODE=1 and =0.
 
 Each measurement runs in its own child process, so a peak RSS belongs to one backend.
 slapd and PostgreSQL are throwaway servers (tests/services.py), stopped at the end.
@@ -44,7 +48,8 @@ ADMIN_GROUP_DN = f"cn=vaksam-admins,ou=groups,{SUFFIX}"
 COMMS_GROUP_DN = f"cn=vaksam-comms,ou=groups,{SUFFIX}"
 PAGE_SIZE = 1000
 CHANGE_SHARE = 0.02
-TARGETS = {"b/a": 1.5, "c/a": 1.2}
+INCREMENTAL_SHARE = 0.01
+TARGETS = {"b/a": 1.5, "c/a": 1.2, "e/a": 0.3}
 RSS_TARGET_MB = 400
 
 # --- the generated region ----------------------------------------------------------------------
@@ -243,12 +248,12 @@ class Region:
             out.append("".join(_ldif_line(a, v) for a, v in attrs))
         return "\n".join(out)
 
-    def changes(self) -> tuple[str, str, int]:
-        """(change LDIF, LDIF that undoes it, people changed) for CHANGE_SHARE of the people."""
-        rng = random.Random(7)
+    def changes(self, share: float = CHANGE_SHARE, seed: int = 7) -> tuple[str, str, int]:
+        """(change LDIF, LDIF that undoes it, people changed) for `share` of the people."""
+        rng = random.Random(seed)
         chiefs = {"Regiondirektör", "Förvaltningschef"}
         candidates = [p for p in self.people if p.title not in chiefs and not p.raw_manager and not p.disabled]
-        picked = rng.sample(candidates, min(len(candidates), round(len(self.people) * CHANGE_SHARE)))
+        picked = rng.sample(candidates, min(len(candidates), round(len(self.people) * share)))
         forward, back = [], []
         for i, p in enumerate(picked):
             kind = i % 20
@@ -340,8 +345,19 @@ def worker_search(job: dict) -> dict:
         conn.unbind()
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
-    return {"seconds": min(times), "all": times, "cpu": min(cpu), "entries": count, "attributes": attrs,
-            "rss_mb": _rss_mb()}
+    out = {"seconds": min(times), "all": times, "cpu": min(cpu), "entries": count, "attributes": attrs,
+           "rss_mb": _rss_mb()}
+    if job.get("client"):  # the same read through directory.client, fast decoding on and off
+        from directory import client
+
+        for fast in (True, False):
+            settings = client.ServerSettings(url=cfg["LDAP_URL"], bind_dn=SYNC_DN, bind_password=SYNC_PASSWORD,
+                                             timeout=60, page_size=PAGE_SIZE, fast_decode=fast)
+            t0 = time.perf_counter()
+            found = client.paged_search(settings, PEOPLE_DN, cfg["LDAP_USER_FILTER"], attrs)
+            out["client_fast" if fast else "client_stock"] = time.perf_counter() - t0
+            assert len(found.entries) == count
+    return out
 
 
 def worker_sync(job: dict) -> dict:
@@ -354,6 +370,7 @@ def worker_sync(job: dict) -> dict:
     from flask_migrate import upgrade
 
     from app import create_app
+    from directory.changes import run_changes
     from directory.sync import run_sync
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": job["database_url"], "SECRET_KEY": "bench", "DEMO_MODE": False,
@@ -371,6 +388,16 @@ def worker_sync(job: dict) -> dict:
             seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
             if not result.ok:
                 raise SystemExit(f"sync {phase} failed: {result.message}")
+            out[phase] = {"seconds": seconds, "cpu": cpu, "rss_mb": _rss_mb(), **result.counts()}
+        for phase, when in (("m", now + timedelta(hours=3)), ("e", now + timedelta(hours=4))):
+            if phase == "e":
+                time.sleep(1.1)  # past the mark's second (OpenLDAP's modifyTimestamp has one-second steps)
+                _ldapmodify(job, job["incremental_ldif"])
+            t0, c0 = time.perf_counter(), time.process_time()
+            result = run_changes(when)
+            seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+            if not result.ok:
+                raise SystemExit(f"incremental sync {phase} failed: {result.message}")
             out[phase] = {"seconds": seconds, "cpu": cpu, "rss_mb": _rss_mb(), **result.counts()}
     return out
 
@@ -412,7 +439,7 @@ def main(argv=None) -> int:
     postgres = None
     try:
         region, changed, job = _setup(args.people, slapd, work)
-        searches = [_search(job, len(region.people), repeat=2)]  # the first one also warms slapd's cache
+        searches = [_search(job, len(region.people), repeat=2, client=True)]  # the first one also warms slapd's cache
         results: dict[str, list] = {b: [] for b in backends}
         for rnd in range(args.repeat):
             for backend in backends:
@@ -424,13 +451,16 @@ def main(argv=None) -> int:
                 instance = work / f"instance-{backend}-{rnd}"
                 instance.mkdir()
                 res = run_worker("sync", {**job, "backend": backend, "database_url": url, "instance": str(instance)})
-                _ldapmodify(job, str(work / "revert.ldif"))  # every round starts from the same directory
+                _ldapmodify(job, str(work / "revert1.ldif"))  # every round starts from the same directory
+                _ldapmodify(job, str(work / "revert.ldif"))
                 searches.append(_search(job, len(region.people)))
                 res["a"] = min(searches[-2]["seconds"], searches[-1]["seconds"])  # (a) just before and after
                 res["a_cpu"] = min(searches[-2]["cpu"], searches[-1]["cpu"])
+                res["L"] = _ldapsearch(job, len(region.people))
                 results[backend].append(res)
                 print(f"{backend} round {rnd + 1}: a {res['a']:.2f} s, b {res['b']['seconds']:.2f} s, "
-                      f"c {res['c']['seconds']:.2f} s, d {res['d']['seconds']:.2f} s, "
+                      f"c {res['c']['seconds']:.2f} s, d {res['d']['seconds']:.2f} s, e {res['e']['seconds']:.2f} s, "
+                      f"ldapsearch {res['L']:.2f} s, "
                       f"peak RSS {_peak(res):.0f} MB", flush=True)
         return report(args.people, searches, results, changed)
     finally:
@@ -449,6 +479,9 @@ def _setup(people: int, slapd, work: Path) -> tuple[Region, int, dict]:
     forward, back, changed = region.changes()
     (work / "change.ldif").write_text(forward)
     (work / "revert.ldif").write_text(back)
+    forward1, back1, changed1 = region.changes(INCREMENTAL_SHARE, seed=8)
+    (work / "change1.ldif").write_text(forward1)
+    (work / "revert1.ldif").write_text(back1)
     print(f"generated {len(region.people):,} people in {time.perf_counter() - t0:.1f} s; "
           f"{changed:,} will change before (d)", flush=True)
     t0 = time.perf_counter()
@@ -456,20 +489,42 @@ def _setup(people: int, slapd, work: Path) -> tuple[Region, int, dict]:
     slapd.start()
     print(f"slapd loaded in {time.perf_counter() - t0:.1f} s ({slapd.uri})", flush=True)
     job = {"ldap_url": slapd.uri.rstrip("/"), "admin_dn": slapd.admin_dn, "admin_password": slapd.admin_password,
-           "change_ldif": str(work / "change.ldif")}
+           "change_ldif": str(work / "change.ldif"), "incremental_ldif": str(work / "change1.ldif")}
     return region, changed, job
 
 
-def _search(job: dict, expected: int, repeat: int = 1) -> dict:
-    search = run_worker("search", {**job, "repeat": repeat})
+def _ldapsearch(job: dict, expected: int) -> float:
+    """(L): OpenLDAP's own client reading the same entries and attributes (best of two), output discarded."""
+    from directory.mapping import attribute_map, wanted_attributes
+
+    cmd = ["ldapsearch", "-x", "-LLL", "-o", "ldif-wrap=no", "-H", job["ldap_url"], "-D", SYNC_DN, "-w",
+           SYNC_PASSWORD, "-b", PEOPLE_DN, "-E", f"pr={PAGE_SIZE}/noprompt", "(objectClass=inetOrgPerson)",
+           *wanted_attributes(attribute_map("openldap", environ={}))]
+    best = float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, check=True)
+        best = min(best, time.perf_counter() - t0)
+        found = proc.stdout.count(b"\ndn:") + proc.stdout.startswith(b"dn:")  # "dn::" is base64 (non-ASCII)
+        if found != expected:
+            raise RuntimeError(f"ldapsearch returned {found} of {expected} entries")
+    print(f"(L) ldapsearch: {best:.2f} s", flush=True)
+    return best
+
+
+def _search(job: dict, expected: int, repeat: int = 1, client: bool = False) -> dict:
+    search = run_worker("search", {**job, "repeat": repeat, "client": client})
     if search["entries"] != expected:
         raise RuntimeError(f"bare search returned {search['entries']} of {expected} entries")
     print(f"(a) bare paged search: {', '.join(f'{s:.2f}' for s in search['all'])} s", flush=True)
+    if client:
+        print(f"    through directory.client: LDAP_FAST_DECODE=1 {search['client_fast']:.2f} s, "
+              f"=0 {search['client_stock']:.2f} s", flush=True)
     return search
 
 
 def _peak(res: dict) -> float:
-    return max(res[p]["rss_mb"] for p in "bcd")
+    return max(res[p]["rss_mb"] for p in "bcdme")
 
 
 def report(people: int, searches: list[dict], results: dict[str, list], changed: int) -> int:
@@ -479,34 +534,40 @@ def report(people: int, searches: list[dict], results: dict[str, list], changed:
     print()
     print(f"Directory sync benchmark: {people:,} people, page size {PAGE_SIZE}, {os.cpu_count()} CPUs, "
           f"Python {sys.version.split()[0]}; (a) reads {len(searches[0]['attributes'])} attributes")
-    head = (f"{'backend':<11} {'a read':>7} {'b first':>8} {'c again':>8} {'d 2 %':>8} {'b/a':>5} {'c/a':>5} "
-            f"{'d/a':>5} {'peak RSS':>9}  verdict")
+    head = (f"{'backend':<11} {'a read':>7} {'b first':>8} {'c again':>8} {'d 2 %':>8} {'e 1 %':>8} {'b/a':>5} "
+            f"{'c/a':>5} {'d/a':>5} {'e/a':>5} {'c/L':>5} {'d/L':>5} {'peak RSS':>9}  verdict")
     print(head)
     print("-" * len(head))
     for backend, rounds in results.items():
-        best = {p: min(rounds, key=lambda r: r[p]["seconds"] / r["a"]) for p in "bcd"}
-        ratios = {f"{p}/a": best[p][p]["seconds"] / best[p]["a"] for p in "bcd"}
+        best = {p: min(rounds, key=lambda r: r[p]["seconds"] / r["a"]) for p in "bcde"}
+        ratios = {f"{p}/a": best[p][p]["seconds"] / best[p]["a"] for p in "bcde"}
+        ratios.update({f"{p}/L": min(r[p]["seconds"] / r["L"] for r in rounds) for p in "cd"})
         peak = max(_peak(r) for r in rounds)
         misses = [f"{k} {v:.2f} > {TARGETS[k]}" for k, v in ratios.items() if k in TARGETS and v > TARGETS[k]]
         if peak > RSS_TARGET_MB:
             misses.append(f"RSS {peak:.0f} > {RSS_TARGET_MB} MB")
         ok = ok and not misses
         a = min(r["a"] for r in rounds)
-        print(f"{backend:<11} {a:>6.2f}s " + " ".join(f"{best[p][p]['seconds']:>7.2f}s" for p in "bcd")
+        print(f"{backend:<11} {a:>6.2f}s " + " ".join(f"{best[p][p]['seconds']:>7.2f}s" for p in "bcde")
               + " " + " ".join(f"{v:>5.2f}" for v in ratios.values())
               + f" {peak:>6.0f} MB  {'PASS' if not misses else 'FAIL: ' + '; '.join(misses)}")
     print()
     print("CPU seconds of the client process (the same runs; slapd and PostgreSQL not included):")
     for backend, rounds in results.items():
         r = rounds[0]
-        print(f"  {backend}: a {r['a_cpu']:.2f}, b {r['b']['cpu']:.2f}, c {r['c']['cpu']:.2f}, d {r['d']['cpu']:.2f}")
+        print(f"  {backend}: a {r['a_cpu']:.2f}, b {r['b']['cpu']:.2f}, c {r['c']['cpu']:.2f}, d {r['d']['cpu']:.2f}, "
+              f"e {r['e']['cpu']:.2f}")
     for backend, rounds in results.items():
         r = rounds[0]
-        counts = {p: {k: r[p][k] for k in ("created", "updated", "moved", "deactivated") if r[p][k]} for p in "bcd"}
+        counts = {p: {k: r[p][k] for k in ("seen", "created", "updated", "moved", "deactivated") if r[p][k]}
+                  for p in "bcde"}
         print(f"{backend}: counts {counts}; RSS after start {r['rss_start_mb']:.0f} MB, after b/c/d "
               f"{r['b']['rss_mb']:.0f}/{r['c']['rss_mb']:.0f}/{r['d']['rss_mb']:.0f} MB")
     print(f"(d) changed {changed:,} people ({CHANGE_SHARE:.0%}) before the sync")
-    print(f"targets: b/a <= {TARGETS['b/a']}, c/a <= {TARGETS['c/a']}, peak RSS <= {RSS_TARGET_MB} MB")
+    print(f"(e) changed another {INCREMENTAL_SHARE:.0%} before the incremental sync; L = ldapsearch, same entries")
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"targets: b/a <= {TARGETS['b/a']}, c/a <= {TARGETS['c/a']}, e/a <= {TARGETS['e/a']}, "
+          f"peak RSS <= {RSS_TARGET_MB} MB")
     return 0 if ok else 1
 
 

@@ -39,13 +39,21 @@ class Progress:
 
 @directory_group.command("sync")
 @click.option("--dry-run", is_flag=True, help="Read and plan only; change nothing.")
+@click.option("--changes", is_flag=True,
+              help="Only entries changed since the last --changes run (no deletions: the full sync does those).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout.")
-def sync(dry_run: bool, as_json: bool):
-    """Run a full sync from the directory (all-or-nothing)."""
+def sync(dry_run: bool, changes: bool, as_json: bool):
+    """Run a full sync from the directory (all-or-nothing), or an incremental one."""
+    if changes and dry_run:
+        raise click.UsageError("--changes cannot be combined with --dry-run")
+    from directory.changes import run_changes  # the sync modules load only when a sync runs
     from directory.sync import run_sync
 
-    progress = Progress(enabled=not as_json and sys.stderr.isatty())
-    result = run_sync(utcnow(), dry_run=dry_run, trigger="cli", on_page=progress.page, on_write=progress.write)
+    progress = Progress(enabled=not as_json and sys.stderr.isatty() and not changes)
+    if changes:
+        result = run_changes(utcnow())
+    else:
+        result = run_sync(utcnow(), dry_run=dry_run, trigger="cli", on_page=progress.page, on_write=progress.write)
     progress.done()
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))

@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import ssl
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 import ldap3
 from ldap3.core import exceptions as ldap_exc
 from ldap3.utils.conv import escape_filter_chars, to_unicode
+
+from directory.decode import fast_entries, stock_attrs
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ class ServerSettings:
     ca_file: str = ""
     timeout: int = 10
     page_size: int = PAGE_SIZE
+    #: Decode search entries with `directory.decode` (False: ldap3's own decoding).
+    fast_decode: bool = True
 
     @classmethod
     def from_config(cls, config) -> ServerSettings:
@@ -47,6 +51,7 @@ class ServerSettings:
             url=config["LDAP_URL"], bind_dn=config["LDAP_BIND_DN"], bind_password=config["LDAP_BIND_PASSWORD"],
             start_tls=bool(config["LDAP_START_TLS"]), ca_file=config["LDAP_CA_FILE"],
             timeout=int(config["LDAP_TIMEOUT"]), page_size=int(config.get("LDAP_PAGE_SIZE", PAGE_SIZE)),
+            fast_decode=bool(config.get("LDAP_FAST_DECODE", True)),
         )
 
 
@@ -127,72 +132,6 @@ def close(conn: ldap3.Connection) -> None:
         pass
 
 
-def _raw(entry: dict) -> dict:
-    """Attributes as lists of text or bytes (bytes only where text makes no sense, e.g. objectGUID)."""
-    attrs: dict[str, list] = {}
-    raw = entry.get("raw_attributes", {})
-    for name, values in entry.get("attributes", {}).items():
-        if name.lower() == "objectguid":
-            attrs[name] = raw.get(name) or values
-            continue
-        attrs[name] = values if isinstance(values, list) else [values]
-    return attrs
-
-
-def _text(raw: bytes):
-    """An attribute value as ldap3 gives it without a schema: UTF-8 text, else the bytes."""
-    try:
-        return str(raw, "utf-8")
-    except UnicodeDecodeError:
-        return bytes(raw)
-
-
-def _lean_entry(payload, names: dict) -> dict:
-    """A searchResEntry from ldap3's BER tree, straight into the shape `_raw` makes.
-
-    ldap3's own conversion builds two case-insensitive dicts per entry (raw and
-    formatted values) and looks up its settings for every value: that was half of the
-    client's CPU in a 55,000-person read. Without a schema (`get_info=NONE`) every value
-    is formatted as UTF-8 text or left as bytes, which is what this does, once.
-    `names` remembers the decoded attribute names (the same dozen in every entry)."""
-    attrs: dict[str, list] = {}
-    for attribute in payload[1][3]:
-        raw_name = attribute[3][0][3]
-        name = names.get(raw_name)
-        if name is None:
-            name = names[raw_name] = to_unicode(raw_name, from_server=True)
-        values = attribute[3][1][3]
-        if name.lower() == "objectguid":
-            attrs[name] = [bytes(v[3]) for v in values]
-            continue
-        try:
-            attrs[name] = [str(v[3], "utf-8") for v in values]
-        except UnicodeDecodeError:
-            attrs[name] = [_text(v[3]) for v in values]
-    raw_dn = payload[0][3]
-    try:
-        dn = str(raw_dn, "utf-8")
-    except UnicodeDecodeError:
-        dn = to_unicode(raw_dn, from_server=True)  # ldap3's fallback encodings, as before
-    return {"type": "searchResEntry", "dn": dn, "attrs": attrs}
-
-
-def _decode_entries_lean(conn: ldap3.Connection) -> None:
-    """Make this connection decode search entries with `_lean_entry` (other messages as before)."""
-    if not getattr(conn, "fast_decoder", False) or not hasattr(conn.strategy, "decode_response_fast"):
-        return
-    stock = conn.strategy.decode_response_fast
-    names: dict[bytes, str] = {}
-    conn.empty_attributes = False  # ldap3 would add [] for absent attributes to its own dicts; absent is enough
-
-    def decode(ldap_message):
-        if ldap_message["protocolOp"] == 4:  # searchResEntry
-            return _lean_entry(ldap_message["payload"], names)
-        return stock(ldap_message)
-
-    conn.strategy.decode_response_fast = decode
-
-
 def _paged_once(conn: ldap3.Connection, base: str, flt: str, attributes: list[str], page_size: int,
                 on_page: Callable[[int, int], None] | None, convert: Callable[[str, dict], object] | None
                 ) -> SearchResult:
@@ -208,8 +147,8 @@ def _paged_once(conn: ldap3.Connection, base: str, flt: str, attributes: list[st
         for entry in conn.response or ():
             if entry.get("type") == "searchResEntry":
                 dn, attrs = entry["dn"], entry.get("attrs")
-                if attrs is None:  # made by ldap3 itself (the embedded demo server)
-                    attrs = _raw(entry)
+                if attrs is None:  # made by ldap3 itself (LDAP_FAST_DECODE=0, the embedded demo server)
+                    attrs = stock_attrs(entry)
                 result.entries.append(convert(dn, attrs) if convert else (dn, attrs))
         result.pages += 1
         if on_page:
@@ -236,8 +175,8 @@ def paged_search(settings: ServerSettings, base: str, flt: str, attributes: list
     last_error: Exception | None = None
     for attempt in (1, 2):
         conn = connect(settings)
-        if settings.url != DEMO_URL:  # the embedded server answers without BER; leave it be
-            _decode_entries_lean(conn)
+        if settings.fast_decode and settings.url != DEMO_URL:  # the embedded server answers without BER
+            fast_entries(conn, to_unicode)
         try:
             return _paged_once(conn, base, flt, attributes, settings.page_size, on_page, convert)
         except (ldap_exc.LDAPSocketReceiveError, ldap_exc.LDAPSessionTerminatedByServerError,
@@ -264,7 +203,7 @@ def find_user(settings: ServerSettings, base: str, user_filter: str, username_at
     try:
         conn.search(base, flt, search_scope=ldap3.SUBTREE, attributes=attributes or ["1.1"], size_limit=2)
         code = conn.result.get("result") if conn.result else None
-        entries = [(e["dn"], _raw(e)) for e in conn.response or () if e.get("type") == "searchResEntry"]
+        entries = [(e["dn"], stock_attrs(e)) for e in conn.response or () if e.get("type") == "searchResEntry"]
         if code not in (RESULT_OK, 4):  # 4 = sizeLimitExceeded: more than one match, refused by the caller
             raise DirectoryError(f"User search failed: {conn.result.get('description')}")
         return entries

@@ -86,6 +86,8 @@ class SyncResult:
     seconds: float = 0.0
     message: str = ""
     run_id: int | None = None
+    #: The directory's own high-water mark after an incremental run (modifyTimestamp / uSNChanged).
+    high_water: str | None = None
 
     COUNT_KEYS = ("seen", "created", "updated", "moved", "missing", "deactivated", "reactivated", "units")
 
@@ -94,7 +96,8 @@ class SyncResult:
 
     def as_json(self) -> dict:
         return {"ok": self.ok, "dry_run": self.dry_run, **self.counts(), "problems": self.problems,
-                "seconds": round(self.seconds, 3), "message": self.message, "run_id": self.run_id}
+                "seconds": round(self.seconds, 3), "message": self.message, "run_id": self.run_id,
+                **({"high_water": self.high_water} if self.high_water else {})}
 
 
 @dataclass

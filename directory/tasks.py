@@ -19,6 +19,16 @@ def nightly(now) -> str:
     return f"seen {result.seen}, created {result.created}, updated {result.updated}, deactivated {result.deactivated}"
 
 
+def changes(now) -> str:
+    from directory.changes import run_changes
+
+    result = run_changes(now)
+    if not result.ok:
+        raise RuntimeError(result.message)
+    return (f"changed {result.seen}, created {result.created}, updated {result.updated}, moved {result.moved}, "
+            f"mark {result.high_water}")
+
+
 def requested(now) -> str:
     """Run a sync an admin asked for in the UI (the web request only records the wish)."""
     from directory.sync import run_sync
@@ -37,10 +47,14 @@ def requested(now) -> str:
 def JOBS(app):
     if not app or not app.config.get("LDAP_URL"):
         return []
+    minutes = int(app.config.get("DIRECTORY_CHANGES_MINUTES", 15) or 0)
     hour, _, minute = (app.config.get("LDAP_SYNC_TIME") or "02:30").partition(":")
     return [
         Job("directory.sync", nightly, "cron", {"hour": int(hour), "minute": int(minute or 0)},
             _l("Hämtar alla medarbetare från katalogtjänsten (hela regionen).")),
+        *([Job("directory.changes", changes, "interval", {"minutes": minutes},
+                _l("Hämtar ändringar från katalogtjänsten sedan förra körningen (nya, flyttade och ändrade "
+                   "medarbetare)."))] if minutes > 0 else []),
         Job("directory.requested", requested, "interval", {"seconds": 30},
             _l("Kör katalogsynkroniseringar som en administratör har begärt.")),
     ]

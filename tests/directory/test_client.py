@@ -3,20 +3,13 @@ from __future__ import annotations
 
 import ldap3
 
-from directory import client
+from directory import client, decode
 from tests.directory.conftest import SYNC_DN, SYNC_PASSWORD
 
 PHOTO = b"\xff\xd8\xff\xe0 not UTF-8"
-
-
-def _stock_read(tree, attributes: list[str]) -> list[tuple[str, dict]]:
-    """The same search through ldap3's own decoding, as `client` did before."""
-    conn = tree.slapd.connection(SYNC_DN, SYNC_PASSWORD)
-    assert conn.search(tree.base, "(objectClass=inetOrgPerson)", attributes=attributes)
-    entries = [(e["dn"], {k: v for k, v in client._raw(e).items() if v})
-               for e in conn.response if e["type"] == "searchResEntry"]
-    conn.unbind()
-    return entries
+#: 16 bytes like an AD objectGUID (not UTF-8), and 16 that happen to be valid UTF-8.
+GUID_LIKE = bytes.fromhex("3f2504e04f8941d39a0c0305e82c3301")
+GUID_ASCII = b"0123456789abcdef"
 
 
 def test_entries_decode_as_ldap3_would(tree):
@@ -26,16 +19,38 @@ def test_entries_decode_as_ldap3_would(tree):
     conn = tree.connection()
     assert conn.modify(tree.dns["ann"], {"jpegPhoto": [(ldap3.MODIFY_REPLACE, [PHOTO])],
                                          "description": [(ldap3.MODIFY_REPLACE, ["en", "två"])]})
+    assert conn.modify(tree.dns["chef"], {"jpegPhoto": [(ldap3.MODIFY_REPLACE, [GUID_LIKE, GUID_ASCII])],
+                                          "title": [(ldap3.MODIFY_REPLACE, ["Förvaltningschef", "Läkare"])]})
     conn.unbind()
     settings = client.ServerSettings(url=tree.slapd.uri.rstrip("/"), bind_dn=SYNC_DN, bind_password=SYNC_PASSWORD,
                                      page_size=7)
+    stock_settings = client.ServerSettings(url=settings.url, bind_dn=SYNC_DN, bind_password=SYNC_PASSWORD,
+                                           page_size=7, fast_decode=False)
     attributes = ["uid", "cn", "sn", "givenName", "manager", "departmentNumber", "jpegPhoto", "description",
-                  "entryUUID", "employeeNumber"]
+                  "entryUUID", "employeeNumber", "title"]
 
     lean = client.paged_search(settings, tree.base, "(objectClass=inetOrgPerson)", attributes)
 
     assert lean.pages == 5 and len(lean.entries) == 32
-    assert sorted(lean.entries) == sorted(_stock_read(tree, attributes))
+    stock = client.paged_search(stock_settings, tree.base, "(objectClass=inetOrgPerson)", attributes)
+    assert sorted(lean.entries) == sorted(stock.entries) and stock.pages == 5
     ann = next(attrs for _dn, attrs in lean.entries if attrs["uid"] == ["ann"])
     assert ann["jpegPhoto"] == [PHOTO] and ann["description"] == ["en", "två"]
     assert "employeeNumber" not in ann  # absent, not an empty list
+    chef = next((dn, attrs) for dn, attrs in lean.entries if attrs["uid"] == ["chef"])
+    assert chef[0].startswith("cn=Öberg\\2C Åsa \\22Chefen\\22") and chef[1]["sn"] == ["Öberg"]
+    assert sorted(chef[1]["jpegPhoto"], key=repr) == sorted([GUID_LIKE, GUID_ASCII.decode()], key=repr)
+    assert chef[1]["title"] == ["Förvaltningschef", "Läkare"]
+
+
+def test_the_fast_decoder_keeps_object_guid_as_bytes():
+    names: dict[bytes, str] = {}
+    payload = [(0, 0, 0, b"cn=\xc3\x85sa,dc=se"), (0, 0, 0, [
+        (0, 0, 0, [(0, 0, 0, b"objectGUID"), (0, 0, 0, [(0, 0, 0, GUID_ASCII)])]),
+        (0, 0, 0, [(0, 0, 0, b"cn"), (0, 0, 0, [(0, 0, 0, "Åsa".encode()), (0, 0, 0, b"A")])]),
+    ])]
+    entry = decode.lean_entry(payload, names, lambda raw, from_server: raw.decode())
+    stock = decode.stock_attrs({"attributes": {"objectGUID": ["{guid}"], "cn": ["Åsa", "A"]},
+                                "raw_attributes": {"objectGUID": [GUID_ASCII]}})
+    assert entry["dn"] == "cn=Åsa,dc=se" and entry["attrs"] == stock == {"objectGUID": [GUID_ASCII],
+                                                                         "cn": ["Åsa", "A"]}
