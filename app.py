@@ -69,18 +69,18 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
 
     from audit import views as audit_views
-    from directory import init_app as init_directory
     from auth import init_app as init_auth
-    from jobs import init_app as init_jobs
-    from main import init_app as init_main
-    from outbox import init_app as init_outbox
     from campaign import init_app as init_campaign
-    from training import init_app as init_training
-    from lms import init_app as init_lms
-    from reminders import init_app as init_reminders
+    from directory import init_app as init_directory
     from followup import init_app as init_followup
     from invites import init_app as init_invites
+    from jobs import init_app as init_jobs
+    from lms import init_app as init_lms
+    from main import init_app as init_main
+    from outbox import init_app as init_outbox
     from privacy import init_app as init_privacy
+    from reminders import init_app as init_reminders
+    from training import init_app as init_training
 
     init_main(app)
     init_auth(app)

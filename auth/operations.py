@@ -9,9 +9,9 @@ from werkzeug.security import generate_password_hash
 
 from auth.login import PASSWORD_METHOD, normalise_username
 from extensions import db
-from models.base import affected
 from models import LoginAttempt, Person, RoleGrant
 from models.auth import GRANTABLE_ROLES
+from models.base import affected
 from signals import roles_changed
 
 MIN_PASSWORD_LENGTH = 10

@@ -109,7 +109,7 @@ class Entry:
     title: str
     ou: str
     department: str | None
-    manager: "Entry | None" = None
+    manager: Entry | None = None
     mail: str | None = None
     employee_number: str = ""
     disabled: bool = False

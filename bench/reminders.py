@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.benchdb import database  # noqa: E402  (after the path is set)
+
 os.environ.setdefault("VAKSAM_INSTANCE", tempfile.mkdtemp(prefix="vaksam-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-secret")
 NOW = datetime(2024, 12, 2, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm")).astimezone(timezone.utc)

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.benchdb import database  # noqa: E402  (after the path is set)
+
 os.environ.setdefault("VAKSAM_INSTANCE", tempfile.mkdtemp(prefix="vaksam-bench-"))
 os.environ.setdefault("SECRET_KEY", "bench-secret")
 PASSWORD = "bench-password-123"
@@ -286,10 +287,10 @@ def measure_import(args) -> dict:
     """Best of `args.rounds` rounds of each (undoing the import in between), alternating, so
     a busy machine does not decide the ratio."""
     from extensions import db
-    from models import ImportBatch, utcnow
-    from training import operations, refresh
     from jobs.batch import collector_paused
     from lms import importer
+    from models import ImportBatch, utcnow
+    from training import operations, refresh
 
     data = lms_csv(args.people)
 

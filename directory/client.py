@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import ssl
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import ldap3
 from ldap3.core import exceptions as ldap_exc

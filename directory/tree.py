@@ -9,11 +9,10 @@ detached (`manager_id` cleared, `manager_unknown` set) and reported.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-
-from collections.abc import Iterable
 
 from sqlalchemy import Select, bindparam, delete, false, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint
 
 from followup import labels
-from main.forms import error_on_field
 from followup.operations import FollowupError
+from main.forms import error_on_field
 
 bp = Blueprint("followup", __name__, url_prefix="/admin/uppfoljning")
 

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from demo import dates
 from demo.region import STRUCTURE
 from extensions import db
-from followup import boards, kpis, operations as ops
+from followup import boards, kpis
+from followup import operations as ops
 from followup.quarters import ends_between, previous_quarter_end
 from models import Activity, AuditReport, Board, Campaign, Person, PlanMessage, Requirement, Unit, utcnow
 

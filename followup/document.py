@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import format_date, force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from config import BASE_DIR

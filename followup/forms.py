@@ -8,8 +8,8 @@ from wtforms import Field, IntegerField, RadioField, SelectField, SelectMultiple
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from main.forms import SwedishDateField, clean_line, clean_text
 from followup import labels
+from main.forms import SwedishDateField, clean_line, clean_text
 
 
 class NumberField(Field):

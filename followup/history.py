@@ -7,8 +7,8 @@ one table serves every kind of field; `from_text` turns them back.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Iterable
 
 from sqlalchemy import select
 

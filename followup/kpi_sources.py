@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Callable
 
 from sqlalchemy import select
 
@@ -21,7 +21,8 @@ from followup.quarters import quarter_start
 from invites.queries import count_registrations
 from main.i18n import local_tz
 from models import Activity, Campaign, KpiSnapshot, PlanMessage, Requirement
-from training import facts, queries as training_queries
+from training import facts
+from training import queries as training_queries
 from training.status import STATES, Counts
 
 #: Notes stored with values (data, in Swedish like the rest of the report).

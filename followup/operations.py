@@ -13,8 +13,18 @@ from sqlalchemy import select
 
 from extensions import db
 from followup import history, uploads
-from models import (Action, Activity, AuditReport, Comment, Document, Evidence, Person, PlanMessage, Recommendation,
-                    Requirement)
+from models import (
+    Action,
+    Activity,
+    AuditReport,
+    Comment,
+    Document,
+    Evidence,
+    Person,
+    PlanMessage,
+    Recommendation,
+    Requirement,
+)
 from models.followup import ACTION_STATUSES, EVIDENCE_KINDS
 
 

@@ -8,8 +8,18 @@ from sqlalchemy import or_, select
 
 from extensions import db
 from followup import history, labels
-from models import (Action, Activity, AuditReport, ChangeLog, Document, Person, PlanMessage, Recommendation,
-                    Requirement, RoleGrant)
+from models import (
+    Action,
+    Activity,
+    AuditReport,
+    ChangeLog,
+    Document,
+    Person,
+    PlanMessage,
+    Recommendation,
+    Requirement,
+    RoleGrant,
+)
 
 
 def reports() -> list[AuditReport]:

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from extensions import db
 from followup import history, kpis, labels
-from followup.quarters import label as quarter_label
 from followup.quarters import is_quarter_end, previous_quarter_end
+from followup.quarters import label as quarter_label
 from main.i18n import local_tz
 from models import Action, AuditReport, Evidence, Kpi, KpiValue, Person, Recommendation
 from training.snapshots import end_of_day

@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 import audit
 from auth.access import requires
 from extensions import db
-from followup import document, report as followup_report
+from followup import document
+from followup import report as followup_report
 from followup.blueprint import bp
 from main.i18n import local_tz
 from models import AuditReport, utcnow

@@ -11,11 +11,10 @@ from flask_login import current_user
 import audit
 from auth.access import requires
 from extensions import db
-from followup import operations as ops
 from followup import labels, queries, uploads
+from followup import operations as ops
 from followup.blueprint import bp, show_error
-from followup.forms import (ActionEditForm, AuditReportForm, CommentForm, EvidenceForm,
-                            RecommendationForm)
+from followup.forms import ActionEditForm, AuditReportForm, CommentForm, EvidenceForm, RecommendationForm
 from main.forms import ActionForm, require_action
 from models import Action, AuditReport, Evidence, Recommendation, utcnow
 

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from campaign.wheel import WheelItem, register_category, register_provider
 from extensions import db
 from followup import labels
-from followup.quarters import label as quarter_label
 from followup.quarters import ends_between
+from followup.quarters import label as quarter_label
 from models import Action, AuditReport, Board, Kpi, KpiValue
 
 

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign import audience
 from extensions import db
-from models.base import table_of
 from invites import content, ical, rules
 from models import Activity, Attendee, Person
+from models.base import table_of
 from outbox.mime import InvalidAddress, calendar_alternative, ics_attachment, validate_address
 from outbox.operations import enqueue
 

@@ -20,10 +20,10 @@ from sqlalchemy.exc import IntegrityError
 
 from directory import tree
 from extensions import db
-from models.base import table_of
 from invites import operations, rules
 from invites.operations import InviteError
 from models import Activity, Attendee, Person, Registration
+from models.base import table_of
 
 REGISTERED, WAITING, CANCELLED = "registered", "waiting", "cancelled"
 

@@ -15,9 +15,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models.base import affected
 from main.tokens import new_token, token_digest
 from models import FeedToken, Person, Unit
+from models.base import affected
 
 #: What a token looks like (secrets.token_urlsafe(32) gives 43 such characters).
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")

@@ -2,8 +2,8 @@
 and the planners' invitation page. Thin: parse, call, render."""
 from __future__ import annotations
 
-from flask.typing import ResponseReturnValue
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.http import is_resource_modified

@@ -11,8 +11,8 @@ quarterly KPI snapshots (cron month="1,4,7,10", day=1).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 #: Modules that define `JOBS: list[Job]`.
 TASK_MODULES = ["auth.tasks", "jobs.tasks", "directory.tasks", "outbox.tasks", "training.tasks", "reminders.tasks",

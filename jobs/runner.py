@@ -35,10 +35,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models.base import affected
 from jobs.registry import Job, all_jobs
 from jobs.schedule import make_trigger, missed_run
 from models import JobRun, SchedulerLease, utcnow
+from models.base import affected
 
 log = logging.getLogger(__name__)
 LEASE_NAME = "scheduler"

@@ -1,16 +1,15 @@
 """Housekeeping of the scheduler itself."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from extensions import db
-from models.base import affected
 from jobs.registry import Job
 from models import JobRun
+from models.base import affected
 
 KEEP_DAYS = 90
 

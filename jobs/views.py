@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 import audit
 from auth.access import requires
 from extensions import db
+from jobs import queries
 from jobs.registry import all_jobs
 from jobs.runner import request_run
-from jobs import queries
 from main.forms import ActionForm, require_action
 from models import utcnow
 

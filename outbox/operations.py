@@ -5,18 +5,17 @@ campaign can enqueue thousands of messages all-or-nothing.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import bindparam, select, text, update
 
 from extensions import db
-from models.base import affected, table_of
 from models import OutboxMessage, OutboxSkip, Person, utcnow
+from models.base import affected, table_of
 from outbox.mime import (
     HeaderInjection,
     InvalidAddress,

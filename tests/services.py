@@ -41,7 +41,7 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 __all__ = [
     "CHROMIUM",
@@ -86,8 +86,8 @@ def port_open(port: int, host: str = LOCALHOST, timeout: float = 0.2) -> bool:
 
 
 def wait_for_port(port: int, host: str = LOCALHOST, timeout: float = 15.0,
-                  proc: Optional[subprocess.Popen] = None,
-                  log: Optional[Path] = None) -> None:
+                  proc: subprocess.Popen | None = None,
+                  log: Path | None = None) -> None:
     """Wait until ``host:port`` accepts TCP connections.
 
     If ``proc`` is given and exits meanwhile, raise at once with the tail of
@@ -105,7 +105,7 @@ def wait_for_port(port: int, host: str = LOCALHOST, timeout: float = 15.0,
     raise ServiceError(f"port {host}:{port} did not open within {timeout}s{_log_tail(log)}")
 
 
-def _log_tail(log: Optional[Path], lines: int = 30) -> str:
+def _log_tail(log: Path | None, lines: int = 30) -> str:
     if not log:
         return ""
     try:
@@ -115,8 +115,8 @@ def _log_tail(log: Optional[Path], lines: int = 30) -> str:
     return "\n--- " + str(log) + " ---\n" + "\n".join(text)
 
 
-def _run(cmd: list[str], *, input: Optional[str | bytes] = None, timeout: float = 600,
-         env: Optional[dict] = None, what: str = "") -> subprocess.CompletedProcess:
+def _run(cmd: list[str], *, input: str | bytes | None = None, timeout: float = 600,
+         env: dict | None = None, what: str = "") -> subprocess.CompletedProcess:
     if isinstance(input, str):
         input = input.encode()
     proc = subprocess.run(cmd, input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -129,7 +129,7 @@ def _run(cmd: list[str], *, input: Optional[str | bytes] = None, timeout: float 
     return proc
 
 
-def _stop_process(proc: Optional[subprocess.Popen], timeout: float = 10.0) -> None:
+def _stop_process(proc: subprocess.Popen | None, timeout: float = 10.0) -> None:
     """terminate -> wait -> kill -> wait, by PID of our own child."""
     if proc is None or proc.poll() is not None:
         return
@@ -143,7 +143,7 @@ def _stop_process(proc: Optional[subprocess.Popen], timeout: float = 10.0) -> No
 
 # Everything started and not yet stopped is stopped at interpreter exit, so a
 # crashed test session does not leave slapd/postgres running.
-_LIVE: "weakref.WeakSet[Any]" = weakref.WeakSet()
+_LIVE: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 @atexit.register
@@ -239,7 +239,7 @@ MODULE_DIR = "/usr/lib/ldap"
 
 
 def people_ldif(count: int, parent_dn: str, *, start: int = 0,
-                password: Optional[str] = None, mail_domain: str = "example.se") -> str:
+                password: str | None = None, mail_domain: str = "example.se") -> str:
     """LDIF for ``count`` inetOrgPerson entries ``uid=user<NNNNN>,<parent_dn>``
     with cn/sn/givenName/mail/employeeNumber (and ``userPassword`` if given).
     Works with both :meth:`Slapd.add_ldif` and :meth:`Slapd.load_ldif_offline`.
@@ -284,13 +284,13 @@ class Slapd(_Service):
     passwords, the root DSE and schema are world-readable.
     """
 
-    def __init__(self, suffix: str = "dc=example,dc=se", admin_dn: Optional[str] = None,
+    def __init__(self, suffix: str = "dc=example,dc=se", admin_dn: str | None = None,
                  admin_password: str = "admin-secret", size_limit: int | str = 500,
-                 tls: Optional[dict] = None, *, unlimited_dn: Optional[str] = None,
-                 unlimited_password: Optional[str] = None,
+                 tls: dict | None = None, *, unlimited_dn: str | None = None,
+                 unlimited_password: str | None = None,
                  unlimited_paged_only: bool = True, bootstrap: bool = True,
-                 port: Optional[int] = None, debug_level: int = 0,
-                 extra_config: str = "", workdir: Optional[str] = None):
+                 port: int | None = None, debug_level: int = 0,
+                 extra_config: str = "", workdir: str | None = None):
         self.suffix = suffix
         self.admin_dn = admin_dn or f"cn=admin,{suffix}"
         self.admin_password = admin_password
@@ -310,7 +310,7 @@ class Slapd(_Service):
         self.db_dir = self.tmpdir / "db"
         self.conf_path = self.tmpdir / "slapd.conf"
         self.log_path = self.tmpdir / "slapd.log"
-        self.proc: Optional[subprocess.Popen] = None
+        self.proc: subprocess.Popen | None = None
         self._initialised = False
         self._log_fh = None
 
@@ -320,7 +320,7 @@ class Slapd(_Service):
         return f"ldap://{self.host}:{self.port}/"
 
     @property
-    def ldaps_uri(self) -> Optional[str]:
+    def ldaps_uri(self) -> str | None:
         return f"ldaps://{self.host}:{self.ldaps_port}/" if self.ldaps_port else None
 
     @property
@@ -328,7 +328,7 @@ class Slapd(_Service):
         return f"ou=people,{self.suffix}"
 
     @property
-    def pid(self) -> Optional[int]:
+    def pid(self) -> int | None:
         return self.proc.pid if self.proc else None
 
     @property
@@ -434,7 +434,7 @@ class Slapd(_Service):
         return "\n".join(recs)
 
     # -- lifecycle ---------------------------------------------------------
-    def start(self) -> "Slapd":
+    def start(self) -> Slapd:
         if self.running:
             return self
         first = not self._initialised
@@ -506,8 +506,8 @@ class Slapd(_Service):
         self.start()
 
     # -- data --------------------------------------------------------------
-    def add_ldif(self, text: str, *, bind_dn: Optional[str] = None,
-                 password: Optional[str] = None, continue_on_error: bool = False,
+    def add_ldif(self, text: str, *, bind_dn: str | None = None,
+                 password: str | None = None, continue_on_error: bool = False,
                  timeout: float = 900) -> None:
         """Add entries online with ``ldapadd`` (one connection, so it is
         reasonably fast: a few thousand entries per second).  The LDIF may
@@ -559,8 +559,8 @@ class Slapd(_Service):
             os.unlink(path)
 
     # -- clients -----------------------------------------------------------
-    def connection(self, bind_dn: Optional[str] = None, password: Optional[str] = None,
-                   *, start_tls: bool = False, ca_file: Optional[str] = None,
+    def connection(self, bind_dn: str | None = None, password: str | None = None,
+                   *, start_tls: bool = False, ca_file: str | None = None,
                    ldaps: bool = False, **conn_kwargs):
         """An ldap3 ``Connection``, bound (as admin unless told otherwise)."""
         import ssl
@@ -605,7 +605,7 @@ def _ldif_records(text: str) -> list[str]:
     return recs
 
 
-def _record_dn(rec: str) -> Optional[str]:
+def _record_dn(rec: str) -> str | None:
     unfolded = rec.replace("\n ", "")
     for line in unfolded.splitlines():
         if line.lower().startswith("dn:") and not line.lower().startswith("dn::"):
@@ -654,8 +654,8 @@ class Postgres(_Service):
     """
 
     def __init__(self, user: str = "vaksam", password: str = "vaksam-pw",
-                 dbname: str = "vaksam", *, port: Optional[int] = None,
-                 settings: Optional[dict[str, str]] = None):
+                 dbname: str = "vaksam", *, port: int | None = None,
+                 settings: dict[str, str] | None = None):
         self.user = user
         self.password = password
         self.dbname = dbname
@@ -665,11 +665,11 @@ class Postgres(_Service):
                          "full_page_writes": "off", "max_connections": "100",
                          "shared_buffers": "128MB"}
         self.settings.update(settings or {})
-        self.bindir: Optional[str] = None
-        self.tmpdir: Optional[Path] = None
-        self.data_dir: Optional[Path] = None
-        self.socket_dir: Optional[Path] = None
-        self.log_path: Optional[Path] = None
+        self.bindir: str | None = None
+        self.tmpdir: Path | None = None
+        self.data_dir: Path | None = None
+        self.socket_dir: Path | None = None
+        self.log_path: Path | None = None
         self._started = False
 
     # -- helpers -----------------------------------------------------------
@@ -681,8 +681,8 @@ class Postgres(_Service):
     def _bin(self, name: str) -> str:
         return os.path.join(self.bindir, name)
 
-    def url_for(self, dbname: str, user: Optional[str] = None,
-                password: Optional[str] = None) -> str:
+    def url_for(self, dbname: str, user: str | None = None,
+                password: str | None = None) -> str:
         from urllib.parse import quote
         u = user or self.user
         p = password if password is not None else self.password
@@ -702,7 +702,7 @@ class Postgres(_Service):
     def running(self) -> bool:
         return self._started and self.postmaster_pid() is not None
 
-    def postmaster_pid(self) -> Optional[int]:
+    def postmaster_pid(self) -> int | None:
         """PID of the running postmaster (from ``postmaster.pid``), or None."""
         try:
             pid = int((self.data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
@@ -711,7 +711,7 @@ class Postgres(_Service):
         return pid if pid_alive(pid) else None
 
     # -- lifecycle ---------------------------------------------------------
-    def start(self) -> "Postgres":
+    def start(self) -> Postgres:
         if self._started:
             return self
         self.bindir = find_pg_bindir()
@@ -757,11 +757,11 @@ class Postgres(_Service):
             cur = conn.execute(sql)
             return cur.fetchall() if cur.description else []
 
-    def sql(self, sql: str, dbname: Optional[str] = None) -> list[tuple]:
+    def sql(self, sql: str, dbname: str | None = None) -> list[tuple]:
         """Run one statement as superuser (autocommit); returns rows."""
         return self._admin_sql(sql, dbname or self.dbname)
 
-    def create_database(self, name: str, owner: Optional[str] = None) -> str:
+    def create_database(self, name: str, owner: str | None = None) -> str:
         """Create database ``name`` (owned by ``user``); return its URL."""
         self._admin_sql(f'CREATE DATABASE "{name}" OWNER "{owner or self.user}"')
         return self.url_for(name)
@@ -841,11 +841,11 @@ class CapturedMessage:
     received_at: float = field(default_factory=time.time)
 
     @property
-    def subject(self) -> Optional[str]:
+    def subject(self) -> str | None:
         return self.message["Subject"]
 
     @property
-    def to(self) -> Optional[str]:
+    def to(self) -> str | None:
         return self.message["To"]
 
     def text(self) -> str:
@@ -853,7 +853,7 @@ class CapturedMessage:
         part = self.message.get_body(preferencelist=("plain",))
         return part.get_content() if part is not None else ""
 
-    def html(self) -> Optional[str]:
+    def html(self) -> str | None:
         part = self.message.get_body(preferencelist=("html",))
         return part.get_content() if part is not None else None
 
@@ -862,7 +862,7 @@ class CapturedMessage:
 
 
 class _CaptureHandler:
-    def __init__(self, owner: "SmtpServer"):
+    def __init__(self, owner: SmtpServer):
         self.owner = owner
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
@@ -902,7 +902,7 @@ class _CaptureHandler:
         return "250 Message accepted for delivery"
 
 
-def _Controller(owner: "SmtpServer", handler, **kwargs):
+def _Controller(owner: SmtpServer, handler, **kwargs):
     """An aiosmtpd Controller whose sessions honour the owner's ``busy`` and
     ``greeting_delay`` (checked for every new connection)."""
     import asyncio
@@ -945,7 +945,7 @@ class SmtpServer(_Service):
     * ``tls_context``: an ``ssl.SSLContext`` for STARTTLS (optional).
     """
 
-    def __init__(self, *, port: Optional[int] = None, auth: Optional[tuple[str, str]] = None,
+    def __init__(self, *, port: int | None = None, auth: tuple[str, str] | None = None,
                  tls_context=None, require_starttls: bool = False):
         self.host = LOCALHOST
         self.port = port or free_port()
@@ -963,7 +963,7 @@ class SmtpServer(_Service):
         self.greeting_delay = 0.0
         self.data_delay = 0.0
 
-    def start(self) -> "SmtpServer":
+    def start(self) -> SmtpServer:
         if self.controller is not None:
             return self
         kwargs: dict[str, Any] = {"ready_timeout": 10, "enable_SMTPUTF8": True,
@@ -1040,7 +1040,7 @@ class SmtpServer(_Service):
             for _ in range(n):
                 self._failures[stage].append(f"{code} {text}")
 
-    def _take_failure(self, stage: str) -> Optional[str]:
+    def _take_failure(self, stage: str) -> str | None:
         with self._cond:
             q = self._failures[stage]
             return q.popleft() if q else None

@@ -80,8 +80,9 @@ def test_rate_limit_per_ip(client, auth, org, app):
 
 
 def test_rate_limit_window_expires(client, auth, org, app):
-    import time_machine
     from datetime import datetime, timedelta, timezone
+
+    import time_machine
 
     start = datetime(2024, 10, 1, 8, 0, tzinfo=timezone.utc)
     with time_machine.travel(start, tick=False):

@@ -48,8 +48,9 @@ def test_empty_password_never_binds(app, people):
 
 
 def test_person_deactivated_in_vaksam_cannot_log_in(client, people):
-    from extensions import db
     from sqlalchemy import select
+
+    from extensions import db
     from models import Person
 
     ann = db.session.scalar(select(Person).where(Person.username == "ann"))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from followup import operations as ops
 from extensions import db
+from followup import operations as ops
 from models import utcnow
 
 

@@ -181,7 +181,8 @@ def test_pdf_without_a_unicode_font_still_carries_swedish(app, history, audit_re
     """The fallback when no TTF is found (make run does not need the Debian font package)."""
     from flask_babel import force_locale
 
-    from followup import document, report as followup_report
+    from followup import document
+    from followup import report as followup_report
     from followup.pdf import render
 
     with force_locale("sv"):

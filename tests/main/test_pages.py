@@ -43,6 +43,7 @@ def test_unknown_language_ignored(client):
 
 def test_swedish_date_and_time(app):
     from flask import request  # noqa: F401
+
     from main.i18n import fmt_date, fmt_datetime
 
     with app.test_request_context(headers={"Accept-Language": "sv"}):

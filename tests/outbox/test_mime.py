@@ -7,8 +7,16 @@ from datetime import datetime, timezone
 
 import pytest
 
-from outbox.mime import (HeaderInjection, InvalidAddress, Part, build_message, calendar_alternative, render,
-                         ics_attachment, validate_address)
+from outbox.mime import (
+    HeaderInjection,
+    InvalidAddress,
+    Part,
+    build_message,
+    calendar_alternative,
+    ics_attachment,
+    render,
+    validate_address,
+)
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nSUMMARY:Frukostm\xc3\xb6te\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 NOW = datetime(2024, 10, 1, 9, 0, tzinfo=timezone.utc)
