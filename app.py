@@ -68,6 +68,7 @@ def create_app(config: dict | None = None) -> Flask:
     from followup import init_app as init_followup
     from invites import init_app as init_invites
     from privacy import init_app as init_privacy
+    from pulse import init_app as init_pulse
 
     init_main(app)
     init_auth(app)
@@ -82,6 +83,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_followup(app)  # after campaign: its årshjul ring comes after campaign's
     init_invites(app)
     init_privacy(app)
+    init_pulse(app)
 
     from demo.cli import demo
     from demo.region import DEMO_LOGINS

@@ -20,6 +20,7 @@ from models.followup import (
 from models.invites import Attendee, FeedToken, PersonAddress, Registration, Reply
 from models.jobs import JobRun, SchedulerLease
 from models.outbox import MailOutage, OutboxMessage, OutboxSkip
+from models.pulse import Pulse, PulseParticipant, PulseQuestion, PulseTally
 from models.reminders import Reminder, ReminderTemplate
 from models.training import (
     ApiToken,
@@ -44,5 +45,5 @@ __all__ = [
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
-    "Recommendation", "Reminder", "ReminderTemplate", "PersonAddress", "Reply",
+    "Recommendation", "Reminder", "Pulse", "PulseParticipant", "PulseQuestion", "PulseTally", "ReminderTemplate", "PersonAddress", "Reply",
 ]
