@@ -1,7 +1,7 @@
 """The security unit's pulse pages: the list, a new pulse, one pulse with its audience and results."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from main.forms import error_on_field
 from main.i18n import local_tz
 from models import utcnow
 from models.pulse import Pulse
-from pulse import labels, operations, queries, rules
+from pulse import charts, labels, operations, queries, results, rules
 from pulse.blueprint import PULSE_ADMINS, bp
 from pulse.forms import AudienceForm, PulseForm
 
@@ -70,3 +70,35 @@ def pulse(pulse_id: int):
     state = rules.state(pulse.opens_on, pulse.closes_on, _today())
     return render_template("pulse/pulse.html", pulse=pulse, state=state, form=form,
                            counts=queries.response_counts(pulse.id))
+
+
+def _report(pulse: Pulse) -> list[results.Row]:
+    return results.report(pulse, _("Hela regionen"), _("Övriga i %(unit)s"))
+
+
+@bp.get("/admin/puls/<int:pulse_id>/resultat")
+@requires(*PULSE_ADMINS)
+def pulse_results(pulse_id: int):
+    pulse = db.get_or_404(Pulse, pulse_id)
+    rows = _report(pulse)
+    bars = [(_("Fråga %(n)s", n=r.question.position), r.value) for r in rows[0].questions
+            if r.question.kind == "choice"]
+    chart = charts.share_right(_("Andel rätt per fråga, hela regionen"),
+                               _("Stapel per fråga med andelen som svarade rätt; samma siffror finns i tabellen."),
+                               bars)
+    response = make_response(render_template("pulse/results.html", pulse=pulse, rows=rows, chart=chart,
+                                             trend=results.trend(pulse), counts=queries.response_counts(pulse.id),
+                                             minimum=current_app.config["PULSE_MIN_GROUP"]))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/admin/puls/<int:pulse_id>/resultat.csv")
+@requires(*PULSE_ADMINS)
+def pulse_results_csv(pulse_id: int):
+    pulse = db.get_or_404(Pulse, pulse_id)
+    response = make_response(results.to_csv(pulse, _report(pulse)))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="kannedomsmatning-{pulse.id}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
