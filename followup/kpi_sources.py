@@ -5,7 +5,8 @@
   that moment;
 * campaign: awareness-month activities held in the quarter, plan messages sent or
   published per channel;
-* invites: registrations to the awareness month's activities (seats taken, not the waiting list).
+* invites: registrations to the awareness month's activities (seats taken, not the waiting list);
+* pulse: the share of right answers in the latest pulse quiz that closed in the quarter.
 """
 from __future__ import annotations
 
@@ -21,11 +22,14 @@ from followup.quarters import quarter_start
 from invites.queries import count_registrations
 from main.i18n import local_tz
 from models import Activity, Campaign, KpiSnapshot, PlanMessage, Requirement
+from models.pulse import Pulse
+from pulse import results as pulse_results
 from training import facts, queries as training_queries
 from training.status import STATES, Counts
 
 #: Notes stored with values (data, in Swedish like the rest of the report).
 NO_REQUIREMENT = "Inget utbildningskrav finns."
+NO_PULSE = "Ingen kännedomsmätning stängde under kvartalet."
 
 
 @dataclass
@@ -109,10 +113,23 @@ def messages_sent(end: date, moment: datetime) -> Computed:
     return Computed(float(len(rows)), per_channel)
 
 
+def pulse_share_right(end: date, moment: datetime) -> Computed:
+    """The latest pulse that closed in the quarter (by `moment`): its region-wide share right."""
+    today = moment.astimezone(local_tz()).date()
+    pulse = db.session.scalar(select(Pulse).where(Pulse.closes_on >= quarter_start(end), Pulse.closes_on <= end,
+                                                  Pulse.closes_on < today)
+                              .order_by(Pulse.closes_on.desc(), Pulse.id.desc()).limit(1))
+    value = pulse_results.region_share_right(pulse) if pulse is not None else None
+    if value is None:
+        return Computed(None, note=NO_PULSE)
+    return Computed(value, {"pulse_id": pulse.id, "title": pulse.title_sv})
+
+
 SOURCES: dict[str, Callable[[date, datetime], Computed]] = {
     "training_completed_share": completed_share,
     "training_overdue": overdue,
     "awareness_activities_held": activities_held,
     "awareness_registrations": registrations,
     "plan_messages_sent": messages_sent,
+    "pulse_share_right": pulse_share_right,
 }

@@ -30,6 +30,9 @@ STANDARD = [
      "Anmälningar till de genomförda aktiviteterna under kvartalet."),
     ("plan_messages_sent", "Skickade meddelanden i kommunikationsplanen", "st", None,
      "Meddelanden som skickats eller publicerats under kvartalet, per kanal."),
+    ("pulse_share_right", "Andel som känner till riktlinjerna (kännedomsmätning)", "%", 80.0,
+     "Andel rätta svar på flervalsfrågorna i den senaste kännedomsmätningen som stängt under kvartalet, "
+     "hela regionen."),
     (None, "Rapporterade personuppgiftsincidenter", "st", None,
      "Personuppgiftsincidenter som rapporterats under kvartalet (förs in för hand)."),
     (None, "Infosäkkollen inskickad", "st", 1.0,

@@ -70,3 +70,18 @@ def test_results_page_and_export(opened, region, client, auth):
     auth.logout()
     auth.login("akut0")
     assert client.get(f"/admin/puls/{opened.id}/resultat").status_code == 403
+
+
+def test_a_closed_pulse_feeds_the_quarterly_kpi(opened, region):
+    from sqlalchemy import select
+
+    from followup import kpis
+    from models import Kpi
+
+    _answer_all(opened, [region[f"akut{n}"] for n in range(4)], [2, 2, 2, 0])  # q1: 3 of 4 right, q2: 3 of 4
+    kpis.ensure_standard_kpis()
+    kpi = db.session.scalar(select(Kpi).where(Kpi.source == "pulse_share_right"))
+    before = kpis.record_computed(kpi, date(2031, 3, 31), OPEN_NOW)  # still open on 5 March: nothing yet
+    value = kpis.record_computed(kpi, date(2031, 3, 31), OPEN_NOW.replace(month=4, day=2))
+    assert before is None
+    assert value.value == 75.0 and value.breakdown["pulse_id"] == opened.id
