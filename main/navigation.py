@@ -28,6 +28,7 @@ NAV: list[NavItem] = [
     NavItem("campaign.wheel_page", _l("Årshjul"), ("comms", "admin")),
     NavItem("campaign.my_activities", _l("Aktiviteter"), ("employee",)),
     NavItem("followup.overview", _l("Uppföljning av granskning"), ("admin",)),
+    NavItem("pulse.pulses", _l("Kännedomsmätningar"), ("admin",)),
     NavItem("invites.feeds_page", _l("Kalenderflöden"), ("employee",)),
     NavItem("auth.admin_people", _l("Användare och roller"), ("admin",)),
     NavItem("directory_admin.runs", _l("Katalogen"), ("admin",)),

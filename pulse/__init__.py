@@ -15,3 +15,4 @@ def init_app(app: Flask) -> None:
     from pulse.blueprint import bp
 
     app.register_blueprint(bp)
+    app.add_template_global(views.open_pulses, "open_pulses")  # the start page's card

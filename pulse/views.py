@@ -14,6 +14,13 @@ from pulse import labels, operations, queries, rules
 from pulse.blueprint import bp
 
 
+def open_pulses() -> list[Pulse]:
+    """Open pulses the signed-in person has not answered yet (the card on the start page)."""
+    if not current_user.is_authenticated:
+        return []
+    return queries.open_for(current_user.id, utcnow().astimezone(local_tz()).date())
+
+
 def _page(pulse: Pulse, *, status: int = 200, **context):
     locale = str(get_locale() or "sv")
     response = make_response(render_template("pulse/answer.html", pulse=pulse, locale=locale, **context), status)

@@ -140,3 +140,15 @@ def test_admin_creates_a_pulse_from_the_form(region, client, auth):
     assert [q.key for q in pulse.questions] == ["k0", "k1", "k2"] and pulse.questions[0].correct == 0
     too_few = client.post("/admin/puls/ny", data={**data, "questions-2-text_sv": ""})
     assert "En mätning har 3–10 frågor." in too_few.text
+
+
+def test_the_start_page_has_a_card_until_answered(opened, client, auth, region):
+    from pulse import operations
+
+    auth.login("akut0")
+    with time_machine.travel(OPEN_NOW, tick=False):
+        before = client.get("/")
+        operations.answer(opened, region["akut0"], {q.id: 0 for q in opened.questions}, OPEN_NOW)
+        db.session.commit()
+        after = client.get("/")
+    assert f"/puls/{opened.id}" in before.text and f"/puls/{opened.id}" not in after.text
