@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     from invites import init_app as init_invites
     from privacy import init_app as init_privacy
     from pulse import init_app as init_pulse
+    from apt import init_app as init_apt
 
     init_main(app)
     init_auth(app)
@@ -84,6 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_invites(app)
     init_privacy(app)
     init_pulse(app)
+    init_apt(app)
 
     from demo.cli import demo
     from demo.region import DEMO_LOGINS

@@ -6,7 +6,8 @@
 * campaign: awareness-month activities held in the quarter, plan messages sent or
   published per channel;
 * invites: registrations to the awareness month's activities (seats taken, not the waiting list);
-* pulse: the share of right answers in the latest pulse quiz that closed in the quarter.
+* pulse: the share of right answers in the latest pulse quiz that closed in the quarter;
+* apt: the share of units that confirmed the quarter's APT materials.
 """
 from __future__ import annotations
 
@@ -24,12 +25,14 @@ from main.i18n import local_tz
 from models import Activity, Campaign, KpiSnapshot, PlanMessage, Requirement
 from models.pulse import Pulse
 from pulse import results as pulse_results
+from apt import queries as apt_queries
 from training import facts, queries as training_queries
 from training.status import STATES, Counts
 
 #: Notes stored with values (data, in Swedish like the rest of the report).
 NO_REQUIREMENT = "Inget utbildningskrav finns."
 NO_PULSE = "Ingen kännedomsmätning stängde under kvartalet."
+NO_APT = "Inget APT-material hade sista datum under kvartalet."
 
 
 @dataclass
@@ -125,6 +128,15 @@ def pulse_share_right(end: date, moment: datetime) -> Computed:
     return Computed(value, {"pulse_id": pulse.id, "title": pulse.title_sv})
 
 
+def apt_coverage(end: date, moment: datetime) -> Computed:
+    """APT materials whose deadline fell in the quarter (by `moment`): share of units that confirmed."""
+    due = [a for a in apt_queries.materials() if _start_utc(end) <= a.ends_at <= moment]
+    confirmed, expected = apt_queries.coverage_share(due)
+    if not expected:
+        return Computed(None, note=NO_APT)
+    return Computed(100 * confirmed / expected, {"confirmed": confirmed, "expected": expected})
+
+
 SOURCES: dict[str, Callable[[date, datetime], Computed]] = {
     "training_completed_share": completed_share,
     "training_overdue": overdue,
@@ -132,4 +144,5 @@ SOURCES: dict[str, Callable[[date, datetime], Computed]] = {
     "awareness_registrations": registrations,
     "plan_messages_sent": messages_sent,
     "pulse_share_right": pulse_share_right,
+    "apt_coverage": apt_coverage,
 }

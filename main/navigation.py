@@ -29,6 +29,8 @@ NAV: list[NavItem] = [
     NavItem("campaign.my_activities", _l("Aktiviteter"), ("employee",)),
     NavItem("followup.overview", _l("Uppföljning av granskning"), ("admin",)),
     NavItem("pulse.pulses", _l("Kännedomsmätningar"), ("admin",)),
+    NavItem("apt.overview", _l("APT-täckning"), ("admin",)),
+    NavItem("apt.mine", _l("APT-kvittens"), ("manager",)),
     NavItem("invites.feeds_page", _l("Kalenderflöden"), ("employee",)),
     NavItem("auth.admin_people", _l("Användare och roller"), ("admin",)),
     NavItem("directory_admin.runs", _l("Katalogen"), ("admin",)),

@@ -1,4 +1,5 @@
 """All models, one module per area; importing this package registers every table."""
+from models.apt import AptConfirmation, AptStandIn
 from models.audit import AuditEvent
 from models.auth import LoginAttempt, RoleGrant
 from models.base import Base, UTCDateTime, utcnow
@@ -45,5 +46,5 @@ __all__ = [
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
-    "Recommendation", "Reminder", "Pulse", "PulseParticipant", "PulseQuestion", "PulseTally", "ReminderTemplate", "PersonAddress", "Reply",
+    "Recommendation", "Reminder", "AptConfirmation", "AptStandIn", "Pulse", "PulseParticipant", "PulseQuestion", "PulseTally", "ReminderTemplate", "PersonAddress", "Reply",
 ]
