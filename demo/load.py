@@ -28,10 +28,12 @@ def load_demo() -> dict:
     from training.demo import load_demo_training
     from demo.invites import load_invites
     from followup.demo import load_demo_followup
+    from demo.pulse import load_demo_pulse
 
     result = {"directory": load_people()}
     result["training"] = load_demo_training()
     result["campaign"] = load_campaign()
     result["invites"] = load_invites()
     result["followup"] = load_demo_followup()  # after training and campaign: it links to both
+    result["pulse"] = load_demo_pulse()  # after campaign: the APT material sits in the October campaign
     return result

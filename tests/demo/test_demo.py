@@ -43,3 +43,27 @@ def test_demo_logins_shown_only_in_demo_mode(app, client):
     assert "vaksam-admin" not in client.get("/login").get_data(as_text=True)
     app.config.update(DEMO_MODE=True, DEMO_LOGINS=DEMO_LOGINS)
     assert "vaksam-admin" in client.get("/login").get_data(as_text=True)
+
+
+def test_demo_has_pulses_and_an_apt_with_partial_coverage(app, client):
+    from flask import current_app
+    from sqlalchemy import select
+
+    from apt import queries as apt_queries
+    from demo.pulse import APT_TITLE
+    from models import Activity
+    from models.pulse import Pulse
+    from pulse import results
+
+    out = load_demo()["pulse"]
+    closed = app.extensions["sqlalchemy"].session.get(Pulse, out["closed_pulse"])
+    rows = results.report(closed, "Hela regionen", "Övriga i %(unit)s")
+    assert rows[0].answers == out["answers"] > 100
+    assert any("Övriga" in r.label for r in rows) or len(rows) < 10  # small units merged
+    assert all(r.answers >= current_app.config["PULSE_MIN_GROUP"] for r in rows)
+    activity = app.extensions["sqlalchemy"].session.scalar(select(Activity).where(Activity.title == APT_TITLE))
+    confirmed, expected = apt_queries.coverage_share([activity])
+    assert 0 < confirmed < expected
+    client.post("/login", data={"username": "anstalld", "password": "vaksam-anstalld"})
+    page = client.get(f"/puls/{out['open_pulse']}")
+    assert page.status_code == 200 and 'type="radio"' in page.text
