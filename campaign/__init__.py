@@ -13,7 +13,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from campaign import cli, overview_views, plan_views, views, wheel_items  # noqa: F401  (routes register on bp)
+    from campaign import cli, occurrence_views, overview_views, plan_views, views, wheel_items  # noqa: F401  (routes register on bp)
     from campaign.blueprint import bp
 
     app.register_blueprint(bp)

@@ -179,3 +179,22 @@ class MoveForm(FlaskForm):
     comment = TextAreaField(_l("Kommentar"), filters=[clean_text], validators=[
         Length(max=2000, message=_l("Högst 2 000 tecken."))], render_kw={"rows": 2})
     version = HiddenField()
+
+
+class OccurrenceForm(FlaskForm):
+    """Cancel or move one occurrence of a recurring activity (campaign/occurrences.py)."""
+
+    occurrence = SelectField(_l("Tillfälle"), choices=[], invalid_choice_message=_l("Välj ett tillfälle ur listan."))
+    action = RadioField(_l("Vad ska hända?"), choices=[("cancel", _l("Ställ in tillfället")),
+                                                       ("move", _l("Flytta tillfället"))],
+                        default="cancel", invalid_choice_message=_l("Välj om tillfället ska ställas in eller flyttas."))
+    new_starts_at = LocalDateTimeField(_l("Ny början"))
+    new_ends_at = LocalDateTimeField(_l("Nytt slut"))
+
+    def validate_new_starts_at(self, field):
+        if self.action.data == "move" and field.utc is None and not field.errors:
+            raise ValidationError(_l("Ange när det flyttade tillfället börjar."))
+
+    def validate_new_ends_at(self, field):
+        if self.action.data == "move" and field.utc is None and not field.errors:
+            raise ValidationError(_l("Ange när det flyttade tillfället slutar."))

@@ -13,20 +13,20 @@ from datetime import date, datetime
 from directory.dn import DNError, normalise_dn
 
 FIELDS = ("id", "username", "email", "email_alt", "display_name", "given_name", "family_name", "title",
-          "unit_top", "unit", "manager", "employee_number", "disabled", "start_date")
+          "unit_top", "unit", "manager", "employee_number", "disabled", "start_date", "email_proxy")
 
 PROFILES: dict[str, dict[str, str]] = {
     "ad": {
         "id": "objectGUID", "username": "sAMAccountName", "email": "mail", "email_alt": "userPrincipalName",
         "display_name": "displayName", "given_name": "givenName", "family_name": "sn", "title": "title",
         "unit_top": "company", "unit": "department", "manager": "manager", "employee_number": "employeeID",
-        "disabled": "userAccountControl", "start_date": "whenCreated",
+        "disabled": "userAccountControl", "start_date": "whenCreated", "email_proxy": "proxyAddresses",
     },
     "openldap": {
         "id": "entryUUID", "username": "uid", "email": "mail", "email_alt": "",
         "display_name": "displayName", "given_name": "givenName", "family_name": "sn", "title": "title",
         "unit_top": "ou", "unit": "departmentNumber", "manager": "manager", "employee_number": "employeeNumber",
-        "disabled": "", "start_date": "",
+        "disabled": "", "start_date": "", "email_proxy": "",
     },
 }
 DEFAULT_USER_FILTER = {
@@ -59,6 +59,9 @@ class PersonRecord:
     #: Fields whose directory value held line breaks or control characters: cleaned (names,
     #: title, unit) or dropped (e-mail, employee number). Reported as `problems.invalid`.
     cleaned: tuple[str, ...] = ()
+    #: Other addresses the person's mail may come from, lower case, without the main one:
+    #: further `mail` values, the EMAIL_ALT attribute and AD `proxyAddresses` "smtp:" entries.
+    alt_emails: tuple[str, ...] = ()
 
 
 #: Characters that never belong in a one-line directory value: C0/C1 controls (CR, LF, TAB,
@@ -106,6 +109,27 @@ def _first(values) -> str | None:
     if isinstance(values, bytes):
         return values.decode("utf-8", errors="replace").strip() or None
     return str(values).strip() or None
+
+
+def _all(values) -> list[str]:
+    """Every value of a multi-valued attribute as stripped text."""
+    if values is None:
+        return []
+    out = []
+    for value in values if isinstance(values, (list, tuple)) else [values]:
+        text = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
+        if text.strip():
+            out.append(text.strip())
+    return out
+
+
+def alt_addresses(email: str | None, mail: list[str], alt: list[str], proxy: list[str]) -> tuple[str, ...]:
+    """The alternative addresses of one entry: lower case, each once, never the main address;
+    values with control characters or without an "@" are left out."""
+    found = [*mail, *alt, *(p[5:] for p in proxy if p[:5].lower() == "smtp:")]
+    main = (email or "").lower()
+    return tuple(a for a in dict.fromkeys(a.strip().lower() for a in found)
+                 if a and a != main and "@" in a and len(a) <= 320 and not _CONTROL.search(a) and " " not in a)
 
 
 def _external_id(raw) -> str | None:
@@ -247,12 +271,13 @@ class RecordReader:
             manager_norm = f"invalid:{manager_raw}"
         unit_path = tuple(p.strip() for p in [val("unit_top") or "", *(val("unit") or "").split("/")]
                           if p and p.strip())
+        email = val("email") or val("email_alt") or None
         return PersonRecord(
             external_id=external_id,
             dn=dn,
             dn_norm=self.dns.own(dn) or dn.lower(),
             username=username,
-            email=(val("email") or val("email_alt") or None),
+            email=email,
             display_name=val("display_name") or f"{given} {family}".strip() or username,
             given_name=given,
             family_name=family,
@@ -263,6 +288,8 @@ class RecordReader:
             disabled=_disabled(self.schema, val("disabled"), flagged_disabled),
             start_date=_start_date(val("start_date")),
             cleaned=tuple(dict.fromkeys(cleaned)),
+            alt_emails=alt_addresses(email, *(_all(get.get(names[f])) if names[f] else []
+                                              for f in ("email", "email_alt", "email_proxy"))),
         )
 
 

@@ -8,7 +8,6 @@ only. Every run is recorded in `directory_sync_run`, failed ones included.
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -16,13 +15,17 @@ from operator import attrgetter
 from flask import current_app
 from sqlalchemy import select
 
+import signals
 from directory import client
-from directory.mapping import (DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, MappingError, PersonRecord,
-                               RecordReader, attribute_map, wanted_attributes)
-from directory.tree import find_cycles
+from directory.addresses import plan_addresses
+from directory.managers import resolve_managers
+from directory.mapping import DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, PersonRecord, attribute_map
+from directory.operations import finished, started
+from directory.reading import read_directory
 from extensions import db
 from jobs.batch import collector_paused  # run_sync runs in the scheduler and the CLI only
-from models import DirectorySyncRun, Person, Unit
+from models import Person, Unit
+from signals import person_deactivated, roles_changed
 
 #: Person columns the directory owns (compared and written by the sync).
 SYNCED_FIELDS = ("username", "email", "display_name", "given_name", "family_name", "title", "dn", "dn_norm",
@@ -112,57 +115,10 @@ class Plan:
     result: SyncResult
     #: external_id -> stored row (id, manager_id, synced fields, …) as read when planning.
     existing: dict = field(default_factory=dict)
-
-
-# --- reading -----------------------------------------------------------------------------------
-
-def read_directory(settings: SyncSettings, on_page=None) -> tuple[dict[str, PersonRecord], list[dict]]:
-    """All people as records keyed by external id, plus the entries that could not be used."""
-    attrs = wanted_attributes(settings.mapping)
-    reader = RecordReader(settings.mapping, settings.schema)
-
-    def convert(dn: str, raw: dict) -> PersonRecord | dict:
-        # Page by page: only records are kept, never all raw entries at once.
-        try:
-            return reader.record(dn, raw)
-        except MappingError as exc:
-            return {"dn": dn, "reason": str(exc)}
-
-    disabled_dns: set[str] = set()
-    if not settings.disabled_filter:
-        found = client.paged_search(settings.server, settings.base_dn, settings.user_filter, attrs, on_page, convert)
-    else:
-        # The disabled-flag search makes the server scan everyone again (its attribute is
-        # rarely indexed) but returns few entries: let the server do that on its own
-        # connection while this thread decodes the main search (not for the in-process demo).
-        flag_filter = f"(&{settings.user_filter}{settings.disabled_filter})"
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            flagged_later = (pool.submit(client.paged_search, settings.server, settings.base_dn, flag_filter, [])
-                             if settings.server.url != client.DEMO_URL else None)
-            found = client.paged_search(settings.server, settings.base_dn, settings.user_filter, attrs, on_page,
-                                        convert)
-            flagged = (flagged_later.result() if flagged_later else
-                       client.paged_search(settings.server, settings.base_dn, flag_filter, []))
-        disabled_dns = {dn.lower() for dn, _ in flagged.entries}
-    records: dict[str, PersonRecord] = {}
-    usernames: dict[str, str] = {}
-    invalid: list[dict] = []
-    for rec in found.entries:
-        if isinstance(rec, dict):
-            invalid.append(rec)
-            continue
-        if rec.dn.lower() in disabled_dns:
-            rec.disabled = True
-        if rec.external_id in records or rec.username in usernames:
-            invalid.append({"dn": rec.dn, "reason": f"duplicate id or user name ({rec.username})"})
-            continue
-        records[rec.external_id] = rec
-        usernames[rec.username] = rec.external_id
-        if rec.cleaned:  # stored cleaned (names) or without the value (e-mail): the admins should fix the source
-            invalid.append({"dn": rec.dn, "username": rec.username, "fields": list(rec.cleaned),
-                            "reason": "line break or control character in " + ", ".join(rec.cleaned)
-                            + " (cleaned or left out)"})
-    return records, invalid
+    #: external_id -> new set of alternative addresses, for those whose set changes.
+    addresses: dict = field(default_factory=dict)
+    #: person id -> roles from directory groups taken away (filled when applying).
+    roles_removed: dict[int, set[str]] = field(default_factory=dict)
 
 
 # --- planning ----------------------------------------------------------------------------------
@@ -188,40 +144,11 @@ def _field_changes(person, rec: PersonRecord) -> dict:
     if stored == _synced_values(rec):
         changes = {}  # the common case: nothing to compare field by field
     else:
-        changes = {f: getattr(rec, f) for f, old in zip(SYNCED_FIELDS, stored) if old != getattr(rec, f)}
+        changes = {f: getattr(rec, f) for f, old in zip(SYNCED_FIELDS, stored, strict=True) if old != getattr(rec, f)}
     unit_key = "/".join(rec.unit_path) or None
     if person.unit_key != unit_key:
         changes["unit_key"] = unit_key
     return changes
-
-
-def _resolve_managers(records: dict[str, PersonRecord], result: SyncResult) -> tuple[dict, set]:
-    by_dn = {r.dn_norm: ext for ext, r in records.items()}
-    managers: dict[str, str | None] = {}
-    unknown: set[str] = set()
-    for ext, rec in records.items():
-        if rec.manager_dn_norm is None:
-            managers[ext] = None
-            continue
-        boss = by_dn.get(rec.manager_dn_norm)
-        if boss is None:
-            result.problems["dangling_manager"].append({"username": rec.username, "manager": rec.manager_dn_norm})
-            unknown.add(ext)
-            managers[ext] = None
-        elif boss == ext:
-            result.problems["cycles"].append([rec.username])
-            unknown.add(ext)
-            managers[ext] = None
-        else:
-            managers[ext] = boss
-    active = {ext: m for ext, m in managers.items() if not records[ext].disabled}
-    in_cycles = find_cycles({ext: (m if m in active else None) for ext, m in active.items()})
-    if in_cycles:
-        result.problems["cycles"].append(sorted(records[e].username for e in in_cycles))
-        for ext in in_cycles:
-            unknown.add(ext)
-            managers[ext] = None
-    return managers, unknown
 
 
 def plan_sync(records: dict[str, PersonRecord], now: datetime, settings: SyncSettings) -> Plan:
@@ -232,7 +159,7 @@ def plan_sync(records: dict[str, PersonRecord], now: datetime, settings: SyncSet
     known_units = set(db.session.scalars(select(Unit.key)))
     new_units = sorted((tuple(k.split("/")) for k in unit_keys - known_units), key=len)
     result.units = len(unit_keys)
-    managers, unknown = _resolve_managers(records, result)
+    managers, unknown = resolve_managers(records, result)
     creates, updates, reactivate = [], {}, []
     deactivate, missing_now = [], []
     for ext, rec in records.items():
@@ -268,7 +195,7 @@ def plan_sync(records: dict[str, PersonRecord], now: datetime, settings: SyncSet
     result.created, result.missing = len(creates), len(missing_now)
     result.deactivated, result.reactivated = len(deactivate), len(reactivate)
     return Plan(records, new_units, creates, updates, managers, unknown, missing_now, deactivate, reactivate,
-                unit_keys, result, existing)
+                unit_keys, result, existing, plan_addresses(records, existing))
 
 
 def stored_links(plan: Plan) -> tuple[dict[str, str | None], dict[str, str | None]]:
@@ -291,22 +218,13 @@ def finish_counts(plan: Plan, existing_managers: dict[str, str | None], existing
     plan.result.updated = len(plan.updates)
 
 
-def started(now: datetime, dry_run: bool, trigger: str, requested_by_id: int | None = None) -> int:
-    run = DirectorySyncRun(started_at=now, dry_run=dry_run, trigger=trigger, outcome="running",
-                           requested_by_id=requested_by_id)
-    db.session.add(run)
-    db.session.commit()
-    return run.id
-
-
-def finished(run_id: int, result: SyncResult, outcome: str) -> None:
-    from models import utcnow
-
-    run = db.session.get(DirectorySyncRun, run_id)
-    run.outcome, run.finished_at = outcome, utcnow()
-    run.counts, run.problems = result.counts(), result.problems
-    run.message, run.seconds = result.message or None, round(result.seconds, 3)
-    db.session.commit()
+def _announce(plan: Plan) -> None:
+    """After the commit: who left, whose directory roles were taken away (their sessions end)."""
+    app = current_app._get_current_object()
+    for person_id in plan.deactivate:
+        person_deactivated.send(app, person_id=person_id)
+    for person_id, removed in plan.roles_removed.items():
+        roles_changed.send(app, person_id=person_id, removed=removed)
 
 
 def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requested_by_id: int | None = None,
@@ -320,6 +238,7 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         run_id = started(now, dry_run, trigger, requested_by_id)
     result = SyncResult(dry_run=dry_run, run_id=run_id)
     outcome = "failed"
+    applied: Plan | None = None
     try:
         with collector_paused():
             settings = SyncSettings.from_config(current_app.config)
@@ -332,6 +251,7 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
             if not dry_run:
                 apply_plan(plan, now, settings, on_write)
                 db.session.commit()
+                applied = plan
         result.ok, outcome = True, "ok"
     except SyncRefused as exc:
         db.session.rollback()
@@ -345,4 +265,10 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - t0
     finished(run_id, result, outcome)
+    if applied is not None:
+        _announce(applied)
+    if outcome == "ok" and not dry_run:
+        # After the commit: receivers (the training status cache) see the new people.
+        signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
+                                      changed_person_ids=set(), deactivated_person_ids=set())
     return result

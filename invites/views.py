@@ -2,6 +2,7 @@
 and the planners' invitation page. Thin: parse, call, render."""
 from __future__ import annotations
 
+from flask.typing import ResponseReturnValue
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -31,6 +32,10 @@ def template_helpers() -> dict:
     def registration_open(activity) -> bool:
         return activity.status == "confirmed" and activity.starts_at > utcnow()
 
+    def activity_past(activity) -> bool:
+        """Over: no "add to calendar", no free seats."""
+        return activity.ends_at < utcnow()
+
     def activity_when(activity) -> str:
         """All-day dates, and a series' occurrences, for the activity lists."""
         locale = content.locale_of(current_user if current_user.is_authenticated else None)
@@ -40,7 +45,7 @@ def template_helpers() -> dict:
         return text
 
     return {"invite_states": invite_states, "registration_open": registration_open, "invite_form": ActionForm,
-            "activity_when": activity_when}
+            "activity_when": activity_when, "activity_past": activity_past}
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
@@ -61,7 +66,7 @@ def activity_ics(activity_id: int):
     return _ics_response(content.publish(activity), f"aktivitet-{activity.id}.ics")
 
 
-def _activity_action(activity_id: int, action) -> Response:
+def _activity_action(activity_id: int, action) -> ResponseReturnValue:
     activity = db.get_or_404(Activity, activity_id)
     require_action()
     try:

@@ -1,9 +1,10 @@
 """All models, one module per area; importing this package registers every table."""
 from models.apt import AptConfirmation, AptStandIn
 from models.audit import AuditEvent
-from models.auth import LoginAttempt, RoleGrant
+from models.auth import LoginAttempt, RoleGrant, UserSession
 from models.base import Base, UTCDateTime, utcnow
 from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
+from models.demo import DemoLogin
 from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
 from models.followup import (
     Action,
@@ -20,6 +21,7 @@ from models.followup import (
 )
 from models.invites import Attendee, FeedToken, PersonAddress, Registration, Reply
 from models.jobs import JobRun, SchedulerLease
+from models.oidc import OidcLogoutToken, OidcSignIn
 from models.outbox import MailOutage, OutboxMessage, OutboxSkip
 from models.pulse import Pulse, PulseParticipant, PulseQuestion, PulseTally
 from models.reminders import Reminder, ReminderTemplate
@@ -40,11 +42,14 @@ from models.training import (
 )
 
 __all__ = [
-    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "MailOutage", "OutboxMessage", "OutboxSkip",
+    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DemoLogin", "DirectorySyncRun", "FeedToken", "JobRun",
+    "LoginAttempt", "MailOutage", "OutboxMessage", "OutboxSkip",
     "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant",
     "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
-    "Recommendation", "Reminder", "AptConfirmation", "AptStandIn", "Pulse", "PulseParticipant", "PulseQuestion", "PulseTally", "ReminderTemplate", "PersonAddress", "Reply",
+    "Recommendation", "Reminder", "ReminderTemplate", "PersonAddress", "Reply", "UserSession",
+    "OidcLogoutToken", "OidcSignIn",
+    "AptConfirmation", "AptStandIn", "Pulse", "PulseParticipant", "PulseQuestion", "PulseTally",
 ]

@@ -163,6 +163,8 @@ class PlanMessage(Base):
     no_address_count: Mapped[int | None] = mapped_column(Integer)
     #: Who created it.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    #: Who last changed the content (title, body, channel, audience…): not the one to approve it.
+    content_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     #: Row creation time.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Last change.

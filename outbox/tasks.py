@@ -1,9 +1,8 @@
 """The scheduled job that sends the outbox."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 
 from jobs.registry import Job
 from jobs.runner import stop_requested

@@ -8,7 +8,9 @@ The rules (pure functions of the data and `today`):
   REMINDER_LATE_DAYS more days (a scheduler that was down catches up; a round long past
   is not sent years later). When two rounds are open at once, only the later one goes.
 - Everyone not done (not started, in progress, overdue) gets the round's reminder once:
-  the record (`Reminder`) and the outbox's idempotency key both say so.
+  the record (`Reminder`) and the outbox's idempotency key both say so. So does everyone done
+  with an older version that counts only until the requirement's transition date, with the
+  rounds counted back from that date.
 - Each manager (the nearest active one above the person) gets one digest per run that
   reminded any of their people, listing them, instead of one mail per employee. A round's
   reminders go out in the first run of its day, so that is one digest per round; people
@@ -42,7 +44,7 @@ from outbox.mime import InvalidAddress, validate_address
 from training import facts, refresh
 from reminders.texts import (ListedPerson, Values, Wording, employee_values, list_values, recipient_locale,
                                      render, wording)
-from training.status import DONE_STATES, OVERDUE, local_date
+from training.status import COMPLETED, DONE_STATES, NOT_STARTED, OVERDUE, local_date
 
 #: Commit after about this many people (with their managers' digests).
 CHUNK = 1000
@@ -241,9 +243,18 @@ def _already(requirement: Requirement, today: date, schedule: Schedule) -> set[t
 
 
 def _candidates(requirement: Requirement) -> list[Candidate]:
-    return [Candidate(*row) for row in db.session.execute(
+    """People not done, and people done with an older version that counts only until the
+    transition date: their rounds are counted back from that date, so nobody goes from
+    done to overdue overnight without a reminder."""
+    people = [Candidate(*row) for row in db.session.execute(
         select(PersonStatus.person_id, PersonStatus.state, PersonStatus.due_on).where(
             PersonStatus.requirement_id == requirement.id, PersonStatus.done.is_(False)))]
+    if requirement.transition_on is not None and requirement.current_version_id is not None:
+        people += [Candidate(pid, NOT_STARTED, requirement.transition_on) for pid in db.session.scalars(
+            select(PersonStatus.person_id).where(
+                PersonStatus.requirement_id == requirement.id, PersonStatus.state == COMPLETED,
+                PersonStatus.version_id != requirement.current_version_id))]
+    return people
 
 
 def run_round(now: datetime, *, dry_run: bool = False, ignore_office_hours: bool = False) -> RoundReport:

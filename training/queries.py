@@ -8,22 +8,33 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Row, Select, func, literal, literal_column, or_, select
+from sqlalchemy import Row, Select, func, literal, literal_column, select
 
 from directory import tree
+from directory.search import name_matches
 from extensions import db
 from models import (
-    ColumnMapping, Completion, Course, CourseVersion, Exemption, Person, PersonAncestor, PersonStatus,
-    Requirement, TeamSummary, TrainingRefresh, Unit,
+    ColumnMapping,
+    Completion,
+    Course,
+    CourseVersion,
+    Exemption,
+    Person,
+    PersonAncestor,
+    PersonStatus,
+    Requirement,
+    TeamSummary,
+    TrainingRefresh,
+    Unit,
 )
 from training import facts
 from training.status import DONE_STATES, STATES, Counts, Status
 
 #: Status filters on the team and region pages.
-FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "exempt", "all")
+FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "needs_new", "exempt", "all")
 SORTS = ("due", "name", "status", "unit")
 #: The status columns a people list shows (read as plain rows, not objects).
 STATUS_COLUMNS = (PersonStatus.person_id, PersonStatus.state, PersonStatus.due_on, PersonStatus.version_id,
@@ -98,15 +109,15 @@ def _filtered(stmt: Select, state: str, unit_id: int | None, q: str) -> Select:
         stmt = stmt.where(PersonStatus.done.is_(False))
     elif state in STATES:
         stmt = stmt.where(PersonStatus.state == state)
+    elif state == "none":
+        stmt = stmt.where(PersonStatus.person_id.is_(None))
     if unit_id is not None:
         if unit_id == 0:
             stmt = stmt.where(PersonStatus.unit_id.is_(None))
         else:
             stmt = stmt.where(PersonStatus.unit_id.in_(tree.units_below([unit_id])))
     if q:
-        like = f"%{q.lower()}%"
-        matching = select(Person.id).where(or_(func.lower(Person.display_name).like(like),
-                                                Person.username.like(like)))
+        matching = select(Person.id).where(name_matches(q))
         stmt = stmt.where(PersonStatus.person_id.in_(matching))
     return stmt
 
@@ -139,6 +150,11 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
             PersonAncestor.ancestor_id == literal(manager.id, literal_execute=True))
     elif unit is not None:
         stmt = stmt.where(PersonStatus.unit_id.in_(tree.units_below([unit.id])))
+    if state == "needs_new":
+        # Done with an older version that counts only until the transition date.
+        stmt = stmt.where(PersonStatus.state == "completed",
+                          PersonStatus.version_id != (requirement.current_version_id or 0))
+        state = "all" if requirement.transition_on and requirement.current_version_id else "none"
     stmt = _filtered(stmt, state, unit_id, q)
     total = known_total
     if total is None:
@@ -181,18 +197,24 @@ def _with_people(statuses) -> list[tuple[PersonRow, UnitRow | None, PersonStatus
     return [(people[s.person_id], units.get(people[s.person_id].unit_id), s) for s in statuses if s.person_id in people]
 
 
+def unit_name(unit_id: int) -> str | None:
+    return db.session.scalar(select(Unit.name).where(Unit.id == unit_id))
+
+
 def todo_total(summary: TeamSummaryView) -> int:
     c = summary.everyone
     return c.required - c.completed - c.exempt
 
 
 def all_people(requirement: Requirement, *, manager: Person | None = None, unit: Unit | None = None,
-               state: str = "all") -> list[tuple[Person, Unit | None, PersonStatus]]:
+               state: str = "all", unit_id: int | None = None, q: str = "",
+               ) -> list[tuple[Person, Unit | None, PersonStatus]]:
     """Every covered person in scope (for exports), sorted by unit and name."""
     result = []
     page, size = 1, 5000
     while True:
-        chunk = people_page(requirement, manager=manager, unit=unit, state=state, sort="name", page=page,
+        chunk = people_page(requirement, manager=manager, unit=unit, state=state, unit_id=unit_id, q=q,
+                            sort="name", page=page,
                             page_size=size, known_total=10**9)
         result.extend(chunk.rows)
         if len(chunk.rows) < size:

@@ -37,6 +37,12 @@ def mark_dirty(requirement_ids: list[int] | None = None) -> None:
     db.session.execute(stmt)
 
 
+def on_directory_synced(_sender, **_kwargs) -> None:
+    """Receiver of `signals.directory_synced`: the people changed, so every requirement's cache is stale."""
+    mark_dirty()
+    db.session.commit()
+
+
 def ensure_fresh(now: datetime) -> None:
     """Recompute the cache of every active requirement that is stale; never fails a page."""
     today = local_date(now, local_tz())

@@ -2,13 +2,7 @@
 (with exemptions), and the team export. Visibility goes through `auth.access` only."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from functools import lru_cache
-from typing import NamedTuple
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from babel.dates import format_date
-from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,74 +11,23 @@ from sqlalchemy import select
 import audit
 from auth.access import may_see, require_visible, requires, visible_person_ids
 from extensions import db
+from main.forms import ActionForm, require_action
 from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
-from main.forms import ActionForm, require_action
 from models import Course, CourseVersion, Exemption, Person, utcnow
-from training import exports, facts, operations, queries, refresh
 from reminders import actions as reminder_actions
 from reminders.forms import RemindForm
+from training import drilldown, exports, facts, operations, queries, refresh
+from training.display import display_rows, format_day, format_percent, state_label  # noqa: F401 (app globals)
 from training.forms import ExemptionForm
 
 bp = Blueprint("training", __name__)
 
-STATE_LABELS = {
-    "completed": _l("Genomförd"), "in_progress": _l("Påbörjad"), "not_started": _l("Ej påbörjad"),
-    "overdue": _l("Försenad"), "exempt": _l("Undantagen"),
-}
 FILTER_LABELS = {
     "todo": _l("Inte klara"), "overdue": _l("Försenade"), "in_progress": _l("Påbörjade"),
-    "not_started": _l("Ej påbörjade"), "completed": _l("Genomförda"), "exempt": _l("Undantagna"), "all": _l("Alla"),
+    "not_started": _l("Ej påbörjade"), "completed": _l("Genomförda"), "needs_new": _l("Behöver nya versionen"), "exempt": _l("Undantagna"),
+    "all": _l("Alla"),
 }
-
-
-@lru_cache(maxsize=2048)
-def _format_day(day: date, locale: str) -> str:
-    return format_date(day, "medium", locale=locale)
-
-
-def format_day(day: date | datetime | None) -> str:
-    """Like the `date` filter (local date of a time), remembered: a team list repeats the same few dates."""
-    if isinstance(day, datetime):
-        day = day.astimezone(local_tz()).date()
-    return _format_day(day, str(get_locale())) if day else ""
-
-
-def format_percent(value: float | None) -> str:
-    """"64,5 %" in Swedish, "64.5 %" in English; "–" when there is nothing to divide."""
-    return "–" if value is None else f"{format_decimal(value, format='0.0')} %"
-
-
-def state_label(state: str | None) -> str:
-    return str(STATE_LABELS.get(state or "", "–"))
-
-
-class DisplayRow(NamedTuple):
-    person_id: int
-    url: str
-    name: str
-    unit: str
-    state: str
-    state_label: str
-    due_iso: str
-    due: str
-    completed: str
-
-
-def display_rows(rows, versions: dict[int, str]) -> list[DisplayRow]:
-    """A people list, formatted for the page in one pass (a page may list hundreds)."""
-    labels = {state: str(label) for state, label in STATE_LABELS.items()}
-    person_url = url_for("training.person", person_id=0)[:-1]  # "/training/people/", built once
-    result = []
-    for person, unit, s in rows:
-        completed = ""
-        if s.completed_at:
-            completed = f"{format_day(s.completed_at)} ({versions.get(s.version_id, '')})".replace(" ()", "")
-        result.append(DisplayRow(
-            person.id, f"{person_url}{person.id}", person.name, unit.name if unit else "", s.state, labels.get(s.state, ""),
-            s.due_on.isoformat() if s.due_on else "", format_day(s.due_on), completed,
-        ))
-    return result
 
 
 def list_args(default_state: str = "todo") -> dict:
@@ -125,6 +68,7 @@ def team():
     audit.record("training.team.view", "person", manager.id,
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}}, commit=False)
     summary = queries.team_summary(requirement, manager)
+    chosen = next(((u, c) for u, c in summary.units if (u.id if u else 0) == args["unit_id"]), None)
     plain = args["state"] == "todo" and args["unit_id"] is None and not args["q"]
     people = queries.people_page(requirement, manager=manager, **args,
                                  known_total=queries.todo_total(summary) if plain else None)
@@ -133,6 +77,8 @@ def team():
         args=args, data_time=queries.data_time(requirement), requirements=facts.active_requirements(),
         versions=version_names(), remind_form=RemindForm(formdata=None, requirement=requirement.id),
         reminded=reminder_actions.last_reminded(requirement, [p.id for p, _u, _s in people.rows]),
+        chosen_unit=chosen, report_teams=drilldown.report_teams(requirement, manager),
+        trail=drilldown.trail(current_user, manager), todo=queries.todo_total(summary),
     )
     db.session.commit()  # the audit event; after rendering, so nothing shown was expired by it
     return page
@@ -146,13 +92,26 @@ def team_export(fmt: str):
     manager, requirement = _manager(), _requirement()
     refresh.ensure_fresh(utcnow())
     args = list_args(default_state="all")
-    rows = queries.all_people(requirement, manager=manager, state=args["state"])
+    rows = queries.all_people(requirement, manager=manager, state=args["state"], unit_id=args["unit_id"], q=args["q"])
     title = _("%(course)s – team %(name)s", course=requirement.course.name, name=manager.name)
+    title = f"{title} – {filters_text(args)}"
     response = exports.response(fmt, f"utbildning-team-{manager.username}", title,
                                 _local(queries.data_time(requirement)), *people_table(rows))
     audit.record("training.team.export", "person", manager.id,
-                 {"requirement": requirement.id, "format": fmt, "state": args["state"], "rows": len(rows)})
+                 {"requirement": requirement.id, "format": fmt, "state": args["state"], "unit": args["unit_id"],
+                  "q": args["q"], "rows": len(rows)})
     return response
+
+
+def filters_text(args: dict) -> str:
+    """The filters of a list in words, for the first line of its export."""
+    parts = [_("Filter: %(state)s", state=FILTER_LABELS.get(args["state"], args["state"]))]
+    if args["unit_id"] is not None:
+        name = queries.unit_name(args["unit_id"]) if args["unit_id"] else None
+        parts.append(_("enhet %(name)s", name=name or _("(ingen enhet)")))
+    if args["q"]:
+        parts.append(_("namn innehåller ”%(q)s”", q=args["q"]))
+    return ", ".join(parts)
 
 
 def people_table(rows) -> tuple[list[str], list[list]]:

@@ -1,17 +1,16 @@
 """bad records and mail outages: skipped recipients, outages, first attempt, job run holder
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07 03:10:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

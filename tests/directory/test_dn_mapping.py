@@ -73,3 +73,20 @@ def test_attribute_overrides_from_environment():
 def test_unknown_schema_is_refused():
     with pytest.raises(ValueError):
         attribute_map("novell", {})
+
+
+def test_ad_alternative_addresses_from_proxy_addresses_and_upn():
+    attrs = {"objectGUID": [uuid.uuid4().bytes_le], "sAMAccountName": ["asa"], "mail": ["Asa.Oberg@region.se"],
+             "userPrincipalName": ["asa@ad.region.se"],
+             "proxyAddresses": ["SMTP:asa.oberg@region.se", "smtp:Asa.Öberg@region.se", "smtp:asa@gamla.se",
+                                "X400:c=SE;a= ;p=Region;s=Oberg", "sip:asa@region.se", "smtp:bad\r\n@x.se"]}
+    rec = to_record("CN=asa,DC=y", attrs, attribute_map("ad", {}), "ad")
+    assert rec.email == "Asa.Oberg@region.se"
+    assert rec.alt_emails == ("asa@ad.region.se", "asa.öberg@region.se", "asa@gamla.se")
+
+
+def test_openldap_further_mail_values_are_alternative_addresses():
+    rec = to_record("uid=a,o=x", {"entryUUID": [str(uuid.uuid4())], "uid": ["a"],
+                                  "mail": ["a@region.se", "A@Region.se", "a.alias@region.se", "inte-en-adress"]},
+                    attribute_map("openldap", {}), "openldap")
+    assert rec.email == "a@region.se" and rec.alt_emails == ("a.alias@region.se",)

@@ -347,3 +347,15 @@ def test_a_header_injection_in_a_name_is_skipped_counted_and_the_round_goes_on(a
     delivered = deliver(smtp)
     assert not [a for a in delivered if "spy" in a]
     assert sum(len(v) for v in delivered.values()) == report.employees + report.digests  # the others went out
+
+
+def test_done_with_the_old_version_gets_rounds_counted_back_from_the_transition(app, org, course, complete, smtp):
+    complete(org["ann"], course["v2023"], local(2024, 1, 10))  # counts until the transition on 30 Nov
+    complete(org["ben"], course["v2024"], local(2024, 10, 1))
+    db.session.commit()
+    run_round(local(2024, 11, 18, 9, 0))  # round -14 before the transition date
+    db.session.commit()
+    reminded = reminders_of("employee")
+    assert "ann" in reminded and "ben" not in reminded
+    ann = db.session.scalar(select(Reminder).where(Reminder.kind == "employee", Reminder.person_id == org["ann"].id))
+    assert ann.due_on == date(2024, 11, 30) and ann.round_offset == -14
