@@ -79,6 +79,8 @@ def create_app(config: dict | None = None) -> Flask:
     from main import init_app as init_main
     from outbox import init_app as init_outbox
     from privacy import init_app as init_privacy
+    from pulse import init_app as init_pulse
+    from apt import init_app as init_apt
     from reminders import init_app as init_reminders
     from training import init_app as init_training
 
@@ -95,6 +97,8 @@ def create_app(config: dict | None = None) -> Flask:
     init_followup(app)  # after campaign: its årshjul ring comes after campaign's
     init_invites(app)
     init_privacy(app)
+    init_pulse(app)
+    init_apt(app)
 
     if app.config["DEMO_MODE"]:
         from demo import init_app as init_demo

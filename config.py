@@ -137,6 +137,10 @@ def from_env() -> dict:
         "PLAN_FOUR_EYES": _bool(env("PLAN_FOUR_EYES"), default=True),
         "PLAN_BODY_MAX_CHARS": _int("PLAN_BODY_MAX_CHARS", 20000),
         "PLAN_POLL_SECONDS": _int("PLAN_POLL_SECONDS", 60),
+        # Pulse quizzes (pulse/); docs/pulse.md explains each.
+        "PULSE_MIN_GROUP": _int("PULSE_MIN_GROUP", 5),
+        "PULSE_REPORT_LEVEL": _int("PULSE_REPORT_LEVEL", 1),
+        "PULSE_REMINDER_DAYS": _int("PULSE_REMINDER_DAYS", 2),
         "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),
         # Calendar invitations and feeds (invites/); docs/invites.md explains each.
         # Empty INVITE_ORGANIZER means MAIL_FROM; it must be a monitored mailbox (replies land there).
@@ -219,6 +223,7 @@ def from_env() -> dict:
         "RETENTION_LMS_PROBLEM_DAYS": _int("RETENTION_LMS_PROBLEM_DAYS", 365),
         "RETENTION_LEAVER_YEARS": _int("RETENTION_LEAVER_YEARS", 2),
         "RETENTION_REGISTRATION_MONTHS": _int("RETENTION_REGISTRATION_MONTHS", 6),
+        "RETENTION_PULSE_DAYS": _int("RETENTION_PULSE_DAYS", 30),
         "RETENTION_EVIDENCE_YEARS": _int("RETENTION_EVIDENCE_YEARS", 5),
         "RETENTION_TIME": env("RETENTION_TIME", "03:50"),
         "RETENTION_BATCH_SIZE": _int("RETENTION_BATCH_SIZE", 20000),

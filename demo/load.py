@@ -33,6 +33,7 @@ def load_demo() -> dict:
     from demo.invites import load_invites
     from followup.demo import load_demo_followup
     from training.demo import load_demo_training
+    from demo.pulse import load_demo_pulse
 
     result: dict[str, object] = {"directory": load_people()}
     result["training"] = load_demo_training()
@@ -41,4 +42,5 @@ def load_demo() -> dict:
     result["followup"] = load_demo_followup()  # after training and campaign: it links to both
     result["logins"] = [{"role": row.role, "username": row.username, "password": row.password}
                         for row in logins.current()]
+    result["pulse"] = load_demo_pulse()  # after campaign: the APT material sits in the October campaign
     return result

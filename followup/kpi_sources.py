@@ -5,7 +5,9 @@
   that moment;
 * campaign: awareness-month activities held in the quarter, plan messages sent or
   published per channel;
-* invites: registrations to the awareness month's activities (seats taken, not the waiting list).
+* invites: registrations to the awareness month's activities (seats taken, not the waiting list);
+* pulse: the share of right answers in the latest pulse quiz that closed in the quarter;
+* apt: the share of units that confirmed the quarter's APT materials.
 """
 from __future__ import annotations
 
@@ -21,12 +23,17 @@ from followup.quarters import quarter_start
 from invites.queries import count_registrations
 from main.i18n import local_tz
 from models import Activity, Campaign, KpiSnapshot, PlanMessage, Requirement
+from apt import queries as apt_queries
+from models.pulse import Pulse
+from pulse import results as pulse_results
 from training import facts
 from training import queries as training_queries
 from training.status import STATES, Counts
 
 #: Notes stored with values (data, in Swedish like the rest of the report).
 NO_REQUIREMENT = "Inget utbildningskrav finns."
+NO_PULSE = "Ingen kännedomsmätning stängde under kvartalet."
+NO_APT = "Inget APT-material hade sista datum under kvartalet."
 
 
 @dataclass
@@ -110,10 +117,33 @@ def messages_sent(end: date, moment: datetime) -> Computed:
     return Computed(float(len(rows)), per_channel)
 
 
+def pulse_share_right(end: date, moment: datetime) -> Computed:
+    """The latest pulse that closed in the quarter (by `moment`): its region-wide share right."""
+    today = moment.astimezone(local_tz()).date()
+    pulse = db.session.scalar(select(Pulse).where(Pulse.closes_on >= quarter_start(end), Pulse.closes_on <= end,
+                                                  Pulse.closes_on < today)
+                              .order_by(Pulse.closes_on.desc(), Pulse.id.desc()).limit(1))
+    value = pulse_results.region_share_right(pulse) if pulse is not None else None
+    if value is None:
+        return Computed(None, note=NO_PULSE)
+    return Computed(value, {"pulse_id": pulse.id, "title": pulse.title_sv})
+
+
+def apt_coverage(end: date, moment: datetime) -> Computed:
+    """APT materials whose deadline fell in the quarter (by `moment`): share of units that confirmed."""
+    due = [a for a in apt_queries.materials() if _start_utc(end) <= a.ends_at <= moment]
+    confirmed, expected = apt_queries.coverage_share(due)
+    if not expected:
+        return Computed(None, note=NO_APT)
+    return Computed(100 * confirmed / expected, {"confirmed": confirmed, "expected": expected})
+
+
 SOURCES: dict[str, Callable[[date, datetime], Computed]] = {
     "training_completed_share": completed_share,
     "training_overdue": overdue,
     "awareness_activities_held": activities_held,
     "awareness_registrations": registrations,
     "plan_messages_sent": messages_sent,
+    "pulse_share_right": pulse_share_right,
+    "apt_coverage": apt_coverage,
 }

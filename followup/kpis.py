@@ -30,6 +30,12 @@ STANDARD = [
      "Anmälningar till de genomförda aktiviteterna under kvartalet."),
     ("plan_messages_sent", "Skickade meddelanden i kommunikationsplanen", "st", None,
      "Meddelanden som skickats eller publicerats under kvartalet, per kanal."),
+    ("pulse_share_right", "Andel som känner till riktlinjerna (kännedomsmätning)", "%", 80.0,
+     "Andel rätta svar på flervalsfrågorna i den senaste kännedomsmätningen som stängt under kvartalet, "
+     "hela regionen."),
+    ("apt_coverage", "Andel enheter som tagit upp säkerhet på APT", "%", 90.0,
+     "Andel av de enheter i målgruppen för kvartalets APT-material (med sista datum under kvartalet) "
+     "vars chef eller ställföreträdare kvitterat att materialet presenterats på APT."),
     (None, "Rapporterade personuppgiftsincidenter", "st", None,
      "Personuppgiftsincidenter som rapporterats under kvartalet (förs in för hand)."),
     (None, "Infosäkkollen inskickad", "st", 1.0,

@@ -1,4 +1,5 @@
 """All models, one module per area; importing this package registers every table."""
+from models.apt import AptConfirmation, AptStandIn
 from models.audit import AuditEvent
 from models.auth import LoginAttempt, RoleGrant, UserSession
 from models.base import Base, UTCDateTime, utcnow
@@ -22,6 +23,7 @@ from models.invites import Attendee, FeedToken, PersonAddress, Registration, Rep
 from models.jobs import JobRun, SchedulerLease
 from models.oidc import OidcLogoutToken, OidcSignIn
 from models.outbox import MailOutage, OutboxMessage, OutboxSkip
+from models.pulse import Pulse, PulseParticipant, PulseQuestion, PulseTally
 from models.reminders import Reminder, ReminderTemplate
 from models.training import (
     ApiToken,
@@ -49,4 +51,5 @@ __all__ = [
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
     "Recommendation", "Reminder", "ReminderTemplate", "PersonAddress", "Reply", "UserSession",
     "OidcLogoutToken", "OidcSignIn",
+    "AptConfirmation", "AptStandIn", "Pulse", "PulseParticipant", "PulseQuestion", "PulseTally",
 ]

@@ -73,6 +73,12 @@ REFERENCES: tuple[PersonReference, ...] = (
     PersonReference("followup_comment", "author_id", "Kommentarer i revisionsuppföljningen", "leavers"),
     PersonReference("followup_change", "actor_id", "Ändringar i revisionsuppföljningen", "leavers"),
     PersonReference("followup_kpi_value", "recorded_by_id", "Nyckeltal som personen fört in", "leavers"),
+    PersonReference("apt_confirmation", "confirmed_by_id", "APT-kvittenser som personen gjort", "leavers"),
+    PersonReference("apt_stand_in", "manager_id", "Ställföreträdare som personen utsett", "leavers"),
+    PersonReference("apt_stand_in", "stand_in_id", "Chefer som personen är ställföreträdare för", "leavers"),
+    PersonReference("pulse", "created_by_id", "Kännedomsmätningar som personen skapat", "leavers"),
+    PersonReference("pulse_participant", "person_id", "Kännedomsmätningar personen fått (och om hen svarat; "
+                    "svaren sparas utan koppling till personen)", "pulse_participants"),
     # Tables other packages add (privacy/shared.py); skipped while this installation has none of them.
     PersonReference("user_session", "person_id", "Inloggade sessioner", "sessions"),
     PersonReference("oidc_sign_in", "person_id", "Inloggningar via regionens inloggningstjänst", "sessions"),

@@ -18,6 +18,7 @@ from sqlalchemy.sql import ColumnElement, Executable
 
 from extensions import db
 from models import Activity, AuditEvent, ImportBatch, LoginAttempt, OutboxMessage
+from models.pulse import Pulse, PulseParticipant
 from privacy import files
 from privacy.batches import Outcome, Run, by_id_ranges
 from privacy.leavers import leavers
@@ -156,11 +157,21 @@ def evidence_files(run: Run) -> Outcome:
     return out
 
 
+def pulse_participants(run: Run) -> Outcome:
+    """Who was asked and has answered a pulse goes once it is long closed; the counted answers stay."""
+    from main.i18n import local_tz
+
+    closed_before = run.cutoff("pulse_participants").astimezone(local_tz()).date()
+    closed = select(Pulse.id).where(Pulse.closes_on < closed_before).scalar_subquery()
+    return by_id_ranges(run, PulseParticipant.pulse_id, [PulseParticipant.pulse_id.in_(closed)],
+                        lambda where: delete(PulseParticipant).where(*where))
+
+
 OPERATIONS: dict[str, Callable[[Run], Outcome]] = {
     "mail_content": mail_content, "audit_events": audit_events, "audit_addresses": audit_addresses,
     "login_attempts": login_attempts, "lms_uploads": lms_uploads, "lms_problem_rows": lms_problem_rows,
     "sessions": sessions, "leavers": leavers, "activity_replies": activity_replies,
-    "evidence_files": evidence_files,
+    "evidence_files": evidence_files, "pulse_participants": pulse_participants,
 }
 
 

@@ -97,6 +97,12 @@ CATEGORIES: tuple[Category, ...] = (
              "Filen raderas när åtgärden den styrker är avslutad och så många år gått efter utgången av "
              "åtgärdens år (förfallodag, annars när den skapades)",
              "Filnamn, kontrollsumma och länken till åtgärden"),
+    Category("pulse_participants", "Vem som fått och svarat på en kännedomsmätning",
+             "Att personen fick en mätning och om hen har svarat (inte vad hen svarade)",
+             "Skicka länken och en påminnelse till dem som inte har svarat; ett svar per person",
+             PUBLIC_TASK, "RETENTION_PULSE_DAYS", "days", 30, 1,
+             "Uppgiften om vem som fått och svarat raderas så många dagar efter att mätningen stängt",
+             "Svaren som räknare per fråga, rapportenhet och dag, utan koppling till någon person"),
 )
 
 BY_NAME = {c.name: c for c in CATEGORIES}

@@ -96,3 +96,29 @@ def test_demo_dates_follow_the_day_it_is_loaded(app, day, due, month, overdue):
     # the follow-up history never lies in the future
     assert audit.issued_on < now.date()
     assert max(c.at for c in db.session.scalars(select(ChangeLog))) <= now
+
+
+def test_demo_has_pulses_and_an_apt_with_partial_coverage(app, client):
+    from flask import current_app
+    from sqlalchemy import select
+
+    from apt import queries as apt_queries
+    from demo.pulse import APT_TITLE
+    from models import Activity
+    from models.pulse import Pulse
+    from pulse import results
+
+    loaded = load_demo()
+    out = loaded["pulse"]
+    closed = app.extensions["sqlalchemy"].session.get(Pulse, out["closed_pulse"])
+    rows = results.report(closed, "Hela regionen", "Övriga i %(unit)s")
+    assert rows[0].answers == out["answers"] > 100
+    assert any("Övriga" in r.label for r in rows) or len(rows) < 10  # small units merged
+    assert all(r.answers >= current_app.config["PULSE_MIN_GROUP"] for r in rows)
+    activity = app.extensions["sqlalchemy"].session.scalar(select(Activity).where(Activity.title == APT_TITLE))
+    confirmed, expected = apt_queries.coverage_share([activity])
+    assert 0 < confirmed < expected
+    employee = next(row for row in loaded["logins"] if row["username"] == "anstalld")
+    client.post("/login", data={"username": "anstalld", "password": employee["password"]})
+    page = client.get(f"/puls/{out['open_pulse']}")
+    assert page.status_code == 200 and 'type="radio"' in page.text

@@ -31,7 +31,8 @@ def test_dry_run_counts_what_is_due_and_changes_nothing(runner, history):
     c = out["categories"]
     assert {k: v["due"] for k, v in c.items()} == {
         "mail_content": 1, "audit_addresses": 1, "audit_events": 1, "login_attempts": 1, "lms_uploads": 1,
-        "lms_problem_rows": 1, "sessions": 0, "leavers": 1, "activity_replies": 2, "evidence_files": 2}
+        "lms_problem_rows": 1, "sessions": 0, "leavers": 1, "activity_replies": 2, "evidence_files": 2,
+        "pulse_participants": 0}
     assert all(v["done"] == 0 for v in c.values())
     assert fresh(history["mail_due"]).raw != b""
     assert fresh(history["org"]["ann"]).pseudonymised_at is None

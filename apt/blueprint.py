@@ -1,0 +1,6 @@
+"""The APT blueprint; views.py adds its routes."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("apt", __name__)

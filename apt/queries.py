@@ -1,0 +1,93 @@
+"""Reads of APT-kvittens: which units an APT material expects, who may confirm, and the coverage."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from directory import tree
+from extensions import db
+from models import Activity, Person, Unit
+from models.apt import AptConfirmation, AptStandIn
+
+
+@dataclass
+class Coverage:
+    #: The förvaltning (None: people outside any förvaltning).
+    top: Unit | None
+    expected: list[Unit] = field(default_factory=list)
+    missing: list[Unit] = field(default_factory=list)
+
+    @property
+    def confirmed(self) -> int:
+        return len(self.expected) - len(self.missing)
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.confirmed / len(self.expected), 1) if self.expected else 0.0
+
+
+def materials(start: date | None = None) -> list[Activity]:
+    """APT materials (activities of kind "apt", not cancelled), newest first."""
+    stmt = select(Activity).where(Activity.kind == "apt", Activity.status != "cancelled")
+    return list(db.session.scalars(stmt.order_by(Activity.starts_at.desc())))
+
+
+def expected_units(activity: Activity) -> list[Unit]:
+    """The units with an active manager in the material's audience: each is to confirm once."""
+    stmt = select(Unit).join(Person, Person.unit_id == Unit.id).where(
+        Person.active.is_(True), Person.subtree_size > 0)
+    if not activity.whole_region:
+        stmt = stmt.where(Unit.id.in_(tree.units_below([u.id for u in activity.units])))
+    return list(db.session.scalars(stmt.distinct().order_by(Unit.path)))
+
+
+def confirmations(activity_id: int) -> dict[int, AptConfirmation]:
+    rows = db.session.scalars(select(AptConfirmation).where(AptConfirmation.activity_id == activity_id))
+    return {row.unit_id: row for row in rows}
+
+
+def units_for(person: Person) -> list[Unit]:
+    """The units the person may confirm for: their own unit as a manager, and the units of the
+    managers who made them their stand-in."""
+    ids = {person.unit_id} if person.is_manager and person.unit_id else set()
+    stood_in_for = select(Person.unit_id).join(AptStandIn, AptStandIn.manager_id == Person.id).where(
+        AptStandIn.stand_in_id == person.id, Person.active.is_(True))
+    ids.update(uid for uid in db.session.scalars(stood_in_for) if uid)
+    return list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)).order_by(Unit.name))) if ids else []
+
+
+def stand_in_of(manager_id: int) -> Person | None:
+    row = db.session.get(AptStandIn, manager_id)
+    return db.session.get(Person, row.stand_in_id) if row is not None else None
+
+
+def person_by_username(username: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.username == username.strip().lower(),
+                                                  Person.active.is_(True)))
+
+
+def coverage(activity: Activity) -> list[Coverage]:
+    """Per förvaltning: the units expected to confirm and those still missing."""
+    done = confirmations(activity.id)
+    expected = expected_units(activity)
+    tops = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.level == 0))}
+    groups: dict[int | None, Coverage] = {}
+    for unit in expected:
+        top_id = int(unit.path.strip("/").split("/")[0]) if unit.path.strip("/") else None
+        group = groups.setdefault(top_id, Coverage(tops.get(top_id) if top_id else None))
+        group.expected.append(unit)
+        if unit.id not in done:
+            group.missing.append(unit)
+    return sorted(groups.values(), key=lambda c: c.top.name if c.top else "")
+
+
+def coverage_share(activities: list[Activity]) -> tuple[int, int]:
+    """(units confirmed, units expected) over several materials."""
+    confirmed = expected = 0
+    for activity in activities:
+        for group in coverage(activity):
+            confirmed += group.confirmed
+            expected += len(group.expected)
+    return confirmed, expected

@@ -1,0 +1,44 @@
+"""APT-kvittens: managers confirm that an APT material was presented at their workplace meeting."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+
+
+class AptConfirmation(Base):
+    """"Presenterat på APT den …" for one unit and one APT material (an activity of kind "apt")."""
+
+    __tablename__ = "apt_confirmation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The APT material (campaign activity of kind "apt").
+    activity_id: Mapped[int] = mapped_column(ForeignKey("campaign_activity.id", ondelete="CASCADE"), index=True)
+    #: The unit whose meeting it was (the confirming manager's own unit).
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    #: Who confirmed: the unit's manager or the manager's stand-in.
+    confirmed_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    #: The day of the meeting (local date).
+    presented_on: Mapped[date] = mapped_column(Date)
+    #: How many were present (optional).
+    present_count: Mapped[int | None] = mapped_column(Integer)
+    #: When it was confirmed.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("activity_id", "unit_id", name="uq_apt_confirmation_activity_unit"),)
+
+
+class AptStandIn(Base):
+    """A manager's stand-in, who may confirm APTs for the manager's unit while the manager is away."""
+
+    __tablename__ = "apt_stand_in"
+
+    #: The manager.
+    manager_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    #: The stand-in.
+    stand_in_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    #: When the manager set it.
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)

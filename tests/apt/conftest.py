@@ -1,0 +1,2 @@
+"""APT fixtures: the same region as the pulse tests."""
+from tests.pulse.conftest import region  # noqa: F401
