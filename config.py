@@ -128,7 +128,8 @@ def from_env() -> dict:
         # Training: the course link on "Min utbildning", the import size limit, the status cache refresh.
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
         "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
-        "TRAINING_REFRESH_MINUTES": _int("TRAINING_REFRESH_MINUTES", 15),
+        # How often the scheduler picks up queued status refreshes (pages never recompute).
+        "TRAINING_REFRESH_SECONDS": _int("TRAINING_REFRESH_SECONDS", 15),
         # Reminder rounds (training/reminders.py): days relative to each person's due date,
         # how late a missed round may still go out, escalation, and "Remind now" per person and day.
         "REMINDER_ROUNDS": env("REMINDER_ROUNDS", "-14,0,7"),

@@ -18,6 +18,7 @@ from operator import attrgetter
 from flask import current_app
 from sqlalchemy import select
 
+import signals
 from directory import client
 from directory.mapping import (DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, MappingError, PersonRecord,
                                RecordReader, attribute_map, wanted_attributes)
@@ -323,6 +324,17 @@ def _collector_paused():
             gc.enable()
 
 
+def _announce(plan: Plan, run_id: int) -> None:
+    """Send `signals.directory_synced` for a committed run that changed anyone."""
+    changed = set(plan.updates) | set(plan.reactivate)
+    created = [r.external_id for r in plan.creates]
+    for i in range(0, len(created), 5000):
+        changed.update(db.session.scalars(select(Person.id).where(Person.external_id.in_(created[i:i + 5000]))))
+    if changed or plan.deactivate:
+        signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
+                                      changed_person_ids=changed, deactivated_person_ids=set(plan.deactivate))
+
+
 def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requested_by_id: int | None = None,
              on_page=None, on_write=None, run_id: int | None = None) -> SyncResult:
     """Run a full sync (see module docstring). Never raises for directory trouble: the
@@ -346,6 +358,7 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
             if not dry_run:
                 apply_plan(plan, now, settings, on_write)
                 db.session.commit()
+                _announce(plan, run_id)
         result.ok, outcome = True, "ok"
     except SyncRefused as exc:
         db.session.rollback()

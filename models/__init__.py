@@ -8,7 +8,7 @@ from models.outbox import OutboxMessage
 from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
 from models.training import (
     ApiToken, ColumnMapping, Completion, Course, CourseVersion, Exemption, ImportBatch, KpiSnapshot,
-    PersonStatus, Requirement, RequirementUnit, TeamSummary, TrainingRefresh,
+    PersonStatus, Requirement, RequirementUnit, TeamSummary, TrainingRefresh, RefreshQueue,
 )
 from models.reminders import Reminder, ReminderTemplate
 from models.invites import Attendee, FeedToken, Registration
@@ -21,7 +21,7 @@ __all__ = [
     "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant",
     "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
-    "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh",
+    "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh", "RefreshQueue",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
     "Recommendation", "Reminder", "ReminderTemplate",
 ]

@@ -19,6 +19,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["percent"] = views.format_percent
     app.jinja_env.filters["day"] = views.format_day
 
+    import signals
+    from training import freshness
+
+    signals.completions_imported.connect(freshness.on_completions_imported, sender=app)
+    signals.directory_synced.connect(freshness.on_directory_synced, sender=app)
+
     from campaign.audience import set_training_hook
     from training.campaign_hook import TrainingHook
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Course, ImportBatch, Person, Unit, utcnow
-from training import importer, operations, queries, refresh, reminders, snapshots
+from training import freshness, importer, operations, queries, refresh, reminders, snapshots
 
 training = AppGroup("training", help="Mandatory training: import, status, snapshots, setup.")
 
@@ -52,7 +52,7 @@ def import_command(path, course_code, mapping_name, dry_run, strict, as_json):
     )
     if result.ok and not dry_run:
         db.session.commit()
-        refresh.ensure_fresh(utcnow())
+        operations.announce_completions(result.person_ids, result.batch_id)
     else:
         db.session.rollback()
     _report_import(result, as_json, strict)
@@ -88,13 +88,14 @@ def undo_import(batch_id, as_json):
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None:
         raise click.ClickException(f"No such import: {batch_id}")
+    people = operations.batch_people(batch)
     try:
         removed = operations.undo_import(batch, None, utcnow())
     except operations.TrainingError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    refresh.ensure_fresh(utcnow())
+    operations.announce_completions(people, batch_id)
     click.echo(json.dumps({"batch": batch_id, "removed": removed}) if as_json
                else f"Import {batch_id} undone; {removed} completions removed.")
 
@@ -112,7 +113,7 @@ def status(unit_id, manager_username, course_code, as_json):
     if requirement is None:
         raise click.ClickException("No active requirement" + (f" for course {course_code}" if course_code else ""))
     now = utcnow()
-    refresh.ensure_fresh(now)
+    freshness.run_pending(now)  # an operator's command may wait; pages never do
     if manager_username:
         manager = db.session.scalar(select(Person).where(Person.username == manager_username.lower()))
         if manager is None:
@@ -145,10 +146,11 @@ def snapshot(as_json):
 
 @training.command("refresh")
 def refresh_command():
-    """Recompute the status cache now (it also refreshes by itself)."""
-    covered = refresh.refresh_all(utcnow())
+    """Recompute the status cache now (the scheduler also does, within TRAINING_REFRESH_SECONDS)."""
+    refresh.mark_dirty()
     db.session.commit()
-    click.echo(f"Status cache refreshed ({covered} people covered).")
+    done = freshness.run_pending(utcnow())
+    click.echo(f"Status cache refreshed ({done or 'another process is refreshing it'}).")
 
 
 @training.command("remind")

@@ -18,7 +18,7 @@ from auth.access import requires
 from extensions import db
 from main.forms import ActionForm, require_action
 from models import ColumnMapping, Course, ImportBatch, utcnow
-from training import exports, importer, operations, refresh
+from training import exports, importer, operations
 from training.forms import ConfirmForm, UploadForm
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
@@ -133,7 +133,7 @@ def confirm():
     db.session.commit()
     for suffix in (".bin", ".json"):
         (_upload_dir() / f"{form.token.data}{suffix}").unlink(missing_ok=True)
-    refresh.ensure_fresh(utcnow())
+    operations.announce_completions(result.person_ids, result.batch_id)
     flash(_("Importen är klar: %(n)s nya rader.", n=result.imported), "success")
     return redirect(url_for("training_import.batch", batch_id=result.batch_id))
 
@@ -193,6 +193,7 @@ def _problems_csv(problems: list[dict], filename: str, name: str):
 def undo(batch_id: int):
     row = db.session.get(ImportBatch, batch_id) or abort(404)
     require_action()
+    people = operations.batch_people(row)
     try:
         removed = operations.undo_import(row, current_user, utcnow())
     except operations.TrainingError:
@@ -200,6 +201,6 @@ def undo(batch_id: int):
         flash(_("Bara den senaste importen som gäller kan ångras."), "error")
         return redirect(url_for("training_import.batch", batch_id=row.id))
     db.session.commit()
-    refresh.ensure_fresh(utcnow())
+    operations.announce_completions(people, row.id)
     flash(_("Importen är ångrad; %(n)s rader togs bort.", n=removed), "success")
     return redirect(url_for("training_import.batch", batch_id=row.id))

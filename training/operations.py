@@ -1,14 +1,17 @@
 """Writes: courses, versions, requirements (idempotent, for the admin UI and the CLI),
-exemptions, and undoing an import. Each marks the status cache dirty in the same
-transaction; callers commit."""
+exemptions, and undoing an import. Course and requirement changes mark the status cache
+dirty in the same transaction; after exemptions and undos the caller, once it has
+committed, refreshes the people concerned (`training.freshness`). Callers commit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import delete, func, select
 
 import audit
+import signals
 from extensions import db
 from models import (
     Completion, Course, CourseVersion, Exemption, ImportBatch, Person, Requirement, RequirementUnit, Unit,
@@ -173,7 +176,6 @@ def add_exemption(person: Person, reason: str, ends_on: date, *, starts_on: date
                  {"exemption": exemption.id, "course": course.code if course else None,
                   "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
                  actor_id=by.id if by else None, commit=False)
-    mark_dirty()
     return exemption
 
 
@@ -184,7 +186,6 @@ def revoke_exemption(exemption: Exemption, by: Person | None, now: datetime) -> 
     exemption.revoked_at, exemption.revoked_by_id = now, by.id if by else None
     audit.record("training.exemption.revoke", "person", exemption.person_id, {"exemption": exemption.id},
                  actor_id=by.id if by else None, commit=False)
-    mark_dirty()
     return True
 
 
@@ -206,5 +207,15 @@ def undo_import(batch: ImportBatch, by: Person | None, now: datetime) -> int:
     batch.status, batch.undone_at, batch.undone_by_id = "undone", now, by.id if by else None
     audit.record("training.import.undo", "import", batch.id, {"removed": removed, "file": batch.filename},
                  actor_id=by.id if by else None, commit=False)
-    mark_dirty()
     return removed
+
+
+def batch_people(batch: ImportBatch) -> set[int]:
+    """The people an import added completions for (ask before undoing it)."""
+    return set(db.session.scalars(select(Completion.person_id).where(Completion.batch_id == batch.id).distinct()))
+
+
+def announce_completions(person_ids: set[int], batch_id: int | None) -> None:
+    """Tell the status cache (and anyone else) that these people's completions changed;
+    call right after the commit."""
+    signals.completions_imported.send(current_app._get_current_object(), person_ids=person_ids, batch_id=batch_id)

@@ -1,7 +1,7 @@
 """Reads for the training pages, exports and the status command.
 
-Team and region numbers come from the status cache (`training.refresh`); callers
-call `refresh.ensure_fresh(now)` first. Who may see whom is decided by the callers
+Team and region numbers come from the status cache (`training.refresh`) as it is:
+reads never recompute it (`training.freshness` says how fresh it is). Who may see whom is decided by the callers
 through `auth.access`; the manager queries here only ever look below the manager.
 """
 from __future__ import annotations

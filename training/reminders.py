@@ -39,7 +39,7 @@ from models import Person, PersonStatus, Requirement, Unit
 from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, Reminder
 from outbox import operations as outbox
 from outbox.mime import InvalidAddress, validate_address
-from training import facts, refresh
+from training import facts, freshness
 from training.reminder_texts import (ListedPerson, Values, Wording, employee_values, list_values, recipient_locale,
                                      render, wording)
 from training.status import DONE_STATES, OVERDUE, local_date
@@ -253,7 +253,7 @@ def run_round(now: datetime, *, dry_run: bool = False, ignore_office_hours: bool
         return report
     schedule = schedule_from(cfg)
     today = local_date(now, local_tz())
-    refresh.ensure_fresh(now)
+    freshness.run_pending(now)
     send_after = next_working_moment(now, local_tz(), *hours)  # --any-time at night: delivered in the morning
     for requirement in facts.active_requirements():
         candidates = _candidates(requirement)

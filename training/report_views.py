@@ -14,7 +14,7 @@ from extensions import db
 from main.i18n import local_tz
 from main.forms import ActionForm, require_action
 from models import Unit, utcnow
-from training import charts, exports, facts, queries, refresh, snapshots
+from training import charts, exports, facts, freshness, queries, snapshots
 from training.views import list_args, people_table, version_names
 
 bp = Blueprint("training_reports", __name__, url_prefix="/admin/training")
@@ -49,7 +49,6 @@ def trend_chart(requirement, unit: Unit | None):
 @requires("admin")
 def region():
     requirement, unit = _requirement(), _unit()
-    refresh.ensure_fresh(utcnow())
     args = list_args()
     audit.record("training.region.view", "unit", unit.id if unit else None,
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}})
@@ -57,7 +56,7 @@ def region():
     people = queries.people_page(requirement, unit=unit, **args) if unit is not None else None
     points, chart = trend_chart(requirement, unit)
     return render_template("training/region.html", requirement=requirement, view=view, people=people, args=args,
-                           unit=unit, points=points, chart=chart, data_time=queries.data_time(requirement),
+                           unit=unit, points=points, chart=chart, freshness=freshness.state(requirement),
                            requirements=facts.active_requirements(), action_form=ActionForm(),
                            versions=version_names())
 
@@ -68,7 +67,6 @@ def region_export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
     requirement, unit = _requirement(), _unit()
-    refresh.ensure_fresh(utcnow())
     data_time = queries.data_time(requirement)
     stamp = data_time.astimezone(local_tz()).replace(microsecond=0) if data_time else None
     name = unit.name if unit else _("Hela regionen")

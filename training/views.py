@@ -21,7 +21,7 @@ from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
 from main.forms import ActionForm, require_action
 from models import Course, CourseVersion, Exemption, Person, utcnow
-from training import exports, facts, operations, queries, refresh, reminder_actions
+from training import exports, facts, freshness, operations, queries, reminder_actions
 from training.forms import ExemptionForm, RemindForm
 
 bp = Blueprint("training", __name__)
@@ -118,7 +118,6 @@ def _requirement():
 @requires("manager", "admin")
 def team():
     manager, requirement = _manager(), _requirement()
-    refresh.ensure_fresh(utcnow())
     args = list_args()
     audit.record("training.team.view", "person", manager.id,
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}}, commit=False)
@@ -128,7 +127,7 @@ def team():
                                  known_total=queries.todo_total(summary) if plain else None)
     page = render_template(
         "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people,
-        args=args, data_time=queries.data_time(requirement), requirements=facts.active_requirements(),
+        args=args, freshness=freshness.state(requirement), requirements=facts.active_requirements(),
         versions=version_names(), remind_form=RemindForm(formdata=None, requirement=requirement.id),
         reminded=reminder_actions.last_reminded(requirement, [p.id for p, _u, _s in people.rows]),
     )
@@ -142,7 +141,6 @@ def team_export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
     manager, requirement = _manager(), _requirement()
-    refresh.ensure_fresh(utcnow())
     args = list_args(default_state="all")
     rows = queries.all_people(requirement, manager=manager, state=args["state"])
     title = _("%(course)s – team %(name)s", course=requirement.course.name, name=manager.name)
@@ -226,6 +224,7 @@ def add_exemption(person_id: int):
     operations.add_exemption(person, form.reason.data, form.ends_on.data, starts_on=form.starts_on.data,
                              by=current_user, course=course)
     db.session.commit()
+    freshness.people_changed([person.id], utcnow())
     flash(_("Undantaget för %(name)s är sparat.", name=person.name), "success")
     return redirect(url_for("training.person", person_id=person.id))
 
@@ -241,6 +240,7 @@ def revoke_exemption(exemption_id: int):
     require_action()
     operations.revoke_exemption(exemption, current_user, utcnow())
     db.session.commit()
+    freshness.people_changed([person.id], utcnow())
     flash(_("Undantaget är avslutat."), "success")
     return redirect(url_for("training.person", person_id=person.id))
 

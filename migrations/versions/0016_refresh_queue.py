@@ -1,0 +1,27 @@
+"""training: the status refresh queue (people a write could not refresh itself)
+
+Revision ID: 0016
+Revises: 0008
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0016'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('training_refresh_queue',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('queued_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_training_refresh_queue'))
+    )
+
+
+def downgrade():
+    op.drop_table('training_refresh_queue')
