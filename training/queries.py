@@ -67,10 +67,13 @@ class TeamSummaryView:
     units: list[tuple[UnitRow | None, Counts]] = field(default_factory=list)
 
 
-def team_summary(requirement: Requirement, manager: Person) -> TeamSummaryView:
-    rows = db.session.execute(
-        select(TeamSummary, Unit.name).outerjoin(Unit, Unit.id == TeamSummary.unit_id)
-        .where(TeamSummary.requirement_id == requirement.id, TeamSummary.manager_id == manager.id)).all()
+def team_summary(requirement: Requirement, manager: Person, with_units: bool = True) -> TeamSummaryView:
+    """The manager's counts; `with_units=False` leaves the sub-unit rows to `training.unit_rows`."""
+    stmt = (select(TeamSummary, Unit.name).outerjoin(Unit, Unit.id == TeamSummary.unit_id)
+            .where(TeamSummary.requirement_id == requirement.id, TeamSummary.manager_id == manager.id))
+    if not with_units:
+        stmt = stmt.where(TeamSummary.kind != "unit")
+    rows = db.session.execute(stmt).all()
     everyone, direct, units = Counts(), Counts(), []
     for row, unit_name in rows:
         if row.kind == "all":

@@ -14,8 +14,8 @@ from extensions import db
 from main.i18n import local_tz
 from main.forms import ActionForm, require_action
 from models import Unit, utcnow
-from training import charts, exports, facts, freshness, queries, snapshots
-from training.views import list_args, people_table, version_names
+from training import charts, exports, facts, freshness, queries, snapshots, unit_rows
+from training.views import list_args, people_table, unit_args, version_names
 
 bp = Blueprint("training_reports", __name__, url_prefix="/admin/training")
 
@@ -53,9 +53,11 @@ def region():
     audit.record("training.region.view", "unit", unit.id if unit else None,
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}})
     view = queries.region(requirement, unit)
+    units = unit_rows.region_units(requirement, view.children, unit, **unit_args())
     people = queries.people_page(requirement, unit=unit, **args) if unit is not None else None
     points, chart = trend_chart(requirement, unit)
     return render_template("training/region.html", requirement=requirement, view=view, people=people, args=args,
+                           units=units,
                            unit=unit, points=points, chart=chart, freshness=freshness.state(requirement),
                            requirements=facts.active_requirements(), action_form=ActionForm(),
                            versions=version_names())

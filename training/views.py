@@ -21,7 +21,7 @@ from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
 from main.forms import ActionForm, require_action
 from models import Course, CourseVersion, Exemption, Person, utcnow
-from training import exports, facts, freshness, operations, queries, reminder_actions
+from training import exports, facts, freshness, operations, queries, reminder_actions, unit_rows
 from training.forms import ExemptionForm, RemindForm
 
 bp = Blueprint("training", __name__)
@@ -98,6 +98,12 @@ def list_args(default_state: str = "todo") -> dict:
     }
 
 
+def unit_args() -> dict:
+    """The unit search and the page of unit rows (team and region pages)."""
+    return {"q": request.args.get("unit_q", "").strip()[:100],
+            "page": max(request.args.get("unit_page", 1, type=int) or 1, 1)}
+
+
 def _manager() -> Person:
     manager = current_user
     manager_id = request.args.get("manager", type=int)
@@ -121,12 +127,13 @@ def team():
     args = list_args()
     audit.record("training.team.view", "person", manager.id,
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}}, commit=False)
-    summary = queries.team_summary(requirement, manager)
+    summary = queries.team_summary(requirement, manager, with_units=False)
+    units = unit_rows.team_units(requirement, manager, **unit_args())
     plain = args["state"] == "todo" and args["unit_id"] is None and not args["q"]
     people = queries.people_page(requirement, manager=manager, **args,
                                  known_total=queries.todo_total(summary) if plain else None)
     page = render_template(
-        "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people,
+        "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people, units=units,
         args=args, freshness=freshness.state(requirement), requirements=facts.active_requirements(),
         versions=version_names(), remind_form=RemindForm(formdata=None, requirement=requirement.id),
         reminded=reminder_actions.last_reminded(requirement, [p.id for p, _u, _s in people.rows]),
