@@ -330,6 +330,8 @@ class PersonStatus(Base):
     __table_args__ = (
         Index("ix_training_status_todo", "requirement_id", "done", "due_on", "sort_name"),
         Index("ix_training_status_unit", "requirement_id", "unit_id"),
+        # Exports read people by name in keyset batches.
+        Index("ix_training_status_name", "requirement_id", "sort_name", "person_id"),
     )
 
 

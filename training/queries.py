@@ -128,7 +128,20 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
                 state: str = "todo", unit_id: int | None = None, q: str = "", sort: str = "due",
                 desc: bool = False, page: int = 1, page_size: int = 50, known_total: int | None = None) -> PeoplePage:
     """Covered people below `manager` (or in `unit`'s subtree, or everyone), filtered, sorted and paged."""
-    stmt = select(*STATUS_COLUMNS).where(PersonStatus.requirement_id == requirement.id)
+    stmt = _filtered(_scoped(select(*STATUS_COLUMNS), requirement, manager, unit), state, unit_id, q)
+    total = known_total
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 1), pages)
+    window = _ordered(stmt, sort, desc).limit(literal_column(str(int(page_size))))
+    statuses = db.session.execute(window.offset(literal_column(str(int((page - 1) * page_size))))).all()
+    return PeoplePage(_with_people(statuses), total, page, pages)
+
+
+def _scoped(stmt: Select, requirement: Requirement, manager: Person | None, unit: Unit | None) -> Select:
+    """`stmt` over training_status, limited to the requirement and the people in scope."""
+    stmt = stmt.where(PersonStatus.requirement_id == requirement.id)
     if manager is not None and (manager.subtree_size or 0) <= SMALL_TEAM:
         # A small team: look its people up by key, rather than walking the region's
         # to-do index in due-date order and discarding almost everything.
@@ -143,15 +156,7 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
             PersonAncestor.ancestor_id == literal(manager.id, literal_execute=True))
     elif unit is not None:
         stmt = stmt.where(PersonStatus.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path))))
-    stmt = _filtered(stmt, state, unit_id, q)
-    total = known_total
-    if total is None:
-        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 1), pages)
-    window = _ordered(stmt, sort, desc).limit(literal_column(str(int(page_size))))
-    statuses = db.session.execute(window.offset(literal_column(str(int((page - 1) * page_size))))).all()
-    return PeoplePage(_with_people(statuses), total, page, pages)
+    return stmt
 
 
 class PersonRow(NamedTuple):
@@ -188,20 +193,6 @@ def _with_people(statuses) -> list[tuple[PersonRow, UnitRow | None, PersonStatus
 def todo_total(summary: TeamSummaryView) -> int:
     c = summary.everyone
     return c.required - c.completed - c.exempt
-
-
-def all_people(requirement: Requirement, *, manager: Person | None = None, unit: Unit | None = None,
-               state: str = "all") -> list[tuple[Person, Unit | None, PersonStatus]]:
-    """Every covered person in scope (for exports), sorted by unit and name."""
-    result = []
-    page, size = 1, 5000
-    while True:
-        chunk = people_page(requirement, manager=manager, unit=unit, state=state, sort="name", page=page,
-                            page_size=size, known_total=10**9)
-        result.extend(chunk.rows)
-        if len(chunk.rows) < size:
-            return result
-        page += 1
 
 
 def unit_counts(requirement: Requirement) -> dict[int | None, Counts]:

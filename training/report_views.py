@@ -14,8 +14,8 @@ from extensions import db
 from main.i18n import local_tz
 from main.forms import ActionForm, require_action
 from models import Unit, utcnow
-from training import charts, exports, facts, freshness, queries, snapshots, unit_rows
-from training.views import list_args, people_table, unit_args, version_names
+from training import charts, exports, facts, freshness, people_export, queries, snapshots, unit_rows
+from training.views import list_args, people_download, unit_args, version_names
 
 bp = Blueprint("training_reports", __name__, url_prefix="/admin/training")
 
@@ -73,12 +73,12 @@ def region_export(fmt: str):
     stamp = data_time.astimezone(local_tz()).replace(microsecond=0) if data_time else None
     name = unit.name if unit else _("Hela regionen")
     if request.args.get("what") == "people":
-        rows = queries.all_people(requirement, unit=unit, state=list_args("all")["state"])
-        response = exports.response(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
-                                    f"{requirement.course.name} – {name}", stamp, *people_table(rows))
+        state = list_args("all")["state"]
+        rows = people_export.count_people(requirement, unit=unit, state=state)
         audit.record("training.region.export", "unit", unit.id if unit else None,
-                     {"requirement": requirement.id, "format": fmt, "what": "people", "rows": len(rows)})
-        return response
+                     {"requirement": requirement.id, "format": fmt, "what": "people", "rows": rows})
+        return people_download(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
+                               f"{requirement.course.name} – {name}", stamp, requirement, unit=unit, state=state)
     view = queries.region(requirement, unit)
     headers = [_("Enhet"), _("Omfattas"), _("Genomförda"), _("Påbörjade"), _("Ej påbörjade"), _("Försenade"),
                _("Undantagna"), _("Andel genomförda (%)")]

@@ -21,7 +21,7 @@ from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
 from main.forms import ActionForm, require_action
 from models import Course, CourseVersion, Exemption, Person, utcnow
-from training import exports, facts, freshness, operations, queries, reminder_actions, unit_rows
+from training import exports, facts, freshness, operations, people_export, queries, reminder_actions, unit_rows
 from training.forms import ExemptionForm, RemindForm
 
 bp = Blueprint("training", __name__)
@@ -149,23 +149,28 @@ def team_export(fmt: str):
         abort(404)
     manager, requirement = _manager(), _requirement()
     args = list_args(default_state="all")
-    rows = queries.all_people(requirement, manager=manager, state=args["state"])
+    rows = people_export.count_people(requirement, manager=manager, state=args["state"])
     title = _("%(course)s – team %(name)s", course=requirement.course.name, name=manager.name)
-    response = exports.response(fmt, f"utbildning-team-{manager.username}", title,
-                                _local(queries.data_time(requirement)), *people_table(rows))
     audit.record("training.team.export", "person", manager.id,
-                 {"requirement": requirement.id, "format": fmt, "state": args["state"], "rows": len(rows)})
-    return response
+                 {"requirement": requirement.id, "format": fmt, "state": args["state"], "rows": rows})
+    return people_download(fmt, f"utbildning-team-{manager.username}", title,
+                           _local(queries.data_time(requirement)), requirement, manager=manager, state=args["state"])
 
 
-def people_table(rows) -> tuple[list[str], list[list]]:
-    """Header and rows of a people export (the same columns everywhere)."""
+def people_download(fmt: str, filename: str, title: str, data_time: datetime | None, requirement, *,
+                    manager: Person | None = None, unit=None, state: str = "all"):
+    """A people export (the same columns everywhere), streamed as it is read."""
     versions = version_names()
+    labels = {state: str(label) for state, label in STATE_LABELS.items()}
     headers = [_("Namn"), _("Användarnamn"), _("Anställningsnummer"), _("Enhet"), _("Status"), _("Sista datum"),
                _("Genomförd"), _("Version")]
-    body = [[p.name, p.username, p.employee_number or "", u.name if u else "", state_label(s.state), s.due_on,
-             _local(s.completed_at), versions.get(s.version_id, "")] for p, u, s in rows]
-    return headers, body
+
+    def cells():
+        for batch in people_export.people_batches(requirement, manager=manager, unit=unit, state=state):
+            yield [[p.name, p.username, p.employee_number or "", u.name if u else "", labels.get(s.state, s.state),
+                    s.due_on, _local(s.completed_at), versions.get(s.version_id, "")] for p, u, s in batch]
+
+    return exports.streamed(fmt, filename, title, data_time, headers, cells())
 
 
 def _local(moment):
