@@ -34,7 +34,7 @@ PASSWORD = "bench-password-123"
 FAN_OUT = (10, 10, 10)  # förvaltningar, enheter per förvaltning, sektioner per enhet
 
 
-def build_org(people: int) -> tuple[list[dict], list[dict], int]:
+def build_org(people: int, fan_out: tuple[int, int, int] = FAN_OUT) -> tuple[list[dict], list[dict], int]:
     """Units and people rows for a region of `people`; returns (units, persons, id of one section lead)."""
     units, persons = [], []
     uid = pid = 0
@@ -59,13 +59,13 @@ def build_org(people: int) -> tuple[list[dict], list[dict], int]:
 
     top = person(None, None, "Regiondirektör")
     leads = []
-    for f in range(FAN_OUT[0]):
+    for f in range(fan_out[0]):
         fu = unit(f"Förvaltning {f + 1}", None)
         fm = person(fu, top, "Förvaltningschef")
-        for e in range(FAN_OUT[1]):
+        for e in range(fan_out[1]):
             eu = unit(f"Enhet {f + 1}.{e + 1}", fu)
             em = person(eu, fm, "Verksamhetschef")
-            for s in range(FAN_OUT[2]):
+            for s in range(fan_out[2]):
                 su = unit(f"Sektion {f + 1}.{e + 1}.{s + 1}", eu)
                 leads.append((su, person(su, em, "Enhetschef")))
     i = 0
