@@ -6,17 +6,30 @@ PIP := $(VENV)/bin/pip
 FLASK := $(VENV)/bin/flask --app app
 DEMO_ENV := DEMO_MODE=1
 
-.PHONY: run test test-deps translations extract-messages bench clean
+.PHONY: run test test-deps translations extract-messages bench clean lock lint
 
-$(VENV)/.stamp-runtime: requirements.txt
+# The lock files pin every package with its hashes (pip-tools); `make lock` rewrites them from the
+# ranges in requirements.txt and requirements-dev.txt.
+LOCK := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
+$(VENV)/.stamp-runtime: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --upgrade 'pip>=24'
+	$(PIP) install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.stamp-dev: requirements-dev.txt requirements.txt $(VENV)/.stamp-runtime
-	$(PIP) install --quiet -r requirements-dev.txt
+$(VENV)/.stamp-dev: requirements-dev.lock $(VENV)/.stamp-runtime
+	$(PIP) install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+lock: $(VENV)/.stamp-dev
+	$(LOCK) -o requirements.lock requirements.txt
+	$(LOCK) -o requirements-dev.lock requirements-dev.txt
+
+lint: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+	$(PY) -m scripts.layout --quiet
 
 translations: $(VENV)/.stamp-runtime
 	$(VENV)/bin/pybabel -q compile --use-fuzzy -d translations

@@ -63,6 +63,8 @@ def create_app(config: dict | None = None) -> Flask:
     from outbox import init_app as init_outbox
     from campaign import init_app as init_campaign
     from training import init_app as init_training
+    from lms import init_app as init_lms
+    from reminders import init_app as init_reminders
     from followup import init_app as init_followup
     from invites import init_app as init_invites
 
@@ -73,6 +75,8 @@ def create_app(config: dict | None = None) -> Flask:
     init_jobs(app)
     init_outbox(app)
     init_training(app)
+    init_lms(app)
+    init_reminders(app)
     init_campaign(app)
     init_followup(app)  # after campaign: its årshjul ring comes after campaign's
     init_invites(app)

@@ -1,4 +1,4 @@
-"""Settings, read from environment variables (the README lists every one).
+"""Settings, read from environment variables (docs/configuration.md lists every one).
 
 `Config.from_env()` is called by `create_app()`; tests pass a dict that overrides it.
 Defaults make the demo work on a laptop: SQLite under `instance/`, the embedded demo
@@ -92,7 +92,7 @@ def from_env() -> dict:
         "MAIL_FROM": env("MAIL_FROM", "Vaksam <vaksam@region.example>"),
         "SMTP_CA_FILE": env("SMTP_CA_FILE", ""),
         "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 30),
-        # The outbox sender (outbox/sender.py); docs/readme/outbox.md explains each.
+        # The outbox sender (outbox/sender.py); docs/outbox.md explains each.
         "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 30),
         "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 100),
         "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8),
@@ -101,13 +101,13 @@ def from_env() -> dict:
         "OUTBOX_CLAIM_SECONDS": _int("OUTBOX_CLAIM_SECONDS", 600),
         "OUTBOX_RUN_SECONDS": _int("OUTBOX_RUN_SECONDS", 240),
         "OUTBOX_MAIL_DIR": env("OUTBOX_MAIL_DIR") or str(instance / "mail"),
-        # Campaigns and the communication plan (campaign/); docs/readme/campaign.md explains each.
+        # Campaigns and the communication plan (campaign/); docs/campaign.md explains each.
         "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev"),
         "PLAN_EMAIL_CHANNEL": env("PLAN_EMAIL_CHANNEL", "e-post"),
         "PLAN_BODY_MAX_CHARS": _int("PLAN_BODY_MAX_CHARS", 20000),
         "PLAN_POLL_SECONDS": _int("PLAN_POLL_SECONDS", 60),
         "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),
-        # Calendar invitations and feeds (invites/); docs/readme/invites.md explains each.
+        # Calendar invitations and feeds (invites/); docs/invites.md explains each.
         # Empty INVITE_ORGANIZER means MAIL_FROM; it must be a monitored mailbox (replies land there).
         "INVITE_ORGANIZER": env("INVITE_ORGANIZER", ""),
         "INVITE_ALARM_MINUTES": _int("INVITE_ALARM_MINUTES", 15),
@@ -130,13 +130,13 @@ def from_env() -> dict:
         "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
         # How often the scheduler picks up queued status refreshes (pages never recompute).
         "TRAINING_REFRESH_SECONDS": _int("TRAINING_REFRESH_SECONDS", 15),
-        # Reminder rounds (training/reminders.py): days relative to each person's due date,
+        # Reminder rounds (reminders/rounds.py): days relative to each person's due date,
         # how late a missed round may still go out, escalation, and "Remind now" per person and day.
         "REMINDER_ROUNDS": env("REMINDER_ROUNDS", "-14,0,7"),
         "REMINDER_LATE_DAYS": _int("REMINDER_LATE_DAYS", 5),
         "REMINDER_ESCALATE_AFTER_DAYS": _int("REMINDER_ESCALATE_AFTER_DAYS", 14),
         "REMINDER_MANUAL_PER_DAY": _int("REMINDER_MANUAL_PER_DAY", 1),
-        # Audit follow-up (followup/); docs/readme/followup.md explains each.
+        # Audit follow-up (followup/); docs/followup.md explains each.
         "FOLLOWUP_MAX_UPLOAD_MB": _int("FOLLOWUP_MAX_UPLOAD_MB", 10),
         "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),
         "FOLLOWUP_KPI_POLL_MINUTES": _int("FOLLOWUP_KPI_POLL_MINUTES", 60),

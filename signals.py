@@ -1,7 +1,7 @@
 """Every cross-package event, declared in one place (blinker signals, as Indico does).
 
-A package that owns a change sends the signal after its transaction has committed;
-packages that care connect a receiver in their own `init_app`. Receivers take the
+A package that owns a change sends the signal (each signal's doc says whether before or
+after the commit); packages that care connect a receiver in their own `init_app`. Receivers take the
 sender and `**kwargs`, so a new keyword argument breaks nobody. The sender is the
 Flask app (`current_app._get_current_object()`), which keeps receivers of one app
 from firing for another app in the same process (the tests build many).
@@ -30,6 +30,8 @@ Completions were imported, undone, or reported through the API, and committed.
 kwargs: `person_ids` (set[int], the people whose facts changed), `batch_id` (int | None).""")
 
 activity_changed = _signals.signal("activity-changed", doc="""
-An activity was created, edited, confirmed, moved back to planned or cancelled, and committed.
-kwargs: `activity_id` (int), `change` (str: "created", "updated", "confirmed", "planned",
-"cancelled", "audience"), `actor_id` (int | None).""")
+An activity was created or changed (`campaign.activities.save_activity`). Sent inside the
+writing transaction, after the flush: what receivers write (invitations, freed seats) is
+committed or rolled back with the change itself.
+kwargs: `activity` (Activity), `now` (datetime), `change` (str: "created", "updated"),
+`actor_id` (int | None).""")

@@ -4,12 +4,10 @@ from __future__ import annotations
 from datetime import datetime, time, timezone
 
 from flask import Blueprint, Flask, render_template, request
-from sqlalchemy import func, select
 
 from auth.access import requires
-from extensions import db
 from main.i18n import local_tz
-from models import AuditEvent, Person
+from audit import queries
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 100
@@ -32,22 +30,10 @@ def log():
     date_from = request.args.get("from", "")
     date_to = request.args.get("to", "")
     page = max(request.args.get("page", 1, type=int), 1)
-    stmt = select(AuditEvent).outerjoin(Person, AuditEvent.actor_id == Person.id)
-    if action:
-        stmt = stmt.where(AuditEvent.action.startswith(action))
-    if actor:
-        stmt = stmt.where(Person.username == actor)
-    if (start := _day_start(date_from)) is not None:
-        stmt = stmt.where(AuditEvent.at >= start)
-    if (end := _day_start(date_to, end=True)) is not None:
-        stmt = stmt.where(AuditEvent.at <= end)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    events = db.session.scalars(
-        stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    pages = max(1, -(-total // PAGE_SIZE))
+    events = queries.events_page(action=action, actor=actor, start=_day_start(date_from),
+                                 end=_day_start(date_to, end=True), page=page, per_page=PAGE_SIZE)
     return render_template(
-        "audit/log.html", events=events, total=total, page=page, pages=pages,
+        "audit/log.html", events=events.items, total=events.total, page=page, pages=max(1, events.pages),
         filters={"action": action, "actor": actor, "from": date_from, "to": date_to},
     )
 

@@ -12,6 +12,7 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select, exists, select
 
+from directory import tree
 from extensions import db
 from models import Person, PersonAncestor
 
@@ -40,13 +41,7 @@ def visible_person_ids(viewer: Person) -> Select:
     """A SELECT of the ids of every person `viewer` may see (for IN / JOIN filters)."""
     if viewer.has_role("admin"):
         return select(Person.id)
-    below = select(PersonAncestor.descendant_id).where(PersonAncestor.ancestor_id == viewer.id)
-    return select(Person.id).where((Person.id == viewer.id) | Person.id.in_(below))
-
-
-def subtree_ids(manager_id: int) -> Select:
-    """Ids of everyone below `manager_id` (not the manager)."""
-    return select(PersonAncestor.descendant_id).where(PersonAncestor.ancestor_id == manager_id)
+    return select(Person.id).where((Person.id == viewer.id) | Person.id.in_(tree.people_below(viewer.id)))
 
 
 def require_visible(person: Person | int) -> None:

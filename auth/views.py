@@ -73,7 +73,7 @@ def admin_people():
 @bp.post("/admin/people/<int:person_id>/roles")
 @requires("admin")
 def change_role(person_id: int):
-    person = db.session.get(Person, person_id) or abort(404)
+    person = db.get_or_404(Person, person_id)
     form = RoleForm()
     if not form.validate_on_submit():
         abort(400)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.region import ROOT, Client, percentile, region, rss_mb, _env  # noqa: E402
+from bench.region import ROOT, Client, _env, percentile, region, rss_mb  # noqa: E402
 from bench.training import lms_csv  # noqa: E402
 
 THINK = (0.5, 1.5)  # seconds between one user's clicks

@@ -73,7 +73,7 @@ def main() -> int:
         client.close()
     failed = False
     print(f"{'page':<16} {'median ms':>10} {'healthz ms':>11} {'ratio':>6}  goal ≤ 5")
-    for label, (page, health, size) in big.items():
+    for label, (page, health, _size) in big.items():
         ratio = page / health
         failed |= ratio > 5
         print(f"{label:<16} {page * 1000:>10.1f} {health * 1000:>11.2f} {ratio:>6.1f}  {'ok' if ratio <= 5 else 'MISSED'}")

@@ -14,11 +14,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ sections, a manager at every level) is not done with a course due Saturday 30 No
 (a) baseline: `outbox.operations.enqueue` of exactly the messages the round produced (the
     same keys, recipients, subjects, texts and HTML, read back from the outbox): building
     the MIME message and inserting the row, which every mail needs anyway;
-(b) `training.reminders.run_round(now)`: reads the statuses, works out the round, renders
+(b) `reminders.rounds.run_round(now)`: reads the statuses, works out the round, renders
     each person's text, queues it, records it, and queues one digest per manager.
 
 The status cache is fresh before either is timed (the scheduler keeps it so). The rounds
@@ -99,7 +99,7 @@ def baseline(messages: list[dict]) -> float:
 
 def round_() -> tuple[float, object]:
     from extensions import db
-    from training.reminders import run_round
+    from reminders.rounds import run_round
 
     started = time.perf_counter()
     report = run_round(NOW)

@@ -287,7 +287,8 @@ def measure_import(args) -> dict:
     a busy machine does not decide the ratio."""
     from extensions import db
     from models import ImportBatch, utcnow
-    from training import freshness, importer, operations, refresh
+    from training import freshness, operations, refresh
+    from lms import importer
 
     data = lms_csv(args.people)
 

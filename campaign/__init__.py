@@ -4,8 +4,8 @@
 * writes: operations.py (plan messages and their workflow), activities.py (campaigns,
   activities, copy to next year); reads: queries.py; sending: sending.py (job in tasks.py)
 * pure rules: workflow.py, yearshift.py, timeutil.py, markup.py, monthgrid.py, wheel.py
-* extension points: wheel.register_category/register_provider (årshjul items) and
-  audience.set_training_hook (the "not done with the course" audience, {status}, {kurslänk})
+* extension points: wheel.register_category/register_provider (årshjul items); the "not done
+  with the course" audience, {status} and {kurslänk} come from training.facts (audience.py)
 """
 from __future__ import annotations
 

@@ -10,9 +10,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+import signals
 from campaign import yearshift
 from campaign.operations import PlanError, is_planner, load_units, record
 from extensions import db
@@ -115,6 +117,7 @@ def save_activity(campaign: Campaign, data: ActivityData, actor: Person, now: da
         return existing
     _check_activity(campaign, data, now, activity)
     units = [] if data.whole_region else load_units(data.unit_ids)
+    created = activity is None
     if activity is None:
         activity = Activity(campaign=campaign, uid=new_uid(), sequence=0, created_at=now, form_token=form_token)
         db.session.add(activity)
@@ -134,9 +137,9 @@ def save_activity(campaign: Campaign, data: ActivityData, actor: Person, now: da
         if existing is None:
             raise
         return existing
-    from invites.operations import activity_changed  # calendar invitations follow the change (issue 7)
-
-    activity_changed(activity, now)
+    # Calendar invitations follow the change (invites/ listens), in this same transaction.
+    signals.activity_changed.send(current_app._get_current_object(), activity=activity, now=now,
+                                  change="created" if created else "updated", actor_id=actor.id)
     return activity
 
 

@@ -67,7 +67,7 @@ ERRORS = {
     "in_past": _l("Den planerade tiden har redan passerat. Välj en tid i framtiden."),
     "empty_audience": _l("Målgruppen är tom: ingen aktiv person med e-postadress nås."),
     "no_units": _l("Välj minst en enhet."),
-    "training_unavailable": _l("Kursuppgifter finns inte i den här installationen, så målgruppen "
+    "training_unavailable": _l("Inget utbildningskrav är aktivt just nu, så målgruppen "
                                "”inte klara med kursen” kan inte användas."),
     "unknown_unit": _l("Okänd enhet. Välj enheter ur listan."),
     "end_before_start": _l("Slutet måste vara efter början."),

@@ -92,7 +92,7 @@ def new_message():
 
 
 def _get(message_id: int) -> PlanMessage:
-    return db.session.get(PlanMessage, message_id) or abort(404)
+    return db.get_or_404(PlanMessage, message_id)
 
 
 @bp.route("/plan/<int:message_id>/andra", methods=["GET", "POST"])

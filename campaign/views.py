@@ -1,7 +1,7 @@
 """Pages for campaigns and their activities, and the employees' list of activities."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -47,7 +47,7 @@ def new_campaign():
 @bp.route("/kampanjer/<int:campaign_id>/andra", methods=["GET", "POST"])
 @requires(*PLANNERS)
 def edit_campaign(campaign_id: int):
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = db.get_or_404(Campaign, campaign_id)
     form = _campaign_form(CampaignForm(obj=campaign), campaign)
     if request.method == "GET":
         form.themes.data = "\n".join(campaign.themes or [])
@@ -71,7 +71,7 @@ def _save_campaign(form: CampaignForm, campaign: Campaign | None):
 @bp.get("/kampanjer/<int:campaign_id>")
 @requires(*PLANNERS)
 def campaign(campaign_id: int):
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = db.get_or_404(Campaign, campaign_id)
     return render_template("campaign/campaign.html", campaign=campaign, messages=queries.messages_of(campaign),
                            form=ActionForm())
 
@@ -79,7 +79,7 @@ def campaign(campaign_id: int):
 @bp.post("/kampanjer/<int:campaign_id>/kopiera")
 @requires(*PLANNERS)
 def copy_campaign(campaign_id: int):
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = db.get_or_404(Campaign, campaign_id)
     require_action()
     try:
         report = ops.copy_to_next_year(campaign, current_user, utcnow())
@@ -117,7 +117,7 @@ def _activity_data(form: ActivityForm) -> ops.ActivityData:
 @bp.route("/kampanjer/<int:campaign_id>/aktiviteter/ny", methods=["GET", "POST"])
 @requires(*PLANNERS)
 def new_activity(campaign_id: int):
-    campaign = db.session.get(Campaign, campaign_id) or abort(404)
+    campaign = db.get_or_404(Campaign, campaign_id)
     form = _activity_form(ActivityForm(), campaign)
     if request.method == "GET":
         form.form_token.data = new_token()
@@ -129,7 +129,7 @@ def new_activity(campaign_id: int):
 @bp.route("/aktiviteter/<int:activity_id>/andra", methods=["GET", "POST"])
 @requires(*PLANNERS)
 def edit_activity(activity_id: int):
-    activity = db.session.get(Activity, activity_id) or abort(404)
+    activity = db.get_or_404(Activity, activity_id)
     form = _activity_form(ActivityForm(obj=activity), activity.campaign, activity)
     if request.method == "GET":
         form.whole_region.data = "1" if activity.whole_region else "0"

@@ -2,14 +2,13 @@
 button, and the org tree's top with the "no known manager" node."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 import audit
 from auth.access import requires
-from directory import queries
+from directory import operations, queries
 from extensions import db
 from models import DirectorySyncRun, utcnow
 
@@ -19,8 +18,7 @@ bp = Blueprint("directory_admin", __name__, url_prefix="/admin/directory")
 @bp.get("/")
 @requires("admin")
 def runs():
-    recent = db.session.scalars(select(DirectorySyncRun).order_by(DirectorySyncRun.id.desc()).limit(50)).all()
-    return render_template("directory/runs.html", runs=recent, configured=bool(current_app.config.get("LDAP_URL")))
+    return render_template("directory/runs.html", runs=queries.recent_runs(50), configured=bool(current_app.config.get("LDAP_URL")))
 
 
 @bp.post("/sync")
@@ -29,13 +27,9 @@ def request_sync():
     if not current_app.config.get("LDAP_URL"):
         flash(_("Ingen katalogtjänst är konfigurerad (LDAP_URL)."), "error")
         return redirect(url_for(".runs"))
-    pending = db.session.scalar(select(DirectorySyncRun.id).where(DirectorySyncRun.outcome.in_(("requested", "running"))))
-    if pending:
+    if not operations.request_sync(current_user, request.form.get("dry_run") == "1", utcnow()):
         flash(_("En synkronisering väntar redan eller pågår."), "info")
         return redirect(url_for(".runs"))
-    dry = request.form.get("dry_run") == "1"
-    db.session.add(DirectorySyncRun(started_at=utcnow(), outcome="requested", dry_run=dry, trigger="admin",
-                                    requested_by_id=current_user.id))
     db.session.commit()
     flash(_("Synkroniseringen är beställd och startar inom en minut."), "success")
     return redirect(url_for(".runs"))
@@ -44,7 +38,7 @@ def request_sync():
 @bp.get("/runs/<int:run_id>")
 @requires("admin")
 def run_detail(run_id: int):
-    run = db.session.get(DirectorySyncRun, run_id) or abort(404)
+    run = db.get_or_404(DirectorySyncRun, run_id)
     audit.record("directory.run.view", "directory_sync_run", run.id)  # problem lists name people
     return render_template("directory/run.html", run=run)
 

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
-from auth.access import subtree_ids
+from directory import tree
 from extensions import db
-from models import Person, PersonAncestor, Unit
+from models import DirectorySyncRun, Person, PersonAncestor, Unit
 
 SORTS = {
     "name": (Person.family_name, Person.given_name),
@@ -67,7 +67,7 @@ def chain_of_managers(person: Person) -> list[Person]:
 
 
 def count_below(manager_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(subtree_ids(manager_id).subquery()))
+    return db.session.scalar(select(func.count()).select_from(tree.people_below(manager_id).subquery()))
 
 
 def org_roots() -> tuple[list[Person], list[Person]]:
@@ -78,3 +78,14 @@ def org_roots() -> tuple[list[Person], list[Person]]:
     unknown = db.session.scalars(base.where(Person.manager_unknown.is_(True))
                                  .order_by(Person.family_name, Person.given_name)).all()
     return list(tops), list(unknown)
+
+
+def recent_runs(limit: int = 50) -> list[DirectorySyncRun]:
+    """The newest sync runs first."""
+    return list(db.session.scalars(select(DirectorySyncRun).order_by(DirectorySyncRun.id.desc()).limit(limit)))
+
+
+def sync_pending() -> bool:
+    """Whether a sync is requested or running now."""
+    return db.session.scalar(select(DirectorySyncRun.id).where(
+        DirectorySyncRun.outcome.in_(("requested", "running"))).limit(1)) is not None

@@ -20,8 +20,15 @@ from sqlalchemy import select
 
 import signals
 from directory import client
-from directory.mapping import (DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, MappingError, PersonRecord,
-                               RecordReader, attribute_map, wanted_attributes)
+from directory.mapping import (
+    DEFAULT_DISABLED_FILTER,
+    DEFAULT_USER_FILTER,
+    MappingError,
+    PersonRecord,
+    RecordReader,
+    attribute_map,
+    wanted_attributes,
+)
 from directory.tree import find_cycles
 from extensions import db
 from models import DirectorySyncRun, Person, Unit

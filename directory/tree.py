@@ -1,4 +1,6 @@
-"""Rebuilds the org-tree closure table and subtree sizes from `Person.manager_id`.
+"""The org tree: rebuilds the closure table and subtree sizes from `Person.manager_id` and the
+unit paths from `Unit.parent_id`, and answers "who and what is below this unit / manager"
+(`units_below`, `people_below`) for every package.
 
 Only active people take part. Cycles and self-managers never loop: the walk starts
 from the roots, so anyone it cannot reach is in (or hangs under) a cycle; they are
@@ -11,9 +13,12 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 
-from sqlalchemy import bindparam, delete, insert, literal, select, tuple_, update
+from collections.abc import Iterable
+
+from sqlalchemy import Select, bindparam, delete, false, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from extensions import db
 from models import Person, PersonAncestor, Unit
 
 BATCH = 5000
@@ -224,3 +229,30 @@ def rebuild_unit_paths(session: Session) -> None:
 def _chunks(items: list, size: int = BATCH):
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+# Who is below: the one answer for every package. Units by their path (`/1/5/9/`, kept by
+# `rebuild_unit_paths`), people by the closure table (`PersonAncestor`, kept by `rebuild_closure`).
+
+def units_below(unit_ids: Iterable[int]) -> Select:
+    """A SELECT of the ids of the given units and every unit below them (for IN filters)."""
+    ids = sorted({int(i) for i in unit_ids})
+    if not ids:
+        return select(Unit.id).where(false())
+    top = select(Unit.path).where(Unit.id.in_(ids)).subquery()
+    return select(Unit.id).join(top, Unit.path.startswith(top.c.path)).distinct()
+
+
+def unit_ids_below(unit_ids: Iterable[int]) -> set[int]:
+    """The given units and every unit below them, as a set."""
+    return set(db.session.scalars(units_below(unit_ids)))
+
+
+def people_below(manager_id: int) -> Select:
+    """A SELECT of the ids of everyone below `manager_id` in the org chart (not the manager)."""
+    return select(PersonAncestor.descendant_id).where(PersonAncestor.ancestor_id == manager_id)
+
+
+def people_in_units_below(unit_ids: Iterable[int]) -> Select:
+    """A SELECT of the ids of the people (active or not) in the given units or any unit below them."""
+    return select(Person.id).where(Person.unit_id.in_(units_below(unit_ids)))

@@ -1,7 +1,7 @@
 """Pages about people: a manager's team list and a person's page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 import audit
@@ -19,7 +19,7 @@ def team():
     manager = current_user
     manager_id = request.args.get("manager", type=int)
     if manager_id and manager_id != current_user.id:
-        manager = db.session.get(Person, manager_id) or abort(404)
+        manager = db.get_or_404(Person, manager_id)
         require_visible(manager)
     args = {
         "q": request.args.get("q", "").strip()[:200],
@@ -36,7 +36,7 @@ def team():
 @bp.get("/people/<int:person_id>")
 @requires("employee")
 def person(person_id: int):
-    person = db.session.get(Person, person_id) or abort(404)
+    person = db.get_or_404(Person, person_id)
     require_visible(person)
     if person.id != current_user.id:
         audit.record("person.view", "person", person.id)

@@ -7,7 +7,6 @@
 * reads: queries.py, report.py (the follow-up report as of a date), kpi_sources.py (the
   computed KPIs); output: document.py + pdf.py (DOCX/PDF), charts.py (SVG trend)
 * scheduled: tasks.py (computed KPIs at each quarter end); årshjul: wheel_items.py
-* extension point: kpi_sources.set_registrations_counter (registrations to activities)
 """
 from __future__ import annotations
 

@@ -48,7 +48,7 @@ def new_board():
 @bp.route("/namnder/<int:board_id>/andra", methods=["GET", "POST"])
 @requires("admin")
 def edit_board(board_id: int):
-    board = db.session.get(Board, board_id) or abort(404)
+    board = db.get_or_404(Board, board_id)
     form = _board_form(BoardForm(obj=board), board)
     if request.method == "GET":
         form.unit_ids.data = [u.id for u in board.units]
@@ -74,7 +74,7 @@ def _save_board(form: BoardForm, board: Board | None):
 @bp.post("/namnder/<int:board_id>/ta-bort")
 @requires("admin")
 def delete_board(board_id: int):
-    board = db.session.get(Board, board_id) or abort(404)
+    board = db.get_or_404(Board, board_id)
     require_action()
     boards.delete_board(board)
     db.session.commit()
@@ -85,7 +85,7 @@ def delete_board(board_id: int):
 @bp.get("/namnder/<int:board_id>/rapport")
 @requires("admin")
 def board_report(board_id: int):
-    board = db.session.get(Board, board_id) or abort(404)
+    board = db.get_or_404(Board, board_id)
     years = boards.report_years()
     year = request.args.get("year", type=int) or (years[0] if years else date.today().year)
     if not 2000 <= year <= 2100:

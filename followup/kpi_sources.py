@@ -5,8 +5,7 @@
   that moment;
 * campaign: awareness-month activities held in the quarter, plan messages sent or
   published per channel;
-* registrations to activities come from a package not in Vaksam yet: it plugs in with
-  `set_registrations_counter(app, fn)`; until then the value is 0 with a note.
+* invites: registrations to the awareness month's activities (seats taken, not the waiting list).
 """
 from __future__ import annotations
 
@@ -15,20 +14,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Callable
 
-from flask import Flask, current_app
 from sqlalchemy import select
 
 from extensions import db
 from followup.quarters import quarter_start
+from invites.queries import count_registrations
 from main.i18n import local_tz
 from models import Activity, Campaign, KpiSnapshot, PlanMessage, Requirement
 from training import facts, queries as training_queries
 from training.status import STATES, Counts
 
-EXTENSION_KEY = "followup.registrations"
 #: Notes stored with values (data, in Swedish like the rest of the report).
 NO_REQUIREMENT = "Inget utbildningskrav finns."
-NO_REGISTRATIONS = "Anmälningar till aktiviteter finns inte i Vaksam ännu; värdet är 0."
 
 
 @dataclass
@@ -38,11 +35,6 @@ class Computed:
     breakdown: dict | None = None
     note: str = ""
     extra: dict = field(default_factory=dict)
-
-
-def set_registrations_counter(app: Flask, counter: Callable[[list[int], datetime], int] | None) -> None:
-    """Plug in `counter(activity ids, as of) -> number of registrations` (None removes it)."""
-    app.extensions[EXTENSION_KEY] = counter
 
 
 def _start_utc(end: date) -> datetime:
@@ -105,11 +97,8 @@ def activities_held(end: date, moment: datetime) -> Computed:
 
 
 def registrations(end: date, moment: datetime) -> Computed:
-    counter = current_app.extensions.get(EXTENSION_KEY)
     held = awareness_activities(end, moment)
-    if counter is None:
-        return Computed(0.0, note=NO_REGISTRATIONS)
-    return Computed(float(counter([a.id for a in held], moment)))
+    return Computed(float(count_registrations([a.id for a in held], moment)))
 
 
 def messages_sent(end: date, moment: datetime) -> Computed:

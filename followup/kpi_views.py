@@ -2,7 +2,7 @@
 the forms for KPIs entered by hand and for recomputing a computed one."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -61,7 +61,7 @@ def _kpi_page(kpi: Kpi, status: int = 200, value_form: KpiValueForm | None = Non
 @bp.get("/nyckeltal/<int:kpi_id>")
 @requires("admin")
 def kpi(kpi_id: int):
-    return _kpi_page(db.session.get(Kpi, kpi_id) or abort(404))
+    return _kpi_page(db.get_or_404(Kpi, kpi_id))
 
 
 @bp.route("/nyckeltal/ny", methods=["GET", "POST"])
@@ -73,7 +73,7 @@ def new_kpi():
 @bp.route("/nyckeltal/<int:kpi_id>/andra", methods=["GET", "POST"])
 @requires("admin")
 def edit_kpi(kpi_id: int):
-    kpi = db.session.get(Kpi, kpi_id) or abort(404)
+    kpi = db.get_or_404(Kpi, kpi_id)
     return _save_kpi(KpiForm(obj=kpi), kpi)
 
 
@@ -97,7 +97,7 @@ def _save_kpi(form: KpiForm, kpi: Kpi | None):
 @requires("admin")
 def kpi_value(kpi_id: int):
     """Enter (or correct) a quarter's value of a KPI entered by hand; for a computed one, recompute it."""
-    kpi = db.session.get(Kpi, kpi_id) or abort(404)
+    kpi = db.get_or_404(Kpi, kpi_id)
     form = KpiValueForm()
     if kpi.source:
         del form.value  # computed: the value comes from the data

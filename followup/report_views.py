@@ -38,7 +38,7 @@ def _as_of() -> tuple[date, str | None]:
 @bp.get("/rapporter/<int:report_id>/uppfoljning")
 @requires("admin")
 def followup_page(report_id: int):
-    audit_report = db.session.get(AuditReport, report_id) or abort(404)
+    audit_report = db.get_or_404(AuditReport, report_id)
     as_of, error = _as_of()
     data = followup_report.build(audit_report, as_of)
     audit.record("followup.report.view", "followup_report", audit_report.id, {"as_of": as_of.isoformat()})
@@ -51,7 +51,7 @@ def followup_page(report_id: int):
 def followup_export(report_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
-    audit_report = db.session.get(AuditReport, report_id) or abort(404)
+    audit_report = db.get_or_404(AuditReport, report_id)
     as_of, error = _as_of()
     if error:
         abort(400)

@@ -38,7 +38,7 @@ def new_report():
 @bp.route("/rapporter/<int:report_id>/andra", methods=["GET", "POST"])
 @requires("admin")
 def edit_report(report_id: int):
-    report = db.session.get(AuditReport, report_id) or abort(404)
+    report = db.get_or_404(AuditReport, report_id)
     return _save_report(AuditReportForm(obj=report), report)
 
 
@@ -60,7 +60,7 @@ def _save_report(form: AuditReportForm, report: AuditReport | None):
 @bp.get("/rapporter/<int:report_id>")
 @requires("admin")
 def report(report_id: int):
-    report = db.session.get(AuditReport, report_id) or abort(404)
+    report = db.get_or_404(AuditReport, report_id)
     actions = {r.id: queries.actions_of(r) for r in report.recommendations}
     return render_template("followup/report.html", report=report, actions=actions)
 
@@ -68,7 +68,7 @@ def report(report_id: int):
 @bp.route("/rapporter/<int:report_id>/rekommendationer/ny", methods=["GET", "POST"])
 @requires("admin")
 def new_recommendation(report_id: int):
-    report = db.session.get(AuditReport, report_id) or abort(404)
+    report = db.get_or_404(AuditReport, report_id)
     form = RecommendationForm()
     if request.method == "GET":
         form.number.data = len(report.recommendations) + 1
@@ -78,7 +78,7 @@ def new_recommendation(report_id: int):
 @bp.route("/rekommendationer/<int:recommendation_id>/andra", methods=["GET", "POST"])
 @requires("admin")
 def edit_recommendation(recommendation_id: int):
-    rec = db.session.get(Recommendation, recommendation_id) or abort(404)
+    rec = db.get_or_404(Recommendation, recommendation_id)
     return _save_recommendation(RecommendationForm(obj=rec), rec.report, rec)
 
 
@@ -111,7 +111,7 @@ def _action_data(form: ActionEditForm) -> ops.ActionData:
 @bp.route("/rekommendationer/<int:recommendation_id>/atgarder/ny", methods=["GET", "POST"])
 @requires("admin")
 def new_action(recommendation_id: int):
-    rec = db.session.get(Recommendation, recommendation_id) or abort(404)
+    rec = db.get_or_404(Recommendation, recommendation_id)
     form = _action_form(ActionEditForm())
     if request.method == "GET":
         return render_template("followup/action_form.html", form=form, rec=rec, action=None)
@@ -130,7 +130,7 @@ def new_action(recommendation_id: int):
 @bp.route("/atgarder/<int:action_id>/andra", methods=["GET", "POST"])
 @requires("admin")
 def edit_action(action_id: int):
-    action = db.session.get(Action, action_id) or abort(404)
+    action = db.get_or_404(Action, action_id)
     form = _action_form(ActionEditForm(obj=action), action)
     if request.method == "GET":
         form.owner_id.data = action.owner_id or 0
@@ -164,14 +164,14 @@ def _action_page(action: Action, status: int = 200, **forms):
 @bp.get("/atgarder/<int:action_id>")
 @requires("admin")
 def action(action_id: int):
-    action = db.session.get(Action, action_id) or abort(404)
+    action = db.get_or_404(Action, action_id)
     return _action_page(action)
 
 
 @bp.post("/atgarder/<int:action_id>/kommentarer")
 @requires("admin")
 def add_comment(action_id: int):
-    action = db.session.get(Action, action_id) or abort(404)
+    action = db.get_or_404(Action, action_id)
     form = CommentForm()
     if form.validate_on_submit():
         ops.add_comment(action, form.text.data, current_user, utcnow())
@@ -197,7 +197,7 @@ def _evidence_target(form: EvidenceForm) -> tuple[int | None, str, str | None]:
 @bp.post("/atgarder/<int:action_id>/underlag")
 @requires("admin")
 def add_evidence(action_id: int):
-    action = db.session.get(Action, action_id) or abort(404)
+    action = db.get_or_404(Action, action_id)
     form = _evidence_form(EvidenceForm())
     if not form.validate_on_submit():
         return _action_page(action, 400, evidence_form=form)
@@ -221,7 +221,7 @@ def add_evidence(action_id: int):
 @bp.post("/underlag/<int:evidence_id>/ta-bort")
 @requires("admin")
 def remove_evidence(evidence_id: int):
-    evidence = db.session.get(Evidence, evidence_id) or abort(404)
+    evidence = db.get_or_404(Evidence, evidence_id)
     require_action()
     ops.remove_evidence(evidence, current_user, utcnow())
     db.session.commit()

@@ -5,11 +5,15 @@
 * calendar data: ical.py (pure), content.py (activity → calendar and e-mail text)
 * writes: operations.py (attendees and the invitation e-mails), registration.py (seats and
   waiting list), tokens.py (feed tokens); reads: feeds.py, queries.py; rules: rules.py
-* hook: campaign.activities.save_activity calls operations.activity_changed after a change
+* listens to `signals.activity_changed` (campaign.activities.save_activity sends it) and
+  brings the invitations up to date in the same transaction
 """
 from __future__ import annotations
 
 from flask import Flask
+
+import signals
+from invites import operations
 
 
 def init_app(app: Flask) -> None:
@@ -26,8 +30,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.invites_group)
 
-    from followup.kpi_sources import set_registrations_counter
-    from invites.queries import count_registrations
-
-    set_registrations_counter(app, count_registrations)  # the follow-up KPI counts real registrations
+    # Connecting twice is a no-op (blinker keeps one entry per receiver); the receiver works
+    # on the app that sent the signal, through its session.
+    signals.activity_changed.connect(operations.on_activity_changed)
     app.jinja_env.globals.update(views.template_helpers())

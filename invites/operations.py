@@ -163,9 +163,14 @@ def _insert_ignoring_duplicates():
 
 
 def activity_changed(activity: Activity, now: datetime) -> SendReport:
-    """Hook for campaign.activities.save_activity: after a change, fill freed seats and send
-    updates (higher SEQUENCE) or cancellations to everyone invited."""
-    from invites import registration
+    """After a change to an activity: fill freed seats and send updates (higher SEQUENCE) or
+    cancellations to everyone invited."""
+    from invites import registration  # registration imports this module
 
     registration.fill_free_seats(activity, now)
     return sync(activity, now)
+
+
+def on_activity_changed(_sender, *, activity: Activity, now: datetime, **_kwargs) -> None:
+    """Receiver of `signals.activity_changed` (sent by campaign.activities.save_activity)."""
+    activity_changed(activity, now)

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from campaign import audience
+from directory import tree
 from extensions import db
 from invites import operations
 from invites.operations import InviteError
@@ -42,7 +42,7 @@ def may_join(activity: Activity, person: Person) -> bool:
     """The activity is for everyone, or for a unit the person belongs to (units below included)."""
     if activity.whole_region:
         return True
-    return person.unit_id is not None and person.unit_id in audience.unit_subtree_ids(u.id for u in activity.units)
+    return person.unit_id is not None and person.unit_id in tree.unit_ids_below(u.id for u in activity.units)
 
 
 def _lock(activity: Activity) -> None:

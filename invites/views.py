@@ -45,14 +45,14 @@ def _ics_response(body: bytes, filename: str) -> Response:
 @requires("employee")
 def activity_ics(activity_id: int):
     """"Lägg till i kalendern": the activity as METHOD:PUBLISH."""
-    activity = db.session.get(Activity, activity_id) or abort(404)
+    activity = db.get_or_404(Activity, activity_id)
     if not queries.may_download(current_user, activity):
         abort(404)
     return _ics_response(content.publish(activity), f"aktivitet-{activity.id}.ics")
 
 
 def _activity_action(activity_id: int, action) -> Response:
-    activity = db.session.get(Activity, activity_id) or abort(404)
+    activity = db.get_or_404(Activity, activity_id)
     require_action()
     try:
         outcome = action(activity, current_user, utcnow())
@@ -164,7 +164,7 @@ def campaign_feed(token: str, campaign_id: int):
 @requires("comms", "admin")
 def invitations(activity_id: int):
     """Planners: how the invitations stand; send them to the activity's audience."""
-    activity = db.session.get(Activity, activity_id) or abort(404)
+    activity = db.get_or_404(Activity, activity_id)
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 #: Modules that define `JOBS: list[Job]`.
-TASK_MODULES = ["auth.tasks", "jobs.tasks", "directory.tasks", "outbox.tasks", "training.tasks",
+TASK_MODULES = ["auth.tasks", "jobs.tasks", "directory.tasks", "outbox.tasks", "training.tasks", "reminders.tasks",
                 "campaign.tasks", "invites.tasks", "followup.tasks"]
 
 

@@ -225,7 +225,7 @@ class ColumnMapping(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Name admins pick it by ("Kompetensportalen, gamla exporten").
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    #: {field: header}, fields as in `training.lmsfile.FIELDS`.
+    #: {field: header}, fields as in `lms.files.FIELDS`.
     columns: Mapped[dict] = mapped_column(JSON)
     #: Who saved it.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

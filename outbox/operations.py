@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select, text, update
 
 from extensions import db
 from models import OutboxMessage, Person, utcnow
-from outbox.mime import (InvalidAddress, Part, build_message, check_header_text, envelope_sender, new_message_id, render,
+from outbox.mime import (InvalidAddress, Part, build_message, check_header_text, new_message_id, render,
                          validate_address)
 
 #: enqueue() outcomes.

@@ -50,7 +50,7 @@ def overview():
 @bp.get("/admin/outbox/<int:message_id>")
 @requires("admin")
 def message(message_id: int):
-    msg = db.session.get(OutboxMessage, message_id) or abort(404)
+    msg = db.get_or_404(OutboxMessage, message_id)
     audit.record("outbox.view", "outbox_message", msg.id, {"recipient_id": msg.recipient_id})
     return render_template("outbox/message.html", msg=msg, labels=STATUS_OF_ONE, form=ActionForm(),
                            parts=queries.extra_parts(msg), has_eml=queries.eml_path(msg) is not None)
@@ -60,7 +60,7 @@ def message(message_id: int):
 @requires("admin")
 def eml(message_id: int):
     """Demo mode: the written .eml, shown as text or (download=1) saved as a file."""
-    msg = db.session.get(OutboxMessage, message_id) or abort(404)
+    msg = db.get_or_404(OutboxMessage, message_id)
     path = queries.eml_path(msg) or abort(404)
     download = request.args.get("download") == "1"
     audit.record("outbox.eml", "outbox_message", msg.id, {"recipient_id": msg.recipient_id, "download": download})
@@ -73,7 +73,7 @@ def eml(message_id: int):
 @requires("admin")
 def retry(message_id: int):
     require_action()
-    msg = db.session.get(OutboxMessage, message_id) or abort(404)
+    msg = db.get_or_404(OutboxMessage, message_id)
     if operations.retry(msg.id):
         audit.record("outbox.retry", "outbox_message", msg.id, commit=False)
         flash(_("Meddelandet ligger i kön igen och skickas inom kort."), "success")
@@ -87,7 +87,7 @@ def retry(message_id: int):
 @requires("admin")
 def cancel(message_id: int):
     require_action()
-    msg = db.session.get(OutboxMessage, message_id) or abort(404)
+    msg = db.get_or_404(OutboxMessage, message_id)
     if operations.cancel(msg.id):
         audit.record("outbox.cancel", "outbox_message", msg.id, commit=False)
         flash(_("Meddelandet är avbrutet och kommer inte att skickas."), "success")

@@ -1,19 +1,17 @@
-"""Admin pages for setting training up: courses and versions, requirements, saved column
-mappings and API tokens."""
+"""Admin pages for setting training up: courses and versions, and requirements
+(column mappings and API tokens are in `lms.admin_views`)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from sqlalchemy import select
 
 from auth.access import requires
 from extensions import db
-from main.forms import ActionForm, require_action
-from models import ApiToken, ColumnMapping, Course, CourseVersion, ImportBatch, Requirement, Unit, utcnow
-from training import operations, tokens
-from training.forms import CourseForm, MappingForm, RequirementForm, TokenForm, VersionForm
+from main.forms import ActionForm
+from models import Requirement
+from training import operations, setup_queries
+from training.forms import CourseForm, RequirementForm, VersionForm
 
 bp = Blueprint("training_admin", __name__, url_prefix="/admin/training")
 
@@ -34,7 +32,7 @@ def error_text(exc: operations.TrainingError) -> str:
 
 
 def _course_choices(form_field) -> None:
-    form_field.choices = [(c.id, c.name) for c in db.session.scalars(select(Course).order_by(Course.name))]
+    form_field.choices = [(c.id, c.name) for c in setup_queries.courses()]
 
 
 @bp.get("")
@@ -47,9 +45,8 @@ def overview():
 
 def _overview(course_form, version_form, status: int = 200):
     return render_template(
-        "training/admin.html", courses=db.session.scalars(select(Course).order_by(Course.code)).all(),
-        requirements=db.session.scalars(select(Requirement).order_by(Requirement.id)).all(),
-        last_import=db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc())).first(),
+        "training/admin.html", courses=setup_queries.courses(order_by="code"),
+        requirements=setup_queries.requirements(), last_import=setup_queries.last_import(),
         course_form=course_form, version_form=version_form, action_form=ActionForm(),
     ), status
 
@@ -80,7 +77,7 @@ def save_version():
     _course_choices(form.course)
     if not form.validate_on_submit():
         return _overview(course_form, form, 400)
-    course = db.session.get(Course, form.course.data) or abort(400)
+    course = setup_queries.course(form.course.data) or abort(400)
     try:
         operations.ensure_version(course, form.name.data, form.published_on.data, form.lms_name.data or None)
     except operations.TrainingError as exc:
@@ -94,18 +91,15 @@ def save_version():
 
 def _requirement_choices(form: RequirementForm) -> None:
     _course_choices(form.course)
-    form.units.choices = [(u.id, f"{'– ' * u.level}{u.name}") for u in db.session.scalars(select(Unit).order_by(Unit.path))]
-    form.current_version.choices = [(0, _("Alla versioner gäller"))] + [
-        (v.id, v.name) for v in db.session.scalars(select(CourseVersion).order_by(CourseVersion.published_on))]
+    form.units.choices = [(u.id, f"{'– ' * u.level}{u.name}") for u in setup_queries.units_in_tree_order()]
+    form.current_version.choices = [(0, _("Alla versioner gäller"))] + [(v.id, v.name) for v in setup_queries.versions()]
 
 
 @bp.route("/requirements/new", methods=["GET", "POST"])
 @bp.route("/requirements/<int:requirement_id>", methods=["GET", "POST"])
 @requires("admin")
 def requirement(requirement_id: int | None = None):
-    existing = db.session.get(Requirement, requirement_id) if requirement_id else None
-    if requirement_id and existing is None:
-        abort(404)
+    existing = db.get_or_404(Requirement, requirement_id) if requirement_id else None
     form = RequirementForm(obj=existing if request.method == "GET" else None)
     _requirement_choices(form)
     if request.method == "GET" and existing is not None:
@@ -114,17 +108,15 @@ def requirement(requirement_id: int | None = None):
     if not form.validate_on_submit():
         return render_template("training/requirement.html", form=form, existing=existing), \
             400 if request.method == "POST" else 200
-    course = db.session.get(Course, form.course.data) or abort(400)
+    course = setup_queries.course(form.course.data) or abort(400)
     spec = operations.RequirementSpec(
         name=form.name.data, due_on=form.due_on.data, audience=form.audience.data,
         unit_ids=tuple(form.units.data or ()), new_starter_days=form.new_starter_days.data,
         renewal_months=form.renewal_months.data, current_version_id=form.current_version.data or None,
         transition_on=form.transition_on.data, active=form.active.data,
     )
-    if existing is not None and existing.name != spec.name:
-        existing.name = spec.name.strip()  # renaming keeps the same requirement
     try:
-        operations.ensure_requirement(course, spec)
+        operations.save_requirement(course, spec, existing)
     except operations.TrainingError as exc:
         db.session.rollback()
         form.name.errors = [error_text(exc)]
@@ -132,60 +124,3 @@ def requirement(requirement_id: int | None = None):
     db.session.commit()
     flash(_("Kravet %(name)s är sparat.", name=spec.name), "success")
     return redirect(url_for("training_admin.overview"))
-
-
-@bp.route("/mappings", methods=["GET", "POST"])
-@requires("admin")
-def mappings():
-    form = MappingForm()
-    if form.validate_on_submit():
-        mapping = db.session.scalar(select(ColumnMapping).where(ColumnMapping.name == form.name.data.strip()))
-        if mapping is None:
-            mapping = ColumnMapping(name=form.name.data.strip(), columns={}, created_by_id=current_user.id)
-            db.session.add(mapping)
-        mapping.columns = form.columns()
-        db.session.commit()
-        flash(_("Mappningen %(name)s är sparad.", name=mapping.name), "success")
-        return redirect(url_for("training_admin.mappings"))
-    rows = db.session.scalars(select(ColumnMapping).order_by(ColumnMapping.name)).all()
-    return render_template("training/mappings.html", form=form, mappings=rows, action_form=ActionForm()), \
-        400 if request.method == "POST" else 200
-
-
-@bp.post("/mappings/<int:mapping_id>/delete")
-@requires("admin")
-def delete_mapping(mapping_id: int):
-    mapping = db.session.get(ColumnMapping, mapping_id) or abort(404)
-    require_action()
-    db.session.delete(mapping)
-    db.session.commit()
-    flash(_("Mappningen är borttagen."), "success")
-    return redirect(url_for("training_admin.mappings"))
-
-
-@bp.route("/tokens", methods=["GET", "POST"])
-@requires("admin")
-def api_tokens():
-    form, new_token = TokenForm(), None
-    if form.validate_on_submit():
-        try:
-            _row, new_token = tokens.create_token(form.name.data, current_user)
-            db.session.commit()
-        except ValueError:
-            db.session.rollback()
-            form.name.errors = [_("Det finns redan en nyckel med det namnet.")]
-    rows = db.session.scalars(select(ApiToken).order_by(ApiToken.name)).all()
-    status = 400 if request.method == "POST" and form.errors else 200
-    return render_template("training/tokens.html", form=form, tokens=rows, new_token=new_token,
-                           action_form=ActionForm()), status
-
-
-@bp.post("/tokens/<int:token_id>/revoke")
-@requires("admin")
-def revoke_token(token_id: int):
-    row = db.session.get(ApiToken, token_id) or abort(404)
-    require_action()
-    tokens.revoke_token(row, current_user, utcnow())
-    db.session.commit()
-    flash(_("Nyckeln %(name)s är återkallad.", name=row.name), "success")
-    return redirect(url_for("training_admin.api_tokens"))

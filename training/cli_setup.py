@@ -1,4 +1,4 @@
-"""`flask --app app training course …` and `… training token …`: scripted setup.
+"""`flask --app app training course …`: scripted setup of courses, versions and requirements.
 
 The course commands are idempotent: running the same line twice changes nothing
 the second time (the output says "unchanged"), so a region can keep its setup in a script.
@@ -13,14 +13,12 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from extensions import db
-from models import ApiToken, Course, CourseVersion, Requirement, Unit, utcnow
-from training import operations, tokens
+from models import Course, CourseVersion, Requirement, Unit
+from training import operations
 from training.cli import training
 
 course_group = AppGroup("course", help="Courses, versions and requirements (idempotent).")
-token_group = AppGroup("token", help="API tokens for integrations.")
 training.add_command(course_group)
-training.add_command(token_group)
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -142,41 +140,3 @@ def list_courses(as_json):
             click.echo(f"  version {v['name']} (LMS: {v['lms_name']}, published {v['published']})")
         for r in c["requirements"]:
             click.echo(f"  requirement {r['name']} due {r['due']}{'' if r['active'] else ' (inactive)'}")
-
-
-@token_group.command("create")
-@click.argument("name")
-def create_token(name):
-    """Create a token for an integration; it is printed once."""
-    try:
-        _row, token = tokens.create_token(name, None)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    click.echo(token)
-
-
-@token_group.command("revoke")
-@click.argument("name")
-def revoke_token(name):
-    """Revoke an integration's token."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.name == name))
-    if row is None:
-        raise click.ClickException(f"No such token: {name}")
-    changed = tokens.revoke_token(row, None, utcnow())
-    db.session.commit()
-    click.echo(f"Token {name}: {'revoked' if changed else 'already revoked'}")
-
-
-@token_group.command("list")
-@click.option("--json", "as_json", is_flag=True)
-def list_tokens(as_json):
-    """List tokens (never the tokens themselves)."""
-    rows = [{"name": t.name, "prefix": t.prefix, "created": t.created_at.isoformat(),
-             "last_used": t.last_used_at.isoformat() if t.last_used_at else None, "revoked": t.revoked_at is not None}
-            for t in db.session.scalars(select(ApiToken).order_by(ApiToken.name))]
-    if as_json:
-        click.echo(json.dumps(rows))
-    else:
-        for r in rows:
-            click.echo(f"{r['name']:<30} {r['prefix']}…  {'revoked' if r['revoked'] else 'valid'}")

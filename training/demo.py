@@ -15,7 +15,8 @@ from config import BASE_DIR
 from demo.region import DemoPerson, build_region
 from extensions import db
 from models import utcnow
-from training import importer, operations, snapshots
+from training import operations, snapshots
+from lms import importer
 
 DATA_DIR = BASE_DIR / "demo" / "data"
 EXPORT_1 = DATA_DIR / "kompetensportalen-export.csv"

@@ -12,8 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 from flask import Response, stream_with_context
 from openpyxl import Workbook

@@ -18,9 +18,9 @@ and the others keep serving the previous figures; on SQLite `BEGIN IMMEDIATE` (o
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
@@ -44,7 +44,7 @@ def _lock(requirement_id: int) -> bool:
                                       {"c": LOCK_CLASS, "r": requirement_id}))
     if dialect == "sqlite":
         raw = db.session.connection().connection.driver_connection
-        if not raw.in_transaction:  # already writing means already holding the write lock
+        if raw is not None and not raw.in_transaction:  # already writing: already holding the write lock
             db.session.execute(text("BEGIN IMMEDIATE"))
     return True
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import delete, func, select
 
 import audit
-import signals
 from extensions import db
 from models import (
     Completion, Course, CourseVersion, Exemption, ImportBatch, Person, Requirement, RequirementUnit, Unit,
@@ -129,6 +127,13 @@ def _check_spec(course: Course, spec: RequirementSpec) -> None:
         raise TrainingError("foreign_version", "The version that counts must be a version of the course.")
 
 
+def save_requirement(course: Course, spec: RequirementSpec, existing: Requirement | None = None) -> Outcome:
+    """The admin form's save: like `ensure_requirement`, and renaming `existing` keeps the same requirement."""
+    if existing is not None and existing.name != spec.name.strip():
+        existing.name = spec.name.strip()
+    return ensure_requirement(course, spec)
+
+
 def ensure_requirement(course: Course, spec: RequirementSpec) -> Outcome:
     """Create or update a requirement by name."""
     _check_spec(course, spec)
@@ -213,9 +218,3 @@ def undo_import(batch: ImportBatch, by: Person | None, now: datetime) -> int:
 def batch_people(batch: ImportBatch) -> set[int]:
     """The people an import added completions for (ask before undoing it)."""
     return set(db.session.scalars(select(Completion.person_id).where(Completion.batch_id == batch.id).distinct()))
-
-
-def announce_completions(person_ids: set[int], batch_id: int | None) -> None:
-    """Tell the status cache (and anyone else) that these people's completions changed;
-    call right after the commit."""
-    signals.completions_imported.send(current_app._get_current_object(), person_ids=person_ids, batch_id=batch_id)

@@ -2,14 +2,18 @@
 an export of 55,000 people streams with a bounded memory (see `training.exports`)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import datetime
 
+from flask import Response
+from flask_babel import gettext as _
 from sqlalchemy import Row, and_, func, or_, select
 
 from extensions import db
-from models import Person, PersonStatus, Requirement, Unit
+from main.i18n import local_tz
+from models import CourseVersion, Person, PersonStatus, Requirement, Unit
+from training import exports
 from training.queries import STATUS_COLUMNS, PersonRow, UnitRow, _filtered, _scoped, _with_people
-
 
 #: People read per batch by `people_batches` (exports).
 EXPORT_BATCH = 2000
@@ -41,3 +45,28 @@ def people_batches(requirement: Requirement, *, manager: Person | None = None, u
         if len(rows) < batch:
             return
         last = (rows[-1].sort_name, rows[-1].person_id)
+
+
+def version_names() -> dict[int, str]:
+    return dict(db.session.execute(select(CourseVersion.id, CourseVersion.name)).tuples().all())
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    return moment.astimezone(local_tz()).replace(microsecond=0) if moment else None
+
+
+def download(fmt: str, filename: str, title: str, data_time: datetime | None, requirement: Requirement,
+             state_labels: dict, *, manager: Person | None = None, unit: Unit | None = None,
+             state: str = "all") -> Response:
+    """A people export (the same columns everywhere), streamed as it is read."""
+    versions = version_names()
+    labels = {key: str(label) for key, label in state_labels.items()}
+    headers = [_("Namn"), _("Användarnamn"), _("Anställningsnummer"), _("Enhet"), _("Status"), _("Sista datum"),
+               _("Genomförd"), _("Version")]
+
+    def cells() -> Iterator[list[list]]:
+        for batch in people_batches(requirement, manager=manager, unit=unit, state=state):
+            yield [[p.name, p.username, p.employee_number or "", u.name if u else "", labels.get(s.state, s.state),
+                    s.due_on, _local(s.completed_at), versions.get(s.version_id, "")] for p, u, s in batch]
+
+    return exports.streamed(fmt, filename, title, data_time, headers, cells())

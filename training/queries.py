@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Row, Select, func, literal, literal_column, or_, select
 
+from directory import tree
 from extensions import db
 from models import (
     ColumnMapping, Completion, Course, CourseVersion, Exemption, Person, PersonAncestor, PersonStatus,
     Requirement, TeamSummary, TrainingRefresh, Unit,
 )
 from training import facts
-from training.status import DONE_STATES, STATES, Counts, Status
+from training.status import STATES, Counts, Status
 
 #: Status filters on the team and region pages.
 FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "exempt", "all")
@@ -68,7 +69,7 @@ class TeamSummaryView:
 
 
 def team_summary(requirement: Requirement, manager: Person, with_units: bool = True) -> TeamSummaryView:
-    """The manager's counts; `with_units=False` leaves the sub-unit rows to `training.unit_rows`."""
+    """The manager's counts (`with_units=False`: the sub-unit rows are `training.unit_rows`')."""
     stmt = (select(TeamSummary, Unit.name).outerjoin(Unit, Unit.id == TeamSummary.unit_id)
             .where(TeamSummary.requirement_id == requirement.id, TeamSummary.manager_id == manager.id))
     if not with_units:
@@ -104,8 +105,7 @@ def _filtered(stmt: Select, state: str, unit_id: int | None, q: str) -> Select:
         if unit_id == 0:
             stmt = stmt.where(PersonStatus.unit_id.is_(None))
         else:
-            inside = select(Unit.id).where(Unit.path.like(f"%/{int(unit_id)}/%"))
-            stmt = stmt.where(PersonStatus.unit_id.in_(inside))
+            stmt = stmt.where(PersonStatus.unit_id.in_(tree.units_below([unit_id])))
     if q:
         like = f"%{q.lower()}%"
         matching = select(Person.id).where(or_(func.lower(Person.display_name).like(like),
@@ -145,8 +145,7 @@ def _scoped(stmt: Select, requirement: Requirement, manager: Person | None, unit
     if manager is not None and (manager.subtree_size or 0) <= SMALL_TEAM:
         # A small team: look its people up by key, rather than walking the region's
         # to-do index in due-date order and discarding almost everything.
-        below = list(db.session.scalars(select(PersonAncestor.descendant_id).where(
-            PersonAncestor.ancestor_id == manager.id)))
+        below = list(db.session.scalars(tree.people_below(manager.id)))
         stmt = stmt.where(PersonStatus.person_id.in_(below)).with_hint(PersonStatus, PK_HINT, "sqlite")
     elif manager is not None:
         # The manager's id (and the page window below) go into the SQL text: a plan prepared
@@ -155,7 +154,7 @@ def _scoped(stmt: Select, requirement: Requirement, manager: Person | None, unit
         stmt = stmt.join(PersonAncestor, PersonAncestor.descendant_id == PersonStatus.person_id).where(
             PersonAncestor.ancestor_id == literal(manager.id, literal_execute=True))
     elif unit is not None:
-        stmt = stmt.where(PersonStatus.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path))))
+        stmt = stmt.where(PersonStatus.unit_id.in_(tree.units_below([unit.id])))
     return stmt
 
 
@@ -297,7 +296,3 @@ def person_history(person: Person) -> list[tuple[Completion, CourseVersion]]:
 def person_exemptions(person: Person) -> list[Exemption]:
     return list(db.session.scalars(
         select(Exemption).where(Exemption.person_id == person.id).order_by(Exemption.starts_on.desc())))
-
-
-def is_done(state: str) -> bool:
-    return state in DONE_STATES

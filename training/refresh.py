@@ -227,9 +227,9 @@ def _apply_deltas(requirement_id: int, delta: dict[tuple[int, str, int], list[in
             existing[(row.manager_id, row.kind, row.unit_id)] = [getattr(row, s) for s in STATES]
     inserts, updates = [], []
     for (manager, kind, uid), d in delta.items():
-        counts = [max(0, old + step) for old, step in zip(existing.get((manager, kind, uid), [0] * len(STATES)), d)]
+        counts = [max(0, old + step) for old, step in zip(existing.get((manager, kind, uid), [0] * len(STATES)), d, strict=True)]
         row = {"requirement_id": requirement_id, "manager_id": manager, "kind": kind, "unit_id": uid,
-               "required": sum(counts), **dict(zip(STATES, counts))}
+               "required": sum(counts), **dict(zip(STATES, counts, strict=True))}
         (updates if (manager, kind, uid) in existing else inserts).append(row)
     if inserts:
         db.session.execute(insert(table), inserts)

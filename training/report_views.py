@@ -6,16 +6,16 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 import audit
 from auth.access import requires
+from directory import tree
 from extensions import db
-from main.i18n import local_tz
 from main.forms import ActionForm, require_action
+from main.i18n import local_tz
 from models import Unit, utcnow
 from training import charts, exports, facts, freshness, people_export, queries, snapshots, unit_rows
-from training.views import list_args, people_download, unit_args, version_names
+from training.views import STATE_LABELS, list_args, unit_args
 
 bp = Blueprint("training_reports", __name__, url_prefix="/admin/training")
 
@@ -27,13 +27,13 @@ def _requirement():
 
 def _unit() -> Unit | None:
     unit_id = request.args.get("unit_scope", type=int)
-    return (db.session.get(Unit, unit_id) or abort(404)) if unit_id else None
+    return db.get_or_404(Unit, unit_id) if unit_id else None
 
 
 def trend_chart(requirement, unit: Unit | None):
     ids = None
     if unit is not None:
-        ids = set(db.session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))))
+        ids = tree.unit_ids_below([unit.id])
     points = snapshots.trend(requirement, ids)
     chart = None
     if len(points) > 1:
@@ -60,7 +60,7 @@ def region():
                            units=units,
                            unit=unit, points=points, chart=chart, freshness=freshness.state(requirement),
                            requirements=facts.active_requirements(), action_form=ActionForm(),
-                           versions=version_names())
+                           versions=people_export.version_names())
 
 
 @bp.get("/region/export.<fmt>")
@@ -77,8 +77,9 @@ def region_export(fmt: str):
         rows = people_export.count_people(requirement, unit=unit, state=state)
         audit.record("training.region.export", "unit", unit.id if unit else None,
                      {"requirement": requirement.id, "format": fmt, "what": "people", "rows": rows})
-        return people_download(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
-                               f"{requirement.course.name} – {name}", stamp, requirement, unit=unit, state=state)
+        return people_export.download(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
+                                      f"{requirement.course.name} – {name}", stamp, requirement, STATE_LABELS,
+                                      unit=unit, state=state)
     view = queries.region(requirement, unit)
     headers = [_("Enhet"), _("Omfattas"), _("Genomförda"), _("Påbörjade"), _("Ej påbörjade"), _("Försenade"),
                _("Undantagna"), _("Andel genomförda (%)")]

@@ -1,7 +1,7 @@
-"""Scheduled jobs: the quarter-end KPI snapshot, the status cache refresh, the reminder rounds."""
+"""Scheduled jobs: the quarter-end KPI snapshot and the status cache refresh."""
 from __future__ import annotations
 
-from training import freshness, reminders, snapshots
+from training import freshness, snapshots
 from jobs.registry import Job
 from extensions import db
 
@@ -17,12 +17,6 @@ def refresh_cache(now) -> str:
     return freshness.run_pending(now)
 
 
-def send_reminders(now) -> str:
-    report = reminders.run_round(now)
-    db.session.commit()
-    return str(report)
-
-
 def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
     seconds = app.config["TRAINING_REFRESH_SECONDS"] if app is not None else 15
     return [
@@ -34,8 +28,4 @@ def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
         # Right after midnight: pages never recount, so the new day's figures come from here.
         Job("training.refresh_midnight", refresh_cache, "cron", {"hour": 0, "minute": 0, "second": 30},
             "Räknar om utbildningsstatus när ett nytt dygn börjar (förseningar)."),
-        # Every hour; the job itself sends only on Swedish working days within office hours.
-        Job("training.reminders", send_reminders, "cron", {"minute": 10},
-            "Skickar påminnelseomgångar om utbildningen, sammanfattningar till chefer och eskaleringar "
-            "(arbetsdagar, kontorstid)."),
     ]

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Float, case, cast, func, select
 
+from directory import tree
 from extensions import db
-from models import Person, PersonAncestor, PersonStatus, Requirement, TeamSummary, Unit
+from models import Person, PersonStatus, Requirement, TeamSummary, Unit
 from training.queries import UnitRow, _counts, _path_ids
 from training.status import Counts
 
@@ -73,10 +74,10 @@ def team_units(requirement: Requirement, manager: Person, *, q: str = "", page: 
     return UnitRows(rows, total, page, pages, "")
 
 
-def _matching_units(q: str, under: str | None) -> list[tuple[int, str, str]]:
+def _matching_units(q: str, under: int | None) -> list[tuple[int, str, str]]:
     stmt = select(Unit.id, Unit.name, Unit.path).where(func.lower(Unit.name).like(f"%{q.lower()}%"))
-    if under:
-        stmt = stmt.where(Unit.path.startswith(under))
+    if under is not None:
+        stmt = stmt.where(Unit.id.in_(tree.units_below([under])))
     return list(db.session.execute(stmt.order_by(Unit.name).limit(MAX_MATCHES)).tuples())
 
 
@@ -85,8 +86,7 @@ def _own_counts(requirement: Requirement, manager: Person | None) -> dict[int | 
     stmt = select(PersonStatus.unit_id, PersonStatus.state, func.count()).where(
         PersonStatus.requirement_id == requirement.id)
     if manager is not None:
-        stmt = stmt.join(PersonAncestor, PersonAncestor.descendant_id == PersonStatus.person_id).where(
-            PersonAncestor.ancestor_id == manager.id)
+        stmt = stmt.where(PersonStatus.person_id.in_(tree.people_below(manager.id)))
     direct: dict[int | None, Counts] = defaultdict(Counts)
     for uid, state, n in db.session.execute(stmt.group_by(PersonStatus.unit_id, PersonStatus.state)):
         direct[uid].add(state, n)
@@ -94,7 +94,8 @@ def _own_counts(requirement: Requirement, manager: Person | None) -> dict[int | 
 
 
 def _subtree_counts(direct: dict[int | None, Counts], wanted: set[int]) -> dict[int, Counts]:
-    paths = dict(db.session.execute(select(Unit.id, Unit.path).where(Unit.id.in_([u for u in direct if u]))).all())
+    paths: dict[int, str] = dict(db.session.execute(
+        select(Unit.id, Unit.path).where(Unit.id.in_([u for u in direct if u]))).tuples().all())
     subtree: dict[int, Counts] = defaultdict(Counts)
     for uid, counts in direct.items():
         for ancestor in _path_ids(paths.get(uid, "")) if uid else []:
@@ -115,7 +116,7 @@ def region_units(requirement: Requirement, children: list[tuple[Unit | None, Cou
     name contains `q` (each with everyone in its subtree)."""
     if not q:
         return _paged([(UnitRow(u.id, u.name) if u else None, c) for u, c in children], page, q)
-    matches = _matching_units(q, unit.path if unit else None)
+    matches = _matching_units(q, unit.id if unit else None)
     subtree = _subtree_counts(_own_counts(requirement, None), {uid for uid, _n, _p in matches})
     return _paged([(UnitRow(uid, name), subtree[uid]) for uid, name, _p in matches if subtree.get(uid)], page, q)
 

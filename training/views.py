@@ -6,8 +6,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from babel.dates import format_date
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,12 +17,14 @@ from sqlalchemy import select
 import audit
 from auth.access import may_see, require_visible, requires, visible_person_ids
 from extensions import db
+from main.forms import ActionForm, require_action
 from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
-from main.forms import ActionForm, require_action
-from models import Course, CourseVersion, Exemption, Person, utcnow
-from training import exports, facts, freshness, operations, people_export, queries, reminder_actions, unit_rows
-from training.forms import ExemptionForm, RemindForm
+from models import Course, Exemption, Person, utcnow
+from reminders import actions as reminder_actions
+from reminders.forms import RemindForm
+from training import exports, facts, freshness, operations, people_export, queries, unit_rows
+from training.forms import ExemptionForm
 
 bp = Blueprint("training", __name__)
 
@@ -108,7 +110,7 @@ def _manager() -> Person:
     manager = current_user
     manager_id = request.args.get("manager", type=int)
     if manager_id and manager_id != current_user.id:
-        manager = db.session.get(Person, manager_id) or abort(404)
+        manager = db.get_or_404(Person, manager_id)
         require_visible(manager)
     return manager
 
@@ -135,7 +137,7 @@ def team():
     page = render_template(
         "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people, units=units,
         args=args, freshness=freshness.state(requirement), requirements=facts.active_requirements(),
-        versions=version_names(), remind_form=RemindForm(formdata=None, requirement=requirement.id),
+        versions=people_export.version_names(), remind_form=RemindForm(formdata=None, requirement=requirement.id),
         reminded=reminder_actions.last_reminded(requirement, [p.id for p, _u, _s in people.rows]),
     )
     db.session.commit()  # the audit event; after rendering, so nothing shown was expired by it
@@ -153,32 +155,13 @@ def team_export(fmt: str):
     title = _("%(course)s – team %(name)s", course=requirement.course.name, name=manager.name)
     audit.record("training.team.export", "person", manager.id,
                  {"requirement": requirement.id, "format": fmt, "state": args["state"], "rows": rows})
-    return people_download(fmt, f"utbildning-team-{manager.username}", title,
-                           _local(queries.data_time(requirement)), requirement, manager=manager, state=args["state"])
-
-
-def people_download(fmt: str, filename: str, title: str, data_time: datetime | None, requirement, *,
-                    manager: Person | None = None, unit=None, state: str = "all"):
-    """A people export (the same columns everywhere), streamed as it is read."""
-    versions = version_names()
-    labels = {state: str(label) for state, label in STATE_LABELS.items()}
-    headers = [_("Namn"), _("Användarnamn"), _("Anställningsnummer"), _("Enhet"), _("Status"), _("Sista datum"),
-               _("Genomförd"), _("Version")]
-
-    def cells():
-        for batch in people_export.people_batches(requirement, manager=manager, unit=unit, state=state):
-            yield [[p.name, p.username, p.employee_number or "", u.name if u else "", labels.get(s.state, s.state),
-                    s.due_on, _local(s.completed_at), versions.get(s.version_id, "")] for p, u, s in batch]
-
-    return exports.streamed(fmt, filename, title, data_time, headers, cells())
+    return people_export.download(fmt, f"utbildning-team-{manager.username}", title,
+                                  _local(queries.data_time(requirement)), requirement, STATE_LABELS,
+                                  manager=manager, state=args["state"])
 
 
 def _local(moment):
     return moment.astimezone(local_tz()).replace(microsecond=0) if moment else None
-
-
-def version_names() -> dict[int, str]:
-    return dict(db.session.execute(select(CourseVersion.id, CourseVersion.name)).all())
 
 
 @bp.get("/training/mine")
@@ -199,7 +182,7 @@ def can_exempt(viewer: Person, person: Person) -> bool:
 @bp.get("/training/people/<int:person_id>")
 @requires("employee")
 def person(person_id: int):
-    person = db.session.get(Person, person_id) or abort(404)
+    person = db.get_or_404(Person, person_id)
     require_visible(person)
     if person.id != current_user.id:
         audit.record("training.person.view", "person", person.id)
@@ -224,7 +207,7 @@ def _person_page(person: Person, form: ExemptionForm, status: int = 200):
 @bp.post("/training/people/<int:person_id>/exemptions")
 @requires("manager", "admin")
 def add_exemption(person_id: int):
-    person = db.session.get(Person, person_id) or abort(404)
+    person = db.get_or_404(Person, person_id)
     require_visible(person)
     if not can_exempt(current_user, person):
         abort(403)
@@ -244,7 +227,7 @@ def add_exemption(person_id: int):
 @bp.post("/training/exemptions/<int:exemption_id>/revoke")
 @requires("manager", "admin")
 def revoke_exemption(exemption_id: int):
-    exemption = db.session.get(Exemption, exemption_id) or abort(404)
+    exemption = db.get_or_404(Exemption, exemption_id)
     person = exemption.person
     require_visible(person)
     if not can_exempt(current_user, person):

@@ -1,9 +1,10 @@
-"""Campaign fixtures: an org with units, planners, a stand-in training hook, message factory."""
+"""Campaign fixtures: an org with units, planners, real course data, message factory."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
 from extensions import db
 
@@ -42,33 +43,40 @@ def region(app, make_person, make_unit):
     return {"units": {"hsf": hsf, "akut": akut, "pv": pv, "norr": norr, "rs": rs}, **people}
 
 
-class FakeTraining:
-    """Stands in for the training package behind campaign.audience's hook (not built on this branch)."""
+class CourseData:
+    """Real course data for the plan's "not done" audience and its placeholders: the course
+    "Säkert Beteende" (link https://lms.example/kurs) required of the chosen units, due long
+    before the tests' times, so whoever has not completed it is overdue ("försenad")."""
 
-    def __init__(self, not_done=(), statuses=None):
-        self.not_done = set(not_done)
-        self.statuses = statuses or {}
+    def __init__(self, region):
+        self.region = region
 
-    def not_done_person_ids(self, now):
-        return set(self.not_done)
+    def require(self, not_done, units=("hsf", "rs")) -> None:
+        """Require the course of `units`; every covered active person not in `not_done` has completed it."""
+        from models import Completion, Person
+        from training import operations
+        from training.refresh import mark_dirty
 
-    def person_info(self, person, now):
-        from campaign.audience import TrainingInfo
-
-        if person.id not in self.statuses:
-            return None
-        return TrainingInfo(self.statuses[person.id], f"https://lms.example/kurs?p={person.id}")
+        course = operations.ensure_course("SB", "Säkert Beteende").obj
+        course.url = "https://lms.example/kurs"
+        version = operations.ensure_version(course, "Säkert Beteende 2024", date(2024, 9, 1)).obj
+        unit_ids = tuple(self.region["units"][name].id for name in units)
+        operations.ensure_requirement(course, operations.RequirementSpec(
+            name="Säkert Beteende för alla", due_on=date(2024, 11, 30), audience="units", unit_ids=unit_ids,
+            current_version_id=version.id))
+        not_done_ids = {getattr(p, "id", p) for p in not_done}
+        for person in db.session.scalars(select(Person).where(Person.active.is_(True))):
+            if person.id not in not_done_ids:
+                db.session.add(Completion(person_id=person.id, version_id=version.id, state="completed",
+                                          completed_at=datetime(2024, 10, 1, 9, tzinfo=timezone.utc), source="demo"))
+        mark_dirty()
+        db.session.commit()
 
 
 @pytest.fixture
-def training(app):
-    """Plug a FakeTraining into the app; tests set .not_done and .statuses."""
-    from campaign.audience import set_training_hook
-
-    hook = FakeTraining()
-    set_training_hook(app, hook)
-    yield hook
-    set_training_hook(app, None)
+def training(app, region):
+    """`training.require(not_done={…}, units=(…))` sets up real course data."""
+    return CourseData(region)
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
-"""Who a message reaches: leavers, overlapping units, managers, the training hook."""
+"""Who a message reaches: leavers, overlapping units, managers, people not done with the course."""
 from __future__ import annotations
 
 import pytest
 
-from campaign.audience import TrainingUnavailable, resolve, training_values, unit_subtree_ids
+from campaign.audience import TrainingUnavailable, resolve, training_values
+from directory.tree import unit_ids_below
 from extensions import db
 from tests.campaign.conftest import FUTURE
 
@@ -20,7 +21,7 @@ def test_all_staff_leaves_out_people_who_left(app, region):
 
 def test_units_include_their_subtrees(app, region):
     u = region["units"]
-    assert unit_subtree_ids([u["pv"].id]) == {u["pv"].id, u["norr"].id}
+    assert unit_ids_below([u["pv"].id]) == {u["pv"].id, u["norr"].id}
     assert names(resolve("units", [u["pv"].id], FUTURE)) == ["nils", "noemail", "pvlead"]
 
 
@@ -47,24 +48,21 @@ def test_empty_unit_list_means_nobody(app, region):
     assert resolve("units", [], FUTURE) == []
 
 
-def test_not_done_without_training_data_is_a_clear_error(app, region):
-    from campaign.audience import set_training_hook
-
-    set_training_hook(app, None)  # an installation whose training package is switched off
-    with pytest.raises(TrainingUnavailable, match="course data is not available"):
+def test_not_done_without_an_active_requirement_is_a_clear_error(app, region):
+    with pytest.raises(TrainingUnavailable, match="no mandatory course is required"):
         resolve("not_done", [], FUTURE)
 
 
-def test_not_done_comes_from_the_training_hook_and_skips_leavers(app, region, training):
-    training.not_done = {region["anna"].id, region["nils"].id, region["leaver"].id}
+def test_not_done_comes_from_the_course_data_and_skips_leavers(app, region, training):
+    training.require(not_done={region["anna"], region["nils"], region["leaver"]})
     assert names(resolve("not_done", [], FUTURE)) == ["anna", "nils"]
     assert names(resolve("not_done", [region["units"]["pv"].id], FUTURE)) == ["nils"]
 
 
 def test_status_and_course_link_have_safe_defaults(app, region, training):
     app.config["COURSE_URL"] = "https://kurs.example/sakert-beteende"
-    training.statuses = {region["anna"].id: "försenad"}
+    training.require(not_done={region["anna"]}, units=("akut",))  # nils is not covered
     assert training_values(region["anna"], FUTURE, "okänd") == {
-        "status": "försenad", "kurslänk": f"https://lms.example/kurs?p={region['anna'].id}"}
+        "status": "försenad", "kurslänk": "https://lms.example/kurs"}
     assert training_values(region["nils"], FUTURE, "okänd") == {
         "status": "okänd", "kurslänk": "https://kurs.example/sakert-beteende"}

@@ -97,14 +97,11 @@ def test_bad_input_gives_a_swedish_error_and_saves_nothing(app, client, auth, re
     assert count() == 0
 
 
-def test_not_done_audience_refused_when_course_data_is_switched_off(app, client, auth, region):
-    from campaign.audience import set_training_hook
-
-    set_training_hook(app, None)
+def test_not_done_audience_refused_without_an_active_requirement(app, client, auth, region):
     auth.login("comms")
     response = client.post("/plan/ny", data=form(region, audience="not_done"))
     assert response.status_code == 400
-    assert "Kursuppgifter finns inte i den här installationen" in response.get_data(as_text=True)
+    assert "Inget utbildningskrav är aktivt just nu" in response.get_data(as_text=True)
     assert count() == 0
 
 

@@ -2,7 +2,7 @@
 quarter-end recording (once, with catch-up), values entered by admins, and the trend chart."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 import time_machine
@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from extensions import db
 from followup import kpis, quarters
-from followup.kpi_sources import set_registrations_counter
 from models import Activity, Campaign, Completion, Kpi, KpiValue, PlanMessage, utcnow
 
 
@@ -84,15 +83,6 @@ def test_training_values_come_from_the_snapshot_of_the_day_when_taken(app, data,
     db.session.commit()
     # the snapshot was taken before carl's completion was known; the KPI says what the snapshot said
     assert kpis.record_computed(data["training_completed_share"], day, utc(2025, 1, 2)).value == 22.2
-
-
-def test_registrations_hook_is_used_when_plugged_in(app, data):
-    set_registrations_counter(app, lambda activity_ids, as_of: 10 * len(activity_ids))
-    try:
-        row = kpis.record_computed(data["awareness_registrations"], date(2024, 12, 31), utc(2025, 1, 2))
-        assert row.value == 20 and row.note == ""
-    finally:
-        set_registrations_counter(app, None)
 
 
 def _count() -> int:

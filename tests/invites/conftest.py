@@ -52,7 +52,7 @@ def world(app, make_person, make_unit):
 
 @pytest.fixture
 def make_activity(world):
-    """Factory through campaign.activities.save_activity (the real operation, with its hook)."""
+    """Factory through campaign.activities.save_activity (the real operation; invites hears its signal)."""
     from campaign import activities
 
     state = {}

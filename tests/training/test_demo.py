@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from demo.load import load_demo
 from extensions import db
 from models import Completion, ImportBatch, KpiSnapshot, Unit
-from training import demo, importer, queries
+from training import demo, queries
+from lms import importer
 
 
 def test_committed_exports_match_the_generator():

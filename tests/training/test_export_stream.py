@@ -10,8 +10,8 @@ from sqlalchemy import event
 
 from extensions import db
 from models import utcnow
-from training import freshness, people_export
 from tests.training.conftest import local
+from training import freshness, people_export
 
 
 @pytest.fixture

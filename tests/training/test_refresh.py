@@ -11,9 +11,9 @@ from sqlalchemy import create_engine, select, text, update
 
 from extensions import db
 from models import PersonStatus, RefreshQueue, TeamSummary, TrainingRefresh
+from tests.training.conftest import local
 from training import facts, freshness, operations, refresh
 from training.status import COMPLETED, IN_PROGRESS, OVERDUE
-from tests.training.conftest import local
 
 NOW = local(2025, 1, 15)
 

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditEvent, Completion, ImportBatch
-from training import importer, operations
+from training import operations
+from lms import importer
 from tests.training.conftest import local
 
 NOW = local(2025, 1, 15)

@@ -16,10 +16,11 @@ from sqlalchemy.exc import IntegrityError
 import audit
 from auth.access import may_see
 from extensions import db
+from lms import files, matching, operations, tokens
+from lms.openapi import openapi_document
 from main.i18n import local_tz
 from models import Completion, CourseVersion, Person, utcnow
-from training import facts, lmsfile, matching, operations, queries, tokens
-from training.openapi import openapi_document
+from training import facts, queries
 
 bp = Blueprint("training_api", __name__, url_prefix="/api/v1")
 MAX_BODY = 64 * 1024
@@ -64,7 +65,7 @@ def post_completion():
     token.last_used_at = utcnow()
     db.session.commit()
     if created:
-        operations.announce_completions({person_id}, None)
+        operations.announce({person_id}, None)
     return jsonify({"result": "created" if created else "unchanged", "id": row.id}), 201 if created else 200
 
 
@@ -81,7 +82,7 @@ class Refusal(NamedTuple):
 
 def _parse(body: dict):
     """(person id, version, state, time), or a Refusal."""
-    ids = {k: _text(body, k) for k in lmsfile.IDENTITY_FIELDS}
+    ids = {k: _text(body, k) for k in files.IDENTITY_FIELDS}
     if not any(ids.values()):
         return Refusal(400, "invalid_field", "Give employee_number, username or email.")
     course = _text(body, "course")
@@ -90,13 +91,13 @@ def _parse(body: dict):
     )).first() if course else None
     if version is None:
         return Refusal(422, "unknown_course", "course must be a course version's LMS name or name.")
-    state = lmsfile.parse_status(_text(body, "status") or "completed")
-    if state not in (lmsfile.COMPLETED, lmsfile.IN_PROGRESS):
+    state = files.parse_status(_text(body, "status") or "completed")
+    if state not in (files.COMPLETED, files.IN_PROGRESS):
         return Refusal(400, "invalid_field", "status must be 'completed' or 'in_progress'.")
     moment = None
-    if state == lmsfile.COMPLETED:
+    if state == files.COMPLETED:
         try:
-            moment = lmsfile.parse_moment(_text(body, "completed_at"), local_tz())
+            moment = files.parse_moment(_text(body, "completed_at"), local_tz())
         except ValueError:
             moment = None
         if moment is None:
@@ -114,7 +115,7 @@ def _parse(body: dict):
 def _record(person_id: int, version: CourseVersion, state: str, moment: datetime | None, token_id: int):
     """(created?, row); idempotent on (person, version, completion time); starts never go backward."""
     stmt = select(Completion).where(Completion.person_id == person_id, Completion.version_id == version.id)
-    if state == lmsfile.COMPLETED:
+    if state == files.COMPLETED:
         existing = db.session.scalar(stmt.where(Completion.completed_at == moment))
     else:
         existing = db.session.scalars(stmt.order_by(Completion.completed_at.desc().nulls_last())).first()

@@ -16,7 +16,7 @@ from extensions import db
 from models import OutboxMessage, Reminder, ReminderTemplate
 from outbox.sender import send_due
 from tests.training.conftest import local
-from training.reminders import run_round
+from reminders.rounds import run_round
 
 
 @pytest.fixture
@@ -304,7 +304,7 @@ def test_an_overlapping_run_neither_doubles_nor_lists_again(app, team, course, s
 
 
 def test_a_big_round_commits_in_chunks(app, team, smtp, monkeypatch):
-    from training import reminders
+    from reminders import rounds as reminders
 
     monkeypatch.setattr(reminders, "CHUNK", 2)
     run_round(local(2024, 11, 18, 9, 0))

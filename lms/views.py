@@ -16,10 +16,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 import audit
 from auth.access import requires
 from extensions import db
+from lms import importer
+from lms import operations as lms_operations
+from lms.forms import ConfirmForm, UploadForm
 from main.forms import ActionForm, require_action
 from models import ColumnMapping, Course, ImportBatch, utcnow
-from training import exports, importer, operations
-from training.forms import ConfirmForm, UploadForm
+from training import exports, operations
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
 
@@ -133,7 +135,7 @@ def confirm():
     db.session.commit()
     for suffix in (".bin", ".json"):
         (_upload_dir() / f"{form.token.data}{suffix}").unlink(missing_ok=True)
-    operations.announce_completions(result.person_ids, result.batch_id)
+    lms_operations.announce(result.person_ids, result.batch_id)
     flash(_("Importen är klar: %(n)s nya rader.", n=result.imported), "success")
     return redirect(url_for("training_import.batch", batch_id=result.batch_id))
 
@@ -161,7 +163,7 @@ def batches():
 @bp.get("/imports/<int:batch_id>")
 @requires("admin")
 def batch(batch_id: int):
-    row = db.session.get(ImportBatch, batch_id) or abort(404)
+    row = db.get_or_404(ImportBatch, batch_id)
     audit.record("training.import.view", "import", row.id, commit=False)  # problem rows name people
     page = render_template("training/import_batch.html", batch=row, reason=problem_reason,
                            undoable=operations.undoable(row), form=ActionForm())
@@ -172,7 +174,7 @@ def batch(batch_id: int):
 @bp.get("/imports/<int:batch_id>/problems.csv")
 @requires("admin")
 def batch_problems(batch_id: int):
-    row = db.session.get(ImportBatch, batch_id) or abort(404)
+    row = db.get_or_404(ImportBatch, batch_id)
     response = _problems_csv(row.problems or [], row.filename, f"import-{row.id}")
     audit.record("training.import.problems_export", "import", row.id, {"rows": len(row.problems or [])})
     return response
@@ -191,7 +193,7 @@ def _problems_csv(problems: list[dict], filename: str, name: str):
 @bp.post("/imports/<int:batch_id>/undo")
 @requires("admin")
 def undo(batch_id: int):
-    row = db.session.get(ImportBatch, batch_id) or abort(404)
+    row = db.get_or_404(ImportBatch, batch_id)
     require_action()
     people = operations.batch_people(row)
     try:
@@ -201,6 +203,6 @@ def undo(batch_id: int):
         flash(_("Bara den senaste importen som gäller kan ångras."), "error")
         return redirect(url_for("training_import.batch", batch_id=row.id))
     db.session.commit()
-    operations.announce_completions(people, row.id)
+    lms_operations.announce(people, row.id)
     flash(_("Importen är ångrad; %(n)s rader togs bort.", n=removed), "success")
     return redirect(url_for("training_import.batch", batch_id=row.id))

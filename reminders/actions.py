@@ -17,8 +17,8 @@ from models import Person, Requirement
 from models.reminders import DIGEST, EMPLOYEE, MANUAL, Reminder
 from outbox import operations as outbox
 from training import facts
-from training.reminder_texts import ListedPerson, Values, employee_values, list_values, recipient_locale, render
-from training.reminder_texts import wording
+from reminders.texts import ListedPerson, Values, employee_values, list_values, recipient_locale, render
+from reminders.texts import wording
 from training.status import OVERDUE, local_date
 
 

@@ -19,7 +19,7 @@ The rules (pure functions of the data and `today`):
 
 `run_round` commits as it goes, a manager's group at a time (the group's reminders with
 their digest), so a crash loses nothing that was committed and a rerun finishes the rest.
-"Remind now" and the pages' reads are in `training.reminder_actions`.
+"Remind now" and the pages' reads are in `reminders.actions`.
 """
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, Reminder
 from outbox import operations as outbox
 from outbox.mime import InvalidAddress, validate_address
 from training import facts, freshness
-from training.reminder_texts import (ListedPerson, Values, Wording, employee_values, list_values, recipient_locale,
+from reminders.texts import (ListedPerson, Values, Wording, employee_values, list_values, recipient_locale,
                                      render, wording)
 from training.status import DONE_STATES, OVERDUE, local_date
 

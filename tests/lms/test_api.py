@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import ApiToken, Completion, PersonStatus, utcnow
-from training import freshness, tokens
+from training import freshness
+from lms import tokens
 from tests.training.conftest import local
 
 

@@ -17,9 +17,10 @@ from main.forms import require_action
 from models import utcnow
 from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, MANUAL
 from outbox import operations as outbox
-from training import facts, reminder_actions, reminders
-from training.forms import ReminderTextForm
-from training.reminder_texts import (KINDS, LOCALES, PLACEHOLDERS, Wording, lista_misplaced, render, reset_wording,
+from training import facts
+from reminders import actions, rounds
+from reminders.forms import ReminderTextForm
+from reminders.texts import (KINDS, LOCALES, PLACEHOLDERS, Wording, lista_misplaced, render, reset_wording,
                                      save_wording, saved_texts, unknown_placeholders, wording)
 
 bp = Blueprint("training_reminders", __name__, url_prefix="/admin/training/reminders")
@@ -44,12 +45,12 @@ PLACEHOLDER_HELP = {
 def overview():
     cfg = current_app.config
     try:
-        schedule, problem = reminders.schedule_from(cfg), None
+        schedule, problem = rounds.schedule_from(cfg), None
     except ValueError as exc:
         schedule, problem = None, str(exc)
     return render_template(
         "training/reminders.html", schedule=schedule, problem=problem, hours=office_hours(cfg),
-        sent=reminder_actions.sent_counts(utcnow() - timedelta(days=30)), saved=saved_texts(), kinds=KINDS,
+        sent=actions.sent_counts(utcnow() - timedelta(days=30)), saved=saved_texts(), kinds=KINDS,
         locales=LOCALES, kind_labels=KIND_LABELS, locale_labels=LOCALE_LABELS,
         manual_per_day=cfg["REMINDER_MANUAL_PER_DAY"],
     )
@@ -125,11 +126,11 @@ def _try_out(kind: str, locale: str, form: ReminderTextForm, custom: bool, *, se
     if requirement is None:
         form.person.errors = [_("Det finns inget aktivt krav att förhandsgranska med.")]
         return _edit_page(kind, locale, form, custom, status=400)
-    person = reminder_actions.find_person(form.person.data) if form.person.data else current_user
+    person = actions.find_person(form.person.data) if form.person.data else current_user
     if person is None:
         form.person.errors = [_("Ingen person med det användarnamnet eller den e-postadressen.")]
         return _edit_page(kind, locale, form, custom, status=400)
-    values, shown = reminder_actions.sample_values(kind, person, requirement, utcnow())
+    values, shown = actions.sample_values(kind, person, requirement, utcnow())
     rendered = render(Wording(form.subject.data, form.body.data), values, locale)
     status = 200
     if send:

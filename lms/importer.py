@@ -19,9 +19,9 @@ import audit
 from extensions import db
 from main.i18n import local_tz
 from models import Completion, Course, CourseVersion, ImportBatch, Person
-from training import lmsfile
-from training.lmsfile import COMPLETED, IN_PROGRESS, NOT_STARTED, FileError
-from training.matching import AMBIGUOUS, UNMATCHED, PersonIndex
+from lms import files
+from lms.files import COMPLETED, IN_PROGRESS, NOT_STARTED, FileError
+from lms.matching import AMBIGUOUS, UNMATCHED, PersonIndex
 from training.facts import FastUTCText, fast_utc
 
 #: Why a row is invalid, in English (CLI, JSON); the UI has Swedish texts for the codes.
@@ -127,7 +127,7 @@ class _Row:
     __slots__ = ("number", "ids", "raw_name", "course", "status", "raw_date")
 
     def __init__(self, number: int, cells: list, at: tuple[int, ...]):
-        text = lmsfile.cell_text
+        text = files.cell_text
         # Inlined for plain strings (every CSV cell): this runs once per row of big files.
         e, u, m = cells[at[0]], cells[at[1]], cells[at[2]]
         self.ids = (e.strip() if e.__class__ is str else text(e), u.strip() if u.__class__ is str else text(u),
@@ -139,15 +139,15 @@ class _Row:
 
     @property
     def name(self) -> str:
-        return lmsfile.cell_text(self.raw_name)
+        return files.cell_text(self.raw_name)
 
     def identifier(self) -> str:
         return next((v for v in self.ids if v), "")
 
 
 def _positions(columns: dict[str, int], width: int) -> tuple[int, ...]:
-    """Cell index per field in `lmsfile.FIELDS` order; an absent field reads the padding cell."""
-    return tuple(columns.get(f, width) for f in lmsfile.FIELDS)
+    """Cell index per field in `files.FIELDS` order; an absent field reads the padding cell."""
+    return tuple(columns.get(f, width) for f in files.FIELDS)
 
 
 def import_file(data: bytes, filename: str, *, course: Course | None = None, mapping: dict | None = None,
@@ -161,9 +161,9 @@ def import_file(data: bytes, filename: str, *, course: Course | None = None, map
         if len(data) > limit:
             raise FileError("too_large", f"The file is {len(data) // (1024 * 1024)} MB; the limit is "
                             f"{limit // (1024 * 1024)} MB.")
-        extra = frozenset(lmsfile.normalise_header(h) for h in (mapping or {}).values() if h)
-        table = lmsfile.read_table(data, extra)
-        columns = lmsfile.find_columns(table.headers, mapping, course_given=course is not None)
+        extra = frozenset(files.normalise_header(h) for h in (mapping or {}).values() if h)
+        table = files.read_table(data, extra)
+        columns = files.find_columns(table.headers, mapping, course_given=course is not None)
     except FileError as exc:
         result.ok, result.error = False, exc
         return result
@@ -182,7 +182,7 @@ def import_file(data: bytes, filename: str, *, course: Course | None = None, map
     return result
 
 
-def _classify(table: lmsfile.Table, columns, versions: _Versions, result: ImportResult, now: datetime) -> list[tuple]:
+def _classify(table: files.Table, columns, versions: _Versions, result: ImportResult, now: datetime) -> list[tuple]:
     """Sort every row into its bucket; returns the completions to insert."""
     tz, index = local_tz(), PersonIndex()
     width = max([len(table.headers)] + [len(cells) for _n, cells in table.rows])
@@ -217,14 +217,14 @@ _TOMORROW = timedelta(days=1)
 
 
 def _status(raw) -> str | None:
-    """`lmsfile.parse_status`, remembered: a report repeats a handful of status words."""
+    """`files.parse_status`, remembered: a report repeats a handful of status words."""
     try:
         return _STATUS_CACHE[raw]
     except KeyError:
-        _STATUS_CACHE[raw] = value = lmsfile.parse_status(raw)
+        _STATUS_CACHE[raw] = value = files.parse_status(raw)
         return value
     except TypeError:  # an unhashable cell value
-        return lmsfile.parse_status(raw)
+        return files.parse_status(raw)
 
 
 def _parse_row(row: _Row, versions: _Versions, index: PersonIndex, tz, now: datetime):
@@ -233,11 +233,11 @@ def _parse_row(row: _Row, versions: _Versions, index: PersonIndex, tz, now: date
         return ("problem", "invalid", "no_identifier", "")
     status = _status(row.status)
     if status is None:
-        return ("problem", "invalid", "unknown_status", lmsfile.cell_text(row.status))
+        return ("problem", "invalid", "unknown_status", files.cell_text(row.status))
     try:
-        moment = lmsfile.parse_moment(row.raw_date, tz)
+        moment = files.parse_moment(row.raw_date, tz)
     except ValueError:
-        return ("problem", "invalid", "bad_date", lmsfile.cell_text(row.raw_date))
+        return ("problem", "invalid", "bad_date", files.cell_text(row.raw_date))
     if status == "":
         status = COMPLETED if moment else NOT_STARTED
     if status == COMPLETED:
