@@ -216,8 +216,8 @@ class RegionView:
 def region(requirement: Requirement, unit: Unit | None) -> RegionView:
     """The region (or one unit) split into its child units, each with everything below it."""
     direct = unit_counts(requirement)
-    # Plain rows (id, name, path, parent_id), not objects: the region has thousands of units.
-    units = {u.id: u for u in db.session.execute(select(Unit.id, Unit.name, Unit.path, Unit.parent_id))}
+    # Plain rows, not objects: the region has thousands of units.
+    units = {u.id: u for u in db.session.execute(select(Unit.id, Unit.name, Unit.path, Unit.parent_id, Unit.level))}
     subtree: dict[int, Counts] = defaultdict(Counts)
     for uid, counts in direct.items():
         if uid is None or uid not in units:
