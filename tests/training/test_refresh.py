@@ -220,8 +220,11 @@ def test_concurrent_refreshes_recompute_once_and_never_collide(app, org, course,
         t.join(timeout=120)
     assert errors == [] and len(results) == 4
     assert "UniqueViolation" not in caplog.text and "IntegrityError" not in caplog.text
-    assert sum(1 for r in results if isinstance(r, str) and "recomputed" in r) == 1
-    freshness.run_pending(NOW)  # whatever was queued
+    # At most one recomputes; a thread that finds the requirement busy leaves it (or queues its
+    # people) for the scheduler's next run instead of waiting or colliding.
+    assert sum(1 for r in results if isinstance(r, str) and "recomputed" in r) <= 1
+    freshness.run_pending(NOW)  # the next scheduled run
+    assert not freshness.state(req, NOW).pending
     assert cached(req)[people[0]].state == COMPLETED
     incremental = counts()
     refresh.refresh(req, NOW)
