@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     from reminders import init_app as init_reminders
     from followup import init_app as init_followup
     from invites import init_app as init_invites
+    from privacy import init_app as init_privacy
 
     init_main(app)
     init_auth(app)
@@ -80,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     init_campaign(app)
     init_followup(app)  # after campaign: its årshjul ring comes after campaign's
     init_invites(app)
+    init_privacy(app)
 
     from demo.cli import demo
     from demo.region import DEMO_LOGINS

@@ -141,4 +141,18 @@ def from_env() -> dict:
         "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),
         "FOLLOWUP_KPI_POLL_MINUTES": _int("FOLLOWUP_KPI_POLL_MINUTES", 60),
         "FOLLOWUP_PDF_FONT": env("FOLLOWUP_PDF_FONT", ""),
+        # Retention (gallring) and the record of processing (privacy/); docs/privacy.md explains each
+        # with its purpose and legal ground. A period below the category's minimum (e.g. 0) is refused.
+        "RETENTION_MAIL_DAYS": _int("RETENTION_MAIL_DAYS", 90),
+        "RETENTION_AUDIT_IP_DAYS": _int("RETENTION_AUDIT_IP_DAYS", 180),
+        "RETENTION_AUDIT_YEARS": _int("RETENTION_AUDIT_YEARS", 2),
+        "RETENTION_LMS_UPLOAD_DAYS": _int("RETENTION_LMS_UPLOAD_DAYS", 7),
+        "RETENTION_LMS_PROBLEM_DAYS": _int("RETENTION_LMS_PROBLEM_DAYS", 365),
+        "RETENTION_LEAVER_YEARS": _int("RETENTION_LEAVER_YEARS", 2),
+        "RETENTION_REGISTRATION_MONTHS": _int("RETENTION_REGISTRATION_MONTHS", 6),
+        "RETENTION_EVIDENCE_YEARS": _int("RETENTION_EVIDENCE_YEARS", 5),
+        "RETENTION_TIME": env("RETENTION_TIME", "03:50"),
+        "RETENTION_BATCH_SIZE": _int("RETENTION_BATCH_SIZE", 5000),
+        "PRIVACY_CONTROLLER": env("PRIVACY_CONTROLLER", "Regionstyrelsen, Region Exempel"),
+        "PRIVACY_DPO_CONTACT": env("PRIVACY_DPO_CONTACT", ""),
     }

@@ -7,7 +7,6 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
-from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 
 from models.base import Base
@@ -30,13 +29,3 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
-
-
-def _sqlite_from_hint(self, table, text: str) -> str:
-    """SQLite's `INDEXED BY` goes right after the table name, which is where SQLAlchemy puts
-    FROM hints (`Select.with_hint(table, "INDEXED BY …", "sqlite")`); its SQLite dialect
-    leaves them out, so without this a hint written for SQLite is silently dropped."""
-    return text
-
-
-SQLiteCompiler.get_from_hint_text = _sqlite_from_hint

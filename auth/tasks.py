@@ -1,6 +1,8 @@
 """Scheduled housekeeping for log-ins."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from auth.operations import prune_login_attempts
 from jobs.registry import Job
 
@@ -11,5 +13,5 @@ def prune(now) -> str:
 
 JOBS = [
     Job("auth.prune_login_attempts", prune, "cron", {"hour": 3, "minute": 15},
-        "Rensar inloggningsförsök äldre än 30 dagar."),
+        _l("Rensar inloggningsförsök äldre än 30 dagar.")),
 ]

@@ -288,12 +288,14 @@ def measure_import(args) -> dict:
     from extensions import db
     from models import ImportBatch, utcnow
     from training import freshness, operations, refresh
+    from jobs.batch import collector_paused
     from lms import importer
 
     data = lms_csv(args.people)
 
-    def do_import():
-        result = importer.import_file(data, "bench.csv", source="cli", now=utcnow())
+    def do_import():  # the command's path: `flask training import` pauses the collector too
+        with collector_paused():
+            result = importer.import_file(data, "bench.csv", source="cli", now=utcnow())
         db.session.commit()
         return result
 

@@ -1,9 +1,6 @@
 """Forms of the campaign pages (Swedish labels and messages; choices filled in by the views)."""
 from __future__ import annotations
 
-import secrets
-import unicodedata
-from datetime import date
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -12,30 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import (Field, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import DateInput, DateTimeLocalInput
+from wtforms.widgets import DateTimeLocalInput
 
 from campaign import labels, markup
 from campaign.timeutil import NonexistentLocalTime, local_to_utc, parse_local, utc_to_local
+from main.forms import SwedishDateField, clean_line, clean_text
 from main.i18n import local_tz
-
-
-def clean_line(value):
-    """One line of text: no control characters (they could break a subject line), trimmed."""
-    if not isinstance(value, str):
-        return value
-    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
-
-
-def clean_text(value):
-    """Multi-line text: CRLF → LF, no NUL or other control characters except tab and newline."""
-    if not isinstance(value, str):
-        return value
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(24)
 
 
 class LocalDateTimeField(Field):
@@ -72,29 +51,6 @@ class LocalDateTimeField(Field):
         except NonexistentLocalTime as exc:
             raise ValueError(_l("Klockslaget finns inte den dagen (klockan ställs fram en timme till sommartid). "
                                 "Välj en annan tid.")) from exc
-
-
-class SwedishDateField(Field):
-    """<input type=date> with a Swedish error message."""
-
-    widget = DateInput()
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.isoformat() if self.data else ""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist or not valuelist[0].strip():
-            return
-        try:
-            self.data = date.fromisoformat(valuelist[0].strip())
-        except ValueError as exc:
-            raise ValueError(_l("Ange ett datum som ÅÅÅÅ-MM-DD.")) from exc
-        if not 2000 <= self.data.year <= 2100:
-            self.data = None
-            raise ValueError(_l("Ange ett datum mellan år 2000 och 2100."))
 
 
 def _units_field(label):

@@ -11,9 +11,10 @@ from auth.access import may_see, requires
 from campaign import audience as audience_mod
 from campaign import export, labels, markup, operations, queries, workflow
 from campaign.blueprint import PLANNERS, bp, show_error, version_of
-from campaign.forms import MessageForm, MoveForm, new_token
+from campaign.forms import MessageForm, MoveForm
 from campaign.sending import placeholder_values
 from extensions import db
+from main.tokens import new_token
 from main.forms import ActionForm, require_action
 from models import Person, PlanMessage, utcnow
 
@@ -75,7 +76,7 @@ def _data(form: MessageForm) -> operations.MessageData:
 def new_message():
     form = _setup(MessageForm())
     if request.method == "GET":
-        form.form_token.data = new_token()
+        form.form_token.data = new_token(24)
         form.owner_id.data = current_user.id
         form.campaign_id.data = request.args.get("campaign", 0, type=int)
         return render_template("campaign/message_form.html", form=form, message=None)

@@ -1,6 +1,8 @@
 """The scheduled job of the communication plan."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from flask import current_app, has_app_context
 
 from campaign.sending import send_due
@@ -16,6 +18,6 @@ def JOBS(app=None) -> list[Job]:
     seconds = app.config["PLAN_POLL_SECONDS"] if app is not None else 60
     return [
         Job("campaign.send_due", send, "interval", {"seconds": seconds},
-            "Skickar kommunikationsplanens e-postmeddelanden när deras tid har kommit och ger ägarna "
-            "uppgiften att publicera meddelanden i andra kanaler."),
+            _l("Skickar kommunikationsplanens e-postmeddelanden när deras tid har kommit och ger ägarna "
+            "uppgiften att publicera meddelanden i andra kanaler.")),
     ]

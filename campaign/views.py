@@ -9,9 +9,10 @@ from auth.access import requires
 from campaign import activities as ops
 from campaign import queries
 from campaign.blueprint import PLANNERS, bp, show_error
-from campaign.forms import ActivityForm, CampaignForm, new_token
+from campaign.forms import ActivityForm, CampaignForm
 from campaign.operations import PlanError
 from extensions import db
+from main.tokens import new_token
 from main.forms import ActionForm, require_action
 from models import Activity, Campaign, utcnow
 from models.campaign import THEMES_2024
@@ -120,7 +121,7 @@ def new_activity(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = _activity_form(ActivityForm(), campaign)
     if request.method == "GET":
-        form.form_token.data = new_token()
+        form.form_token.data = new_token(24)
         form.organiser_id.data = current_user.id
         return render_template("campaign/activity_form.html", form=form, campaign=campaign, activity=None)
     return _save_activity(form, campaign, None)

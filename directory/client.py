@@ -68,7 +68,9 @@ def demo_server(entries_factory: Callable[[], list[tuple[str, dict]]] | None = N
         conn = ldap3.Connection(server, user="cn=admin,dc=regionexempel,dc=se", password="demo",
                                 client_strategy=ldap3.MOCK_SYNC)
         if entries_factory is None:
-            from demo.directory import demo_entries as entries_factory
+            from demo.directory import demo_entries
+
+            entries_factory = demo_entries
         for dn, attrs in entries_factory():
             conn.strategy.add_entry(dn, attrs)
         conn.strategy.add_entry("cn=admin,dc=regionexempel,dc=se", {"userPassword": "demo", "objectClass": "person",
@@ -127,7 +129,7 @@ def close(conn: ldap3.Connection) -> None:
 
 def _raw(entry: dict) -> dict:
     """Attributes as lists of text or bytes (bytes only where text makes no sense, e.g. objectGUID)."""
-    attrs = {}
+    attrs: dict[str, list] = {}
     raw = entry.get("raw_attributes", {})
     for name, values in entry.get("attributes", {}).items():
         if name.lower() == "objectguid":
@@ -153,7 +155,7 @@ def _lean_entry(payload, names: dict) -> dict:
     client's CPU in a 55,000-person read. Without a schema (`get_info=NONE`) every value
     is formatted as UTF-8 text or left as bytes, which is what this does, once.
     `names` remembers the decoded attribute names (the same dozen in every entry)."""
-    attrs = {}
+    attrs: dict[str, list] = {}
     for attribute in payload[1][3]:
         raw_name = attribute[3][0][3]
         name = names.get(raw_name)

@@ -7,10 +7,8 @@ only. Every run is recorded in `directory_sync_run`, failed ones included.
 """
 from __future__ import annotations
 
-import gc
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -31,6 +29,7 @@ from directory.mapping import (
 )
 from directory.tree import find_cycles
 from extensions import db
+from jobs.batch import collector_paused  # run_sync runs in the scheduler and the CLI only
 from models import DirectorySyncRun, Person, Unit
 
 #: Person columns the directory owns (compared and written by the sync).
@@ -314,23 +313,6 @@ def finished(run_id: int, result: SyncResult, outcome: str) -> None:
     db.session.commit()
 
 
-@contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector while a run builds its data.
-
-    A run keeps ~10^5 objects alive (records, rows) while allocating millions of
-    short-lived ones; every full collection rescans all the live ones, which cost a
-    third of a 55,000-person read. Nothing the sync builds is cyclic, so reference
-    counting frees it all the same; the collector resumes afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _announce(plan: Plan, run_id: int) -> None:
     """Send `signals.directory_synced` for a committed run that changed anyone."""
     changed = set(plan.updates) | set(plan.reactivate)
@@ -354,7 +336,7 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
     result = SyncResult(dry_run=dry_run, run_id=run_id)
     outcome = "failed"
     try:
-        with _collector_paused():
+        with collector_paused():
             settings = SyncSettings.from_config(current_app.config)
             records, invalid = read_directory(settings, on_page)
             plan = plan_sync(records, now, settings)

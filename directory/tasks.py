@@ -1,6 +1,8 @@
 """Scheduled directory jobs: the nightly sync and syncs requested by admins."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from sqlalchemy import select
 
 from extensions import db
@@ -38,7 +40,7 @@ def JOBS(app):
     hour, _, minute = (app.config.get("LDAP_SYNC_TIME") or "02:30").partition(":")
     return [
         Job("directory.sync", nightly, "cron", {"hour": int(hour), "minute": int(minute or 0)},
-            "Hämtar alla medarbetare från katalogtjänsten (hela regionen)."),
+            _l("Hämtar alla medarbetare från katalogtjänsten (hela regionen).")),
         Job("directory.requested", requested, "interval", {"seconds": 30},
-            "Kör katalogsynkroniseringar som en administratör har begärt."),
+            _l("Kör katalogsynkroniseringar som en administratör har begärt.")),
     ]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from extensions import db
 from models import Person, PersonAncestor, Unit
+from models.base import table_of
 
 BATCH = 5000
 
@@ -102,7 +103,8 @@ def rebuild_closure(session: Session) -> TreeReport:
             parents[pid] = None
     chains = _chains(parents)
     stored = _stored_chains(session)
-    stale, fresh = [], []
+    stale: list[tuple[int, int]] = []
+    fresh: list[tuple[int, int, int]] = []
     for pid in stored.keys() | chains.keys():
         old, new = stored.get(pid, ()), chains.get(pid, ())
         if old == new:
@@ -120,7 +122,7 @@ def rebuild_closure(session: Session) -> TreeReport:
     if fresh and not stored:
         _fill_closure_in_database(session, max_depth=len(parents))  # first build: 10^5 rows, no round trips
     for chunk in _chunks(fresh if stored else []):
-        session.execute(insert(PersonAncestor.__table__),
+        session.execute(insert(table_of(PersonAncestor)),
                         [{"ancestor_id": a, "descendant_id": d, "depth": depth} for a, d, depth in chunk])
     _update_subtree_sizes(session, chains)
     return TreeReport(len(parents), sum(map(len, chains.values())), len(fresh), len(stale), detached)
@@ -131,7 +133,8 @@ def _chains(parents: dict[int, int | None]) -> dict[int, tuple[int, ...]]:
     A manager outside the map (inactive, unknown) makes the person a root."""
     chains: dict[int, tuple[int, ...]] = {}
     for pid in parents:
-        path, cur = [], pid
+        path: list[int] = []
+        cur: int = pid
         while cur not in chains:
             mid = parents[cur]
             if mid is None or mid == cur or mid not in parents:
@@ -141,6 +144,7 @@ def _chains(parents: dict[int, int | None]) -> dict[int, tuple[int, ...]]:
             cur = mid
         for below in reversed(path):
             boss = parents[below]
+            assert boss is not None  # a person on the path has a manager in the map
             chains[below] = (boss, *chains[boss])
     return chains
 
@@ -167,7 +171,7 @@ def _fill_closure_in_database(session: Session, max_depth: int) -> None:
     each linked to every active manager above them up to the first inactive one.
     `max_depth` bounds the recursion even if a cycle were committed meanwhile (the
     duplicate rows would then fail the primary key and the sync would roll back)."""
-    person = Person.__table__
+    person = table_of(Person)
     low, boss = person.alias("low"), person.alias("boss")
     up = (select(boss.c.id.label("ancestor_id"), low.c.id.label("descendant_id"), literal(1).label("depth"))
           .join_from(low, boss, boss.c.id == low.c.manager_id)
@@ -180,7 +184,7 @@ def _fill_closure_in_database(session: Session, max_depth: int) -> None:
         .join(above, above.c.id == mid.c.manager_id)
         .where(above.c.active.is_(True), up.c.depth < max_depth)
     )
-    session.execute(insert(PersonAncestor.__table__).from_select(
+    session.execute(insert(table_of(PersonAncestor)).from_select(
         ["ancestor_id", "descendant_id", "depth"], select(up.c.ancestor_id, up.c.descendant_id, up.c.depth)))
 
 
@@ -192,7 +196,8 @@ def _update_subtree_sizes(session: Session, chains: dict[int, tuple[int, ...]]) 
     current = session.execute(select(Person.id, Person.subtree_size)).all()
     changed = [{"pid": pid, "size": sizes.get(pid, 0)} for pid, size in current if (size or 0) != sizes.get(pid, 0)]
     if changed:
-        stmt = update(Person.__table__).where(Person.__table__.c.id == bindparam("pid")).values(
+        person = table_of(Person)
+        stmt = update(person).where(person.c.id == bindparam("pid")).values(
             subtree_size=bindparam("size")
         )
         session.execute(stmt, changed)
@@ -221,7 +226,7 @@ def rebuild_unit_paths(session: Session) -> None:
         if new != old_path or level != old_level:
             changed.append({"uid": uid, "path": new, "level": level})
     if changed:  # one Core executemany: an ORM update per unit re-checks every object in the session
-        table = Unit.__table__
+        table = table_of(Unit)
         session.execute(update(table).where(table.c.id == bindparam("uid"))
                         .values(path=bindparam("path"), level=bindparam("level")), changed)
 

@@ -65,7 +65,7 @@ def trend(title: str, description: str, labels: list[str], series: list[tuple[st
         if len(points) > 1:
             coords = " ".join(f"{px:.1f},{py:.1f}" for px, py, _v in points)
             parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
-        label = target_label if is_target else name
+        label = (target_label if is_target else name) or ""
         for px, py, v in points:
             shape = (f'<rect x="{px - 3.5:.1f}" y="{py - 3.5:.1f}" width="7" height="7" fill="{colour}">' if is_target
                      else f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}">')

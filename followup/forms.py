@@ -8,7 +8,7 @@ from wtforms import Field, IntegerField, RadioField, SelectField, SelectMultiple
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from campaign.forms import SwedishDateField, clean_line, clean_text
+from main.forms import SwedishDateField, clean_line, clean_text
 from followup import labels
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -59,7 +59,7 @@ def save_recommendation(report: AuditReport, number: int, text: str, remarks: st
     """Create or change a recommendation; changes of its text and remarks go to the history."""
     if not (text or "").strip():
         raise FollowupError("text_required", "text")
-    values = {"number": number, "text": text.strip(), "remarks": (remarks or "").strip()}
+    values: dict[str, Any] = {"number": number, "text": text.strip(), "remarks": (remarks or "").strip()}
     if recommendation is None:
         recommendation = Recommendation(report=report, created_at=now, **values)
         db.session.add(recommendation)

@@ -25,7 +25,7 @@ class _Pdf(FPDF):
     def __init__(self, font: Path | None):
         super().__init__(format="A4")
         self.unicode = font is not None
-        if self.unicode:
+        if font is not None:
             self.add_font("Body", "", str(font))
             bold = font.with_name(font.stem + "-Bold" + font.suffix)
             self.add_font("Body", "B", str(bold if bold.is_file() else font))

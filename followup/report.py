@@ -18,7 +18,7 @@ from followup import history, kpis, labels
 from followup.quarters import label as quarter_label
 from followup.quarters import is_quarter_end, previous_quarter_end
 from main.i18n import local_tz
-from models import Action, AuditReport, Evidence, Person, Recommendation
+from models import Action, AuditReport, Evidence, Kpi, KpiValue, Person, Recommendation
 from training.snapshots import end_of_day
 
 #: Quarters shown in the KPI table (the latest ones ended by the report date).
@@ -114,7 +114,8 @@ def _lines(actions: list[Action], moment: datetime) -> dict[int, tuple[int, Acti
 
 def _kpi_table(as_of: date) -> tuple[list[date], list[KpiLine]]:
     last = as_of if is_quarter_end(as_of) else previous_quarter_end(as_of)
-    rows, periods = [], set()
+    rows: list[tuple[Kpi, dict[date, KpiValue]]] = []
+    periods: set[date] = set()
     for kpi in kpis.kpis():
         values = kpis.values_until(kpi, last)
         periods.update(v.period_end for v in values)

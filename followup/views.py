@@ -2,6 +2,8 @@
 history). Admins only: the security unit keeps the answer to the auditors."""
 from __future__ import annotations
 
+import io
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -187,7 +189,7 @@ def _evidence_target(form: EvidenceForm) -> tuple[int | None, str, str | None]:
     if kind == "document":
         upload = form.file.data
         name = (upload.filename if upload else "") or ""
-        document = ops.upload_document(name, upload.stream if upload else None, current_user, utcnow())
+        document = ops.upload_document(name, upload.stream if upload else io.BytesIO(), current_user, utcnow())
         return document.id, "", document.stored_name
     if kind == "url":
         return None, form.url.data or "", None

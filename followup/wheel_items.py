@@ -28,7 +28,7 @@ def actions(year: int) -> list[WheelItem]:
                                                    Action.due_on <= date(year, 12, 31)))
     return [WheelItem(a.due_on, None, _("Åtgärd: %(title)s", title=a.title), "followup",
                       url_for("followup.action", action_id=a.id), str(labels.ACTION_STATUSES[a.status]))
-            for a in rows]
+            for a in rows if a.due_on is not None]
 
 
 def report_dates(year: int) -> list[WheelItem]:
@@ -42,8 +42,9 @@ def report_dates(year: int) -> list[WheelItem]:
             items.append(WheelItem(r.answer_due_on, None, _("Svar till revisorerna: %(title)s", title=r.title),
                                    "followup", url, _("Uppföljningsrapport")))
     for b in db.session.scalars(select(Board).where(Board.report_month.is_not(None))):
-        last = calendar.monthrange(year, b.report_month)[1]
-        items.append(WheelItem(date(year, b.report_month, 1), date(year, b.report_month, last),
+        month = b.report_month or 1  # never None here (filtered above)
+        last = calendar.monthrange(year, month)[1]
+        items.append(WheelItem(date(year, month, 1), date(year, month, last),
                                _("Årsrapport till %(board)s", board=b.name), "followup",
                                url_for("followup.board_report", board_id=b.id, year=year), _("Nämndrapport")))
     return items
@@ -53,9 +54,10 @@ def kpi_dates(year: int) -> list[WheelItem]:
     total = db.session.scalar(select(func.count()).select_from(Kpi)) or 0
     if not total:
         return []
-    counts = dict(db.session.execute(select(KpiValue.period_end, func.count()).where(
-        KpiValue.period_end >= date(year, 1, 1), KpiValue.period_end <= date(year, 12, 31))
-        .group_by(KpiValue.period_end)).all())
+    counts: dict[date, int] = {end: n for end, n in db.session.execute(
+        select(KpiValue.period_end, func.count()).where(
+            KpiValue.period_end >= date(year, 1, 1), KpiValue.period_end <= date(year, 12, 31))
+        .group_by(KpiValue.period_end))}
     return [WheelItem(end, None, _("Nyckeltal för uppföljningen, %(q)s", q=quarter_label(end)), "followup",
                       url_for("followup.kpis_page"),
                       _("%(n)s av %(total)s registrerade", n=counts.get(end, 0), total=total))

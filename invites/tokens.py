@@ -7,9 +7,7 @@ and a revoked or unknown token finds nobody (the feed answers 404).
 """
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,6 +15,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
+from models.base import affected
+from main.tokens import new_token, token_digest
 from models import FeedToken, Person, Unit
 
 #: What a token looks like (secrets.token_urlsafe(32) gives 43 such characters).
@@ -25,8 +25,8 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 TOUCH_EVERY = timedelta(hours=1)
 
 
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+#: The stored form of a feed token.
+digest = token_digest
 
 
 def active_token(person: Person) -> FeedToken | None:
@@ -38,14 +38,14 @@ def revoke(person: Person, now: datetime) -> bool:
     """Stop the person's feed links from working; False if there was nothing to revoke."""
     result = db.session.execute(update(FeedToken).where(FeedToken.person_id == person.id,
                                                         FeedToken.revoked_at.is_(None)).values(revoked_at=now))
-    return bool(result.rowcount)
+    return bool(affected(result))
 
 
 def create(person: Person, now: datetime) -> str:
     """A new token for the person (the old one stops working). Returns the token itself."""
     for _attempt in range(3):
         revoke(person, now)
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         try:
             with db.session.begin_nested():
                 db.session.add(FeedToken(person_id=person.id, token_hash=digest(token), created_at=now))

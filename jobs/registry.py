@@ -16,7 +16,7 @@ from typing import Callable
 
 #: Modules that define `JOBS: list[Job]`.
 TASK_MODULES = ["auth.tasks", "jobs.tasks", "directory.tasks", "outbox.tasks", "training.tasks", "reminders.tasks",
-                "campaign.tasks", "invites.tasks", "followup.tasks"]
+                "campaign.tasks", "invites.tasks", "followup.tasks", "privacy.tasks"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Job:
     trigger: str
     trigger_args: dict
     #: What the job does, for the admin page (Swedish).
-    description: str
+    description: str  # usually a lazy_gettext string, shown in the admin's language
 
 
 def all_jobs(app=None) -> list[Job]:

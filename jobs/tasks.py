@@ -1,11 +1,14 @@
 """Housekeeping of the scheduler itself."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from datetime import timedelta
 
 from sqlalchemy import delete
 
 from extensions import db
+from models.base import affected
 from jobs.registry import Job
 from models import JobRun
 
@@ -17,10 +20,10 @@ def prune_runs(now) -> str:
     result = db.session.execute(delete(JobRun).where(JobRun.started_at < now - timedelta(days=KEEP_DAYS),
                                                      JobRun.outcome != "requested"))
     db.session.commit()
-    return f"{result.rowcount} job runs older than {KEEP_DAYS} days removed"
+    return f"{affected(result)} job runs older than {KEEP_DAYS} days removed"
 
 
 JOBS = [
     Job("jobs.prune_runs", prune_runs, "cron", {"hour": 3, "minute": 40},
-        "Rensar loggen över jobbkörningar äldre än 90 dagar."),
+        _l("Rensar loggen över jobbkörningar äldre än 90 dagar.")),
 ]

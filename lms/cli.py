@@ -13,6 +13,7 @@ import click
 from flask.cli import AppGroup
 
 from extensions import db
+from jobs.batch import collector_paused
 from lms import importer, queries, tokens
 from lms import operations as lms_operations
 from models import ImportBatch, utcnow
@@ -41,10 +42,11 @@ def import_command(path, course_code, mapping_name, dry_run, strict, as_json):
         data = path.read_bytes()
     except OSError as exc:
         raise click.ClickException(f"Cannot read {path}: {exc.strerror}") from exc
-    result = importer.import_file(
-        data, path.name, course=course, mapping=mapping.columns if mapping else None,
-        mapping_id=mapping.id if mapping else None, dry_run=dry_run, strict=strict, source="cli", now=utcnow(),
-    )
+    with collector_paused():  # a command, not a web request: see jobs/batch.py
+        result = importer.import_file(
+            data, path.name, course=course, mapping=mapping.columns if mapping else None,
+            mapping_id=mapping.id if mapping else None, dry_run=dry_run, strict=strict, source="cli", now=utcnow(),
+        )
     if result.ok and not dry_run:
         db.session.commit()
         lms_operations.announce(result.person_ids, result.batch_id)

@@ -7,7 +7,6 @@ course). Problem rows never block the good ones unless the import is strict.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -22,7 +21,7 @@ from models import Completion, Course, CourseVersion, ImportBatch, Person
 from lms import files
 from lms.files import COMPLETED, IN_PROGRESS, NOT_STARTED, FileError
 from lms.matching import AMBIGUOUS, UNMATCHED, PersonIndex
-from training.facts import FastUTCText, fast_utc
+from models.base import FastUTCText, fast_utc
 
 #: Why a row is invalid, in English (CLI, JSON); the UI has Swedish texts for the codes.
 REASONS = {
@@ -168,17 +167,11 @@ def import_file(data: bytes, filename: str, *, course: Course | None = None, map
         result.ok, result.error = False, exc
         return result
     result.rows = len(table.rows)
-    gc_was_on = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small acyclic objects: full GC passes only cost time
-    try:
-        new_rows = _classify(table, columns, _Versions.load(course), result, now)
-        if strict and result.problems:
-            result.ok = False
-        elif not dry_run:
-            _write(result, new_rows, data, course, mapping_id, strict, actor, source, now)
-    finally:
-        if gc_was_on:
-            gc.enable()
+    new_rows = _classify(table, columns, _Versions.load(course), result, now)
+    if strict and result.problems:
+        result.ok = False
+    elif not dry_run:
+        _write(result, new_rows, data, course, mapping_id, strict, actor, source, now)
     return result
 
 

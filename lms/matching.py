@@ -66,7 +66,7 @@ class PersonIndex:
         for field, value in (("employee_number", employee_number), ("username", username), ("email", email)):
             key = self._NORMALISE[field](value) if value else ""
             if key:
-                found = choose(self._index(field).get(key, ()))
+                found = choose(self._index(field).get(key, []))
                 if found is not None:
                     return found
         return Match(UNMATCHED)

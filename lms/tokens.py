@@ -2,22 +2,21 @@
 named, revocable. A random 256-bit token needs no slow hash: guessing is hopeless."""
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select
 
 import audit
 from extensions import db
+from main.tokens import new_token, token_digest
 from models import ApiToken, Person
 
 PREFIX = "vks_"
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+#: The stored form of a token (kept under this name for callers).
+hash_token = token_digest
 
 
 def create_token(name: str, by: Person | None) -> tuple[ApiToken, str]:
@@ -27,7 +26,7 @@ def create_token(name: str, by: Person | None) -> tuple[ApiToken, str]:
         raise ValueError("A token needs a name of 1-100 characters.")
     if db.session.scalar(select(ApiToken).where(ApiToken.name == name)) is not None:
         raise ValueError(f"A token named {name!r} already exists; revoke it or pick another name.")
-    token = PREFIX + secrets.token_urlsafe(32)
+    token = PREFIX + new_token()
     row = ApiToken(name=name, token_hash=hash_token(token), prefix=token[:12], created_by_id=by.id if by else None)
     db.session.add(row)
     db.session.flush()

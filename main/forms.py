@@ -1,8 +1,15 @@
-"""Small helpers every package's views share for forms."""
+"""Small helpers every package's forms and views share: text cleaning, the Swedish date field,
+the CSRF-only action form and putting an operation's error on its field."""
 from __future__ import annotations
 
+import unicodedata
+from datetime import date
+
 from flask import abort, flash
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import Field
+from wtforms.widgets import DateInput
 
 
 class ActionForm(FlaskForm):
@@ -22,3 +29,41 @@ def error_on_field(form, field: str | None, text: str) -> None:
         form[field].errors = list(form[field].errors) + [text]
     else:
         flash(text, "error")
+
+
+def clean_line(value):
+    """One line of text: no control characters (they could break a subject line), trimmed."""
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in value if unicodedata.category(ch) != "Cc").strip()
+
+
+def clean_text(value):
+    """Multi-line text: CRLF → LF, no NUL or other control characters except tab and newline."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+class SwedishDateField(Field):
+    """<input type=date> with a Swedish error message."""
+
+    widget = DateInput()
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if self.data else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        try:
+            self.data = date.fromisoformat(valuelist[0].strip())
+        except ValueError as exc:
+            raise ValueError(_l("Ange ett datum som ÅÅÅÅ-MM-DD.")) from exc
+        if not 2000 <= self.data.year <= 2100:
+            self.data = None
+            raise ValueError(_l("Ange ett datum mellan år 2000 och 2100."))

@@ -34,6 +34,8 @@ NAV: list[NavItem] = [
     NavItem("audit.log", _l("Granskningslogg"), ("admin",)),
     NavItem("jobs.overview", _l("Schemalagda jobb"), ("admin",)),
     NavItem("outbox.overview", _l("Utskick"), ("admin",)),
+    NavItem("privacy.retention", _l("Gallring och dataskydd"), ("admin",)),
+    NavItem("privacy.mine", _l("Mina personuppgifter"), ("employee",)),
 ]
 
 

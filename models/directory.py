@@ -76,6 +76,8 @@ class Person(UserMixin, Base):
     missing_since: Mapped[datetime | None]
     #: When the person was deactivated.
     deactivated_at: Mapped[datetime | None]
+    #: When retention replaced the leaver's name and addresses with a pseudonym (privacy/purge.py).
+    pseudonymised_at: Mapped[datetime | None]
     #: Password hash for local accounts; None means log in through the directory.
     password_hash: Mapped[str | None] = mapped_column(String(300))
     #: Preferred UI language ("sv" or "en"); None means follow the browser.

@@ -122,6 +122,8 @@ class Document(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     #: When.
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When retention removed the file (the row and its checksum are kept); None while held.
+    file_removed_at: Mapped[datetime | None]
 
 
 class Evidence(Base):

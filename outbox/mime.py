@@ -152,7 +152,7 @@ def _from_header(mail_from: str) -> str:
 
 def _extra_part(part: Part, attachment: bool) -> MIMEBase:
     maintype, subtype = part.content_type.split("/")
-    mime = MIMEBase(maintype, subtype, **dict(part.params))
+    mime = MIMEBase(maintype, subtype, **dict(part.params))  # type: ignore[arg-type]  # params, not a policy
     del mime["MIME-Version"]
     mime.set_payload(part.content)
     encoders.encode_base64(mime)  # base64 keeps the exact bytes, CRLF included
@@ -164,7 +164,7 @@ def _extra_part(part: Part, attachment: bool) -> MIMEBase:
 
 
 def _text_part(text: str, subtype: str) -> MIMEText:
-    mime = MIMEText(text, subtype, UTF8_QP)
+    mime = MIMEText(text, subtype, UTF8_QP)  # type: ignore[arg-type]  # a Charset object is accepted
     del mime["MIME-Version"]
     return mime
 
@@ -179,7 +179,7 @@ def build_message(*, mail_from: str, to_address: str, to_name: str, subject: str
     """
     check_header_text(subject, "subject")
     check_header_text(message_id, "Message-ID")
-    bodies = [_text_part(text, "plain")]
+    bodies: list[MIMEBase] = [_text_part(text, "plain")]
     if html is not None:
         bodies.append(_text_part(html, "html"))
     bodies += [_extra_part(part, attachment=False) for part in alternatives]
@@ -188,7 +188,7 @@ def build_message(*, mail_from: str, to_address: str, to_name: str, subject: str
         del msg["MIME-Version"]
         msg = MIMEMultipart("mixed", _subparts=[msg, *(_extra_part(p, attachment=True) for p in attachments)])
     del msg["MIME-Version"]  # added once, below, with the other top-level headers
-    headers = [
+    headers: list[tuple[str, str | Header]] = [
         ("From", _from_header(mail_from)),
         ("To", _address(to_name, to_address)),
         ("Subject", _header_text(subject)),
@@ -200,7 +200,7 @@ def build_message(*, mail_from: str, to_address: str, to_name: str, subject: str
     if date is not None:
         headers.insert(3, ("Date", format_datetime(date)))
     for name, value in headers:
-        msg[name] = value
+        msg[name] = value  # type: ignore[assignment]  # a Header is accepted as a value
     return msg
 
 

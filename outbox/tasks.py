@@ -1,6 +1,8 @@
 """The scheduled job that sends the outbox."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from flask import current_app, has_app_context
 
 from jobs.registry import Job
@@ -20,5 +22,5 @@ def JOBS(app=None) -> list[Job]:
     seconds = app.config["OUTBOX_POLL_SECONDS"] if app is not None else 30
     return [
         Job("outbox.send", send, "interval", {"seconds": seconds},
-            "Skickar köade e-postmeddelanden (och försöker igen med dem som misslyckats tillfälligt)."),
+            _l("Skickar köade e-postmeddelanden (och försöker igen med dem som misslyckats tillfälligt).")),
     ]

@@ -8,60 +8,15 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from datetime import timezone
 
 from flask import g, has_request_context
-from sqlalchemy import Select, String, TypeDecorator, select, type_coerce
+from sqlalchemy import Select, select
 
 from extensions import db
 from main.i18n import local_tz
 from models import Completion, CourseVersion, Exemption, Person, Requirement, RequirementUnit, Unit
+from models.base import fast_utc
 from training.status import CompletionFact, ExemptionFact, PersonFacts, Rule, Status, bulk_statuses
-
-
-class FastUTC(TypeDecorator):
-    """Reads a UTC timestamp column fast, for bulk loads of hundreds of thousands of rows.
-
-    The driver's raw value is taken as is (a string on SQLite, an aware datetime on
-    PostgreSQL) and turned into an aware UTC datetime with the C-speed `fromisoformat`,
-    skipping the generic per-row processing of `UTCDateTime`. Same values, same contract.
-    """
-
-    impl = String
-    cache_ok = True
-
-    def process_result_value(self, value, dialect):
-        if value is None or isinstance(value, datetime) and value.tzinfo is timezone.utc:
-            return value
-        if isinstance(value, str):
-            return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def fast_utc(column):
-    return type_coerce(column, FastUTC())
-
-
-class FastUTCText(TypeDecorator):
-    """Writes UTC timestamps to SQLite fast, for bulk inserts of tens of thousands of rows.
-
-    The text is exactly what `UTCDateTime` stores on SQLite ("2024-09-15 12:03:00.000000",
-    UTC), so comparisons and the unique indexes see the same values; it only skips the
-    generic per-value processing. SQLite only: PostgreSQL gets real timestamps.
-    """
-
-    impl = String
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None or isinstance(value, str):
-            return value
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        if value.utcoffset():
-            value = value.astimezone(timezone.utc)
-        return (f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}:"
-                f"{value.second:02d}.{value.microsecond:06d}")
 
 
 def rule_for(requirement: Requirement) -> Rule:

@@ -4,6 +4,8 @@ dirty in the same transaction; after exemptions and undos the caller, once it ha
 committed, refreshes the people concerned (`training.freshness`). Callers commit."""
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,7 +29,7 @@ class TrainingError(Exception):
 
 @dataclass
 class Outcome:
-    obj: object
+    obj: Any
     #: "created", "updated" or "unchanged" (the commands are idempotent).
     result: str
 

@@ -19,7 +19,7 @@ NO_UNIT = {"key": "", "name": "(ingen enhet)"}
 
 def quarter_ends(start: date, end: date) -> list[date]:
     """Every quarter's last day from `start` to `end`, inclusive."""
-    result = []
+    result: list[date] = []
     year, quarter = start.year, (start.month - 1) // 3
     while True:
         month = quarter * 3 + 3
@@ -49,14 +49,15 @@ def take_snapshots(now: datetime, kind: str = "manual") -> int:
 def snapshot_requirement(requirement: Requirement, now: datetime, kind: str) -> int:
     day = local_date(now, local_tz())
     statuses = facts.statuses(requirement, now)
-    unit_of = dict(db.session.execute(select(Person.id, Person.unit_id).where(Person.active.is_(True))).all())
+    unit_of: dict[int, int | None] = {
+        pid: uid for pid, uid in db.session.execute(select(Person.id, Person.unit_id).where(Person.active.is_(True)))}
     per_unit: dict[int | None, Counts] = defaultdict(Counts)
     for pid, status in statuses.items():
         per_unit[unit_of.get(pid)].add(status.state)
     units = {u.id: u for u in db.session.scalars(select(Unit))}
     rows = []
     for uid, counts in per_unit.items():
-        unit = units.get(uid)
+        unit = units.get(uid) if uid is not None else None
         top = units.get(int(unit.path.strip("/").split("/")[0])) if unit and unit.path.strip("/") else unit
         rows.append({
             "taken_on": day, "taken_at": now, "kind": kind, "requirement_id": requirement.id,
@@ -111,7 +112,8 @@ def board_report(requirement: Requirement, year: int, top_unit_keys: set[str] | 
     days: list[date | None] = [None] * 4
     for s in snaps:
         q = (s.taken_on.month - 1) // 3
-        if days[q] is None or s.taken_on > days[q]:
+        latest = days[q]
+        if latest is None or s.taken_on > latest:
             days[q] = s.taken_on
     table: dict[str, list[Counts | None]] = defaultdict(lambda: [None] * 4)
     totals: list[Counts | None] = [Counts() if d else None for d in days]
@@ -122,7 +124,9 @@ def board_report(requirement: Requirement, year: int, top_unit_keys: set[str] | 
         cell = table[s.top_unit_name][q] or Counts()
         cell.merge(_counts(s))
         table[s.top_unit_name][q] = cell
-        totals[q].merge(_counts(s))
+        total = totals[q]
+        if total is not None:  # a quarter with a snapshot day has a total
+            total.merge(_counts(s))
     rows = sorted(table.items(), key=lambda kv: kv[0])
     return BoardReport(year, days, rows, totals)
 

@@ -1,6 +1,8 @@
 """Scheduled jobs: the quarter-end KPI snapshot and the status cache refresh."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from training import freshness, snapshots
 from jobs.registry import Job
 from extensions import db
@@ -22,10 +24,10 @@ def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
     return [
         Job("training.quarter_snapshot", quarter_snapshot, "cron",
             {"month": "3,6,9,12", "day": "last", "hour": 23, "minute": 45},
-            "Sparar utbildningsnyckeltal per enhet vid varje kvartals slut."),
+            _l("Sparar utbildningsnyckeltal per enhet vid varje kvartals slut.")),
         Job("training.refresh", refresh_cache, "interval", {"seconds": max(1, seconds)},
-            "Räknar om utbildningsstatus som väntar (katalogsynk, kravändringar, köade personer, nytt dygn)."),
+            _l("Räknar om utbildningsstatus som väntar (katalogsynk, kravändringar, köade personer, nytt dygn).")),
         # Right after midnight: pages never recount, so the new day's figures come from here.
         Job("training.refresh_midnight", refresh_cache, "cron", {"hour": 0, "minute": 0, "second": 30},
-            "Räknar om utbildningsstatus när ett nytt dygn börjar (förseningar)."),
+            _l("Räknar om utbildningsstatus när ett nytt dygn börjar (förseningar).")),
     ]

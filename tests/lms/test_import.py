@@ -270,7 +270,7 @@ def test_the_fast_sqlite_timestamp_text_is_what_the_column_type_stores(moment):
     from sqlalchemy.dialects import sqlite
 
     from models.base import UTCDateTime
-    from training.facts import FastUTCText
+    from models.base import FastUTCText
 
     dialect = sqlite.dialect()
     stored = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)(moment)
