@@ -45,6 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     import models  # noqa: F401  (registers every table on the metadata)
+    from main import files
+
+    files.secure_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("INSTANCE_DIR"))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"), render_as_batch=True)

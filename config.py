@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from main import files
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -42,11 +44,8 @@ def _secret_key(instance_dir: Path) -> str:
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    files.create_private(path, key.encode())
     return key
 
 
@@ -113,6 +112,18 @@ def from_env() -> dict:
         "INVITE_ALARM_MINUTES": _int("INVITE_ALARM_MINUTES", 15),
         "INVITE_FEED_REFRESH_MINUTES": _int("INVITE_FEED_REFRESH_MINUTES", 60),
         "INVITE_FEED_PAST_DAYS": _int("INVITE_FEED_PAST_DAYS", 365),
+        # The organiser mailbox read for calendar answers (invites/mailbox.py; docs/calendar.md).
+        "IMAP_HOST": env("IMAP_HOST", ""),
+        "IMAP_PORT": _int("IMAP_PORT", 993),
+        "IMAP_TLS": env("IMAP_TLS", "on"),
+        "IMAP_USERNAME": env("IMAP_USERNAME", ""),
+        "IMAP_PASSWORD": env("IMAP_PASSWORD", ""),
+        "IMAP_FOLDER": env("IMAP_FOLDER", "INBOX"),
+        "IMAP_DONE_FOLDER": env("IMAP_DONE_FOLDER", ""),
+        "IMAP_UNKNOWN_FOLDER": env("IMAP_UNKNOWN_FOLDER", env("IMAP_FOLDER", "INBOX") + "/Vaksam-okänt"),
+        "IMAP_CA_FILE": env("IMAP_CA_FILE", ""),
+        "IMAP_TIMEOUT": _int("IMAP_TIMEOUT", 60),
+        "IMAP_POLL_SECONDS": _int("IMAP_POLL_SECONDS", 120),
         # The scheduler process (jobs/); a second process waits for the lease.
         "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 90),
         "SCHEDULER_RENEW_SECONDS": _int("SCHEDULER_RENEW_SECONDS", 30),
@@ -128,6 +139,9 @@ def from_env() -> dict:
         # Training: the course link on "Min utbildning", the import size limit, the status cache refresh.
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
         "TRAINING_IMPORT_MAX_MB": _int("TRAINING_IMPORT_MAX_MB", 50),
+        # docs/security.md: the most data rows one file may have; unconfirmed upload previews live this long.
+        "TRAINING_IMPORT_MAX_ROWS": _int("TRAINING_IMPORT_MAX_ROWS", 200_000),
+        "TRAINING_PREVIEW_HOURS": _int("TRAINING_PREVIEW_HOURS", 24),
         # How often the scheduler picks up queued status refreshes (pages never recompute).
         "TRAINING_REFRESH_SECONDS": _int("TRAINING_REFRESH_SECONDS", 15),
         # Reminder rounds (reminders/rounds.py): days relative to each person's due date,

@@ -12,6 +12,10 @@
    against the p95 of 50 requests to /healthz with the same client. Target: ratio ≤ 5.
    Also printed: the first (uncached) request, a 304 revalidation, and the personal feed.
 
+3. Replies (bench/invite_replies.py): 5,000 attendees' answers in a real IMAP mailbox (Dovecot)
+   read by `invites.replies.poll`, against fetching and parsing them with imaplib, email and
+   icalendar alone. Target: ratio ≤ 2. Run once (the poll moves the messages away).
+
 Each measurement is repeated (--repeats, default 3) and the median is reported.
 """
 from __future__ import annotations
@@ -191,6 +195,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL instead of SQLite")
+    parser.add_argument("--replies", type=int, default=5000, help="answers in the mailbox (0: skip the reply run)")
     args = parser.parse_args()
 
     with database(args.postgres, "vaksam_bench") as url:
@@ -217,6 +222,28 @@ def run(url: str, args) -> None:
               f"ratio {ratio:.2f} (target ≤ 5)")
         print(f"feed: first request (builds the calendar) {feed['cold'] * 1000:.0f} ms, 304 revalidation p95 "
               f"{feed['304_p95'] * 1000:.2f} ms, personal feed p95 {feed['personal_p95'] * 1000:.2f} ms")
+        if args.replies:
+            run_replies(app, ctx, args.replies, now)
+
+
+def run_replies(app, ctx: dict, count: int, now: datetime) -> None:
+    from sqlalchemy import select
+
+    from bench.invite_replies import bench_replies
+    from extensions import db
+    from invites.operations import invite_audience
+    from models import Person
+
+    act = ctx["activity"](ctx["campaign"], 999, "Svarsrundan: Acceptera eller Avböj")
+    db.session.commit()
+    invite_audience(act, now)
+    db.session.commit()
+    people = db.session.execute(select(Person.id, Person.email).where(Person.username.like("p%"))
+                                .order_by(Person.id).limit(count)).all()
+    r = bench_replies(app, [(pid, address) for pid, address in people], act, now)
+    print(f"replies: {r['replies']} answers in the mailbox (appended in {r['appended']:.1f} s), "
+          f"poll {r['ours']:.2f} s, imaplib + email + icalendar alone {r['baseline']:.2f} s: "
+          f"ratio {r['ours'] / r['baseline']:.2f} (target ≤ 2)")
 
 
 if __name__ == "__main__":

@@ -18,11 +18,13 @@ import signals
 from campaign import yearshift
 from campaign.operations import PlanError, is_planner, load_units, record
 from extensions import db
+from invites import recurrence
 from main.i18n import local_tz
 from models import Activity, Campaign, Person, PlanMessage
 
 #: Changes that make calendar invites update (bump `sequence`).
-SIGNIFICANT = ("title", "starts_at", "ends_at", "place", "online_url", "status")
+SIGNIFICANT = ("title", "starts_at", "ends_at", "place", "online_url", "status", "all_day", "rrule", "exdates",
+               "overrides")
 
 
 @dataclass
@@ -50,6 +52,14 @@ class ActivityData:
     organiser_id: int
     status: str = "planned"
     unit_ids: list[int] = field(default_factory=list)
+    #: Whole days (starts_at/ends_at local midnights, the end exclusive).
+    all_day: bool = False
+    #: RRULE value (invites/recurrence.py builds it), "" for one occurrence.
+    rrule: str = ""
+    #: Cancelled occurrences (original local starts, ISO).
+    exdates: list[str] = field(default_factory=list)
+    #: Moved occurrences ({"recurrence_id", "starts_at", "ends_at"}).
+    overrides: list[dict] = field(default_factory=list)
 
 
 def new_uid() -> str:
@@ -100,6 +110,12 @@ def _check_activity(campaign: Campaign, data: ActivityData, now: datetime, activ
         raise PlanError("bad_url", "online_url")  # it becomes a link on employees' pages and in invites
     if data.capacity is not None and data.capacity < 1:
         raise PlanError("bad_capacity", "capacity")
+    if data.rrule:
+        try:
+            if len(recurrence.starts(data.starts_at, data.rrule, local_tz(), data.all_day)) > recurrence.MAX_OCCURRENCES:
+                raise PlanError("bad_recurrence", "repeat")
+        except recurrence.RecurrenceError as exc:
+            raise PlanError("bad_recurrence", "repeat") from exc
 
 
 def find_activity_by_token(token: str | None) -> Activity | None:
@@ -125,7 +141,7 @@ def save_activity(campaign: Campaign, data: ActivityData, actor: Person, now: da
         if any(getattr(activity, name) != getattr(data, name) for name in SIGNIFICANT):
             activity.sequence = (activity.sequence or 0) + 1
     for name in ("title", "description", "theme", "kind", "starts_at", "ends_at", "place", "online_url",
-                 "whole_region", "capacity", "organiser_id", "status"):
+                 "whole_region", "capacity", "organiser_id", "status", "all_day", "rrule", "exdates", "overrides"):
         setattr(activity, name, getattr(data, name))
     activity.units = units
     activity.updated_at = now

@@ -6,12 +6,21 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (Field, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import DateTimeLocalInput
 
 from campaign import labels, markup
+from campaign.repeat import RepeatFields
 from campaign.timeutil import NonexistentLocalTime, local_to_utc, parse_local, utc_to_local
 from main.forms import SwedishDateField, clean_line, clean_text
 from main.i18n import local_tz
@@ -104,7 +113,7 @@ def _http_url(form, field):
             raise ValidationError(_l("Ange en fullständig adress som börjar med https://."))
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(RepeatFields, FlaskForm):
     title = StringField(_l("Titel"), filters=[clean_line], validators=[
         DataRequired(_l("Ange en titel.")), Length(max=200, message=_l("Titeln får vara högst 200 tecken."))])
     description = TextAreaField(_l("Beskrivning"), filters=[clean_text], validators=[

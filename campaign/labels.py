@@ -76,6 +76,7 @@ ERRORS = {
     "bad_url": _l("Ange en fullständig adress som börjar med https://."),
     "no_place": _l("Ange en plats eller en länk till mötet."),
     "bad_capacity": _l("Antalet platser måste vara minst 1."),
+    "bad_recurrence": _l("Upprepningen går inte att använda: ange ett slut (antal gånger eller sista dag), högst 366 tillfällen."),
     "comment_required": _l("Skriv en kommentar som förklarar varför."),
     "not_publishable": _l("Meddelandet kan markeras som publicerat först när det är schemalagt och tiden har kommit."),
     "email_channel": _l("E-postmeddelanden skickas av Vaksam och markeras inte som publicerade för hand."),

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 from babel.dates import get_month_names
 from flask import render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from auth.access import requires
 from campaign import labels, monthgrid, queries, wheel
 from campaign.blueprint import PLANNERS, bp
-from main.i18n import local_tz
 from main.forms import ActionForm
+from main.i18n import local_tz
 from models import utcnow
 
 
@@ -20,11 +21,12 @@ def _calendar_entries(first: date) -> list:
     tz = local_tz()
     start, end = queries.month_bounds_utc(first)
     entries = []
-    for a in queries.activities_between(start, end):
-        local = a.starts_at.astimezone(tz)
-        entries.append((a.starts_at, a.ends_at, monthgrid.DayItem(
-            "activity", local.strftime("%H:%M"), a.title, url_for("campaign.edit_activity", activity_id=a.id),
-            str(labels.ACTIVITY_KINDS.get(a.kind, a.kind)), a.status == "cancelled", a.starts_at.isoformat())))
+    for a, o in queries.occurrences_between(start, end):  # every occurrence of a series
+        local = o.starts_at.astimezone(tz)
+        when = str(_("Heldag")) if a.all_day else local.strftime("%H:%M")
+        entries.append((o.starts_at, o.ends_at, monthgrid.DayItem(
+            "activity", when, a.title, url_for("campaign.edit_activity", activity_id=a.id),
+            str(labels.ACTIVITY_KINDS.get(a.kind, a.kind)), a.status == "cancelled", o.starts_at.isoformat())))
     for m in queries.messages_between(start, end):
         local = m.planned_at.astimezone(tz)
         entries.append((m.planned_at, None, monthgrid.DayItem(

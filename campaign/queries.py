@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from extensions import db
+from invites import recurrence
 from main.i18n import local_tz
 from models import Activity, Campaign, Person, PlanMessage, PlanTask, RoleGrant, Unit
 from models.campaign import MESSAGE_STATUSES, activity_unit
@@ -164,6 +165,21 @@ def activities_between(start: datetime, end: datetime) -> list[Activity]:
     """Activities that overlap [start, end)."""
     return list(db.session.scalars(select(Activity).where(Activity.starts_at < end, Activity.ends_at > start)
                                    .order_by(Activity.starts_at, Activity.id)))
+
+
+def occurrences_between(start: datetime, end: datetime) -> list[tuple[Activity, recurrence.Occurrence]]:
+    """Every occurrence that overlaps [start, end): one per single activity, each of a series
+    (cancelled occurrences left out, moved ones at their new time)."""
+    tz = local_tz()
+    rows = db.session.scalars(select(Activity).where(Activity.starts_at < end, or_(
+        Activity.ends_at > start, Activity.rrule != "")).order_by(Activity.starts_at, Activity.id))
+    found = []
+    for activity in rows:
+        items = recurrence.occurrences(activity.starts_at, activity.ends_at, activity.rrule, tz,
+                                       all_day=activity.all_day, exdates=activity.exdates or [],
+                                       overrides=activity.overrides or [])
+        found += [(activity, o) for o in recurrence.in_window(items, start, end)]
+    return sorted(found, key=lambda pair: (pair[1].starts_at, pair[0].id))
 
 
 def campaigns_between(first: date, last: date) -> list[Campaign]:

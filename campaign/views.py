@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from auth.access import requires
 from campaign import activities as ops
-from campaign import queries
+from campaign import queries, repeat
 from campaign.blueprint import PLANNERS, bp, show_error
 from campaign.forms import ActivityForm, CampaignForm
 from campaign.operations import PlanError
@@ -106,13 +106,14 @@ def _activity_form(form: ActivityForm, campaign: Campaign, activity: Activity | 
     return form
 
 
-def _activity_data(form: ActivityForm) -> ops.ActivityData:
+def _activity_data(form: ActivityForm, activity: Activity | None = None) -> ops.ActivityData:
     whole = form.whole_region.data != "0"
     return ops.ActivityData(
         title=form.title.data, description=form.description.data or "", theme=form.theme.data, kind=form.kind.data,
-        starts_at=form.starts_at.utc, ends_at=form.ends_at.utc, place=form.place.data or "",
-        online_url=form.online_url.data or "", whole_region=whole, capacity=form.capacity.data,
-        organiser_id=form.organiser_id.data, status=form.status.data, unit_ids=[] if whole else form.unit_ids.data)
+        place=form.place.data or "", online_url=form.online_url.data or "", whole_region=whole,
+        capacity=form.capacity.data, organiser_id=form.organiser_id.data, status=form.status.data,
+        unit_ids=[] if whole else form.unit_ids.data, overrides=list(activity.overrides or []) if activity else [],
+        **repeat.to_data(form, form.starts_at.utc, form.ends_at.utc))
 
 
 @bp.route("/kampanjer/<int:campaign_id>/aktiviteter/ny", methods=["GET", "POST"])
@@ -135,6 +136,7 @@ def edit_activity(activity_id: int):
     if request.method == "GET":
         form.whole_region.data = "1" if activity.whole_region else "0"
         form.unit_ids.data = [u.id for u in activity.units]
+        repeat.fill(form, activity)
         return render_template("campaign/activity_form.html", form=form, campaign=activity.campaign,
                                activity=activity)
     return _save_activity(form, activity.campaign, activity)
@@ -143,7 +145,7 @@ def edit_activity(activity_id: int):
 def _save_activity(form: ActivityForm, campaign: Campaign, activity: Activity | None):
     if form.validate_on_submit():
         try:
-            saved = ops.save_activity(campaign, _activity_data(form), current_user, utcnow(), activity,
+            saved = ops.save_activity(campaign, _activity_data(form, activity), current_user, utcnow(), activity,
                                       form.form_token.data or None)
             db.session.commit()
             flash(_("Aktiviteten är sparad."), "success")

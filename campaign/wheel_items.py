@@ -60,9 +60,9 @@ def _year_bounds(year: int):
 def activities_provider(year: int, viewer) -> list[WheelItem]:
     tz = local_tz()
     start, end = _year_bounds(year)
-    return [WheelItem(a.starts_at.astimezone(tz).date(), None, a.title, "activity",
+    return [WheelItem(o.starts_at.astimezone(tz).date(), None, a.title, "activity",
                       url_for("campaign.edit_activity", activity_id=a.id), str(labels.ACTIVITY_KINDS.get(a.kind, a.kind)))
-            for a in queries.activities_between(start, end) if a.status != "cancelled"]
+            for a, o in queries.occurrences_between(start, end) if a.status != "cancelled"]
 
 
 def messages_provider(year: int, viewer) -> list[WheelItem]:

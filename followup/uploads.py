@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import secrets
 import zipfile
 from dataclasses import dataclass
@@ -14,6 +13,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
+
+from main import files
 
 #: Extension → file type; the content must be of that type.
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "png": "png", "jpg": "jpeg", "jpeg": "jpeg"}
@@ -94,12 +95,8 @@ def max_bytes() -> int:
 
 def store(accepted: Accepted) -> str:
     """Write the file under a new random name (never the uploaded one); returns that name."""
-    directory = upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.{SUFFIX[accepted.file_type]}"
-    fd = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(accepted.data)
+    files.create_private(upload_dir() / name, accepted.data)
     return name
 
 

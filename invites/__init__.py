@@ -1,10 +1,13 @@
 """Calendar invitations: .ics downloads, subscribable feeds, iMIP invitations, registration.
 
-* the only package that imports icalendar (in ical.py, nowhere else)
-* models: models/invites.py (FeedToken, Registration, Attendee)
-* calendar data: ical.py (pure), content.py (activity → calendar and e-mail text)
+* the only package that imports icalendar (ical.py writes calendars, itip.py reads answers)
+  and imaplib (mailbox.py: the organiser mailbox)
+* models: models/invites.py (FeedToken, Registration, Attendee, Reply, PersonAddress)
+* calendar data: ical.py (pure), content.py (activity → calendar and e-mail text),
+  recurrence.py (RRULE and occurrences, pure)
 * writes: operations.py (attendees and the invitation e-mails), registration.py (seats and
-  waiting list), tokens.py (feed tokens); reads: feeds.py, queries.py; rules: rules.py
+  waiting list), replies.py (attendees' answers from the mailbox), tokens.py (feed tokens);
+  reads: feeds.py, queries.py, answers.py; rules: rules.py; jobs: tasks.py
 * listens to `signals.activity_changed` (campaign.activities.save_activity sends it) and
   brings the invitations up to date in the same transaction
 """

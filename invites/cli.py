@@ -72,3 +72,22 @@ def revoke_feed_command(username, as_json):
     revoked = revoke(person, utcnow())
     db.session.commit()
     click.echo(json.dumps({"revoked": revoked}) if as_json else ("Revoked" if revoked else "No active link"))
+
+
+@invites_group.command("poll-replies")
+@click.option("--json", "as_json", is_flag=True)
+def poll_replies_command(as_json):
+    """Read attendees' answers from the organiser mailbox once (the scheduler does it every IMAP_POLL_SECONDS)."""
+    from invites.mailbox import MailboxError
+    from invites.replies import poll
+
+    try:
+        report = poll(utcnow())
+    except MailboxError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(report.as_json()))
+    else:
+        click.echo(report.skipped or f"Read {report.read}: {report.by_outcome}; left {report.left}; "
+                   f"moved up from waiting lists {report.promoted}")

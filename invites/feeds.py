@@ -28,7 +28,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, bindparam, func, literal_column, or_, select
 
 from extensions import db
-from invites import content, ical
+from invites import content
 from invites.tokens import Owner
 from models import Activity, Campaign, Person, Registration, Unit
 from models.campaign import activity_unit
@@ -70,15 +70,15 @@ class Feed:
 def _render(name: str, ids: Select) -> bytes:
     activities = db.session.scalars(select(Activity).where(Activity.id.in_(ids))
                                     .order_by(Activity.starts_at, Activity.id))
-    events = [content.calendar_event(a, method="PUBLISH", stamp=a.updated_at) for a in activities]
-    return ical.calendar("PUBLISH", events, name=name,
-                         refresh_minutes=current_app.config["INVITE_FEED_REFRESH_MINUTES"])
+    events = [ev for a in activities for ev in content.calendar_events(a, method="PUBLISH", stamp=a.updated_at)]
+    return content.calendar("PUBLISH", events, name=name,
+                            refresh_minutes=current_app.config["INVITE_FEED_REFRESH_MINUTES"])
 
 
 def _settings() -> tuple:
     cfg = current_app.config
     return (FEED_VERSION, cfg["BASE_URL"], content.organizer_header(), cfg["INVITE_ALARM_MINUTES"],
-            cfg["INVITE_FEED_REFRESH_MINUTES"])
+            cfg["INVITE_FEED_REFRESH_MINUTES"], cfg["TIMEZONE"])
 
 
 #: The statuses as literals, not bound parameters: the statements below are built once and
@@ -93,14 +93,22 @@ _CAMPAIGN = (select(Campaign.title, *_AGGREGATES).select_from(Campaign)
              .where(Campaign.id == bindparam("campaign_id")).group_by(Campaign.id, Campaign.title))
 
 
+def _left_at(where=None) -> datetime | None:
+    """The latest change of any activity that may have been in the feed, shown or not: an activity
+    that leaves a feed (moved back to planned, another audience) was changed when it left, so
+    Last-Modified never goes backwards."""
+    stmt = select(func.max(Activity.updated_at))
+    return _aware(db.session.scalar(stmt if where is None else stmt.where(where)))
+
+
 def _feed(kind: str, name: str, ids: Select, aggregates: tuple, extra: tuple = (),
-          extra_changed: datetime | None = None) -> Feed:
+          extra_changed: datetime | None = None, left_at: datetime | None = None) -> Feed:
     count, newest, id_sum, seq_sum = aggregates
     newest = _aware(newest)
     fingerprint = (kind, name, count, newest.isoformat() if newest else None, int(id_sum or 0),
                    int(seq_sum or 0), extra, _settings())
     etag = hashlib.sha256(repr(fingerprint).encode("utf-8")).hexdigest()[:40]
-    stamps = [t for t in (newest, _aware(extra_changed)) if t is not None]
+    stamps = [t for t in (newest, _aware(extra_changed), left_at) if t is not None]
     last_modified = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=timezone.utc)
     return Feed(name, ids, fingerprint, etag, last_modified.replace(microsecond=0))
 
@@ -120,7 +128,8 @@ def campaign_feed(campaign_id: int) -> Feed | None:
     if row is None:
         return None
     ids = select(Activity.id).where(Activity.campaign_id == campaign_id, _SHOWN_SQL)
-    return _feed("campaign", row[0], ids, tuple(row[1:]), extra=(campaign_id,))
+    return _feed("campaign", row[0], ids, tuple(row[1:]), extra=(campaign_id,),
+                 left_at=_left_at(Activity.campaign_id == campaign_id))
 
 
 def unit_and_above(unit_id: int | None, path: str | None = None) -> list[int]:
@@ -163,7 +172,7 @@ def personal_feed(person: Person | Owner, now: datetime) -> Feed:
         name = _("Mina aktiviteter (Vaksam)")
     changed = _aware(row[5])
     extra = (person.id, person.unit_id, now.date().isoformat(), row[4], changed.isoformat() if changed else None)
-    return _feed("personal", name, ids, tuple(row[:4]), extra=extra, extra_changed=changed)
+    return _feed("personal", name, ids, tuple(row[:4]), extra=extra, extra_changed=changed, left_at=_left_at())
 
 
 def clear_cache() -> None:

@@ -8,11 +8,11 @@ and the outbox keys (`invite:{activity}:{person}:seq{n}:{method}`) make a repeat
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -51,20 +51,20 @@ class _Round:
 
     def __init__(self, activity: Activity, now: datetime):
         self.activity, self.now = activity, now
-        self.calendars: dict[tuple[str, int], bytes] = {}
-        self.mails: dict[tuple[str, bool], content.Mail] = {}
+        self.calendars: dict[tuple[str, int, str], bytes] = {}
+        self.mails: dict[tuple[str, bool, str], content.Mail] = {}
         self.sender = content.organizer_header()
 
-    def calendar(self, method: str, sequence: int) -> bytes:
-        key = (method, sequence)
+    def calendar(self, method: str, sequence: int, locale: str) -> bytes:
+        key = (method, sequence, locale)
         if key not in self.calendars:
-            self.calendars[key] = content.invitation_calendar(self.activity, method, sequence, self.now)
+            self.calendars[key] = content.invitation_calendar(self.activity, method, sequence, self.now, locale)
         return self.calendars[key]
 
-    def mail(self, reason: str, promoted: bool) -> content.Mail:
-        if (reason, promoted) not in self.mails:
-            self.mails[(reason, promoted)] = content.mail(self.activity, reason, promoted)
-        return self.mails[(reason, promoted)]
+    def mail(self, reason: str, promoted: bool, locale: str) -> content.Mail:
+        if (reason, promoted, locale) not in self.mails:
+            self.mails[(reason, promoted, locale)] = content.mail(self.activity, reason, promoted, locale)
+        return self.mails[(reason, promoted, locale)]
 
 
 def _send_one(rnd: _Round, attendee: Attendee, person: Person, report: SendReport,
@@ -72,12 +72,14 @@ def _send_one(rnd: _Round, attendee: Attendee, person: Person, report: SendRepor
     activity = rnd.activity
     method = rules.desired_method(activity.status, attendee.wanted)
     last = rules.Sent(attendee.method, attendee.sequence, attendee.activity_sequence)
-    out = rules.next_message(activity.sequence or 0, last, method, activity.status == "cancelled")
+    out = rules.next_message(activity.sequence or 0, last, method, activity.status == "cancelled",
+                             rules.cancel_reason(activity.status, attendee.source))
     if out is None:
         report.up_to_date += 1
         return
-    ics = ical.with_attendee(rnd.calendar(out.method, out.sequence), ical.Address(person.name, person.email or ""))
-    mail = rnd.mail(out.reason, promoted).to(person)
+    locale = content.locale_of(person)
+    ics = ical.with_attendee(rnd.calendar(out.method, out.sequence, locale), ical.Address(person.name, person.email or ""))
+    mail = rnd.mail(out.reason, promoted, locale).to(person)
     result = enqueue(rules.idempotency_key(activity.id, person.id, out.sequence, out.method), to=person,
                      subject=mail.subject, text=mail.text, html=mail.html, mail_from=rnd.sender,
                      alternatives=[calendar_alternative(ics, out.method)],
@@ -109,6 +111,15 @@ def sync(activity: Activity, now: datetime, person_ids: Iterable[int] | None = N
             _send_one(rnd, attendee, person, report, promoted=person.id in promoted)
     db.session.flush()
     return report
+
+
+def send_waiting_mail(activity: Activity, person: Person, place: int, now: datetime) -> bool:
+    """Tell someone who went onto the waiting list their place in the queue (once per joining)."""
+    mail = content.waiting_mail(activity, place, content.locale_of(person)).to(person)
+    stamp = now.strftime("%Y%m%dT%H%M%S")
+    result = enqueue(f"waiting:{activity.id}:{person.id}:{stamp}", to=person, subject=mail.subject, text=mail.text,
+                     html=mail.html, mail_from=content.organizer_header(), related=("activity", activity.id), now=now)
+    return result.ok
 
 
 def set_wanted(activity: Activity, person: Person, wanted: bool, source: str, now: datetime) -> Attendee | None:
@@ -162,11 +173,34 @@ def _insert_ignoring_duplicates():
     return module.insert(Attendee.__table__).on_conflict_do_nothing(index_elements=["activity_id", "person_id"])
 
 
+def follow_audience(activity: Activity, now: datetime) -> None:
+    """After an audience change of an activity whose audience was invited: those no longer in it
+    are no longer wanted (they get a CANCEL), those new to it are added (they get the invitation)."""
+    if activity.status != "confirmed" or activity.starts_at <= now:
+        return
+    invited = select(Attendee.id).where(Attendee.activity_id == activity.id, Attendee.source == "audience")
+    if db.session.scalar(invited.limit(1)) is None:
+        return  # the audience was never invited (or the activity is joined by registering)
+    kind = "all" if activity.whole_region else "units"
+    current = {p.id for p in audience.resolve(kind, [u.id for u in activity.units], now)}
+    rows = db.session.execute(select(Attendee.id, Attendee.person_id, Attendee.wanted).where(
+        Attendee.activity_id == activity.id, Attendee.source == "audience")).all()
+    known = set(db.session.scalars(select(Attendee.person_id).where(Attendee.activity_id == activity.id)))
+    changes = [{"id": i, "wanted": pid in current} for i, pid, wanted in rows if wanted != (pid in current)]
+    if changes:
+        db.session.execute(update(Attendee), changes)
+    new = [{"activity_id": activity.id, "person_id": pid, "wanted": True, "source": "audience", "created_at": now}
+           for pid in current - known]
+    if new:
+        db.session.execute(_insert_ignoring_duplicates(), new)
+
+
 def activity_changed(activity: Activity, now: datetime) -> SendReport:
-    """After a change to an activity: fill freed seats and send updates (higher SEQUENCE) or
-    cancellations to everyone invited."""
+    """After a change to an activity: follow the audience, fill freed seats and send updates
+    (higher SEQUENCE) or cancellations to everyone invited."""
     from invites import registration  # registration imports this module
 
+    follow_audience(activity, now)
     registration.fill_free_seats(activity, now)
     return sync(activity, now)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from extensions import db
 from invites import registration
@@ -15,6 +15,11 @@ from models import Activity, Attendee, Campaign, Person, Registration
 
 def is_planner(person: Person) -> bool:
     return person.has_role("comms", "admin")
+
+
+def may_see_answers(person: Person, activity: Activity) -> bool:
+    """Who invited whom and who answered what: planners, and the activity's own organiser."""
+    return is_planner(person) or activity.organiser_id == person.id
 
 
 def may_download(person: Person, activity: Activity) -> bool:
@@ -62,11 +67,7 @@ def states(person: Person, activities: list[Activity]) -> dict[int, State]:
 
 
 def _place(own: Registration) -> int:
-    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
-        Registration.activity_id == own.activity_id, Registration.status == "waiting",
-        or_(Registration.queued_at < own.queued_at,
-            and_(Registration.queued_at == own.queued_at, Registration.id < own.id))))
-    return ahead + 1
+    return registration.waiting_place(own)
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from directory import tree
 from extensions import db
-from invites import operations
+from invites import operations, rules
 from invites.operations import InviteError
-from models import Activity, Person, Registration
+from models import Activity, Attendee, Person, Registration
 
 REGISTERED, WAITING, CANCELLED = "registered", "waiting", "cancelled"
 
@@ -95,8 +95,20 @@ def register(activity: Activity, person: Person, now: datetime) -> Outcome:
     if status == REGISTERED:
         operations.set_wanted(activity, person, True, "registration", now)
         operations.sync(activity, now, person_ids=[person.id])
+    else:
+        db.session.flush()
+        operations.send_waiting_mail(activity, person, waiting_place(registration), now)
     db.session.flush()
     return Outcome(status, registration)
+
+
+def waiting_place(own: Registration) -> int:
+    """Place on the waiting list (1 = next)."""
+    ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.activity_id == own.activity_id, Registration.status == WAITING,
+        or_(Registration.queued_at < own.queued_at,
+            and_(Registration.queued_at == own.queued_at, Registration.id < own.id))))
+    return ahead + 1
 
 
 def _set(registration: Registration, status: str, now: datetime) -> None:
@@ -121,6 +133,25 @@ def unregister(activity: Activity, person: Person, now: datetime) -> Outcome:
         promoted = fill_free_seats(activity, now)
     db.session.flush()
     return Outcome(CANCELLED, registration, promoted)
+
+
+def decline(activity: Activity, attendee: Attendee, now: datetime) -> tuple[int, ...]:
+    """The person answered Decline in their calendar: a registered seat is given up and the
+    first one waiting moves up. Their client has already removed the event, so they get no
+    CANCEL; their copy counts as cancelled (a later re-registration sends a higher SEQUENCE)."""
+    if activity.capacity is None or activity.starts_at <= now:
+        return ()
+    _lock(activity)
+    reg = db.session.scalar(select(Registration).where(Registration.activity_id == activity.id,
+                                                       Registration.person_id == attendee.person_id))
+    if reg is None or reg.status != REGISTERED:
+        return ()
+    reg.status, reg.updated_at = CANCELLED, now
+    attendee.wanted = False
+    if attendee.method is not None:
+        attendee.method = rules.CANCEL
+    db.session.flush()
+    return fill_free_seats(activity, now)
 
 
 def fill_free_seats(activity: Activity, now: datetime) -> tuple[int, ...]:

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
 
-#: Why a message goes out; picks the subject and text of the e-mail.
+#: Why a message goes out; picks the subject and text of the e-mail. CANCELLED: the activity is
+#: cancelled; WITHDRAWN: moved back to planned; REMOVED: the person unregistered; UNINVITED: the
+#: audience no longer includes them.
 INVITE, UPDATE, CANCELLED, REMOVED = "invite", "update", "cancelled", "removed"
+WITHDRAWN, UNINVITED = "withdrawn", "uninvited"
 
 
 @dataclass(frozen=True)
@@ -36,16 +39,25 @@ class Outgoing:
 
 
 def desired_method(activity_status: str, wanted: bool) -> str | None:
-    """REQUEST while the activity is on and the person wants it, CANCEL otherwise; None for a
-    planned (unconfirmed) activity: nothing is sent about those."""
-    if activity_status == "cancelled" or not wanted:
-        return CANCEL
-    if activity_status == "confirmed":
+    """REQUEST while the activity is confirmed and the person wants it, CANCEL otherwise (a
+    planned activity is in nobody's calendar: moving one back to planned takes it out; a CANCEL
+    to someone never invited is not sent, see next_message)."""
+    if activity_status == "confirmed" and wanted:
         return REQUEST
-    return None
+    return CANCEL
 
 
-def next_message(activity_sequence: int, last: Sent, method: str | None, activity_cancelled: bool) -> Outgoing | None:
+def cancel_reason(activity_status: str, source: str) -> str:
+    """Why a CANCEL goes out, for its e-mail."""
+    if activity_status == "cancelled":
+        return CANCELLED
+    if activity_status != "confirmed":
+        return WITHDRAWN
+    return UNINVITED if source == "audience" else REMOVED
+
+
+def next_message(activity_sequence: int, last: Sent, method: str | None, activity_cancelled: bool,
+                 why: str | None = None) -> Outgoing | None:
     """The message that brings this attendee's copy up to date, or None if it is up to date."""
     if method is None:
         return None
@@ -59,7 +71,7 @@ def next_message(activity_sequence: int, last: Sent, method: str | None, activit
         return None
     sequence = max(activity_sequence, (last.sequence or 0) + 1)
     if method == CANCEL:
-        return Outgoing(CANCEL, sequence, CANCELLED if activity_cancelled else REMOVED)
+        return Outgoing(CANCEL, sequence, why or (CANCELLED if activity_cancelled else REMOVED))
     return Outgoing(REQUEST, sequence, UPDATE if last.method == REQUEST else INVITE)
 
 

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.http import is_resource_modified
 
+from audit import record
 from auth.access import requires
 from extensions import db
-from invites import content, feeds, labels, operations, queries, registration, tokens
+from invites import answers, content, feeds, labels, operations, queries, registration, tokens
 from invites.operations import InviteError
 from main.forms import ActionForm, require_action
 from models import Activity, Campaign, utcnow
@@ -30,7 +31,16 @@ def template_helpers() -> dict:
     def registration_open(activity) -> bool:
         return activity.status == "confirmed" and activity.starts_at > utcnow()
 
-    return {"invite_states": invite_states, "registration_open": registration_open, "invite_form": ActionForm}
+    def activity_when(activity) -> str:
+        """All-day dates, and a series' occurrences, for the activity lists."""
+        locale = content.locale_of(current_user if current_user.is_authenticated else None)
+        text = content.time_text(activity, locale)
+        if activity.rrule:
+            text += "; " + _("Upprepas") + ": " + content.occurrence_text(activity, locale)
+        return text
+
+    return {"invite_states": invite_states, "registration_open": registration_open, "invite_form": ActionForm,
+            "activity_when": activity_when}
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
@@ -137,10 +147,10 @@ def _serve(feed: feeds.Feed) -> Response:
         response = Response(status=304)
     else:
         response = Response(feed.body(), mimetype=ICS)
-        response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+        response.headers["Content-Type"] = "text/calendar; charset=utf-8; method=PUBLISH"
     response.set_etag(feed.etag)
     response.last_modified = feed.last_modified
-    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["Cache-Control"] = "no-store"  # personal data; clients still revalidate by ETag
     response.headers["Referrer-Policy"] = "no-referrer"  # the URL is the secret
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -161,12 +171,17 @@ def campaign_feed(token: str, campaign_id: int):
 
 
 @bp.route("/aktiviteter/<int:activity_id>/inbjudningar", methods=["GET", "POST"])
-@requires("comms", "admin")
+@requires("employee")
 def invitations(activity_id: int):
-    """Planners: how the invitations stand; send them to the activity's audience."""
+    """Planners and the activity's organiser: how the invitations and answers stand; planners
+    send them to the activity's audience."""
     activity = db.get_or_404(Activity, activity_id)
+    if not queries.may_see_answers(current_user, activity):
+        abort(403)
     form = ActionForm()
     if request.method == "POST":
+        if not queries.is_planner(current_user):
+            abort(403)
         if not form.validate_on_submit():
             return _invitations_page(activity, form), 400
         try:
@@ -181,8 +196,28 @@ def invitations(activity_id: int):
     return _invitations_page(activity, form)
 
 
-def _invitations_page(activity: Activity, form: ActionForm) -> str:
+def _invitations_page(activity: Activity, form: ActionForm) -> Response:
     from campaign.labels import ACTIVITY_STATUSES
 
-    return render_template("invites/invitations.html", activity=activity, form=form,
-                           summary=queries.summary(activity), statuses=ACTIVITY_STATUSES)
+    record("invites.answers_viewed", "activity", activity.id)  # names and answers are personal data
+    page = render_template("invites/invitations.html", activity=activity, form=form, summary=queries.summary(activity),
+                           statuses=ACTIVITY_STATUSES, answers=answers.for_activity(activity),
+                           answer_labels=labels.ANSWERS)
+    return _no_store(page)
+
+
+def _no_store(page: str) -> Response:
+    response = Response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/kalendersvar/okanda")
+@requires("admin")
+def unknown_replies():
+    """Admins: messages in the organiser mailbox that matched no invitation or could not be read."""
+    total, rows = answers.unknown()
+    record("invites.unknown_replies_viewed")
+    return _no_store(render_template("invites/unknown_replies.html", total=total, rows=rows,
+                                     reasons=labels.REPLY_REASONS,
+                                     folder=current_app.config.get("IMAP_UNKNOWN_FOLDER", "")))

@@ -16,7 +16,7 @@ from typing import Callable
 
 #: Modules that define `JOBS: list[Job]`.
 TASK_MODULES = ["auth.tasks", "jobs.tasks", "directory.tasks", "outbox.tasks", "training.tasks", "reminders.tasks",
-                "campaign.tasks", "invites.tasks", "followup.tasks", "privacy.tasks"]
+                "lms.tasks", "campaign.tasks", "invites.tasks", "followup.tasks", "privacy.tasks"]
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from flask import current_app, has_app_context
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 #: Public holidays plus midsommarafton, julafton and nyårsafton.
 CATEGORIES = (holidays.PUBLIC, holidays.DE_FACTO)
 
@@ -44,15 +44,22 @@ def office_hours(config) -> tuple[time, time]:
     return opens, closes
 
 
-def within_office_hours(now: datetime, tz: ZoneInfo = STOCKHOLM, opens: time = time(8), closes: time = time(17)) -> bool:
-    """True on a working day between `opens` (inclusive) and `closes` (exclusive), local time."""
-    local = now.astimezone(tz)
+def region_tz() -> ZoneInfo:
+    """The TIMEZONE setting (Europe/Stockholm outside an app)."""
+    return ZoneInfo(current_app.config["TIMEZONE"] if has_app_context() else "Europe/Stockholm")
+
+
+def within_office_hours(now: datetime, tz: ZoneInfo | None = None, opens: time = time(8),
+                        closes: time = time(17)) -> bool:
+    """True on a working day between `opens` (inclusive) and `closes` (exclusive), local time (TIMEZONE)."""
+    local = now.astimezone(tz or region_tz())
     return is_working_day(local.date()) and opens <= local.time() < closes
 
 
-def next_working_moment(now: datetime, tz: ZoneInfo = STOCKHOLM, opens: time = time(8),
+def next_working_moment(now: datetime, tz: ZoneInfo | None = None, opens: time = time(8),
                         closes: time = time(17)) -> datetime:
     """`now` if within office hours, else when they next open; in `now`'s time zone."""
+    tz = tz or region_tz()
     if within_office_hours(now, tz, opens, closes):
         return now
     local = now.astimezone(tz)

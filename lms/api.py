@@ -57,7 +57,7 @@ def post_completion():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return error(400, "invalid_json", "The body must be a JSON object.")
-    parsed = _parse(body)
+    parsed = _field_types(body) or _parse(body)
     if isinstance(parsed, Refusal):
         return error(*parsed)
     person_id, version, state, moment = parsed
@@ -69,15 +69,33 @@ def post_completion():
     return jsonify({"result": "created" if created else "unchanged", "id": row.id}), 201 if created else 200
 
 
-def _text(body: dict, key: str) -> str:
-    value = body.get(key)
-    return value.strip()[:320] if isinstance(value, str) else str(value) if isinstance(value, int) else ""
-
-
 class Refusal(NamedTuple):
     status: int
     code: str
     message: str
+
+
+#: The fields the body may carry; each is a string (employee_number also a whole number) or null.
+FIELDS = ("employee_number", "username", "email", "course", "status", "completed_at")
+
+
+def _field_types(body: dict) -> Refusal | None:
+    """Refuse fields of the wrong JSON type ({} as a user name) or with characters no
+    identifier has (control characters, NUL, lone surrogates), before any lookup."""
+    for key in FIELDS:
+        value = body.get(key)
+        if value is None or (key == "employee_number" and type(value) is int and 0 <= value < 10**18):
+            continue
+        if not isinstance(value, str):
+            return Refusal(400, "invalid_field", f"{key} must be a string.")
+        if any(ord(c) < 32 or 0xD800 <= ord(c) < 0xE000 or ord(c) == 127 for c in value):
+            return Refusal(400, "invalid_field", f"{key} contains control characters.")
+    return None
+
+
+def _text(body: dict, key: str) -> str:
+    value = body.get(key)
+    return value.strip()[:320] if isinstance(value, str) else str(value) if isinstance(value, int) else ""
 
 
 def _parse(body: dict):
@@ -98,11 +116,11 @@ def _parse(body: dict):
     if state == files.COMPLETED:
         try:
             moment = files.parse_moment(_text(body, "completed_at"), local_tz())
-        except ValueError:
+            moment = moment.astimezone(timezone.utc) if moment else None
+        except (ValueError, OverflowError):  # OverflowError: year 1 moved to UTC
             moment = None
         if moment is None:
             return Refusal(400, "invalid_field", "completed_at must be an ISO 8601 date and time.")
-        moment = moment.astimezone(timezone.utc)
         if moment > utcnow() or moment.year < 2000:
             return Refusal(400, "invalid_field", "completed_at must not be in the future or before 2000.")
     match = matching.match_one(**ids)
@@ -136,14 +154,20 @@ def _signed_in():
         abort(401)
 
 
+def _row_id(value: int | None) -> int | None:
+    """An id from the URL, or None if no row can have it (ids are 32-bit; SQLite's
+    driver fails on numbers above 64 bits)."""
+    return value if value is not None and 0 < value < 2**31 else None
+
+
 @bp.get("/training/team")
 def team_numbers():
     """The team numbers of the signed-in manager (or, for ?manager=ID, a manager they may see)."""
     _signed_in()
     manager = current_user
     manager_id = request.args.get("manager", type=int)
-    if manager_id and manager_id != current_user.id:
-        manager = db.session.get(Person, manager_id) or abort(404)
+    if manager_id is not None and manager_id != current_user.id:
+        manager = db.session.get(Person, _row_id(manager_id) or 0) or abort(404)
     if not (current_user.has_role("admin") or (current_user.is_manager and may_see(current_user, manager))):
         abort(403)
     requirement = queries.requirement_or_default(request.args.get("requirement", type=int)) or abort(404)
@@ -155,7 +179,7 @@ def team_numbers():
 def person_status(person_id: int):
     """One person's status for every active requirement (themselves, their managers, admins)."""
     _signed_in()
-    person = db.session.get(Person, person_id) or abort(404)
+    person = db.session.get(Person, _row_id(person_id) or 0) or abort(404)
     if not may_see(current_user, person):
         abort(403)
     if person.id != current_user.id:

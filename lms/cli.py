@@ -67,8 +67,11 @@ def _report_import(result: importer.ImportResult, as_json: bool, strict: bool) -
         return
     if result.error is not None:
         return
-    verb = "Would import" if result.dry_run else "Imported"
-    click.echo(f"{verb} {result.imported} of {result.rows} rows; {result.unchanged} unchanged.")
+    if result.ok:
+        verb = "Would import" if result.dry_run else "Imported"
+        click.echo(f"{verb} {result.imported} of {result.rows} rows; {result.unchanged} unchanged.")
+    else:
+        click.echo(f"Refused: 0 of {result.rows} rows imported.")
     for label, rows in (("Unmatched", result.unmatched), ("Ambiguous", result.ambiguous),
                         ("Duplicates", result.duplicates)):
         if rows:

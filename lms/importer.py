@@ -18,7 +18,7 @@ import audit
 from extensions import db
 from main.i18n import local_tz
 from models import Completion, Course, CourseVersion, ImportBatch, Person
-from lms import files
+from lms import files, reader
 from lms.files import COMPLETED, IN_PROGRESS, NOT_STARTED, FileError
 from lms.matching import AMBIGUOUS, UNMATCHED, PersonIndex
 from models.base import FastUTCText, fast_utc
@@ -121,20 +121,18 @@ class _Versions:
 
 
 class _Row:
-    """One data row, read through the column positions (missing cells read as empty)."""
+    """One data row: its cells in `files.FIELDS` order (None for an absent column)."""
 
     __slots__ = ("number", "ids", "raw_name", "course", "status", "raw_date")
 
-    def __init__(self, number: int, cells: list, at: tuple[int, ...]):
+    def __init__(self, number: int, cells: list):
         text = files.cell_text
         # Inlined for plain strings (every CSV cell): this runs once per row of big files.
-        e, u, m = cells[at[0]], cells[at[1]], cells[at[2]]
+        e, u, m, self.raw_name, c, self.status, self.raw_date = cells
         self.ids = (e.strip() if e.__class__ is str else text(e), u.strip() if u.__class__ is str else text(u),
                     m.strip() if m.__class__ is str else text(m))
-        c = cells[at[4]]
-        self.number, self.raw_name = number, cells[at[3]]
+        self.number = number
         self.course = c.strip() if c.__class__ is str else text(c)
-        self.status, self.raw_date = cells[at[5]], cells[at[6]]
 
     @property
     def name(self) -> str:
@@ -142,11 +140,6 @@ class _Row:
 
     def identifier(self) -> str:
         return next((v for v in self.ids if v), "")
-
-
-def _positions(columns: dict[str, int], width: int) -> tuple[int, ...]:
-    """Cell index per field in `files.FIELDS` order; an absent field reads the padding cell."""
-    return tuple(columns.get(f, width) for f in files.FIELDS)
 
 
 def import_file(data: bytes, filename: str, *, course: Course | None = None, mapping: dict | None = None,
@@ -161,27 +154,27 @@ def import_file(data: bytes, filename: str, *, course: Course | None = None, map
             raise FileError("too_large", f"The file is {len(data) // (1024 * 1024)} MB; the limit is "
                             f"{limit // (1024 * 1024)} MB.")
         extra = frozenset(files.normalise_header(h) for h in (mapping or {}).values() if h)
-        table = files.read_table(data, extra)
-        columns = files.find_columns(table.headers, mapping, course_given=course is not None)
+        table = reader.read_table(
+            data, extra, pick=lambda headers: files.find_columns(headers, mapping, course_given=course is not None),
+            max_rows=current_app.config["TRAINING_IMPORT_MAX_ROWS"])
     except FileError as exc:
         result.ok, result.error = False, exc
         return result
     result.rows = len(table.rows)
-    new_rows = _classify(table, columns, _Versions.load(course), result, now)
+    new_rows = _classify(table, _Versions.load(course), result, now)
     if strict and result.problems:
-        result.ok = False
+        result.ok, result.imported, result.unchanged = False, 0, 0  # refused: nothing imported
     elif not dry_run:
         _write(result, new_rows, data, course, mapping_id, strict, actor, source, now)
     return result
 
 
-def _classify(table: files.Table, columns, versions: _Versions, result: ImportResult, now: datetime) -> list[tuple]:
+def _classify(table: reader.Table, versions: _Versions, result: ImportResult, now: datetime) -> list[tuple]:
     """Sort every row into its bucket; returns the completions to insert."""
     tz, index = local_tz(), PersonIndex()
-    width = max([len(table.headers)] + [len(cells) for _n, cells in table.rows])
-    at, parsed = _positions(columns, width), []
+    parsed = []
     for number, cells in table.rows:
-        row = _Row(number, cells + [None] * (width + 1 - len(cells)), at)
+        row = _Row(number, cells)
         outcome = _parse_row(row, versions, index, tz, now)
         if isinstance(outcome, tuple) and outcome[0] == "problem":
             _problem(result, row, *outcome[1:])
@@ -291,6 +284,8 @@ def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapp
         sha256=result.sha256, size_bytes=len(data), course_id=course.id if course else None,
         mapping_id=mapping_id, strict=strict, rows=result.rows, imported=result.imported,
         unchanged=result.unchanged, problems=result.problems, **counts,
+        # An import that added nothing is on record but is never "the newest import" for undo.
+        status="imported" if new_rows else "unchanged",
     )
     db.session.add(batch)
     db.session.flush()
@@ -311,6 +306,6 @@ def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapp
 
 
 def imports_of(sha256: str) -> int:
-    """How many imports (in force) there were of a file with this hash."""
+    """How many imports (in force, or that changed nothing) there were of a file with this hash."""
     return db.session.scalar(select(func.count()).select_from(ImportBatch).where(
-        ImportBatch.sha256 == sha256, ImportBatch.status == "imported"))
+        ImportBatch.sha256 == sha256, ImportBatch.status.in_(("imported", "unchanged"))))

@@ -2,10 +2,6 @@
 imports with their problem rows (on screen and as CSV), and undo."""
 from __future__ import annotations
 
-import json
-import secrets
-from pathlib import Path
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +18,8 @@ from lms.forms import ConfirmForm, UploadForm
 from main.forms import ActionForm, require_action
 from models import ColumnMapping, Course, ImportBatch, utcnow
 from training import exports, operations
+from lms import importer, operations as lms_operations, previews
+from lms.forms import ConfirmForm, UploadForm
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
 
@@ -35,6 +33,11 @@ FILE_ERRORS = {
     "no_course": _l("Filen har ingen kolumn för kurs. Välj vilken kurs filen gäller."),
     "mapping_mismatch": _l("Filen saknar en kolumn som den valda mappningen förväntar sig."),
     "too_large": _l("Filen är för stor."),
+    "too_many_rows": _l("Filen har för många rader. Dela upp den i mindre filer."),
+    "too_many_columns": _l("Filen har för många kolumner. En rapport från kompetensportalen har bara ett fåtal; "
+                           "ta bort de övriga kolumnerna."),
+    "separator_mismatch": _l("Rubrikraden och dataraderna använder olika avgränsare (semikolon eller komma), så "
+                             "ingen rad gick att läsa. Spara filen igen som CSV från Excel."),
 }
 REASONS = {
     "no_identifier": _l("saknar anställningsnummer, användarnamn och e-post"),
@@ -55,12 +58,6 @@ REASONS = {
 def problem_reason(problem: dict) -> str:
     text = str(REASONS.get(problem["code"], problem["code"]))
     return f"{text}: {problem['value']}" if problem.get("value") else text
-
-
-def _upload_dir() -> Path:
-    path = Path(current_app.config["INSTANCE_DIR"]) / "training-uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _choices(form: UploadForm) -> None:
@@ -102,22 +99,14 @@ def upload():
     if result.error is not None:
         form.file.errors = [str(FILE_ERRORS.get(result.error.code, result.error))]
         return render_template("training/import_upload.html", form=form), 400
-    token = secrets.token_urlsafe(16)
-    (_upload_dir() / f"{token}.bin").write_bytes(data)
-    (_upload_dir() / f"{token}.json").write_text(json.dumps(meta))
+    token = previews.store(data, meta, utcnow())
     return render_template("training/import_preview.html", result=result, meta=meta, token=token,
                            form=ConfirmForm(token=token), reason=problem_reason,
                            earlier=importer.imports_of(result.sha256))
 
 
 def _stored(token: str) -> tuple[bytes, dict]:
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
-        abort(404)
-    base = _upload_dir() / token
-    try:
-        return base.with_suffix(".bin").read_bytes(), json.loads(base.with_suffix(".json").read_text())
-    except (OSError, ValueError):
-        abort(404)
+    return previews.load(token, utcnow()) or abort(404)
 
 
 @bp.post("/import/confirm")
@@ -126,15 +115,19 @@ def confirm():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    data, meta = _stored(form.token.data)
+    stored = previews.load(form.token.data, utcnow())
+    if stored is None:
+        flash(_("Förhandsgranskningen finns inte längre (den sparas i %(n)s timmar). Ladda upp filen igen.",
+                n=current_app.config["TRAINING_PREVIEW_HOURS"]), "error")
+        return redirect(url_for("training_import.upload"))
+    data, meta = stored
     result = _run(data, meta, dry_run=False)
     if not result.ok:
         db.session.rollback()
         flash(_("Strikt läge: filen har rader med problem, så ingenting importerades."), "error")
         return redirect(url_for("training_import.upload"))
     db.session.commit()
-    for suffix in (".bin", ".json"):
-        (_upload_dir() / f"{form.token.data}{suffix}").unlink(missing_ok=True)
+    previews.discard(form.token.data)
     lms_operations.announce(result.person_ids, result.batch_id)
     flash(_("Importen är klar: %(n)s nya rader.", n=result.imported), "success")
     return redirect(url_for("training_import.batch", batch_id=result.batch_id))

@@ -23,6 +23,7 @@ MESSAGES = {
 
 DETAILS = {
     "invalid_encoding": _l("Texten var inte kodad som UTF-8."),
+    "too_deep": _l("Innehållet är för djupt nästlat."),
     "csrf": _l("Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen."),
 }
 

@@ -1,19 +1,41 @@
 """All models, one module per area; importing this package registers every table."""
-from models.base import Base, UTCDateTime, utcnow
-from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
-from models.auth import LoginAttempt, RoleGrant
 from models.audit import AuditEvent
+from models.auth import LoginAttempt, RoleGrant
+from models.base import Base, UTCDateTime, utcnow
+from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
+from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
+from models.followup import (
+    Action,
+    AuditReport,
+    Board,
+    BoardUnit,
+    ChangeLog,
+    Comment,
+    Document,
+    Evidence,
+    Kpi,
+    KpiValue,
+    Recommendation,
+)
+from models.invites import Attendee, FeedToken, PersonAddress, Registration, Reply
 from models.jobs import JobRun, SchedulerLease
 from models.outbox import OutboxMessage
-from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
-from models.training import (
-    ApiToken, ColumnMapping, Completion, Course, CourseVersion, Exemption, ImportBatch, KpiSnapshot,
-    PersonStatus, Requirement, RequirementUnit, TeamSummary, TrainingRefresh, RefreshQueue,
-)
 from models.reminders import Reminder, ReminderTemplate
-from models.invites import Attendee, FeedToken, Registration
-from models.followup import (
-    Action, AuditReport, Board, BoardUnit, ChangeLog, Comment, Document, Evidence, Kpi, KpiValue, Recommendation,
+from models.training import (
+    ApiToken,
+    ColumnMapping,
+    Completion,
+    Course,
+    CourseVersion,
+    Exemption,
+    ImportBatch,
+    KpiSnapshot,
+    PersonStatus,
+    RefreshQueue,
+    Requirement,
+    RequirementUnit,
+    TeamSummary,
+    TrainingRefresh,
 )
 
 __all__ = [
@@ -23,5 +45,5 @@ __all__ = [
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh", "RefreshQueue",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
-    "Recommendation", "Reminder", "ReminderTemplate",
+    "Recommendation", "Reminder", "ReminderTemplate", "PersonAddress", "Reply",
 ]

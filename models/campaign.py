@@ -114,6 +114,14 @@ class Activity(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Last change.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    #: Whole days: starts_at/ends_at are local midnights (the end exclusive), shown without times.
+    all_day: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: iCalendar RRULE value ("FREQ=WEEKLY;BYDAY=TU;COUNT=4"); "" for a single occurrence.
+    rrule: Mapped[str] = mapped_column(String(300), default="")
+    #: Cancelled occurrences of a series: their original local start times (ISO, no zone).
+    exdates: Mapped[list] = mapped_column(JSON, default=list)
+    #: Moved occurrences: [{"recurrence_id": original local start (ISO), "starts_at": …, "ends_at": … (UTC ISO)}].
+    overrides: Mapped[list] = mapped_column(JSON, default=list)
 
     campaign: Mapped[Campaign] = relationship(back_populates="activities")
     organiser: Mapped[Person] = relationship()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -16,6 +16,10 @@ from models.directory import Person
 REGISTRATION_STATUSES = ("registered", "waiting", "cancelled")
 #: iTIP methods an attendee can have been sent last.
 INVITE_METHODS = ("REQUEST", "CANCEL")
+#: An attendee's answer (iCalendar PARTSTAT of their REPLY); None: no answer yet.
+PARTSTATS = ("ACCEPTED", "TENTATIVE", "DECLINED", "DELEGATED")
+#: What became of a message read from the organiser mailbox (invites/replies.py).
+REPLY_OUTCOMES = ("applied", "stale", "counter", "occurrence", "unmatched", "malformed")
 
 
 class FeedToken(Base):
@@ -99,9 +103,82 @@ class Attendee(Base):
     outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
     #: When the person was first invited.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Their latest answer (PARTSTATS: ACCEPTED, TENTATIVE, DECLINED, DELEGATED); None: no answer.
+    partstat: Mapped[str | None] = mapped_column(String(12))
+    #: When Vaksam read that answer from the organiser mailbox.
+    answered_at: Mapped[datetime | None]
+    #: SEQUENCE the answer was given to; an answer to an older sequence does not replace it.
+    answer_sequence: Mapped[int | None] = mapped_column(Integer)
+    #: DTSTAMP of the answer: of two answers to the same sequence the later one counts.
+    answer_stamp: Mapped[datetime | None]
+    #: With PARTSTAT=DELEGATED: the address they handed the invitation to (shown, not acted on).
+    delegated_to: Mapped[str | None] = mapped_column(String(320))
 
     person: Mapped[Person] = relationship()
 
     __table_args__ = (
         UniqueConstraint("activity_id", "person_id", name="uq_invite_attendee_activity_person"),
     )
+
+
+class Reply(Base):
+    """One message read from the organiser mailbox: an iMIP REPLY or COUNTER, or something that
+    matched nothing (listed for admins). The message itself stays in the mailbox, moved to
+    IMAP_DONE_FOLDER or the unknown folder; nothing is ever deleted there."""
+
+    __tablename__ = "invite_reply"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: When it was read.
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    #: Its Message-ID header ("" when it had none), to find it in the mailbox.
+    message_id: Mapped[str] = mapped_column(String(500), default="")
+    #: The From address.
+    sender: Mapped[str] = mapped_column(String(320), default="")
+    #: The Subject header (cut to 300 characters).
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    #: The calendar's METHOD (REPLY, COUNTER, …); "" when there was no readable calendar.
+    method: Mapped[str] = mapped_column(String(12), default="")
+    #: The event UID the answer is about.
+    uid: Mapped[str] = mapped_column(String(300), default="")
+    #: The SEQUENCE the answer refers to.
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    #: The answering ATTENDEE address.
+    attendee: Mapped[str] = mapped_column(String(320), default="")
+    #: The PARTSTAT answered.
+    partstat: Mapped[str] = mapped_column(String(12), default="")
+    #: DELEGATED-TO address, if any.
+    delegated_to: Mapped[str] = mapped_column(String(320), default="")
+    #: COUNTER: the start and end the attendee proposes.
+    proposed_start: Mapped[datetime | None]
+    #: COUNTER: the proposed end.
+    proposed_end: Mapped[datetime | None]
+    #: COUNTER or REPLY COMMENT (the attendee's note).
+    comment: Mapped[str] = mapped_column(Text, default="")
+    #: The matched activity (None when unmatched).
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_activity.id", ondelete="SET NULL"),
+                                                    index=True)
+    #: The matched person (None when unmatched).
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    #: What was done (REPLY_OUTCOMES).
+    outcome: Mapped[str] = mapped_column(String(12))
+    #: Why it was not applied (a key of invites.labels.REPLY_REASONS), "" when applied.
+    reason: Mapped[str] = mapped_column(String(40), default="")
+    #: The folder it was moved to ("" when left where it was).
+    folder: Mapped[str] = mapped_column(String(300), default="")
+
+    activity: Mapped[Activity | None] = relationship()
+    person: Mapped[Person | None] = relationship()
+
+
+class PersonAddress(Base):
+    """Another address a person's mail client may answer from (an alias, the UPN, an old name),
+    so that their calendar replies still find them."""
+
+    __tablename__ = "person_address"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Whose address it is.
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    #: The address in lower case.
+    address: Mapped[str] = mapped_column(String(320), unique=True)

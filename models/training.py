@@ -173,7 +173,7 @@ class ImportBatch(Base):
     invalid: Mapped[int] = mapped_column(Integer, default=0)
     #: The problem rows: [{"row", "kind", "reason", "identifier"}], for the downloadable list.
     problems: Mapped[list | None] = mapped_column(JSON)
-    #: "imported" or "undone".
+    #: "imported", "unchanged" (added nothing: kept on record, never undone) or "undone".
     status: Mapped[str] = mapped_column(String(10), default="imported")
     #: When an admin undid it.
     undone_at: Mapped[datetime | None]

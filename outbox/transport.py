@@ -9,7 +9,6 @@ exceptions into two outcomes the sender understands:
 """
 from __future__ import annotations
 
-import os
 import re
 import smtplib
 import socket
@@ -17,6 +16,8 @@ import ssl
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
+
+from main import files
 
 #: A line starting with "." is sent as ".." (RFC 5321 4.5.2).
 _LEADING_DOT = re.compile(rb"(?m)^\.")
@@ -176,13 +177,8 @@ class FileTransport:
              ready: Callable[[], None] | None = None) -> str | None:
         if ready is not None:
             ready()
-        self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         name = eml_name(message_key)
-        tmp = self.directory / f".{name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, self.directory / name)
+        files.write_private(self.directory / name, data)
         return name
 
     def close(self) -> None:

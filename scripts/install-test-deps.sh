@@ -10,7 +10,8 @@
 set -euo pipefail
 
 # fonts-dejavu-core: the Unicode TTF embedded in follow-up PDFs (the app falls back to a core font without it).
-PACKAGES=(slapd ldap-utils postgresql chromium gir1.2-ical-3.0 python3-gi openssl fonts-dejavu-core)
+# dovecot-imapd: the organiser mailbox the calendar-reply tests read (tests/services.py Dovecot).
+PACKAGES=(slapd ldap-utils postgresql chromium gir1.2-ical-3.0 python3-gi openssl fonts-dejavu-core dovecot-imapd)
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -97,6 +98,11 @@ SYS_SLAPD_PID=/run/slapd/slapd.pid
 if [ -s "$SYS_SLAPD_PID" ] && kill -0 "$(cat "$SYS_SLAPD_PID")" 2>/dev/null; then
     stop_service slapd
 fi
+# dovecot: only the packaged instance (its own pidfile); the tests' instances have their own base_dir.
+SYS_DOVECOT_PID=/run/dovecot/master.pid
+if [ -s "$SYS_DOVECOT_PID" ] && kill -0 "$(cat "$SYS_DOVECOT_PID")" 2>/dev/null; then
+    stop_service dovecot
+fi
 if [ -d /etc/postgresql ] && command -v pg_lsclusters >/dev/null 2>&1; then
     # stop only the packaged clusters (pg_ctlcluster), never our test clusters
     pg_lsclusters --no-header 2>/dev/null | while read -r ver cluster _port status _rest; do
@@ -109,7 +115,7 @@ fi
 # Sanity: the binaries tests/services.py expects.
 fail=0
 for bin in /usr/sbin/slapd /usr/sbin/slapadd /usr/bin/ldapadd /usr/bin/ldapwhoami \
-           /usr/bin/chromium /usr/bin/openssl; do
+           /usr/bin/chromium /usr/bin/openssl /usr/sbin/dovecot; do
     if [ ! -x "$bin" ]; then
         echo "install-test-deps: missing $bin" >&2
         fail=1

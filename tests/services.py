@@ -46,6 +46,7 @@ from typing import Any, Optional
 __all__ = [
     "CHROMIUM",
     "CapturedMessage",
+    "Dovecot",
     "Postgres",
     "ServiceError",
     "Slapd",
@@ -1025,3 +1026,147 @@ def chromium_launch_args() -> list[str]:
     return ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
             "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync"]
+
+
+# --------------------------------------------------------------------------
+# Dovecot (IMAP)
+# --------------------------------------------------------------------------
+
+DOVECOT = "/usr/sbin/dovecot"
+
+
+class Dovecot(_Service):
+    """Debian's dovecot-imapd on 127.0.0.1 from a temporary config: one static password for
+    any user, maildirs under the temporary directory, "/" as the hierarchy separator.
+
+    ``tls``: a dict from :func:`make_test_ca`; then the listener speaks implicit TLS
+    (``ssl = required``), else plain IMAP (``ssl = no``). ``append(raw, folder)`` puts a
+    message in a mailbox the way a mail client's "send" would have delivered it.
+    """
+
+    def __init__(self, *, user: str = "organiser@region.example", password: str = "imap-test-pw",
+                 tls: dict | None = None):
+        self.user, self.password, self.tls = user, password, tls
+        self.host, self.port = LOCALHOST, free_port()
+        self.dir: Path | None = None
+        self.proc: subprocess.Popen | None = None
+
+    def config_text(self) -> str:
+        d = self.dir
+        ssl = (f"ssl = required\nssl_cert = <{self.tls['cert']}\nssl_key = <{self.tls['key']}\n"
+               if self.tls else "ssl = no\n")
+        return f"""protocols = imap
+listen = {self.host}
+base_dir = {d}/run
+state_dir = {d}/state
+instance_name = vaksam-test-{self.port}
+log_path = {d}/dovecot.log
+info_log_path = {d}/dovecot.log
+default_internal_user = dovecot
+default_internal_group = dovecot
+default_login_user = dovenull
+first_valid_uid = 1
+first_valid_gid = 1
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+{ssl}mail_location = maildir:{d}/mail/%u
+mail_uid = dovecot
+mail_gid = dovecot
+passdb {{
+  driver = static
+  args = password={self.password}
+}}
+userdb {{
+  driver = static
+  args = uid=dovecot gid=dovecot home={d}/mail/%u
+}}
+namespace inbox {{
+  inbox = yes
+  separator = /
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = {0 if self.tls else self.port}
+  }}
+  inet_listener imaps {{
+    port = {self.port if self.tls else 0}
+  }}
+}}
+service stats {{
+  unix_listener stats-reader {{
+    mode = 0666
+  }}
+  unix_listener stats-writer {{
+    mode = 0666
+  }}
+}}
+"""
+
+    def start(self) -> Dovecot:
+        if self.proc is not None:
+            return self
+        # The mail processes run as the dovecot user, who must be able to reach the maildirs.
+        self.dir = Path(tempfile.mkdtemp(prefix="vaksam-dovecot-"))
+        os.chmod(self.dir, 0o755)
+        for sub in ("run", "state", "mail"):
+            (self.dir / sub).mkdir()
+        shutil.chown(self.dir / "mail", "dovecot", "dovecot")
+        conf = self.dir / "dovecot.conf"
+        conf.write_text(self.config_text())
+        log = self.dir / "dovecot.log"
+        self.proc = subprocess.Popen([DOVECOT, "-F", "-c", str(conf)], stdout=open(log, "ab"),
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        _LIVE.add(self)
+        wait_for_port(self.port, proc=self.proc, log=log)
+        return self
+
+    def stop(self) -> None:
+        _stop_process(self.proc)
+        self.proc = None
+        _LIVE.discard(self)
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir = None
+
+    def client(self):
+        """A logged-in imaplib client (the tests' own view of the mailbox)."""
+        import imaplib
+        import ssl as ssl_module
+
+        if self.tls:
+            ctx = ssl_module.create_default_context(cafile=self.tls["ca_cert"])
+            conn = imaplib.IMAP4_SSL(self.host, self.port, ssl_context=ctx)
+        else:
+            conn = imaplib.IMAP4(self.host, self.port)
+        conn.login(self.user, self.password)
+        return conn
+
+    def append(self, raw: bytes, folder: str = "INBOX") -> None:
+        conn = self.client()
+        try:
+            conn.create(folder)  # NO if it exists; fine
+            status, data = conn.append(folder, "", None, raw)
+            if status != "OK":
+                raise ServiceError(f"APPEND failed: {data!r}")
+        finally:
+            conn.logout()
+
+    def messages(self, folder: str = "INBOX") -> list[bytes]:
+        """Every message in the folder (raw), in UID order; [] if the folder does not exist."""
+        conn = self.client()
+        try:
+            status, _ = conn.select(folder, readonly=True)
+            if status != "OK":
+                return []
+            _, data = conn.uid("SEARCH", None, "ALL")
+            uids = data[0].split()
+            out = []
+            for uid in uids:
+                _, fetched = conn.uid("FETCH", uid, "(BODY.PEEK[])")
+                out.append(fetched[0][1])
+            return out
+        finally:
+            conn.logout()
+
+    def __repr__(self) -> str:
+        return f"<Dovecot {self.host}:{self.port} tls={bool(self.tls)}>"

@@ -106,7 +106,7 @@ def response(fmt: str, filename: str, title: str, data_time: datetime | None, he
              rows: list[list]) -> Response:
     """A download of the table in `fmt` ("csv" or "xlsx")."""
     body = (to_xlsx if fmt == "xlsx" else to_csv)(title, data_time, headers, rows)
-    resp = Response(body, mimetype=MIMETYPES[fmt])
+    resp = Response(body, content_type=MIMETYPES[fmt])  # mimetype= would add a second charset
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp

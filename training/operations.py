@@ -198,7 +198,8 @@ def revoke_exemption(exemption: Exemption, by: Person | None, now: datetime) -> 
 
 def undoable(batch: ImportBatch) -> bool:
     """Only the newest import still in force can be undone: a later import may have built
-    on its rows (reported them as unchanged), and undoing under it would lose data."""
+    on its rows (reported them as unchanged), and undoing under it would lose data. A later
+    import that added nothing ("unchanged") built nothing, so it never blocks."""
     if batch.status != "imported":
         return False
     later = db.session.scalar(select(func.count()).select_from(ImportBatch).where(

@@ -102,3 +102,33 @@ def update_activity(world):
         return saved
 
     return update
+
+
+@pytest.fixture(scope="session")
+def dovecot_server():
+    """Debian's dovecot-imapd, plain IMAP on 127.0.0.1 (one per session; each test has its own user)."""
+    from tests.services import Dovecot
+
+    with Dovecot() as server:
+        yield server
+
+
+@pytest.fixture
+def imap(dovecot_server):
+    """The test's own organiser mailbox (the static passdb lets any user in with the one password)."""
+    import uuid
+
+    from tests.services import Dovecot
+
+    box = Dovecot.__new__(Dovecot)
+    box.__dict__.update(dovecot_server.__dict__)
+    box.user = f"organiser-{uuid.uuid4().hex[:12]}@region.example"
+    return box
+
+
+def imap_config(box) -> dict:
+    """IMAP_* settings that read `box` (plain IMAP: the server is on this host)."""
+    return {"IMAP_HOST": box.host, "IMAP_PORT": box.port, "IMAP_TLS": "implicit" if box.tls else "off",
+            "IMAP_USERNAME": box.user, "IMAP_PASSWORD": box.password, "IMAP_FOLDER": "INBOX",
+            "IMAP_DONE_FOLDER": "", "IMAP_UNKNOWN_FOLDER": "INBOX/Vaksam-okänt",
+            "IMAP_CA_FILE": box.tls["ca_cert"] if box.tls else ""}

@@ -10,12 +10,16 @@ For each calendar it prints (one JSON list for all files) what libical found:
   timezones   TZIDs of the VTIMEZONEs
   events      per VEVENT: uid, sequence, summary, status, location, description, url,
               dtstart_utc / dtend_utc (computed by libical from the calendar's own VTIMEZONE),
-              dtstart_tzid, organizer, attendees (value + parameters), alarms
+              dtstart_tzid, organizer, attendees (value + parameters), alarms,
+              all_day (DTSTART is a DATE), dtstart_date / dtend_date (all-day: YYYYMMDD),
+              rrule, exdates, recurrence_id, and occurrences: every instance's start in
+              UTC as libical expands RRULE and EXDATE with the calendar's VTIMEZONE
 """
 from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, timezone
 
 import gi
 
@@ -81,6 +85,37 @@ def _text(event, kind):
     return prop.get_value_as_string() if prop is not None else None
 
 
+def _occurrences(event) -> list[str]:
+    """Instance starts (UTC, YYYYMMDDTHHMMSSZ) of a recurring event, as libical expands them."""
+    if event.get_first_property(I.PropertyKind.RRULE_PROPERTY) is None:
+        return []
+    found: list[str] = []
+
+    def collect(_component, span, *_args):
+        found.append(datetime.fromtimestamp(span.get_start(), timezone.utc).strftime("%Y%m%dT%H%M%SZ"))
+
+    start, end = I.Time.new_from_string("20000101T000000Z"), I.Time.new_from_string("21000101T000000Z")
+    event.foreach_recurrence(start, end, collect)
+    return found
+
+
+def _recurrence(event) -> dict:
+    dtstart = event.get_first_property(I.PropertyKind.DTSTART_PROPERTY)
+    dtend = event.get_first_property(I.PropertyKind.DTEND_PROPERTY)
+    all_day = dtstart is not None and event.get_dtstart().is_date()
+    rrule = event.get_first_property(I.PropertyKind.RRULE_PROPERTY)
+    rid = event.get_first_property(I.PropertyKind.RECURRENCEID_PROPERTY)
+    return {
+        "all_day": all_day,
+        "dtstart_date": dtstart.get_value_as_string() if all_day else None,
+        "dtend_date": dtend.get_value_as_string() if all_day and dtend is not None else None,
+        "rrule": rrule.get_value_as_string() if rrule is not None else None,
+        "exdates": [p.get_value_as_string() for p in _properties(event, I.PropertyKind.EXDATE_PROPERTY)],
+        "recurrence_id": rid.get_value_as_string() if rid is not None else None,
+        "occurrences": _occurrences(event),
+    }
+
+
 def _event(calendar, event) -> dict:
     start, tzid = _utc(calendar, event, I.Component.get_dtstart, I.PropertyKind.DTSTART_PROPERTY)
     end, _ = _utc(calendar, event, I.Component.get_dtend, I.PropertyKind.DTEND_PROPERTY)
@@ -104,6 +139,7 @@ def _event(calendar, event) -> dict:
         "alarms": [{"trigger": _text(a, I.PropertyKind.TRIGGER_PROPERTY),
                     "action": _text(a, I.PropertyKind.ACTION_PROPERTY)}
                    for a in _components(event, I.ComponentKind.VALARM_COMPONENT)],
+        **_recurrence(event),
     }
 
 

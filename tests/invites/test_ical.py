@@ -134,13 +134,25 @@ def test_request_with_one_attendee_passes_itip_checks(tmp_path):
     assert a["events"] == b["events"]
 
 
-def test_cancel_has_status_cancelled_and_no_alarm(tmp_path):
+def test_cancel_of_the_activity_has_status_cancelled_and_no_alarm(tmp_path):
     to = ical.Address("Bo", "bo@region.example")
-    event = ical.event(info(datetime(2024, 10, 8, 10, 0, tzinfo=UTC)), organizer=ORG, stamp=STAMP,
-                       method="CANCEL", description="Inställd", sequence=2, to=to, alarm_minutes=15)
+    event = ical.event(info(datetime(2024, 10, 8, 10, 0, tzinfo=UTC), status="cancelled"), organizer=ORG,
+                       stamp=STAMP, method="CANCEL", description="Inställd", sequence=2, to=to, alarm_minutes=15)
     [result] = libical(ical.calendar("CANCEL", [event]), tmp_path=tmp_path)
     ev = assert_valid(result)["events"][0]
     assert result["method"] == "CANCEL" and ev["status"] == "CANCELLED" and ev["alarms"] == []
+
+
+def test_cancel_of_one_attendee_leaves_the_status_alone(tmp_path):
+    """RFC 5546 §3.2.5: STATUS:CANCELLED would cancel the meeting for everyone (Outlook shows it so)."""
+    to = ical.Address("Bo", "bo@region.example")
+    event = ical.event(info(datetime(2024, 10, 8, 10, 0, tzinfo=UTC)), organizer=ORG, stamp=STAMP,
+                       method="CANCEL", description="Avanmäld", sequence=2, to=to, alarm_minutes=15)
+    data = ical.calendar("CANCEL", [event])
+    [result] = libical(data, tmp_path=tmp_path)
+    ev = assert_valid(result)["events"][0]
+    assert result["method"] == "CANCEL" and ev["status"] == "CONFIRMED" and ev["alarms"] == []
+    assert b"STATUS:CANCELLED" not in data
 
 
 def test_publish_feed_has_its_headers_and_no_attendee(tmp_path):

@@ -130,7 +130,9 @@ def test_waiting_list_moves_up_and_unregistering_cancels_for_that_person_only(ap
                 for i, name in enumerate(["anna", "bo", "cia"])]
     db.session.commit()
     assert outcomes == ["registered", "registered", "waiting"]
-    assert {m.rcpt_tos[0] for m in deliver(smtp, 2)} == {"anna@example.se", "bo@example.se"}
+    first = by_recipient(deliver(smtp, 3))
+    assert set(first) == {"anna@example.se", "bo@example.se", "cia@example.se"}
+    assert first["cia@example.se"].subject.startswith("Väntelista: ")  # her place in the queue, no calendar
 
     outcome = registration.unregister(activity, world["bo"], BEFORE + timedelta(hours=1))
     db.session.commit()
@@ -144,10 +146,11 @@ def test_waiting_list_moves_up_and_unregistering_cancels_for_that_person_only(ap
     assert promoted["method"] == "REQUEST" and promoted["sequence"] == 0
     assert "väntelistan" in mails["cia@example.se"].text()
 
-    # Bo changes his mind: the activity is full again, so he waits; nobody is mailed.
+    # Bo changes his mind: the activity is full again, so he waits; only he is told so.
     assert registration.register(activity, world["bo"], BEFORE + timedelta(hours=2)).status == "waiting"
     db.session.commit()
-    assert send_due().sent == 0
+    [waiting] = deliver(smtp, 1)
+    assert waiting.rcpt_tos == ["bo@example.se"] and "nummer 1" in waiting.text()
     # Anna leaves: Bo moves up and his new REQUEST beats the CANCEL he had (sequence 2 > 1).
     registration.unregister(activity, world["anna"], BEFORE + timedelta(hours=3))
     db.session.commit()
@@ -173,7 +176,7 @@ def test_larger_capacity_lets_the_waiting_in(app, world, make_activity, update_a
     for i, name in enumerate(["anna", "bo", "cia"]):
         registration.register(activity, world[name], BEFORE + timedelta(minutes=i))
     db.session.commit()
-    deliver(smtp, 1)
+    deliver(smtp, 3)  # Anna's invitation, Bo's and Cia's places in the queue
     update_activity(activity, capacity=2)
     [mail] = deliver(smtp, 1)
     assert mail.rcpt_tos == ["bo@example.se"]  # first come, first served

@@ -39,7 +39,17 @@ def test_desired_method():
     assert desired_method("confirmed", True) == REQUEST
     assert desired_method("confirmed", False) == CANCEL
     assert desired_method("cancelled", True) == CANCEL
-    assert desired_method("planned", True) is None
+    assert desired_method("planned", True) == CANCEL  # back to planned: out of the calendars
+
+
+def test_cancel_reasons_say_why():
+    from invites.rules import cancel_reason
+
+    assert cancel_reason("cancelled", "audience") == "cancelled"
+    assert cancel_reason("planned", "registration") == "withdrawn"
+    assert cancel_reason("confirmed", "audience") == "uninvited"
+    assert cancel_reason("confirmed", "registration") == "removed"
+    assert next_message(0, Sent(None, None, None), CANCEL, False, "withdrawn") is None  # never invited
 
 
 def test_idempotency_key_names_activity_person_sequence_and_method():

@@ -275,3 +275,27 @@ def test_the_fast_sqlite_timestamp_text_is_what_the_column_type_stores(moment):
     dialect = sqlite.dialect()
     stored = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)(moment)
     assert FastUTCText().process_bind_param(moment, dialect) == stored
+
+
+def test_an_import_that_changed_nothing_is_recorded_and_does_not_block_undo(staff, course):
+    first = run(swedish_csv(GOOD))
+    again = run(swedish_csv(GOOD))
+    assert (again.imported, again.unchanged) == (0, 3)
+    batch = db.session.get(ImportBatch, again.batch_id)
+    assert batch.status == "unchanged" and batch.rows == 3
+    assert not operations.undoable(batch)
+    assert operations.undoable(db.session.get(ImportBatch, first.batch_id))
+    assert operations.undo_import(db.session.get(ImportBatch, first.batch_id), None, NOW) == 3
+    empty = run(swedish_csv([]))
+    assert empty.ok and db.session.get(ImportBatch, empty.batch_id).status == "unchanged"
+
+
+def test_a_refused_strict_import_prints_one_consistent_result(staff, course, runner, tmp_path):
+    path = tmp_path / "rapport.csv"
+    path.write_bytes(swedish_csv(GOOD + [["9999", "", "", "", "Säkert Beteende 2024", "Godkänd", "2024-10-01"]]))
+    refused = runner.invoke(args=["training", "import", str(path), "--json", "--strict"])
+    data = json.loads(refused.stdout)
+    assert refused.exit_code == 1 and data["ok"] is False and data["imported"] == 0 and data["unmatched"] == [5]
+    plain = runner.invoke(args=["training", "import", str(path), "--strict"])
+    assert plain.exit_code == 1 and "Imported" not in plain.output and "0 of 4 rows imported" in plain.output
+    assert completions() == [] and db.session.query(ImportBatch).count() == 0

@@ -1,0 +1,15 @@
+"""Scheduled jobs of the LMS integration: deleting upload previews nobody confirmed."""
+from __future__ import annotations
+
+from jobs.registry import Job
+from lms import previews
+
+
+def delete_previews(now) -> str:
+    return f"{previews.delete_expired(now)} unconfirmed upload previews deleted"
+
+
+JOBS = [
+    Job("lms.delete_previews", delete_previews, "cron", {"minute": 25},
+        "Raderar uppladdade importfiler som aldrig bekräftades (efter TRAINING_PREVIEW_HOURS)."),
+]
