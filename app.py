@@ -21,17 +21,27 @@ def create_app(config: dict | None = None) -> Flask:
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_FORM_MEMORY_SIZE": 2 * 1024 * 1024,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
     }
     settings.update(config_module.from_env())
     if config:
         settings.update(config)
     settings.setdefault("REMEMBER_COOKIE_SECURE", settings["SESSION_COOKIE_SECURE"])
+    if settings["SESSION_COOKIE_SECURE"] and not settings["SESSION_COOKIE_NAME"].startswith("__Host-"):
+        # Only sent over https, for this exact host and path /: no subdomain can plant or read it.
+        settings["SESSION_COOKIE_NAME"] = "__Host-" + settings["SESSION_COOKIE_NAME"]
+    # The cookie and the stored session both lapse after this long without a request.
+    settings["PERMANENT_SESSION_LIFETIME"] = int(settings["SESSION_IDLE_MINUTES"]) * 60
     if settings["DEMO_MODE"] and not settings["LDAP_URL"]:
         from demo.directory import DEMO_SETTINGS
 
         settings.update(DEMO_SETTINGS)  # the embedded Region Exempel directory
+    if settings["DEMO_MODE"] and not settings["SECRET_KEY"]:
+        settings["SECRET_KEY"] = config_module.instance_secret_key(config_module.instance_dir())
+    warnings = config_module.check(settings)
     app.config.update(settings)
+    if settings.get("OUTBOX_MAX_ATTEMPTS"):
+        logging.getLogger(__name__).warning("OUTBOX_MAX_ATTEMPTS is no longer used: messages give up after "
+                                            "OUTBOX_GIVE_UP_HOURS (%s h)", settings.get("OUTBOX_GIVE_UP_HOURS"))
     app.config["BABEL_DEFAULT_LOCALE"] = "sv"
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(config_module.BASE_DIR / "translations")
@@ -40,6 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
     # APScheduler says "Running job …" and "… executed successfully" at INFO for every firing
     # (every 15 s while idle); our runner logs one line per run that did something instead.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    for warning in warnings:
+        app.logger.warning(warning)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -86,10 +98,8 @@ def create_app(config: dict | None = None) -> Flask:
     init_invites(app)
     init_privacy(app)
 
-    from demo.cli import demo
-    from demo.region import DEMO_LOGINS
-
-    app.cli.add_command(demo)
     if app.config["DEMO_MODE"]:
-        app.config.setdefault("DEMO_LOGINS", DEMO_LOGINS)
+        from demo import init_app as init_demo
+
+        init_demo(app)
     return app

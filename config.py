@@ -16,7 +16,7 @@ BASE_DIR = Path(__file__).resolve().parent
 
 
 def instance_dir() -> Path:
-    """Where the SQLite database, the secret key and demo mail live (VAKSAM_INSTANCE)."""
+    """Where the SQLite database, the demo's secret key and demo mail live (VAKSAM_INSTANCE)."""
     return Path(os.environ.get("VAKSAM_INSTANCE") or BASE_DIR / "instance")
 
 
@@ -36,11 +36,13 @@ def _int(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
-def _secret_key(instance_dir: Path) -> str:
-    """SECRET_KEY from the environment, else one generated once into instance/."""
-    env = os.environ.get("SECRET_KEY")
-    if env:
-        return env
+class ConfigError(SystemExit):
+    """A setting that makes the app unsafe or unusable; the message is one plain line.
+    A SystemExit, so `flask …` and gunicorn print the line and stop, without a traceback."""
+
+
+def instance_secret_key(instance_dir: Path) -> str:
+    """Demo mode only: a secret key generated once into instance/secret_key."""
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
@@ -49,13 +51,31 @@ def _secret_key(instance_dir: Path) -> str:
     return key
 
 
+def check(settings: dict) -> list[str]:
+    """Refuse unsafe settings (raises ConfigError); returns warnings to log at start."""
+    demo = settings["DEMO_MODE"]
+    if not settings.get("SECRET_KEY") and not demo:
+        raise ConfigError("SECRET_KEY is not set: set it to a long random value (e.g. `openssl rand -hex 32`).")
+    url = (settings.get("LDAP_URL") or "").strip()
+    if url == "demo" and not demo:
+        raise ConfigError("LDAP_URL=demo is the embedded demo directory and only works with DEMO_MODE=1.")
+    warnings = []
+    if url.lower().startswith("ldap://") and not settings.get("LDAP_START_TLS"):
+        if not settings.get("LDAP_ALLOW_PLAINTEXT"):
+            raise ConfigError("LDAP_URL is plain ldap:// without LDAP_START_TLS=1: passwords would cross the "
+                              "network in clear. Use ldaps://, set LDAP_START_TLS=1, or LDAP_ALLOW_PLAINTEXT=1.")
+        warnings.append("LDAP_ALLOW_PLAINTEXT=1: passwords go to the directory unencrypted (ldap:// without StartTLS)")
+    return warnings
+
+
 def from_env() -> dict:
     """Build the configuration mapping from os.environ."""
     instance = instance_dir()
     env = os.environ.get
     return {
         "INSTANCE_DIR": str(instance),
-        "SECRET_KEY": _secret_key(instance),
+        # Required outside demo mode (create_app refuses to start without it).
+        "SECRET_KEY": env("SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL") or f"sqlite:///{instance / 'vaksam.db'}",
         "TIMEZONE": env("TIMEZONE", "Europe/Stockholm"),
         "BASE_URL": env("BASE_URL", "http://127.0.0.1:5000"),
@@ -66,6 +86,8 @@ def from_env() -> dict:
         # "demo" means the embedded demo directory.
         "LDAP_URL": env("LDAP_URL", ""),
         "LDAP_START_TLS": _bool(env("LDAP_START_TLS")),
+        # Plain ldap:// without StartTLS is refused unless this is set on purpose.
+        "LDAP_ALLOW_PLAINTEXT": _bool(env("LDAP_ALLOW_PLAINTEXT")),
         "LDAP_CA_FILE": env("LDAP_CA_FILE", ""),
         "LDAP_BIND_DN": env("LDAP_BIND_DN", ""),
         "LDAP_BIND_PASSWORD": env("LDAP_BIND_PASSWORD", ""),
@@ -94,7 +116,13 @@ def from_env() -> dict:
         # The outbox sender (outbox/sender.py); docs/outbox.md explains each.
         "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 30),
         "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 100),
-        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8),
+        # A temporarily failing message gives up this long after it was first tried (not after N tries).
+        "OUTBOX_GIVE_UP_HOURS": _int("OUTBOX_GIVE_UP_HOURS", 72),
+        # Replaced by OUTBOX_GIVE_UP_HOURS; still read so an old setting is reported, not silently dropped.
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 0),
+        # One alert mail to ADMIN_ALERT_TO (empty: the admins) once mail has failed to leave this long.
+        "OUTBOX_ALERT_MINUTES": _int("OUTBOX_ALERT_MINUTES", 30),
+        "ADMIN_ALERT_TO": env("ADMIN_ALERT_TO", ""),
         "OUTBOX_RETRY_BASE_SECONDS": _int("OUTBOX_RETRY_BASE_SECONDS", 60),
         "OUTBOX_RETRY_MAX_SECONDS": _int("OUTBOX_RETRY_MAX_SECONDS", 3600),
         "OUTBOX_CLAIM_SECONDS": _int("OUTBOX_CLAIM_SECONDS", 600),
@@ -103,6 +131,8 @@ def from_env() -> dict:
         # Campaigns and the communication plan (campaign/); docs/campaign.md explains each.
         "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev"),
         "PLAN_EMAIL_CHANNEL": env("PLAN_EMAIL_CHANNEL", "e-post"),
+        # Four-eyes: a plan message is approved by someone other than who wrote it or sent it for review.
+        "PLAN_FOUR_EYES": _bool(env("PLAN_FOUR_EYES"), default=True),
         "PLAN_BODY_MAX_CHARS": _int("PLAN_BODY_MAX_CHARS", 20000),
         "PLAN_POLL_SECONDS": _int("PLAN_POLL_SECONDS", 60),
         "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),
@@ -134,7 +164,28 @@ def from_env() -> dict:
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
         "LOGIN_MAX_FAILURES_PER_IP": _int("LOGIN_MAX_FAILURES_PER_IP", 30),
         "LOGIN_WINDOW_MINUTES": _int("LOGIN_WINDOW_MINUTES", 15),
+        # Failures for an account from other addresses slow its log-ins down, at most this much.
+        "LOGIN_DELAY_MAX_SECONDS": float(env("LOGIN_DELAY_MAX_SECONDS", "5")),
+        # Server-side sessions (auth/sessions.py): idle and total limits.
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 60),
+        "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 10),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # Single sign-on (OpenID Connect, auth/oidc.py); docs/sso.md explains each. Empty OIDC_ISSUER: off.
+        "OIDC_ISSUER": env("OIDC_ISSUER", "").strip().rstrip("/"),
+        "OIDC_CLIENT_ID": env("OIDC_CLIENT_ID", ""),
+        "OIDC_CLIENT_SECRET": env("OIDC_CLIENT_SECRET", ""),
+        "OIDC_CLIENT_KEY_FILE": env("OIDC_CLIENT_KEY_FILE", ""),
+        "OIDC_SCOPES": env("OIDC_SCOPES", "openid profile email"),
+        "OIDC_BUTTON_LABEL": env("OIDC_BUTTON_LABEL", ""),
+        # Empty means the directory profile's default (ad: oid -> external_id; openldap: preferred_username -> username).
+        "OIDC_MATCH_CLAIM": env("OIDC_MATCH_CLAIM", ""),
+        "OIDC_MATCH_FIELD": env("OIDC_MATCH_FIELD", ""),
+        "OIDC_ROLE_CLAIMS": env("OIDC_ROLE_CLAIMS", "roles,groups"),
+        "OIDC_ADMIN_VALUES": env("OIDC_ADMIN_VALUES", ""),
+        "OIDC_COMMS_VALUES": env("OIDC_COMMS_VALUES", ""),
+        "OIDC_TIMEOUT": _int("OIDC_TIMEOUT", 10),
+        # With OIDC on: also show the password form on /login (local break-glass accounts always have /login/lokal).
+        "LOGIN_PASSWORD_FALLBACK": _bool(env("LOGIN_PASSWORD_FALLBACK"), default=False),
         "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # Training: the course link on "Min utbildning", the import size limit, the status cache refresh.
         "COURSE_URL": env("COURSE_URL", "https://kompetensportalen.regionexempel.se/kurser/sakert-beteende"),
@@ -150,6 +201,10 @@ def from_env() -> dict:
         "REMINDER_LATE_DAYS": _int("REMINDER_LATE_DAYS", 5),
         "REMINDER_ESCALATE_AFTER_DAYS": _int("REMINDER_ESCALATE_AFTER_DAYS", 14),
         "REMINDER_MANUAL_PER_DAY": _int("REMINDER_MANUAL_PER_DAY", 1),
+        # "Påminn alla som inte är klara" reminds at most this many people in one click.
+        "REMIND_ALL_MAX": _int("REMIND_ALL_MAX", 500),
+        # The completion share the region aims at, drawn as a target on progress bars and charts.
+        "TRAINING_TARGET_PERCENT": _int("TRAINING_TARGET_PERCENT", 90),
         # Audit follow-up (followup/); docs/followup.md explains each.
         "FOLLOWUP_MAX_UPLOAD_MB": _int("FOLLOWUP_MAX_UPLOAD_MB", 10),
         "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),
@@ -160,13 +215,12 @@ def from_env() -> dict:
         "RETENTION_MAIL_DAYS": _int("RETENTION_MAIL_DAYS", 90),
         "RETENTION_AUDIT_IP_DAYS": _int("RETENTION_AUDIT_IP_DAYS", 180),
         "RETENTION_AUDIT_YEARS": _int("RETENTION_AUDIT_YEARS", 2),
-        "RETENTION_LMS_UPLOAD_DAYS": _int("RETENTION_LMS_UPLOAD_DAYS", 7),
         "RETENTION_LMS_PROBLEM_DAYS": _int("RETENTION_LMS_PROBLEM_DAYS", 365),
         "RETENTION_LEAVER_YEARS": _int("RETENTION_LEAVER_YEARS", 2),
         "RETENTION_REGISTRATION_MONTHS": _int("RETENTION_REGISTRATION_MONTHS", 6),
         "RETENTION_EVIDENCE_YEARS": _int("RETENTION_EVIDENCE_YEARS", 5),
         "RETENTION_TIME": env("RETENTION_TIME", "03:50"),
-        "RETENTION_BATCH_SIZE": _int("RETENTION_BATCH_SIZE", 5000),
+        "RETENTION_BATCH_SIZE": _int("RETENTION_BATCH_SIZE", 20000),
         "PRIVACY_CONTROLLER": env("PRIVACY_CONTROLLER", "Regionstyrelsen, Region Exempel"),
         "PRIVACY_DPO_CONTACT": env("PRIVACY_DPO_CONTACT", ""),
     }

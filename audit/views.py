@@ -5,9 +5,9 @@ from datetime import datetime, time, timezone
 
 from flask import Blueprint, Flask, render_template, request
 
+from audit import labels, queries
 from auth.access import requires
 from main.i18n import local_tz
-from audit import queries
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 100
@@ -40,3 +40,4 @@ def log():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["audit_action_label"] = labels.action_label

@@ -8,8 +8,10 @@ from extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
-    from auth import cli, views
+    from auth import cli, oidc, oidc_cli, oidc_views, sessions, views
     from models import Person
+
+    sessions.init_app(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Logga in för att se sidan.")
@@ -23,5 +25,8 @@ def init_app(app: Flask) -> None:
         person = db.session.get(Person, int(user_id))
         return person if person is not None and person.active else None
 
+    oidc.init_app(app)
     app.register_blueprint(views.bp)
+    app.register_blueprint(oidc_views.bp)
     app.cli.add_command(cli.users)
+    app.cli.add_command(oidc_cli.sso)

@@ -57,8 +57,7 @@ def grant(username, role):
     person = db.session.scalar(select(Person).where(Person.username == username.lower()))
     if person is None:
         raise click.ClickException(f"No such user: {username}")
-    changed = operations.grant_role(person, role, granted_by=None)
-    db.session.commit()
+    changed = operations.change_role(person, "grant", role, None)
     click.echo(f"{'Granted' if changed else 'Already had'} {role}: {person.username}")
 
 
@@ -70,8 +69,7 @@ def revoke(username, role):
     person = db.session.scalar(select(Person).where(Person.username == username.lower()))
     if person is None:
         raise click.ClickException(f"No such user: {username}")
-    changed = operations.revoke_role(person, role)
-    db.session.commit()
+    changed = operations.change_role(person, "revoke", role, None)
     click.echo(f"{'Revoked' if changed else 'Did not have'} {role}: {person.username}")
 
 

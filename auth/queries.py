@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
+from directory.search import name_matches
 from extensions import db
 from models import Person, RoleGrant
 
@@ -22,14 +23,7 @@ class PeoplePage:
 def people_page(q: str = "", role: str = "", page: int = 1) -> PeoplePage:
     stmt = select(Person)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Person.display_name).like(like),
-                Person.username.like(like),
-                func.lower(Person.email).like(like),
-            )
-        )
+        stmt = stmt.where(name_matches(q, Person.email))
     if role in ("admin", "comms"):
         stmt = stmt.where(Person.id.in_(select(RoleGrant.person_id).where(RoleGrant.role == role)))
     elif role == "manager":
@@ -43,3 +37,26 @@ def people_page(q: str = "", role: str = "", page: int = 1) -> PeoplePage:
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     return PeoplePage(list(people), total, page, pages)
+
+
+@dataclass
+class AttackedAccount:
+    #: The person, when the account is one we know.
+    person: Person | None
+    #: What to show when it is not: the DN or the user name that was tried.
+    label: str
+    failures: int
+    addresses: int
+    last_at: object
+
+
+def attacked_accounts(rows: list) -> list[AttackedAccount]:
+    """Put people's names on `throttle.accounts_under_attack()` rows."""
+    ids = [int(r.account.split(":", 1)[1]) for r in rows if r.account.startswith("person:")]
+    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
+    result = []
+    for r in rows:
+        kind, _, value = r.account.partition(":")
+        person = people.get(int(value)) if kind == "person" else None
+        result.append(AttackedAccount(person, value, r.failures, r.addresses, r.last_at))
+    return result

@@ -308,7 +308,7 @@ def _rss_mb() -> float:
 
 
 def _ldap_settings(job: dict) -> dict:
-    return {"LDAP_URL": job["ldap_url"], "LDAP_BIND_DN": SYNC_DN, "LDAP_BIND_PASSWORD": SYNC_PASSWORD,
+    return {"LDAP_URL": job["ldap_url"], "LDAP_ALLOW_PLAINTEXT": True, "LDAP_BIND_DN": SYNC_DN, "LDAP_BIND_PASSWORD": SYNC_PASSWORD,
             "LDAP_BASE_DN": PEOPLE_DN, "LDAP_SCHEMA": "openldap", "LDAP_USER_FILTER": "(objectClass=inetOrgPerson)",
             "LDAP_DISABLED_FILTER": "(description=disabled)", "LDAP_PAGE_SIZE": PAGE_SIZE, "LDAP_TIMEOUT": 60,
             "LDAP_ADMIN_GROUP_DN": ADMIN_GROUP_DN, "LDAP_COMMS_GROUP_DN": COMMS_GROUP_DN}

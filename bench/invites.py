@@ -44,7 +44,8 @@ def make_app(database_url: str):
     from app import create_app
     from extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_FROM": MAIL_FROM, "LOG_LEVEL": "WARNING",
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "MAIL_FROM": MAIL_FROM,
+                      "LOG_LEVEL": "WARNING",
                       "INVITE_ORGANIZER": "Informationssäkerhet <sakerhet@region.example>",
                       "BASE_URL": "https://vaksam.region.example", "WTF_CSRF_ENABLED": False, "TESTING": True})
     with app.app_context():

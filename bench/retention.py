@@ -299,7 +299,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--people", type=int, default=55_000)
-    parser.add_argument("--batch", type=int, default=5000, help="RETENTION_BATCH_SIZE for the run.")
+    parser.add_argument("--batch", type=int, default=20000, help="RETENTION_BATCH_SIZE for the run.")
     parser.add_argument("--rounds", type=int, default=2, help="Rounds, alternating which goes first (best counts).")
     args = parser.parse_args()
     with database(args.db == "postgresql", "vaksam_bench") as url:

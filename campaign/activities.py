@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 import signals
-from campaign import yearshift
+from campaign import markup, yearshift
 from campaign.operations import PlanError, is_planner, load_units, record
 from extensions import db
 from invites import recurrence
@@ -106,7 +106,7 @@ def _check_activity(campaign: Campaign, data: ActivityData, now: datetime, activ
         raise PlanError("no_units", "unit_ids")
     if not data.place.strip() and not data.online_url.strip():
         raise PlanError("no_place", "place")
-    if data.online_url and not re.match(r"^https?://[^\s/]+", data.online_url):
+    if data.online_url and not (re.match(r"^https?://[^\s/]+", data.online_url) and markup.safe_url(data.online_url)):
         raise PlanError("bad_url", "online_url")  # it becomes a link on employees' pages and in invites
     if data.capacity is not None and data.capacity < 1:
         raise PlanError("bad_capacity", "capacity")

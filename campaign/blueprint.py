@@ -1,12 +1,14 @@
 """The campaign blueprint; views.py, plan_views.py and overview_views.py add its routes."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash
 from flask_babel import gettext as _
 
 from campaign import labels
-from main.forms import error_on_field
 from campaign.operations import PlanError
+from campaign.queries import outside_period
+from main.forms import error_on_field
+from main.i18n import fmt_date
 
 bp = Blueprint("campaign", __name__)
 
@@ -21,6 +23,13 @@ def error_text(error: PlanError) -> str:
 def show_error(form, error: PlanError) -> None:
     """Put an operation's error on its form field, or flash it when it is about the whole thing."""
     error_on_field(form, error.field, error_text(error))
+
+
+def warn_outside_period(campaign, moment, title: str) -> None:
+    """A warning flash when an item is dated outside its campaign's period (saved all the same)."""
+    if outside_period(campaign, moment):
+        flash(_("”%(title)s” ligger utanför kampanjens period (%(start)s–%(end)s).", title=title,
+                start=fmt_date(campaign.starts_on), end=fmt_date(campaign.ends_on)), "warning")
 
 
 def version_of(form) -> int | None:

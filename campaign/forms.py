@@ -109,7 +109,7 @@ class MessageForm(FlaskForm):
 def _http_url(form, field):
     if field.data:
         parts = urlsplit(field.data)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if parts.scheme not in ("http", "https") or not parts.netloc or not markup.safe_url(field.data):
             raise ValidationError(_l("Ange en fullständig adress som börjar med https://."))
 
 

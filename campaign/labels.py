@@ -24,6 +24,7 @@ MESSAGE_STATUSES = {
     "scheduled": _l("Schemalagd"),
     "sent": _l("Skickad"),
     "published": _l("Publicerad"),
+    "failed": _l("Misslyckades"),
     "cancelled": _l("Stoppad"),
 }
 
@@ -64,6 +65,7 @@ ERRORS = {
     "cancelled": _l("Meddelandet är stoppat. Öppna det igen som utkast för att ändra det."),
     "stale": _l("Någon annan har ändrat meddelandet under tiden. Ladda om sidan och gör ändringen igen."),
     "not_planner": _l("Bara kommunikatörer och administratörer får göra det."),
+    "four_eyes": _l("Någon annan än den som skrev meddelandet eller skickade det för granskning behöver godkänna det."),
     "in_past": _l("Den planerade tiden har redan passerat. Välj en tid i framtiden."),
     "empty_audience": _l("Målgruppen är tom: ingen aktiv person med e-postadress nås."),
     "no_units": _l("Välj minst en enhet."),

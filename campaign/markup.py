@@ -5,7 +5,10 @@ Markdown first and then nh3 with a short allow-list, so the HTML that reaches a 
 mail client can only contain harmless formatting and http(s)/mailto links.
 
 Placeholders ({förnamn}, {enhet}, {status}, {kurslänk}) are filled in after rendering,
-escaped for HTML, so a name like "<b>Ann</b>" shows as text and cannot add markup.
+escaped for HTML, so a name like "<b>Ann</b>" shows as text and cannot add markup. A link
+value must be an http(s) or mailto URL (`safe_url`), and the filled-in HTML goes through
+the sanitiser once more, so no value can turn `[kurs]({kurslänk})` into a javascript: or
+data: link.
 """
 from __future__ import annotations
 
@@ -27,6 +30,10 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
 URL_SCHEMES = {"http", "https", "mailto"}
+#: Placeholders whose value is a link.
+LINK_PLACEHOLDERS = frozenset({"kurslänk", "teamlänk"})
+#: A whole URL with an allowed scheme and nothing that could end an attribute or a line.
+_SAFE_URL = re.compile(r"(?:https?://[^\s\"'<>`\\]+|mailto:[^\s\"'<>`\\:/]+@[^\s\"'<>`\\]+)", re.IGNORECASE)
 
 
 def unknown_placeholders(*texts: str) -> list[str]:
@@ -37,6 +44,19 @@ def unknown_placeholders(*texts: str) -> list[str]:
             if name not in PLACEHOLDERS and name not in found:
                 found.append(name)
     return found
+
+
+def safe_url(value: str | None) -> str:
+    """`value` if it is one http, https or mailto URL, else "" (never a javascript: or data: link)."""
+    value = (value or "").strip()
+    return value if _SAFE_URL.fullmatch(value) else ""
+
+
+def url_refusal(value: str | None) -> str | None:
+    """Why an address typed by an admin or planner cannot be a link (None when it can)."""
+    if not value or not value.strip():
+        return None
+    return None if safe_url(value) else "only https://, http:// and mailto: addresses are allowed"
 
 
 def to_html(body: str) -> str:
@@ -152,6 +172,8 @@ def fill(template: str, values: dict[str, str], *, html: bool) -> str:
         if name not in values:
             return match.group(0)
         value = str(values[name])
+        if name in LINK_PLACEHOLDERS:
+            value = safe_url(value)
         return str(escape(value)) if html else value
 
     return _PLACEHOLDER.sub(replace, template or "")
@@ -160,7 +182,8 @@ def fill(template: str, values: dict[str, str], *, html: bool) -> str:
 def personalise(title: str, html: str, values: dict[str, str]) -> Rendered:
     """Fill in an already rendered body (to_html) for one reader."""
     subject = " ".join(fill(title, values, html=False).split())  # never a line break in a subject
-    filled = fill(html, values, html=True)
+    # Sanitised again after filling in: values are data, and only http(s)/mailto links may come through.
+    filled = sanitise(fill(html, values, html=True))
     return Rendered(subject, filled, to_text(filled))
 
 

@@ -99,7 +99,8 @@ def create_message(data: MessageData, actor: Person, now: datetime, form_token: 
     message = PlanMessage(
         title=data.title, body=data.body, channel=data.channel, audience=data.audience,
         planned_at=data.planned_at, owner_id=data.owner_id, campaign_id=data.campaign_id, status="draft",
-        form_token=form_token or None, created_by_id=actor.id, created_at=now, updated_at=now,
+        form_token=form_token or None, created_by_id=actor.id, content_edited_by_id=actor.id, created_at=now,
+        updated_at=now,
     )
     message.units = load_units(data.unit_ids)
     record(message, "", "draft", actor, now)
@@ -177,6 +178,8 @@ def update_message(message: PlanMessage, data: MessageData, actor: Person, now: 
     message.planned_at, message.owner_id = data.planned_at, data.owner_id
     message.units = load_units(data.unit_ids)
     message.updated_at = now
+    if _content(message) != before:
+        message.content_edited_by_id = actor.id
     new_status = workflow.status_after_edit(message.status, _content(message) != before)
     changed = new_status != message.status
     if changed:
@@ -222,6 +225,10 @@ def move(message: PlanMessage, move_name: str, actor: Person, now: datetime, com
     comment = (comment or "").strip()
     if step.needs_comment and not comment:
         raise PlanError("comment_required", "comment")
+    if move_name == "approve" and actor.id in authors(message):
+        if current_app.config["PLAN_FOUR_EYES"]:
+            raise PlanError("four_eyes")
+        comment = (comment + " " if comment else "") + SELF_APPROVED
     if step.target in ("approved", "scheduled") and move_name != "unschedule":
         _check_can_go_out(message, now)
     if message.status == "scheduled":
@@ -231,6 +238,19 @@ def move(message: PlanMessage, move_name: str, actor: Person, now: datetime, com
     message.updated_at = now
     _flush()
     return True
+
+
+#: Added to the history when someone approves their own message (PLAN_FOUR_EYES off).
+SELF_APPROVED = "(Godkänt av samma person som ändrade eller skickade det för granskning.)"
+
+
+def authors(message: PlanMessage) -> set[int]:
+    """Who may not approve the message: the last to change its content and the last to send it for review."""
+    people = {message.content_edited_by_id} if message.content_edited_by_id else set()
+    submitted = [t for t in message.transitions if t.to_status == "review" and t.actor_id is not None]
+    if submitted:
+        people.add(max(submitted, key=lambda t: (t.at, t.id or 0)).actor_id)
+    return people
 
 
 @_guarded()

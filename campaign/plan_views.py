@@ -9,13 +9,12 @@ from flask_login import current_user
 import audit
 from auth.access import may_see, requires
 from campaign import audience as audience_mod
-from campaign import export, labels, markup, operations, queries, workflow
-from campaign.blueprint import PLANNERS, bp, show_error, version_of
+from campaign import export, labels, markup, operations, preview, queries, workflow
+from campaign.blueprint import PLANNERS, bp, show_error, version_of, warn_outside_period
 from campaign.forms import MessageForm, MoveForm
-from campaign.sending import placeholder_values
 from extensions import db
-from main.tokens import new_token
 from main.forms import ActionForm, require_action
+from main.tokens import new_token
 from models import Person, PlanMessage, utcnow
 
 
@@ -85,6 +84,7 @@ def new_message():
             message = operations.create_message(_data(form), current_user, utcnow(), form.form_token.data or None)
             db.session.commit()
             flash(_("Utkastet är sparat."), "success")
+            warn_outside_period(message.campaign, message.planned_at, message.title)
             return redirect(url_for("campaign.message", message_id=message.id))
         except operations.PlanError as error:
             db.session.rollback()
@@ -115,6 +115,7 @@ def edit_message(message_id: int):
             db.session.commit()
             flash(_("Ändringen är sparad. Innehållet var godkänt, så meddelandet är tillbaka för granskning.")
                   if back else _("Ändringen är sparad."), "success")
+            warn_outside_period(message.campaign, message.planned_at, message.title)
             return redirect(url_for("campaign.message", message_id=message.id))
         except operations.PlanError as error:
             db.session.rollback()
@@ -149,15 +150,37 @@ def _audience_summary(message: PlanMessage):
 @requires(*PLANNERS)
 def message(message_id: int):
     message = _get(message_id)
-    person, person_error = _sample_person(message)
-    rendered = markup.render(message.title, message.body, placeholder_values(person, utcnow()))
+    example = request.args.get("example") if request.args.get("example") in preview.EXAMPLE_STATUSES else None
+    person, person_error = _sample_person(message) if example is None else (current_user, None)
+    rendered = markup.render(message.title, message.body, preview.values_for(example, person, utcnow()))
     db.session.commit()  # the audit record of a preview for someone else
     moves = [m for m in workflow.available_moves(message.status)]
     return render_template(
         "campaign/message.html", message=message, rendered=rendered, person=person, person_error=person_error,
         audience=_audience_summary(message) if message.status not in ("sent", "published") else None,
         moves=moves, move_form=MoveForm(version=str(message.version)), action_form=ActionForm(),
-        is_email=operations.is_email(message), may_edit=workflow.may_edit(message.status), now=utcnow())
+        is_email=operations.is_email(message), may_edit=workflow.may_edit(message.status), now=utcnow(),
+        steps=queries.steps(message), delivery=queries.delivery_counts([message.id]).get(message.id, {}),
+        failures=queries.delivery_failures(message.id),
+        example=example, example_statuses=preview.EXAMPLE_STATUSES,
+        self_approval=current_app.config["PLAN_FOUR_EYES"] and current_user.id in operations.authors(message))
+
+
+@bp.post("/plan/<int:message_id>/test")
+@requires(*PLANNERS)
+def send_test(message_id: int):
+    """"Skicka test till mig": the rendered e-mail to the signed-in planner, through the outbox."""
+    message = _get(message_id)
+    require_action()
+    example = request.form.get("example") if request.form.get("example") in preview.EXAMPLE_STATUSES else None
+    result = preview.send_test(message, current_user, example, utcnow())
+    db.session.commit()
+    if result.ok:
+        flash(_("Ett testmejl till %(address)s ligger i utkorgen och skickas strax.", address=current_user.email),
+              "success")
+    else:
+        flash(_("Du har ingen giltig e-postadress i katalogen, så testet kunde inte skickas."), "error")
+    return redirect(url_for("campaign.message", message_id=message.id, example=example))
 
 
 @bp.post("/plan/<int:message_id>/steg/<move>")

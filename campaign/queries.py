@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from extensions import db
 from invites import recurrence
 from main.i18n import local_tz
-from models import Activity, Campaign, Person, PlanMessage, PlanTask, RoleGrant, Unit
+from models import Activity, Campaign, OutboxMessage, Person, PlanMessage, PlanTask, PlanTransition, RoleGrant, Unit
 from models.campaign import MESSAGE_STATUSES, activity_unit
 
 PAGE_SIZE = 100
@@ -213,3 +213,47 @@ def activities_for(person: Person) -> list[Activity]:
         select(Activity).where(Activity.status == "confirmed",
                                or_(Activity.whole_region.is_(True), Activity.id.in_(for_units)))
         .order_by(Activity.starts_at, Activity.id)))
+
+
+def delivery_counts(message_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{plan message id: {outbox status: count}} for the e-mails of each message."""
+    if not message_ids:
+        return {}
+    result: dict[int, dict[str, int]] = {}
+    for related_id, status, n in db.session.execute(
+            select(OutboxMessage.related_id, OutboxMessage.status, func.count()).where(
+                OutboxMessage.related_type == "plan_message",
+                OutboxMessage.related_id.in_([str(i) for i in message_ids]))
+            .group_by(OutboxMessage.related_id, OutboxMessage.status)):
+        result.setdefault(int(related_id), {})[status] = n
+    return result
+
+
+def delivery_failures(message_id: int, limit: int = 20) -> list[tuple[str, str]]:
+    """(recipient address, reason) of the message's e-mails that failed, for comms staff."""
+    return [(address, error or "") for address, error in db.session.execute(
+        select(OutboxMessage.recipient_email, OutboxMessage.last_error).where(
+            OutboxMessage.related_type == "plan_message", OutboxMessage.related_id == str(message_id),
+            OutboxMessage.status == "failed").order_by(OutboxMessage.id).limit(limit))]
+
+
+#: The workflow's main line, in order, as the step indicator shows it.
+STEPS = ("draft", "review", "approved", "scheduled", "sent")
+
+
+def steps(message: PlanMessage) -> list[tuple[str, PlanTransition | None, bool]]:
+    """(status, the last move into it or None, whether the message is there or past it) per step."""
+    final = "published" if message.status == "published" else "sent"
+    order = [*STEPS[:-1], final]
+    reached = order.index(message.status) if message.status in order else -1
+    last: dict[str, PlanTransition] = {}
+    for t in sorted(message.transitions, key=lambda t: (t.at, t.id or 0)):
+        last[t.to_status] = t
+    return [(status, last.get(status) if i <= reached else None, i <= reached) for i, status in enumerate(order)]
+
+
+def outside_period(campaign: Campaign | None, moment: datetime) -> bool:
+    """Whether `moment` (local day) falls outside the campaign's period (False without a campaign)."""
+    if campaign is None:
+        return False
+    return not campaign.starts_on <= moment.astimezone(local_tz()).date() <= campaign.ends_on

@@ -6,6 +6,10 @@ in ONE transaction: mark it sent (the version check makes a concurrent edit or a
 poller lose), resolve the audience from the directory as it is now, and enqueue one outbox
 message per person with the key plan:{message}:{person}. A crash before the commit leaves
 nothing behind and the next poll does it again; the keys make a repeat harmless anyway.
+
+A person who cannot be mailed is skipped and counted (the outbox lists them for the admins).
+A message that fails as a whole (an error while rendering or queueing it) is rolled back,
+marked "failed" with the reason in its history, and the poll goes on with the next one.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from campaign.operations import email_channel, record
 from extensions import db
 from main.i18n import fmt_datetime
 from models import Person, PlanMessage, PlanTask
+from outbox.mime import check_header_text
 from outbox.operations import enqueue
 
 log = logging.getLogger(__name__)
@@ -37,13 +42,25 @@ class SendSummary:
 
     sent: int = 0
     mails: int = 0
+    #: People skipped (no or unusable address, a line break in the name), all reasons together.
     no_address: int = 0
+    #: The same, by reason (no_address, invalid_address, invalid_header).
+    unmailable: dict[str, int] = field(default_factory=dict)
     tasks: int = 0
     returned: list[int] = field(default_factory=list)
+    #: Messages that could not be sent: {message id: reason}.
+    failed: dict[int, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        text = f"sent {self.sent} messages ({self.mails} mails, {self.no_address} without address), tasks {self.tasks}"
-        return f"{text}; back to review: {self.returned}" if self.returned else text
+        text = f"sent {self.sent} messages ({self.mails} mails, {self.no_address} without a usable address"
+        if self.unmailable:
+            text += " [" + ", ".join(f"{k} {v}" for k, v in sorted(self.unmailable.items())) + "]"
+        text += f"), tasks {self.tasks}"
+        if self.returned:
+            text += f"; back to review: {self.returned}"
+        if self.failed:
+            text += "; failed: " + "; ".join(f"{k}: {v}" for k, v in self.failed.items())
+        return text
 
 
 def placeholder_values(person: Person, now: datetime) -> dict[str, str]:
@@ -75,7 +92,8 @@ def send_due(now: datetime) -> SendSummary:
             message = db.session.get(PlanMessage, message_id)
             if message is None or message.status != "scheduled" or message.planned_at > now:
                 continue
-            before = replace(summary, returned=list(summary.returned))
+            before = replace(summary, returned=list(summary.returned), unmailable=dict(summary.unmailable),
+                             failed=dict(summary.failed))
             try:
                 if message.channel == email_channel():
                     _send_email(message, now, summary)
@@ -87,7 +105,27 @@ def send_due(now: datetime) -> SendSummary:
                 db.session.rollback()
                 summary = before
                 log.info("plan message %s changed while being sent; left for the next poll", message_id)
+            except Exception as exc:  # this message only: the later ones still go out in this run
+                db.session.rollback()
+                log.exception("plan message %s could not be sent", message_id)
+                summary = before
+                _mark_failed(message_id, f"{type(exc).__name__}: {exc}", now, summary)
     return summary
+
+
+def _mark_failed(message_id: int, reason: str, now: datetime, summary: SendSummary) -> None:
+    """Mark a message that could not be sent as failed, with the reason in its history."""
+    try:
+        message = db.session.get(PlanMessage, message_id)
+        if message is None or message.status != "scheduled":
+            return
+        record(message, "scheduled", "failed", None, now, _("Kunde inte skickas: %(reason)s", reason=reason[:1000]))
+        message.status = "failed"
+        db.session.commit()
+        summary.failed[message_id] = reason
+    except Exception:  # the database itself is failing: the next poll tries again
+        db.session.rollback()
+        log.exception("plan message %s: could not record the failure", message_id)
 
 
 def _send_email(message: PlanMessage, now: datetime, summary: SendSummary) -> None:
@@ -98,6 +136,8 @@ def _send_email(message: PlanMessage, now: datetime, summary: SendSummary) -> No
     reachable = [p for p in people if p.email]
     if not reachable:
         return _back_to_review(message, now, _("Kunde inte skickas: målgruppen var tom vid utskickstiden."), summary)
+    # A control character in the title would skip every reader: the message fails as a whole instead.
+    check_header_text(" ".join(message.title.split()), "title")
     record(message, "scheduled", "sent", None, now)
     message.status, message.sent_at = "sent", now
     db.session.flush()  # claims the message: a concurrent edit or poll now fails its version check
@@ -112,6 +152,7 @@ def _send_email(message: PlanMessage, now: datetime, summary: SendSummary) -> No
             mailed += 1
         else:
             missing += 1
+            summary.unmailable[result.outcome] = summary.unmailable.get(result.outcome, 0) + 1
     message.recipient_count, message.no_address_count = mailed, missing
     summary.sent += 1
     summary.mails += mailed

@@ -8,12 +8,12 @@ from flask_login import current_user
 from auth.access import requires
 from campaign import activities as ops
 from campaign import queries, repeat
-from campaign.blueprint import PLANNERS, bp, show_error
+from campaign.blueprint import PLANNERS, bp, show_error, warn_outside_period
 from campaign.forms import ActivityForm, CampaignForm
 from campaign.operations import PlanError
 from extensions import db
-from main.tokens import new_token
 from main.forms import ActionForm, require_action
+from main.tokens import new_token
 from models import Activity, Campaign, utcnow
 from models.campaign import THEMES_2024
 
@@ -74,7 +74,11 @@ def _save_campaign(form: CampaignForm, campaign: Campaign | None):
 def campaign(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     return render_template("campaign/campaign.html", campaign=campaign, messages=queries.messages_of(campaign),
-                           form=ActionForm())
+                           form=ActionForm(), copy_years=[campaign.starts_on.year + n for n in range(1, COPY_YEARS + 1)])
+
+
+#: How many years ahead a campaign can be copied to.
+COPY_YEARS = 5
 
 
 @bp.post("/kampanjer/<int:campaign_id>/kopiera")
@@ -82,8 +86,12 @@ def campaign(campaign_id: int):
 def copy_campaign(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     require_action()
+    year = request.form.get("year", type=int) or campaign.starts_on.year + 1
+    if not campaign.starts_on.year < year <= campaign.starts_on.year + COPY_YEARS:
+        flash(_("Välj ett år efter kampanjens eget, högst %(n)s år fram.", n=COPY_YEARS), "error")
+        return redirect(url_for("campaign.campaign", campaign_id=campaign.id))
     try:
-        report = ops.copy_to_next_year(campaign, current_user, utcnow())
+        report = ops.copy_to_next_year(campaign, current_user, utcnow(), years=year - campaign.starts_on.year)
         db.session.commit()
     except PlanError as error:
         db.session.rollback()
@@ -92,7 +100,7 @@ def copy_campaign(campaign_id: int):
     flash(_("Kampanjen är kopierad: %(a)s aktiviteter och %(m)s meddelanden (meddelandena är utkast).",
             a=report.activities, m=report.messages), "success")
     if report.outside_period:
-        flash(_("Hamnar utanför den nya perioden: %(titles)s", titles=", ".join(report.outside_period)), "info")
+        flash(_("Hamnar utanför den nya perioden: %(titles)s", titles=", ".join(report.outside_period)), "warning")
     return redirect(url_for("campaign.campaign", campaign_id=report.campaign.id))
 
 
@@ -149,6 +157,7 @@ def _save_activity(form: ActivityForm, campaign: Campaign, activity: Activity | 
                                       form.form_token.data or None)
             db.session.commit()
             flash(_("Aktiviteten är sparad."), "success")
+            warn_outside_period(campaign, saved.starts_at, saved.title)
             return redirect(url_for("campaign.campaign", campaign_id=saved.campaign_id))
         except PlanError as error:
             db.session.rollback()

@@ -32,11 +32,11 @@ class Move:
 
 MOVES = {
     "submit": Move("submit", frozenset({"draft"}), "review"),
-    "return": Move("return", frozenset({"review", "approved"}), "draft", needs_comment=True),
+    "return": Move("return", frozenset({"review", "approved", "failed"}), "draft", needs_comment=True),
     "approve": Move("approve", frozenset({"review"}), "approved"),
     "schedule": Move("schedule", frozenset({"approved"}), "scheduled"),
     "unschedule": Move("unschedule", frozenset({"scheduled"}), "approved"),
-    "cancel": Move("cancel", frozenset({"draft", "review", "approved", "scheduled"}), "cancelled"),
+    "cancel": Move("cancel", frozenset({"draft", "review", "approved", "scheduled", "failed"}), "cancelled"),
     "reopen": Move("reopen", frozenset({"cancelled"}), "draft"),
 }
 

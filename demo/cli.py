@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from demo.region import DEMO_LOGINS
+from demo import logins
 
 demo = AppGroup("demo", help="The Region Exempel demo.")
 
@@ -19,7 +19,17 @@ def load(as_json):
     from demo.load import load_demo
 
     result = load_demo()
-    click.echo(json.dumps(result) if as_json else f"Demo region ready: {result}")
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(f"Demo region ready: { {k: v for k, v in result.items() if k != 'logins'} }")
+    _print_logins()
+
+
+def _print_logins() -> None:
+    click.echo("  Log in as:")
+    for row in logins.current():
+        click.echo(f"    {row.role:<9} {row.username:<13} password: {row.password}")
 
 
 @demo.command("serve")
@@ -33,15 +43,14 @@ def serve(host, port):
     from jobs.runner import LeasedScheduler
 
     app = current_app._get_current_object()
+    base = f"http://{host}:{port}"
+    app.config["BASE_URL"] = base  # links in mails and calendar files point at this server
     leased = LeasedScheduler(app, BackgroundScheduler())
     leased.setup()
     leased.scheduler.start()
-    base = f"http://{host}:{port}"
     click.echo("")
     click.echo(f"  Vaksam demo: {base}")
-    click.echo("  Log in as:")
-    for login in DEMO_LOGINS:
-        click.echo(f"    {login['role']:<9} {login['username']:<13} password: {login['password']}")
+    _print_logins()
     click.echo("")
     try:
         # app.run() refuses to run inside the flask CLI; werkzeug's server is what it would use.

@@ -2,13 +2,15 @@
 mode so the real sync and login-by-bind code runs without an LDAP server."""
 from __future__ import annotations
 
+import secrets
+
+from demo.region import STRUCTURE, build_region
 from directory.dn import escape_rdn_value
-from demo.region import DEMO_LOGINS, STRUCTURE, build_region
 
 BASE_DN = "dc=regionexempel,dc=se"
 PEOPLE_DN = f"ou=Personal,{BASE_DN}"
 SERVICE_DN = f"cn=vaksam-sync,ou=Tjänstekonton,{BASE_DN}"
-SERVICE_PASSWORD = "demo-sync"
+SERVICE_PASSWORD = "demo-sync"  # the embedded in-process directory only (LDAP_URL=demo needs DEMO_MODE)
 ADMIN_GROUP_DN = f"cn=vaksam-admin,ou=Grupper,{BASE_DN}"
 COMMS_GROUP_DN = f"cn=vaksam-kommunikation,ou=Grupper,{BASE_DN}"
 FORVALTNING_NAMES = {key: name for key, name, _units in STRUCTURE}
@@ -24,7 +26,6 @@ def person_dn(p) -> str:
 def demo_entries() -> list[tuple[str, dict]]:
     """(dn, attributes) for every demo person, the service account and the two role groups."""
     _units, people = build_region()
-    passwords = {login["username"]: login["password"] for login in DEMO_LOGINS}
     dns = {p.username: person_dn(p) for p in people}
     entries = []
     for p in people:
@@ -34,7 +35,8 @@ def demo_entries() -> list[tuple[str, dict]]:
             "sn": p.family_name, "givenName": p.given_name, "displayName": p.display_name,
             "title": p.title, "employeeNumber": p.employee_number,
             "ou": FORVALTNING_NAMES.get(p.unit_path[0], "Regionledningen") if p.unit_path else "Regionledningen",
-            "userPassword": passwords.get(p.username, f"!locked-{p.external_id}"),
+            # Nobody binds with these: the demo log-ins have random local passwords (demo/logins.py).
+            "userPassword": f"!locked-{secrets.token_hex(16)}",
         }
         if len(p.unit_path) > 1:
             attrs["departmentNumber"] = "/".join(p.unit_path[1:])

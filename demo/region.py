@@ -87,12 +87,13 @@ class DemoUnit:
         return "/".join(self.path)
 
 
-#: The demo log-ins: role, user name, password (shown on the login page in demo mode only).
+#: The demo log-ins: role and user name. Their passwords are random per database
+#: (demo/logins.py), shown on the login page in demo mode only.
 DEMO_LOGINS = [
-    {"role": "admin", "username": "admin", "password": "vaksam-admin"},
-    {"role": "comms", "username": "kommunikator", "password": "vaksam-komm"},
-    {"role": "manager", "username": "chef", "password": "vaksam-chef"},
-    {"role": "employee", "username": "anstalld", "password": "vaksam-anstalld"},
+    {"role": "admin", "username": "admin"},
+    {"role": "comms", "username": "kommunikator"},
+    {"role": "manager", "username": "chef"},
+    {"role": "employee", "username": "anstalld"},
 ]
 
 
@@ -117,7 +118,7 @@ class _Builder:
         self.used.add(username)
         ext = str(uuid.uuid5(NAMESPACE, f"person-{self.counter}"))
         start = date(2005, 1, 1) + timedelta(days=self.rng.randrange(0, 7000))
-        email = f"{username}@regionexempel.se" if self.rng.random() > 0.01 else None
+        email = f"{username}@regionexempel.example" if self.rng.random() > 0.01 else None
         p = DemoPerson(ext, username, given, family, email, f"{100000 + self.counter}", title,
                        tuple(unit_path), manager.username if manager else None, start)
         self.people.append(p)

@@ -5,8 +5,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from directory import admin_views, cli, views
+    from directory import admin_views, cli, labels, views
 
     app.register_blueprint(views.bp)
     app.register_blueprint(admin_views.bp)
     app.cli.add_command(cli.directory_group)
+    app.jinja_env.globals["sync_outcome_label"] = labels.run_outcome_label

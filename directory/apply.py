@@ -227,8 +227,9 @@ def _write_presence(plan, now: datetime) -> None:
                            .values(active=True, missing_since=None, deactivated_at=None))
 
 
-def _write_group_roles(settings) -> None:
-    """Admin and comms from directory groups (source "directory"); app grants are untouched."""
+def _write_group_roles(settings, removed: dict[int, set[str]]) -> None:
+    """Admin and comms from directory groups (source "directory"); app grants are untouched.
+    Fills `removed` (person id -> roles taken away)."""
     for role, group_dn in (("admin", settings.admin_group_dn), ("comms", settings.comms_group_dn)):
         if not group_dn:
             continue
@@ -241,6 +242,8 @@ def _write_group_roles(settings) -> None:
         members = set(by_dn.values())
         current = set(db.session.scalars(select(RoleGrant.person_id).where(
             RoleGrant.role == role, RoleGrant.source == "directory")))
+        for person_id in current - members:
+            removed.setdefault(person_id, set()).add(role)
         if current - members:
             db.session.execute(delete(RoleGrant).where(RoleGrant.role == role, RoleGrant.source == "directory",
                                                        RoleGrant.person_id.in_(current - members)))
@@ -256,7 +259,7 @@ def apply_plan(plan, now: datetime, settings, on_write=None) -> None:
     stored = _write_people(plan, unit_ids, now, on_write, adopted)
     managers_changed = _write_managers(plan, stored)
     _write_presence(plan, now)
-    _write_group_roles(settings)
+    _write_group_roles(settings, plan.roles_removed)
     if plan.creates or managers_changed or plan.deactivate or plan.reactivate:
         db.session.flush()
         rebuild_closure(db.session)

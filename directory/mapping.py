@@ -56,6 +56,23 @@ class PersonRecord:
     employee_number: str | None
     disabled: bool
     start_date: date | None
+    #: Fields whose directory value held line breaks or control characters: cleaned (names,
+    #: title, unit) or dropped (e-mail, employee number). Reported as `problems.invalid`.
+    cleaned: tuple[str, ...] = ()
+
+
+#: Characters that never belong in a one-line directory value: C0/C1 controls (CR, LF, TAB,
+#: NUL, ESC, …) and the Unicode line and paragraph separators. They would break a mail
+#: header, a CSV export or a log line if stored as they are.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Fields that are cleaned (each run of control characters and spaces becomes one space);
+#: the others are dropped when they contain one, as a half-cleaned address or number is wrong.
+_CLEANABLE = frozenset({"display_name", "given_name", "family_name", "title", "unit_top", "unit"})
+
+
+def clean_value(value: str) -> str:
+    """A directory value on one line: control characters (and the spaces around them) become one space."""
+    return re.sub(r"\s*(?:" + _CONTROL.pattern + r")[\s\x00-\x1f\x7f-\x9f\u2028\u2029]*", " ", value).strip()
 
 
 class MappingError(ValueError):
@@ -205,15 +222,23 @@ class RecordReader:
         """Convert one entry (attribute name -> list of values, case-insensitive keys)."""
         get = {k.lower(): v for k, v in attrs.items()}
         names = self.names
+        cleaned: list[str] = []
 
         def val(field: str) -> str | None:
             name = names[field]
-            return _first(get.get(name)) if name else None
+            value = _first(get.get(name)) if name else None
+            if value is None or not _CONTROL.search(value):
+                return value
+            cleaned.append(field)
+            return (clean_value(value) or None) if field in _CLEANABLE else None
 
         external_id = _external_id(get.get(names["id"]))
         username = (val("username") or "").lower()
+        if _CONTROL.search(dn):
+            raise MappingError(f"{dn!r}: the DN contains a line break or control character")
         if not external_id or not username:
-            raise MappingError(f"{dn}: missing {'stable id' if not external_id else 'user name'}")
+            raise MappingError(f"{dn}: missing {'stable id' if not external_id else 'user name'}"
+                               + (" (it contains a line break or control character)" if "username" in cleaned else ""))
         given, family = val("given_name") or "", val("family_name") or ""
         manager_raw = val("manager")
         try:
@@ -237,6 +262,7 @@ class RecordReader:
             employee_number=val("employee_number"),
             disabled=_disabled(self.schema, val("disabled"), flagged_disabled),
             start_date=_start_date(val("start_date")),
+            cleaned=tuple(dict.fromkeys(cleaned)),
         )
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from directory import tree
+from directory.search import name_matches
 from extensions import db
 from models import DirectorySyncRun, Person, PersonAncestor, Unit
 
@@ -38,9 +39,7 @@ def team_page(manager: Person, *, q: str = "", scope: str = "all", sort: str = "
     if scope == "direct":
         stmt = stmt.where(PersonAncestor.depth == 1)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Person.display_name).like(like), Person.username.like(like),
-                              func.lower(Unit.name).like(like)))
+        stmt = stmt.where(name_matches(q, Unit.name))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     direct = db.session.scalar(
         select(func.count()).select_from(PersonAncestor).where(

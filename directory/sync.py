@@ -31,6 +31,7 @@ from directory.tree import find_cycles
 from extensions import db
 from jobs.batch import collector_paused  # run_sync runs in the scheduler and the CLI only
 from models import DirectorySyncRun, Person, Unit
+from signals import person_deactivated, roles_changed
 
 #: Person columns the directory owns (compared and written by the sync).
 SYNCED_FIELDS = ("username", "email", "display_name", "given_name", "family_name", "title", "dn", "dn_norm",
@@ -120,6 +121,8 @@ class Plan:
     result: SyncResult
     #: external_id -> stored row (id, manager_id, synced fields, …) as read when planning.
     existing: dict = field(default_factory=dict)
+    #: person id -> roles from directory groups taken away (filled when applying).
+    roles_removed: dict[int, set[str]] = field(default_factory=dict)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -166,6 +169,10 @@ def read_directory(settings: SyncSettings, on_page=None) -> tuple[dict[str, Pers
             continue
         records[rec.external_id] = rec
         usernames[rec.username] = rec.external_id
+        if rec.cleaned:  # stored cleaned (names) or without the value (e-mail): the admins should fix the source
+            invalid.append({"dn": rec.dn, "username": rec.username, "fields": list(rec.cleaned),
+                            "reason": "line break or control character in " + ", ".join(rec.cleaned)
+                            + " (cleaned or left out)"})
     return records, invalid
 
 
@@ -314,14 +321,20 @@ def finished(run_id: int, result: SyncResult, outcome: str) -> None:
 
 
 def _announce(plan: Plan, run_id: int) -> None:
-    """Send `signals.directory_synced` for a committed run that changed anyone."""
+    """After the commit: who left, whose directory roles were taken away (their sessions end),
+    and `signals.directory_synced` once for a run that changed anyone."""
+    app = current_app._get_current_object()
+    for person_id in plan.deactivate:
+        person_deactivated.send(app, person_id=person_id)
+    for person_id, removed in plan.roles_removed.items():
+        roles_changed.send(app, person_id=person_id, removed=removed)
     changed = set(plan.updates) | set(plan.reactivate)
     created = [r.external_id for r in plan.creates]
     for i in range(0, len(created), 5000):
         changed.update(db.session.scalars(select(Person.id).where(Person.external_id.in_(created[i:i + 5000]))))
     if changed or plan.deactivate:
-        signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
-                                      changed_person_ids=changed, deactivated_person_ids=set(plan.deactivate))
+        signals.directory_synced.send(app, run_id=run_id, changed_person_ids=changed,
+                                      deactivated_person_ids=set(plan.deactivate))
 
 
 def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requested_by_id: int | None = None,
@@ -335,6 +348,7 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         run_id = started(now, dry_run, trigger, requested_by_id)
     result = SyncResult(dry_run=dry_run, run_id=run_id)
     outcome = "failed"
+    applied: Plan | None = None
     try:
         with collector_paused():
             settings = SyncSettings.from_config(current_app.config)
@@ -347,7 +361,7 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
             if not dry_run:
                 apply_plan(plan, now, settings, on_write)
                 db.session.commit()
-                _announce(plan, run_id)
+                applied = plan
         result.ok, outcome = True, "ok"
     except SyncRefused as exc:
         db.session.rollback()
@@ -361,4 +375,6 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - t0
     finished(run_id, result, outcome)
+    if applied is not None:  # after the commit: receivers (the training status cache) see the new people
+        _announce(applied, run_id)
     return result

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 import audit
 from auth.access import require_visible, requires
+from auth.sessions import sessions_of
 from directory import queries
 from extensions import db
 from models import Person
@@ -40,4 +41,6 @@ def person(person_id: int):
     require_visible(person)
     if person.id != current_user.id:
         audit.record("person.view", "person", person.id)
-    return render_template("directory/person.html", person=person, managers=queries.chain_of_managers(person))
+    person_sessions = sessions_of(person.id) if current_user.has_role("admin") else None
+    return render_template("directory/person.html", person=person, managers=queries.chain_of_managers(person),
+                           person_sessions=person_sessions)

@@ -20,7 +20,7 @@ from campaign import audience
 from extensions import db
 from invites import content, ical, rules
 from models import Activity, Attendee, Person
-from outbox.mime import calendar_alternative, ics_attachment
+from outbox.mime import InvalidAddress, calendar_alternative, ics_attachment, validate_address
 from outbox.operations import enqueue
 
 
@@ -37,13 +37,16 @@ class SendReport:
     """What one round did."""
 
     queued: int = 0
+    #: People skipped (no or unusable address, a line break in the name), all reasons together.
     no_address: int = 0
     up_to_date: int = 0
     by_method: dict[str, int] = field(default_factory=dict)
+    #: The skipped ones by reason (no_address, invalid_address, invalid_header).
+    unmailable: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {"queued": self.queued, "no_address": self.no_address, "up_to_date": self.up_to_date,
-                "by_method": dict(self.by_method)}
+                "by_method": dict(self.by_method), "unmailable": dict(self.unmailable)}
 
 
 class _Round:
@@ -77,16 +80,21 @@ def _send_one(rnd: _Round, attendee: Attendee, person: Person, report: SendRepor
     if out is None:
         report.up_to_date += 1
         return
+    key = rules.idempotency_key(activity.id, person.id, out.sequence, out.method)
     locale = content.locale_of(person)
-    ics = ical.with_attendee(rnd.calendar(out.method, out.sequence, locale), ical.Address(person.name, person.email or ""))
     mail = rnd.mail(out.reason, promoted, locale).to(person)
-    result = enqueue(rules.idempotency_key(activity.id, person.id, out.sequence, out.method), to=person,
-                     subject=mail.subject, text=mail.text, html=mail.html, mail_from=rnd.sender,
-                     alternatives=[calendar_alternative(ics, out.method)],
-                     attachments=[ics_attachment(ics, "invite.ics")],
+    try:
+        address = validate_address(person.email or "")
+        ics = ical.with_attendee(rnd.calendar(out.method, out.sequence, locale), ical.Address(person.name, address))
+    except (InvalidAddress, ValueError):
+        ics = b""  # enqueue() below records why this person is skipped
+    result = enqueue(key, to=person, subject=mail.subject, text=mail.text, html=mail.html, mail_from=rnd.sender,
+                     alternatives=[calendar_alternative(ics, out.method)] if ics else (),
+                     attachments=[ics_attachment(ics, "invite.ics")] if ics else (),
                      related=("activity", activity.id), now=rnd.now)
-    if not result.ok:  # no usable address: tried again at the next change
+    if not result.ok:  # skipped (no usable address, a line break in the name): tried again at the next change
         report.no_address += 1
+        report.unmailable[result.outcome] = report.unmailable.get(result.outcome, 0) + 1
         return
     attendee.method, attendee.sequence, attendee.activity_sequence = out.method, out.sequence, activity.sequence or 0
     attendee.sent_at, attendee.outbox_message_id = rnd.now, result.message_id

@@ -31,6 +31,10 @@ def template_helpers() -> dict:
     def registration_open(activity) -> bool:
         return activity.status == "confirmed" and activity.starts_at > utcnow()
 
+    def activity_past(activity) -> bool:
+        """Over: no "add to calendar", no free seats."""
+        return activity.ends_at < utcnow()
+
     def activity_when(activity) -> str:
         """All-day dates, and a series' occurrences, for the activity lists."""
         locale = content.locale_of(current_user if current_user.is_authenticated else None)
@@ -40,7 +44,7 @@ def template_helpers() -> dict:
         return text
 
     return {"invite_states": invite_states, "registration_open": registration_open, "invite_form": ActionForm,
-            "activity_when": activity_when}
+            "activity_when": activity_when, "activity_past": activity_past}
 
 
 def _ics_response(body: bytes, filename: str) -> Response:

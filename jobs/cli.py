@@ -21,7 +21,9 @@ def scheduler_command():
     app = current_app._get_current_object()
     leased = LeasedScheduler(app, BlockingScheduler())
     leased.setup()
-    signal.signal(signal.SIGTERM, lambda *_: leased.scheduler.shutdown(wait=False))
+    # SIGTERM: the running job finishes what it is doing (the outbox: the message in flight) and
+    # stops; shutdown() below waits for it before the lease is released.
+    signal.signal(signal.SIGTERM, lambda *_: leased.stop())
     click.echo(f"Scheduler started ({len(all_jobs(app))} jobs); lease {'held' if leased.has_lease else 'waiting'}.")
     try:
         leased.scheduler.start()

@@ -11,6 +11,12 @@ once, now. Jobs themselves poll the database for due rows, so running once is en
 
 "Run now" on the admin page logs a run with outcome "requested"; the lease holder
 picks it up within SCHEDULER_RENEW_SECONDS. Web workers never run jobs.
+
+Stopping (SIGTERM, see jobs/cli.py): `request_stop()` sets a flag that long jobs poll
+(`stop_requested`; the outbox sender checks it before each message). A run that ends
+while the flag is set is logged "stopped", not "failed"; the lease is released only after
+every job thread has ended. Each run records its process (`JobRun.holder`): a run left
+"running" by a process that died is marked "interrupted" by the next lease holder.
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -38,7 +45,19 @@ LEASE_NAME = "scheduler"
 LEASE_SECONDS = 90
 RENEW_SECONDS = 30
 #: Outcomes of runs that really started (a "requested" run has not).
-STARTED = ("running", "ok", "failed")
+STARTED = ("running", "ok", "failed", "stopped", "interrupted")
+#: Set when this process is told to stop (SIGTERM); jobs poll it between units of work.
+_STOP = threading.Event()
+
+
+def request_stop() -> None:
+    """Ask the running jobs of this process to stop at their next safe point."""
+    _STOP.set()
+
+
+def stop_requested() -> bool:
+    """True once this process has been told to stop (jobs check it between units of work)."""
+    return _STOP.is_set()
 
 
 def new_holder_id() -> str:
@@ -85,14 +104,15 @@ def release_lease(holder: str) -> None:
     db.session.commit()
 
 
-def run_job(job: Job, now: datetime | None = None, run_id: int | None = None) -> JobRun:
-    """Run one job now and record its outcome (never raises). `run_id`: a requested run to fill in."""
+def run_job(job: Job, now: datetime | None = None, run_id: int | None = None, holder: str | None = None) -> JobRun:
+    """Run one job now and record its outcome (never raises). `run_id`: a requested run to fill in;
+    `holder`: the scheduler process running it (None from the CLI)."""
     now, t0 = now or utcnow(), time.perf_counter()
     run = db.session.get(JobRun, run_id) if run_id else None
     if run is None:
         run = JobRun(job=job.id)
         db.session.add(run)
-    run.started_at, run.outcome = now, "running"
+    run.started_at, run.outcome, run.holder = now, "running", holder
     db.session.commit()
     run_id = run.id
     try:
@@ -102,6 +122,8 @@ def run_job(job: Job, now: datetime | None = None, run_id: int | None = None) ->
         log.exception("job %s failed", job.id)
         db.session.rollback()
         outcome, message = "failed", f"{type(exc).__name__}: {exc}"
+    if stop_requested():  # told to stop while it ran: it ended early on purpose
+        outcome = "stopped"
     run = db.session.get(JobRun, run_id)
     run.outcome, run.message, run.finished_at = outcome, message[:4000], utcnow()
     db.session.commit()
@@ -110,6 +132,19 @@ def run_job(job: Job, now: datetime | None = None, run_id: int | None = None) ->
     log.log(level, "job %s %s in %.2f s%s", job.id, outcome, time.perf_counter() - t0,
             f": {message}" if message else "")
     return run
+
+
+def mark_interrupted(holder: str, now: datetime) -> int:
+    """Runs left "running" by another scheduler process become "interrupted". Called by the
+    lease holder: any other process's lease has expired, so none of its runs can still go on."""
+    result = db.session.execute(
+        update(JobRun)
+        .where(JobRun.outcome == "running", JobRun.holder.is_not(None), JobRun.holder != holder)
+        .values(outcome="interrupted", finished_at=now,
+                message="the scheduler process ended while this ran (its lease expired)")
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 def request_run(job_id: str, now: datetime) -> bool:
@@ -153,6 +188,9 @@ class LeasedScheduler:
         self.lease_seconds = app.config.get("SCHEDULER_LEASE_SECONDS", LEASE_SECONDS)
         self.renew_seconds = app.config.get("SCHEDULER_RENEW_SECONDS", RENEW_SECONDS)
         self.jobs = {job.id: job for job in all_jobs(app)}
+        #: Job threads running now, and a condition to wait for them at shutdown.
+        self.active = 0
+        self.running = threading.Condition()
 
     def renew(self) -> None:
         with self.app.app_context():
@@ -164,6 +202,8 @@ class LeasedScheduler:
                 taken = held and not self.has_lease
                 self.has_lease = held
                 if taken:
+                    if mark_interrupted(self.holder, now):
+                        log.warning("job runs of a scheduler that died were marked interrupted")
                     self.catch_up(now)
                 if held:
                     self.start_requested()
@@ -192,20 +232,33 @@ class LeasedScheduler:
 
     def _runner(self, job: Job):
         def fire():
-            if not self.has_lease:
+            if not self.has_lease or stop_requested():
                 return
-            with self.app.app_context():
-                try:
-                    if not holds_lease(self.holder, utcnow()):  # lost it since the last renewal
-                        self.has_lease = False
-                        return
-                    run_job(job, run_id=take_request(job.id))
-                finally:
-                    db.session.remove()
+            with self.running:
+                self.active += 1
+            try:
+                with self.app.app_context():
+                    try:
+                        if not holds_lease(self.holder, utcnow()):  # lost it since the last renewal
+                            self.has_lease = False
+                            return
+                        run_job(job, run_id=take_request(job.id), holder=self.holder)
+                    finally:
+                        db.session.remove()
+            finally:
+                with self.running:
+                    self.active -= 1
+                    self.running.notify_all()
 
         return fire
 
+    def wait_for_jobs(self, timeout: float | None = None) -> bool:
+        """Wait until no job thread of this scheduler runs; False if `timeout` passed first."""
+        with self.running:
+            return self.running.wait_for(lambda: self.active == 0, timeout=timeout)
+
     def setup(self) -> None:
+        _STOP.clear()  # a new scheduler in this process starts un-stopped
         self.scheduler.configure(timezone=self.tz, job_defaults={"coalesce": True, "max_instances": 1,
                                                                   "misfire_grace_time": 3600})
         for job in self.jobs.values():
@@ -213,9 +266,17 @@ class LeasedScheduler:
         self.scheduler.add_job(self.renew, "interval", seconds=self.renew_seconds, id="lease.renew", name="lease.renew")
         self.renew()
 
+    def stop(self) -> None:
+        """SIGTERM: no new runs, running jobs stop at their next safe point (see `shutdown`)."""
+        request_stop()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
     def shutdown(self) -> None:
+        """Wait for the job threads, then give up the lease (never while a job still runs)."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        self.wait_for_jobs()
         with self.app.app_context():
             release_lease(self.holder)
             db.session.remove()

@@ -1,6 +1,8 @@
 """Scheduled jobs of the LMS integration: deleting upload previews nobody confirmed."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from jobs.registry import Job
 from lms import previews
 
@@ -11,5 +13,5 @@ def delete_previews(now) -> str:
 
 JOBS = [
     Job("lms.delete_previews", delete_previews, "cron", {"minute": 25},
-        "Raderar uppladdade importfiler som aldrig bekräftades (efter TRAINING_PREVIEW_HOURS)."),
+        _l("Raderar uppladdade importfiler som aldrig bekräftades (efter TRAINING_PREVIEW_HOURS).")),
 ]

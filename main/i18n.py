@@ -9,7 +9,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 LANGUAGES = ("sv", "en")
@@ -57,7 +57,13 @@ def fmt_iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
+def fmt_number(value: int | float | None) -> str:
+    """'12 345' in Swedish (a non-breaking space between thousands), '12,345' in English."""
+    return "" if value is None else format_decimal(value)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["number"] = fmt_number
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["iso"] = fmt_iso

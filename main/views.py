@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from campaign import labels as campaign_labels
 from extensions import db
-from main import queries
+from main import overview, queries
 from main.i18n import LANGUAGES
 from main.navigation import safe_next
+from models import utcnow
 
 bp = Blueprint("main", __name__)
 
@@ -15,7 +17,15 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def index():
-    return render_template("main/index.html")
+    """Each role's numbers: manager cards, the employee's own status, comms queues, region figures."""
+    now, roles = utcnow(), current_user.roles
+    return render_template(
+        "main/index.html", employee=overview.employee_view(current_user, now),
+        manager_cards=overview.manager_cards(current_user, now) if "manager" in roles else [],
+        comms=overview.comms_view(current_user, now) if roles & {"comms", "admin"} else None,
+        admin=overview.admin_view(now) if "admin" in roles else None,
+        message_statuses=campaign_labels.MESSAGE_STATUSES,
+    )
 
 
 @bp.get("/tillganglighet")

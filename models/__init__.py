@@ -1,8 +1,9 @@
 """All models, one module per area; importing this package registers every table."""
 from models.audit import AuditEvent
-from models.auth import LoginAttempt, RoleGrant
+from models.auth import LoginAttempt, RoleGrant, UserSession
 from models.base import Base, UTCDateTime, utcnow
 from models.campaign import Activity, Campaign, PlanMessage, PlanTask, PlanTransition
+from models.demo import DemoLogin
 from models.directory import DirectorySyncRun, Person, PersonAncestor, Unit
 from models.followup import (
     Action,
@@ -19,7 +20,8 @@ from models.followup import (
 )
 from models.invites import Attendee, FeedToken, PersonAddress, Registration, Reply
 from models.jobs import JobRun, SchedulerLease
-from models.outbox import OutboxMessage
+from models.oidc import OidcLogoutToken, OidcSignIn
+from models.outbox import MailOutage, OutboxMessage, OutboxSkip
 from models.reminders import Reminder, ReminderTemplate
 from models.training import (
     ApiToken,
@@ -39,11 +41,13 @@ from models.training import (
 )
 
 __all__ = [
-    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DirectorySyncRun", "FeedToken", "JobRun", "LoginAttempt", "OutboxMessage",
+    "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DemoLogin", "DirectorySyncRun", "FeedToken", "JobRun",
+    "LoginAttempt", "MailOutage", "OutboxMessage", "OutboxSkip",
     "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant",
     "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
     "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh", "RefreshQueue",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
-    "Recommendation", "Reminder", "ReminderTemplate", "PersonAddress", "Reply",
+    "Recommendation", "Reminder", "ReminderTemplate", "PersonAddress", "Reply", "UserSession",
+    "OidcLogoutToken", "OidcSignIn",
 ]

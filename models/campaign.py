@@ -22,7 +22,7 @@ ACTIVITY_KINDS = ("lecture", "webinar", "apt", "quiz", "stand")
 ACTIVITY_STATUSES = ("planned", "confirmed", "cancelled")
 
 #: Plan message workflow (campaign/workflow.py has the allowed moves).
-MESSAGE_STATUSES = ("draft", "review", "approved", "scheduled", "sent", "published", "cancelled")
+MESSAGE_STATUSES = ("draft", "review", "approved", "scheduled", "sent", "published", "failed", "cancelled")
 #: Who a plan message is for.
 AUDIENCES = ("all", "units", "managers", "not_done")
 
@@ -148,7 +148,8 @@ class PlanMessage(Base):
     planned_at: Mapped[datetime] = mapped_column(index=True)
     #: Who is responsible (gets the "publish now" task for channels Vaksam cannot post to).
     owner_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    #: draft, review, approved, scheduled, sent, published or cancelled (MESSAGE_STATUSES).
+    #: draft, review, approved, scheduled, sent, published, failed (could not be sent; the reason is
+    #: in its history) or cancelled (MESSAGE_STATUSES).
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     #: Bumped by every write; an edit or a send based on an older read fails instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -162,6 +163,8 @@ class PlanMessage(Base):
     no_address_count: Mapped[int | None] = mapped_column(Integer)
     #: Who created it.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    #: Who last changed the content (title, body, channel, audience…): not the one to approve it.
+    content_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     #: Row creation time.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Last change.

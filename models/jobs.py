@@ -34,8 +34,11 @@ class JobRun(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: When it ended (None while running).
     finished_at: Mapped[datetime | None]
-    #: "requested" (an admin's "run now", not started yet), "running", "ok" or "failed".
+    #: "requested" (an admin's "run now", not started yet), "running", "ok", "failed", "stopped"
+    #: (the scheduler was told to stop, SIGTERM) or "interrupted" (its process died while it ran).
     outcome: Mapped[str] = mapped_column(String(20), default="running")
+    #: The scheduler process that ran it ("hostname:pid:random", as in the lease); None for the CLI.
+    holder: Mapped[str | None] = mapped_column(String(200))
     #: A short summary or the error message.
     message: Mapped[str | None] = mapped_column(Text)
 

@@ -49,8 +49,11 @@ class OutboxMessage(Base):
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     #: Message-ID header, fixed at enqueue so a resend carries the same id.
     message_id: Mapped[str] = mapped_column(String(250))
-    #: Delivery attempts so far (drives the exponential backoff).
+    #: Answers from the mail server about this message so far (drives the exponential backoff);
+    #: a server that is down or closes the connection uses up no attempt.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: When the sender first took it up; a temporary failure after OUTBOX_GIVE_UP_HOURS from here is final.
+    first_attempt_at: Mapped[datetime | None]
     #: Not sent before this time; the sender's poll looks at queued rows due by now.
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Why the last attempt failed ("451 Try again later", "connection refused", …).
@@ -82,3 +85,51 @@ class OutboxMessage(Base):
               postgresql_where=text("status <> 'queued'"), sqlite_where=text("status <> 'queued'")),
         Index("ix_outbox_message_related", "related_type", "related_id"),
     )
+
+
+#: Why enqueue() skipped a recipient (OutboxSkip.reason).
+SKIP_REASONS = ("no_address", "invalid_address", "invalid_header")
+
+
+class OutboxSkip(Base):
+    """A recipient a batch could not mail (no or unusable address, a line break in a name or
+    subject). The batch goes on without them; the admins' outbox page lists these."""
+
+    __tablename__ = "outbox_skip"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The idempotency key the message would have had; one row per key, however often it is tried.
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    #: no_address, invalid_address or invalid_header (SKIP_REASONS).
+    reason: Mapped[str] = mapped_column(String(20))
+    #: The person it was for, when it was for someone in the directory.
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    #: The refused address or name, made printable (line breaks shown escaped), at most 400 characters.
+    detail: Mapped[str] = mapped_column(String(400), default="")
+    #: Kind of thing the message was about ("reminder_round", "activity", "plan_message", …).
+    related_type: Mapped[str | None] = mapped_column(String(40))
+    #: Its id, as text.
+    related_id: Mapped[str | None] = mapped_column(String(80))
+    #: When it was skipped (the first time).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class MailOutage(Base):
+    """A time when the mail server could not be reached or refused to take mail (one row per outage).
+
+    Opened by the sender at the first failed connection, closed at the next message the server
+    takes; `alerted_at` makes the admins' alert go out once per outage."""
+
+    __tablename__ = "mail_outage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The first failure.
+    started_at: Mapped[datetime]
+    #: The latest failure (the server's answer or the connection error).
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    #: The latest failed try.
+    last_failure_at: Mapped[datetime]
+    #: When the alert to ADMIN_ALERT_TO was queued; None before OUTBOX_ALERT_MINUTES have passed.
+    alerted_at: Mapped[datetime | None]
+    #: When the server took mail again; None while it lasts.
+    ended_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -63,7 +63,8 @@ class Reminder(Base):
     about: Mapped[str | None] = mapped_column(Text)
     #: The outbox message (None when the person had no usable address).
     outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
-    #: "queued", "no_address", "invalid_address" (the enqueue outcome) or "no_manager" (nobody to escalate to).
+    #: "queued", "no_address", "invalid_address", "invalid_header" (the enqueue outcome) or "no_manager"
+    #: (nobody to escalate to).
     outcome: Mapped[str] = mapped_column(String(20))
     #: Who pressed "Remind now" (None for the scheduled rounds).
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import email.policy
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import encoders
@@ -30,7 +31,6 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from functools import lru_cache
-from typing import Mapping, Sequence
 
 #: How messages are written: CRLF line endings, as SMTP and .eml files want them. The
 #: classic (compat32) email API is used because it builds messages about twice as fast

@@ -5,20 +5,32 @@ campaign can enqueue thousands of messages all-or-nothing.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
 
 from flask import current_app
 from sqlalchemy import bindparam, select, text, update
 
 from extensions import db
-from models import OutboxMessage, Person, utcnow
-from outbox.mime import (InvalidAddress, Part, build_message, check_header_text, new_message_id, render,
-                         validate_address)
+from models import OutboxMessage, OutboxSkip, Person, utcnow
+from outbox.mime import (
+    HeaderInjection,
+    InvalidAddress,
+    Part,
+    build_message,
+    check_header_text,
+    new_message_id,
+    render,
+    validate_address,
+)
 
 #: enqueue() outcomes.
 QUEUED, DUPLICATE, NO_ADDRESS, INVALID_ADDRESS = "queued", "duplicate", "no_address", "invalid_address"
+#: A line break or control character in the recipient's name or the subject (a header injection).
+INVALID_HEADER = "invalid_header"
+#: The outcomes that skip the recipient (and are listed for the admins as OutboxSkip rows).
+SKIPPED = (NO_ADDRESS, INVALID_ADDRESS, INVALID_HEADER)
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,11 @@ class Enqueued:
     def ok(self) -> bool:
         return self.outcome in (QUEUED, DUPLICATE)
 
+    @property
+    def skipped(self) -> bool:
+        """The recipient cannot be mailed (no or unusable address, a line break in a header)."""
+        return self.outcome in SKIPPED
+
 
 def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html: str | None = None,
             to_name: str | None = None, alternatives: Sequence[Part] = (), attachments: Sequence[Part] = (),
@@ -46,9 +63,10 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
             mail_from: str | None = None, person_id: int | None = None) -> Enqueued:
     """Put one message in the outbox, once per `key`.
 
-    `to` is a Person (address and name from the directory) or an address. A missing or
-    unusable address is reported in the result, not raised, so a round over many people
-    goes on; CR/LF in the subject or name raises HeaderInjection (a bug in the caller).
+    `to` is a Person (address and name from the directory) or an address. A recipient who
+    cannot be mailed (no or an unusable address, a line break or control character in the
+    name or subject) is skipped: reported in the result and recorded as an OutboxSkip row
+    for the admins, never raised, so a round over many people goes on.
     `mail_from` replaces MAIL_FROM in the From header (calendar invitations: the organiser).
     `person_id` names the recipient when `to` is an address read without loading the Person.
     """
@@ -57,17 +75,21 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
     person = to if isinstance(to, Person) else None
     address = person.email if person is not None else to
     name = to_name if to_name is not None else (person.name if person is not None else "")
-    check_header_text(subject, "subject")
-    check_header_text(name, "recipient name")
-    if mail_from is not None:
-        check_header_text(mail_from, "sender")  # the address itself is checked where it is configured
     person_id = person.id if person is not None else person_id
+    skip = {"key": key, "person_id": person_id, "related": related, "now": now}
+    try:
+        check_header_text(subject, "subject")
+        check_header_text(name or "", "recipient name")
+        if mail_from is not None:
+            check_header_text(mail_from, "sender")  # the address itself is checked where it is configured
+    except (HeaderInjection, TypeError) as exc:
+        return _skip(INVALID_HEADER, detail=f"{exc}: {printable(name or '')} / {printable(subject or '')}", **skip)
     if not address or not address.strip():
-        return Enqueued(NO_ADDRESS, key, person_id=person_id)
+        return _skip(NO_ADDRESS, detail="", **skip)
     try:
         address = validate_address(address)
     except InvalidAddress:
-        return Enqueued(INVALID_ADDRESS, key, person_id=person_id)
+        return _skip(INVALID_ADDRESS, detail=printable(address), **skip)
     existing = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
     if existing is not None:  # the usual duplicate: skip building the message
         return Enqueued(DUPLICATE, key, existing, person_id)
@@ -93,6 +115,23 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
     return Enqueued(QUEUED, key, new_id, person_id)
 
 
+def printable(value: object, limit: int = 400) -> str:
+    """A refused value as the admins may see it: control characters escaped ("\\n"), cut to `limit`."""
+    text = value if isinstance(value, str) else repr(value)
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text[:limit])[:limit]
+
+
+def _skip(outcome: str, *, key: str, person_id: int | None, detail: str, related: tuple[str, object] | None,
+          now: datetime | None) -> Enqueued:
+    """Record a skipped recipient once per key (in the caller's transaction) and say so."""
+    db.session.execute(_INSERT_SKIP, {
+        "idempotency_key": key, "reason": outcome, "recipient_id": person_id, "detail": detail,
+        "related_type": related[0] if related else None, "related_id": str(related[1]) if related else None,
+        "created_at": now or utcnow(),
+    })
+    return Enqueued(outcome, key, person_id=person_id)
+
+
 def _insert_once(values: dict) -> int | None:
     """INSERT … ON CONFLICT (idempotency_key) DO NOTHING; the new id, or None if the key exists.
 
@@ -109,18 +148,21 @@ _ENQUEUED_COLUMNS = (
 )
 
 
-def _insert_once_statement():
+def _insert_once_statement(table, column_names, returning: str = " RETURNING id"):
     """The same SQL on SQLite (3.35+) and PostgreSQL. Written as text with typed parameters
     because SQLAlchemy does not cache its ON CONFLICT constructs: this is compiled once."""
-    columns = [OutboxMessage.__table__.c[name] for name in _ENQUEUED_COLUMNS]
+    columns = [table.c[name] for name in column_names]
     names = ", ".join(c.name for c in columns)
     params = ", ".join(f":{c.name}" for c in columns)
-    sql = (f"INSERT INTO outbox_message ({names}) VALUES ({params}) "
-           "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
+    sql = (f"INSERT INTO {table.name} ({names}) VALUES ({params}) "
+           f"ON CONFLICT (idempotency_key) DO NOTHING{returning}")
     return text(sql).bindparams(*(bindparam(c.name, type_=c.type) for c in columns))
 
 
-_INSERT_ONCE = _insert_once_statement()
+_INSERT_ONCE = _insert_once_statement(OutboxMessage.__table__, _ENQUEUED_COLUMNS)
+_INSERT_SKIP = _insert_once_statement(
+    OutboxSkip.__table__, ("idempotency_key", "reason", "recipient_id", "detail", "related_type", "related_id",
+                           "created_at"), returning="")
 
 
 def retry(message_id: int, now: datetime | None = None) -> bool:
@@ -128,7 +170,7 @@ def retry(message_id: int, now: datetime | None = None) -> bool:
     result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(("failed", "queued")))
-        .values(status="queued", attempts=0, next_attempt_at=now or utcnow())
+        .values(status="queued", attempts=0, first_attempt_at=None, next_attempt_at=now or utcnow())
     )
     return bool(result.rowcount)
 
@@ -137,7 +179,7 @@ def retry_all_failed(now: datetime | None = None) -> int:
     """Requeue every failed message (after fixing the mail server settings, say)."""
     result = db.session.execute(
         update(OutboxMessage).where(OutboxMessage.status == "failed")
-        .values(status="queued", attempts=0, next_attempt_at=now or utcnow())
+        .values(status="queued", attempts=0, first_attempt_at=None, next_attempt_at=now or utcnow())
     )
     return result.rowcount
 

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from extensions import db
-from models import OutboxMessage
+from models import MailOutage, OutboxMessage, OutboxSkip
 from models.outbox import STATUSES
 
 PAGE_SIZE = 50
@@ -79,3 +79,16 @@ def eml_path(message: OutboxMessage) -> Path | None:
     if path.parent != directory or not path.is_file():
         return None
     return path
+
+
+def recent_skips(limit: int = 50) -> tuple[list[OutboxSkip], int]:
+    """The latest recipients a batch could not mail (newest first), and how many there are in all."""
+    total = db.session.scalar(select(func.count()).select_from(OutboxSkip))
+    rows = db.session.scalars(select(OutboxSkip).order_by(OutboxSkip.id.desc()).limit(limit)).all()
+    return list(rows), total
+
+
+def current_outage() -> MailOutage | None:
+    """The mail outage going on now, if any (the page warns about it)."""
+    return db.session.scalar(select(MailOutage).where(MailOutage.ended_at.is_(None))
+                             .order_by(MailOutage.id.desc()).limit(1))

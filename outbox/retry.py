@@ -15,6 +15,10 @@ def next_attempt(now: datetime, attempts: int, base_seconds: int, max_seconds: i
     return now + backoff(attempts, base_seconds, max_seconds)
 
 
-def gives_up(attempts: int, permanent: bool, max_attempts: int) -> bool:
-    """A permanent (5xx) failure ends at once; a temporary one after `max_attempts` attempts."""
-    return permanent or attempts >= max_attempts
+def gives_up(permanent: bool, first_attempt_at: datetime | None, now: datetime, give_up_hours: int) -> bool:
+    """A permanent (5xx) failure ends at once; a temporary one once `give_up_hours` have passed
+    since the message was first taken up (mail servers keep trying for days, so an outage of a
+    few hours never makes a message fail; the number of tries does not matter)."""
+    if permanent:
+        return True
+    return first_attempt_at is not None and now - first_attempt_at >= timedelta(hours=give_up_hours)

@@ -3,19 +3,22 @@
 This is the only module in Vaksam that imports smtplib. It turns smtplib's many
 exceptions into two outcomes the sender understands:
 
-* ConnectFailure   – no usable connection (refused, timeout, TLS, login); no message was tried.
-* DeliveryFailure  – this message failed; `permanent` for 5xx replies, and
-                     `connection_lost` when the connection is gone afterwards.
+* ConnectFailure   – no usable connection (refused, 421 greeting, timeout, TLS, login);
+                     no message was tried.
+* DeliveryFailure  – this message failed; `permanent` for 5xx replies, `connection_lost`
+                     when the connection is gone afterwards, and `answered` when the server
+                     said something about this message (a reply other than 421). A timeout,
+                     a reset or a 421 "closing" before the content was sent is not an answer:
+                     the message did not use up an attempt.
 """
 from __future__ import annotations
 
 import re
 import smtplib
-import socket
 import ssl
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 from main import files
 
@@ -30,11 +33,13 @@ class ConnectFailure(Exception):
 class DeliveryFailure(Exception):
     """One message was not accepted."""
 
-    def __init__(self, reason: str, *, permanent: bool, connection_lost: bool = False):
+    def __init__(self, reason: str, *, permanent: bool, connection_lost: bool = False, answered: bool = True):
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.connection_lost = connection_lost
+        #: False when the server gave no answer about this message (down, busy, timed out).
+        self.answered = answered
 
 
 def _reply(code: int, text: bytes | str) -> str:
@@ -84,7 +89,7 @@ class SmtpTransport:
         """
         if self.conn is None:
             self.conn = self._connect()
-        with self._as_delivery_failures():
+        with self._as_delivery_failures(content_sent=False):
             self._envelope(sender, recipient)
         if ready is not None:
             try:
@@ -92,20 +97,22 @@ class SmtpTransport:
             except BaseException:
                 self._drop()  # without the final "." the server discards the message
                 raise
-        with self._as_delivery_failures():
+        with self._as_delivery_failures(content_sent=True):
             self._content(data)
         return None
 
     @contextmanager
-    def _as_delivery_failures(self):
+    def _as_delivery_failures(self, content_sent: bool):
         try:
             yield
         except smtplib.SMTPResponseException as exc:  # sender or recipient refused, data error, 421, …
             raise self._failure(_reply(exc.smtp_code, exc.smtp_error), exc.smtp_code) from exc
         except (smtplib.SMTPServerDisconnected, OSError) as exc:  # includes timeouts and resets
             self._drop()
+            # Lost after the content went out: it may have been delivered, so it counts as an
+            # attempt (and waits for the backoff); lost before that, the server never answered.
             raise DeliveryFailure(f"connection lost: {type(exc).__name__}: {exc}",
-                                  permanent=False, connection_lost=True) from exc
+                                  permanent=False, connection_lost=True, answered=content_sent) from exc
 
     def _envelope(self, sender: str, recipient: str) -> None:
         """MAIL FROM, RCPT TO and DATA, as smtplib's sendmail() does them (messages are 7-bit)."""
@@ -141,7 +148,8 @@ class SmtpTransport:
         lost = self.conn is None or getattr(self.conn, "sock", None) is None
         if lost:
             self._drop()
-        return DeliveryFailure(reason, permanent=500 <= code < 600, connection_lost=lost)
+        # 421: the server is closing the connection (busy, shutting down): not about this message.
+        return DeliveryFailure(reason, permanent=500 <= code < 600, connection_lost=lost, answered=code != 421)
 
     def _drop(self) -> None:
         if self.conn is not None:
@@ -160,7 +168,7 @@ class SmtpTransport:
 def _close_quietly(conn: smtplib.SMTP) -> None:
     try:
         conn.close()
-    except (OSError, socket.error):
+    except OSError:
         pass
 
 

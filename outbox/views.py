@@ -24,6 +24,13 @@ STATUS_LABELS = {
     "cancelled": _l("Avbrutna"),
 }
 
+#: Why a recipient was skipped (OutboxSkip.reason).
+SKIP_LABELS = {
+    "no_address": _l("Saknar e-postadress"),
+    "invalid_address": _l("Ogiltig e-postadress"),
+    "invalid_header": _l("Radbrytning eller styrtecken i namn eller ämne"),
+}
+
 #: The status of one message ("Status: Skickat").
 STATUS_OF_ONE = {
     "queued": _l("I kö"),
@@ -43,8 +50,10 @@ def overview():
     page = queries.messages_page(status, max(request.args.get("page", 1, type=int), 1))
     # The list shows recipients' addresses: a view of other people's personal data.
     audit.record("outbox.list", "outbox_message", None, {"status": status, "page": page.page})
+    skips, skip_total = queries.recent_skips()
     return render_template("outbox/overview.html", counts=queries.status_counts(), status=status,
-                           page=page, labels=STATUS_LABELS, form=ActionForm())
+                           page=page, labels=STATUS_LABELS, form=ActionForm(), skips=skips, skip_total=skip_total,
+                           skip_labels=SKIP_LABELS, outage=queries.current_outage())
 
 
 @bp.get("/admin/outbox/<int:message_id>")

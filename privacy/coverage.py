@@ -59,6 +59,8 @@ REFERENCES: tuple[PersonReference, ...] = (
     PersonReference("campaign_activity", "organiser_id", "Aktiviteter som personen arrangerar", "leavers"),
     PersonReference("plan_message", "owner_id", "Kommunikationsplanens meddelanden (ägare)", "leavers"),
     PersonReference("plan_message", "created_by_id", "Kommunikationsplanens meddelanden (skapade)", "leavers"),
+    PersonReference("plan_message", "content_edited_by_id", "Kommunikationsplanens meddelanden (senast redigerade)",
+                    "leavers"),
     PersonReference("plan_message_transition", "actor_id", "Ändringar i kommunikationsplanen", "leavers"),
     PersonReference("plan_task", "owner_id", "Uppgifter i kommunikationsplanen", "leavers"),
     PersonReference("plan_task", "done_by_id", "Uppgifter som personen klarmarkerat", "leavers"),

@@ -9,22 +9,21 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
-from flask import current_app
 from sqlalchemy import select
 
 from extensions import db
 from followup import uploads
+from lms import previews
 from models import Action, Document, Evidence
 
-#: Where the LMS import keeps an uploaded report between preview and confirmation
-#: (lms/views.py: <token>.bin and <token>.json under the instance directory).
-LMS_PREVIEW_DIR = "training-uploads"
 #: Actions whose evidence is still being gathered keep every file.
 OPEN_ACTION_STATUSES = ("planned", "in_progress")
 
 
 def lms_preview_dir() -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / LMS_PREVIEW_DIR
+    """Where the LMS import keeps an uploaded report between preview and confirmation (lms/previews.py,
+    whose own job deletes them after the same TRAINING_PREVIEW_HOURS; this is the backstop and the count)."""
+    return previews.folder()
 
 
 def lms_previews_before(moment: datetime) -> list[Path]:

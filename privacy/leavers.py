@@ -15,7 +15,7 @@ from models import (
     PersonAncestor,
     PersonStatus,
 )
-from privacy.batches import Outcome, Run, count
+from privacy.batches import Outcome, Run, count, relax_commit
 from privacy.shared import LEAVER_DELETES, shared_table
 
 PSEUDONYM_PREFIX = "gallrad-"
@@ -59,6 +59,7 @@ def leavers(run: Run) -> Outcome:
         if not ids:
             return out
         out.due += len(ids)
+        relax_commit()
         pseudonymise(ids, run.now)
         db.session.commit()
         out.done += len(ids)

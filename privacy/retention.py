@@ -27,7 +27,7 @@ class Category:
     legal_ground: str
     #: The setting that changes the period; None when the period is fixed in code.
     setting: str | None
-    #: "days", "months" or "years".
+    #: "hours", "days", "months" or "years".
     unit: str
     #: The default period.
     default: int
@@ -68,7 +68,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("lms_uploads", "Uppladdade rapporter från lärplattformen",
              "Filer från lärplattformen och förhandsgranskningar som inte bekräftats",
              "Låta en administratör granska en import innan den sparas", PUBLIC_TASK,
-             "RETENTION_LMS_UPLOAD_DAYS", "days", 7, 1, "Filen raderas",
+             "TRAINING_PREVIEW_HOURS", "hours", 24, 1, "Filen raderas",
              "Importens härkomst: filnamn, kontrollsumma, antal rader, vem och när"),
     Category("lms_problem_rows", "Problemrader från importer",
              "Identifierare (e-post, anställningsnummer) på rader som inte kunde matchas",
@@ -114,6 +114,8 @@ def periods(config) -> dict[str, int]:
 
 
 def period_delta(category: Category, amount: int) -> relativedelta | timedelta:
+    if category.unit == "hours":
+        return timedelta(hours=amount)
     if category.unit == "days":
         return timedelta(days=amount)
     if category.unit == "months":
@@ -128,5 +130,5 @@ def cutoff(category: Category, amount: int, now: datetime) -> datetime:
 
 def describe_period(category: Category, amount: int) -> str:
     """"90 dagar", "2 år" (Swedish, for the pages and the record)."""
-    words = {"days": ("dag", "dagar"), "months": ("månad", "månader"), "years": ("år", "år")}[category.unit]
+    words = {"hours": ("timme", "timmar"), "days": ("dag", "dagar"), "months": ("månad", "månader"), "years": ("år", "år")}[category.unit]
     return f"{amount} {words[0] if amount == 1 else words[1]}"

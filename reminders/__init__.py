@@ -7,9 +7,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from reminders import cli, views
+    from reminders import cli, remind_views, views
     from training.cli import training
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(remind_views.bp)
+    app.jinja_env.globals.update(pending_remind_batch=remind_views.pending_batch,
+                                 remind_all_form=remind_views.remind_all_form)
     app.cli.add_command(cli.reminders)
     training.add_command(cli.remind, "remind")  # its first name (cron lines and scripts use it)

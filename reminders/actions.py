@@ -45,13 +45,15 @@ def active_manager(person: Person) -> Person | None:
     return manager if manager is not None and manager.active else None
 
 
-def manual_counts(person_ids: list[int], now: datetime) -> dict[int, int]:
-    """How many times each person was reminded by hand today (local day), whatever the course."""
+def manual_counts(person_ids: list[int], now: datetime, kept_only: bool = False) -> dict[int, int]:
+    """How many times each person was reminded by hand today (local day), whatever the course;
+    with `kept_only`, leaving out reminders taken back with "Ångra" before they were sent."""
     midnight = datetime.combine(local_date(now, local_tz()), time(0), tzinfo=local_tz())
-    return dict(db.session.execute(
-        select(Reminder.person_id, func.count()).where(
-            Reminder.kind == MANUAL, Reminder.person_id.in_(person_ids), Reminder.created_at >= midnight)
-        .group_by(Reminder.person_id)).all())
+    stmt = select(Reminder.person_id, func.count()).where(
+        Reminder.kind == MANUAL, Reminder.person_id.in_(person_ids), Reminder.created_at >= midnight)
+    if kept_only:
+        stmt = stmt.where(Reminder.outcome != "undone")
+    return dict(db.session.execute(stmt.group_by(Reminder.person_id)).all())
 
 
 def remind_now(requirement: Requirement, people: list[Person], by: Person, now: datetime) -> ManualReport:
@@ -64,7 +66,8 @@ def remind_now(requirement: Requirement, people: list[Person], by: Person, now: 
     limit = max(1, cfg["REMINDER_MANUAL_PER_DAY"])
     report = ManualReport(send_at=next_working_moment(now, local_tz(), *office_hours(cfg)))
     statuses = facts.statuses(requirement, now, [p.id for p in people])
-    counts = manual_counts([p.id for p in people], now)
+    counts = manual_counts([p.id for p in people], now)  # numbers the outbox keys
+    kept = manual_counts([p.id for p in people], now, kept_only=True)  # the daily limit
     today = local_date(now, local_tz()).isoformat()
     for person in people:
         status = statuses.get(person.id)
@@ -72,7 +75,7 @@ def remind_now(requirement: Requirement, people: list[Person], by: Person, now: 
             report.done.append(person.name)
             continue
         n = counts.get(person.id, 0)
-        if n >= limit:
+        if kept.get(person.id, 0) >= limit:
             report.limited.append(person.name)
             continue
         locale = recipient_locale(person.locale)

@@ -14,6 +14,22 @@ class RemindForm(FlaskForm):
     next = HiddenField()
 
 
+class RemindAllForm(FlaskForm):
+    """"Påminn alla som inte är klara": everyone below `manager` (the signed-in person when empty)."""
+
+    requirement = IntegerField(validators=[DataRequired()])
+    manager = IntegerField(validators=[Optional()])
+    next = HiddenField()
+
+
+class UndoRemindForm(FlaskForm):
+    """"Ångra" of the last remind-all batch, named by the moment it was queued."""
+
+    requirement = IntegerField(validators=[DataRequired()])
+    at = HiddenField(validators=[DataRequired()])
+    next = HiddenField()
+
+
 class ReminderTextForm(FlaskForm):
     """An admin's wording of one kind of reminder; the placeholders are checked by the view."""
 

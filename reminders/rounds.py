@@ -8,7 +8,9 @@ The rules (pure functions of the data and `today`):
   REMINDER_LATE_DAYS more days (a scheduler that was down catches up; a round long past
   is not sent years later). When two rounds are open at once, only the later one goes.
 - Everyone not done (not started, in progress, overdue) gets the round's reminder once:
-  the record (`Reminder`) and the outbox's idempotency key both say so.
+  the record (`Reminder`) and the outbox's idempotency key both say so. So does everyone done
+  with an older version that counts only until the requirement's transition date, with the
+  rounds counted back from that date.
 - Each manager (the nearest active one above the person) gets one digest per run that
   reminded any of their people, listing them, instead of one mail per employee. A round's
   reminders go out in the first run of its day, so that is one digest per round; people
@@ -42,7 +44,7 @@ from outbox.mime import InvalidAddress, validate_address
 from training import facts, freshness
 from reminders.texts import (ListedPerson, Values, Wording, employee_values, list_values, recipient_locale,
                                      render, wording)
-from training.status import DONE_STATES, OVERDUE, local_date
+from training.status import COMPLETED, DONE_STATES, NOT_STARTED, OVERDUE, local_date
 
 #: Commit after about this many people (with their managers' digests).
 CHUNK = 1000
@@ -210,20 +212,23 @@ class RoundReport:
     escalations: int = 0
     #: People (or managers) without a usable address, by name.
     no_address: list[str] = field(default_factory=list)
+    #: Those skipped, counted by reason: no_address, invalid_address, invalid_header (a line break in a name).
+    unmailable: dict[str, int] = field(default_factory=dict)
     #: People with no active manager above them to tell (no digest or escalation).
     no_manager: int = 0
 
     def as_dict(self) -> dict:
         return {"ok": True, "dry_run": self.dry_run, "skipped": self.skipped, "employees": self.employees,
                 "digests": self.digests, "escalations": self.escalations, "no_address": self.no_address,
-                "no_manager": self.no_manager}
+                "unmailable": dict(self.unmailable), "no_manager": self.no_manager}
 
     def __str__(self) -> str:
         if self.skipped:
             return f"skipped: {self.skipped}"
         text = f"{self.employees} reminders, {self.digests} digests, {self.escalations} escalations"
         if self.no_address:
-            text += f", {len(self.no_address)} without address"
+            reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.unmailable.items()))
+            text += f", {len(self.no_address)} without a usable address" + (f" ({reasons})" if reasons else "")
         return text
 
 
@@ -238,9 +243,18 @@ def _already(requirement: Requirement, today: date, schedule: Schedule) -> set[t
 
 
 def _candidates(requirement: Requirement) -> list[Candidate]:
-    return [Candidate(*row) for row in db.session.execute(
+    """People not done, and people done with an older version that counts only until the
+    transition date: their rounds are counted back from that date, so nobody goes from
+    done to overdue overnight without a reminder."""
+    people = [Candidate(*row) for row in db.session.execute(
         select(PersonStatus.person_id, PersonStatus.state, PersonStatus.due_on).where(
             PersonStatus.requirement_id == requirement.id, PersonStatus.done.is_(False)))]
+    if requirement.transition_on is not None and requirement.current_version_id is not None:
+        people += [Candidate(pid, NOT_STARTED, requirement.transition_on) for pid in db.session.scalars(
+            select(PersonStatus.person_id).where(
+                PersonStatus.requirement_id == requirement.id, PersonStatus.state == COMPLETED,
+                PersonStatus.version_id != requirement.current_version_id))]
+    return people
 
 
 def run_round(now: datetime, *, dry_run: bool = False, ignore_office_hours: bool = False) -> RoundReport:
@@ -365,6 +379,7 @@ class _Round:
                 validate_address(to.email or "")
             except InvalidAddress:
                 self.report.no_address.append(to.name)
+                self.report.unmailable[outbox.NO_ADDRESS] = self.report.unmailable.get(outbox.NO_ADDRESS, 0) + 1
                 return outbox.NO_ADDRESS, None
             return outbox.QUEUED, None
         locale = recipient_locale(to.locale)
@@ -374,8 +389,9 @@ class _Round:
         result = outbox.enqueue(key, to=to.email, to_name=to.name, person_id=to.id, subject=rendered.subject,
                                 text=rendered.text, html=rendered.html, send_after=self.send_after,
                                 related=("training_reminder", self.requirement_id), now=self.now)
-        if not result.ok:
+        if not result.ok:  # skipped; the outbox lists them for the admins, the round goes on
             self.report.no_address.append(to.name)
+            self.report.unmailable[result.outcome] = self.report.unmailable.get(result.outcome, 0) + 1
         return result.outcome, result.message_id
 
     def _record(self, person_id: int, kind: str, offset: int | None, due_on: date | None, outcome: str,

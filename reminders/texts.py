@@ -238,6 +238,8 @@ def _fill(template: str, values: Values, locale: str, *, html: bool) -> str:
         if name not in values.fields:
             return match.group(0)
         value = values.fields[name]
+        if name in LINKS:
+            value = markup.safe_url(value)  # a course link is data: never a javascript: or data: link
         if not html:
             return value
         if name in LINKS and value and not _in_attribute(match):  # [text]({kurslänk}) is already a link

@@ -10,8 +10,9 @@
 set -euo pipefail
 
 # fonts-dejavu-core: the Unicode TTF embedded in follow-up PDFs (the app falls back to a core font without it).
+# nodejs: runs the certified OpenID provider of the sign-in tests (tests/oidc, installed below with npm ci).
 # dovecot-imapd: the organiser mailbox the calendar-reply tests read (tests/services.py Dovecot).
-PACKAGES=(slapd ldap-utils postgresql chromium gir1.2-ical-3.0 python3-gi openssl fonts-dejavu-core dovecot-imapd)
+PACKAGES=(slapd ldap-utils postgresql chromium gir1.2-ical-3.0 python3-gi openssl fonts-dejavu-core nodejs dovecot-imapd)
 
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -112,10 +113,26 @@ if [ -d /etc/postgresql ] && command -v pg_lsclusters >/dev/null 2>&1; then
     done
 fi
 
+# The OpenID provider for the sign-in tests (tests/oidc/package-lock.json): npm ci, again only when
+# the lock file changed. Debian packages npm apart from nodejs (NodeSource's nodejs includes it).
+OIDC_DIR="$(cd "$(dirname "$0")/.." && pwd)/tests/oidc"
+if [ -f "$OIDC_DIR/package-lock.json" ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm </dev/null
+    fi
+    lock_sum=$(sha256sum "$OIDC_DIR/package-lock.json" | cut -d' ' -f1)
+    stamp="$OIDC_DIR/node_modules/.installed-lock-sha256"
+    if [ "$(cat "$stamp" 2>/dev/null || true)" != "$lock_sum" ]; then
+        echo "install-test-deps: npm ci in tests/oidc"
+        (cd "$OIDC_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+        echo "$lock_sum" > "$stamp"
+    fi
+fi
+
 # Sanity: the binaries tests/services.py expects.
 fail=0
 for bin in /usr/sbin/slapd /usr/sbin/slapadd /usr/bin/ldapadd /usr/bin/ldapwhoami \
-           /usr/bin/chromium /usr/bin/openssl /usr/sbin/dovecot; do
+           /usr/bin/chromium /usr/bin/openssl /usr/bin/node /usr/sbin/dovecot; do
     if [ ! -x "$bin" ]; then
         echo "install-test-deps: missing $bin" >&2
         fail=1

@@ -212,6 +212,28 @@ def org(app, make_person, make_unit):
     return {p.username: p for p in [top, boss, lead, ann, ben, other_boss, carl, admin, comms]}
 
 
+@pytest.fixture
+def user_per_request(app):
+    """Every request loads its user from its own session, as in production. (The `app`
+    fixture keeps one app context for the whole test, so Flask-Login's user cached in `g`
+    would otherwise carry over from one client's request to another client's.)"""
+    from flask import g
+
+    def forget_cached_user() -> None:
+        g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_cached_user)
+
+
+def demo_password(username: str) -> str:
+    """A demo log-in's password in this test database (random per database, made by load_demo())."""
+    from sqlalchemy import select
+
+    from models import DemoLogin
+
+    return db.session.scalar(select(DemoLogin.password).where(DemoLogin.username == username))
+
+
 class AuthActions:
     def __init__(self, client):
         self.client = client

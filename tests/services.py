@@ -884,6 +884,11 @@ class _CaptureHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        delay = self.owner.data_delay
+        if delay:
+            import asyncio
+
+            await asyncio.sleep(delay)
         err = self.owner._take_failure("DATA")
         if err:
             return err
@@ -897,6 +902,32 @@ class _CaptureHandler:
         return "250 Message accepted for delivery"
 
 
+def _Controller(owner: "SmtpServer", handler, **kwargs):
+    """An aiosmtpd Controller whose sessions honour the owner's ``busy`` and
+    ``greeting_delay`` (checked for every new connection)."""
+    import asyncio
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP
+
+    class _Session(SMTP):
+        async def _handle_client(self):
+            if owner.greeting_delay:
+                await asyncio.sleep(owner.greeting_delay)
+            if owner.busy:
+                await self.push("421 4.3.2 Service not available, closing transmission channel")
+                if self.transport is not None:
+                    self.transport.close()
+                return
+            await super()._handle_client()
+
+    class _Ctl(Controller):
+        def factory(self):
+            return _Session(self.handler, **self.SMTP_kwargs)
+
+    return _Ctl(handler, **kwargs)
+
+
 class SmtpServer(_Service):
     """An aiosmtpd SMTP sink on 127.0.0.1 that keeps every message.
 
@@ -907,6 +938,10 @@ class SmtpServer(_Service):
       ``code text`` (4xx: temporary, 5xx: permanent).
     * ``auth=(user, password)``: offer AUTH PLAIN/LOGIN (allowed without TLS)
       and require it.
+    * ``busy = True``: every new connection is greeted with ``421`` and closed
+      (a server that refuses service); ``greeting_delay = s``: the greeting
+      comes after ``s`` seconds (a slow or hung server); ``data_delay = s``:
+      the reply to each message's content comes after ``s`` seconds.
     * ``tls_context``: an ``ssl.SSLContext`` for STARTTLS (optional).
     """
 
@@ -924,12 +959,13 @@ class SmtpServer(_Service):
             "MAIL": collections.deque(), "RCPT": collections.deque(),
             "DATA": collections.deque()}
         self.auth_attempts: list[tuple[str, bool]] = []
+        self.busy = False
+        self.greeting_delay = 0.0
+        self.data_delay = 0.0
 
     def start(self) -> "SmtpServer":
         if self.controller is not None:
             return self
-        from aiosmtpd.controller import Controller
-
         kwargs: dict[str, Any] = {"ready_timeout": 10, "enable_SMTPUTF8": True,
                                   "decode_data": False}
         if self.tls_context is not None:
@@ -939,8 +975,8 @@ class SmtpServer(_Service):
             # AUTH is offered without TLS; "required" is enforced in handle_MAIL
             # (aiosmtpd's own auth_required=True warns when TLS is not required).
             kwargs.update(authenticator=self._authenticate, auth_require_tls=False)
-        self.controller = Controller(_CaptureHandler(self), hostname=self.host,
-                                     port=self.port, **kwargs)
+        self.controller = _Controller(self, _CaptureHandler(self), hostname=self.host,
+                                      port=self.port, **kwargs)
         self.controller.start()
         _LIVE.add(self)
         return self
@@ -981,6 +1017,7 @@ class SmtpServer(_Service):
             self._messages.clear()
             for q in self._failures.values():
                 q.clear()
+        self.busy, self.greeting_delay, self.data_delay = False, 0.0, 0.0
 
     def wait_for(self, n: int = 1, timeout: float = 10.0) -> list[CapturedMessage]:
         """Block until at least ``n`` messages arrived; return them all.

@@ -1,22 +1,18 @@
 """The application factory, settings and the health check."""
 from __future__ import annotations
 
-import os
-import stat
-
 import config
 from app import create_app
 from tests.conftest import test_config
 
 
-def test_secret_key_generated_once_into_instance(tmp_path, monkeypatch):
+def test_secret_key_comes_from_the_environment_only(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("VAKSAM_INSTANCE", str(tmp_path))
-    first = config.from_env()["SECRET_KEY"]
-    second = config.from_env()["SECRET_KEY"]
-    assert first == second and len(first) == 64
-    key_file = tmp_path / "secret_key"
-    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
+    assert config.from_env()["SECRET_KEY"] == ""  # create_app refuses (tests/demo/test_demo_mode.py)
+    assert not (tmp_path / "secret_key").exists()
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert config.from_env()["SECRET_KEY"] == "from-the-environment"
 
 
 def test_settings_come_from_environment(monkeypatch, tmp_path):

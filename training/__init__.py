@@ -7,8 +7,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from training import admin_views, cli, report_views, views
-    from training import cli_setup  # noqa: F401  (adds the course commands to the group)
+    import signals
+    from training import (
+        admin_views,
+        cli,
+        cli_setup,  # noqa: F401  (adds the course commands to the group)
+        freshness,
+        report_views,
+        views,
+    )
 
     for blueprint in (views.bp, admin_views.bp, report_views.bp):
         app.register_blueprint(blueprint)
@@ -17,9 +24,5 @@ def init_app(app: Flask) -> None:
                                  display_rows=views.display_rows)
     app.jinja_env.filters["percent"] = views.format_percent
     app.jinja_env.filters["day"] = views.format_day
-
-    import signals
-    from training import freshness
-
     signals.completions_imported.connect(freshness.on_completions_imported, sender=app)
     signals.directory_synced.connect(freshness.on_directory_synced, sender=app)

@@ -17,6 +17,7 @@ bp = Blueprint("training_admin", __name__, url_prefix="/admin/training")
 
 ERRORS = {
     "bad_code": _l("Koden ska vara 1–40 tecken utan mellanslag."),
+    "bad_url": _l("Ange en adress som börjar med https://, http:// eller mailto:."),
     "bad_duration": _l("Ange ett antal minuter mellan 1 och 1440."),
     "lms_name_taken": _l("En annan version har redan det namnet i kompetensportalen."),
     "no_units": _l("Välj minst en enhet."),

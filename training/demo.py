@@ -88,7 +88,7 @@ def render_export_2() -> bytes:
         moment = row[7].strftime("%d/%m/%Y %H:%M") if row[7] else ""
         lines.append(";".join(row[:7] + [moment]))
     lines += [
-        "999999;nyanstalld;ny.person@regionexempel.se;Ny Person;Servicedesk;Säkert Beteende 2024;Godkänd;02/10/2025 10:15",
+        "999999;nyanstalld;ny.person@regionexempel.example;Ny Person;Servicedesk;Säkert Beteende 2024;Godkänd;02/10/2025 10:15",
         lines[1],  # the same row twice
         "100002;;;;Akutmottagningen;Säkert Beteende 2024;Godkänd;31/09/2025 08:00",
         "100003;;;;Akutmottagningen;Säkert Beteende 2024;Underkänd i quiz;",

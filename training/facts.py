@@ -6,11 +6,10 @@ one query per kind of row (people, completions, exemptions), then Python over th
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
-
+from datetime import date, datetime
 
 from flask import g, has_request_context
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from extensions import db
 from main.i18n import local_tz
@@ -45,12 +44,28 @@ def _restrict(stmt: Select, column, person_ids: Select | list[int] | None) -> Se
 def people_facts(person_ids: Select | list[int] | None = None) -> list[PersonFacts]:
     """Active people (optionally only those in `person_ids`) with their unit paths."""
     stmt = (
-        select(Person.id, Person.start_date, Unit.path)
+        select(Person.id, Person.start_date, Unit.path, fast_utc(Person.created_at))
         .outerjoin(Unit, Unit.id == Person.unit_id)
         .where(Person.active.is_(True))
     )
     rows = db.session.execute(_restrict(stmt, Person.id, person_ids)).all()
-    return [PersonFacts(pid, True, start, path) for pid, start, path in rows]
+    first_load = _first_load_day()
+    tz = local_tz()
+    return [PersonFacts(pid, True, start, path,
+                        _first_seen(start, created, first_load, tz)) for pid, start, path, created in rows]
+
+
+def _first_load_day() -> date | None:
+    """The day the directory was first loaded: people already there then are not new starters."""
+    first = db.session.scalar(select(func.min(fast_utc(Person.created_at))))
+    return first.astimezone(local_tz()).date() if first else None
+
+
+def _first_seen(start: date | None, created: datetime | None, first_load: date | None, tz) -> date | None:
+    if start is not None or created is None or first_load is None:
+        return None
+    seen = created.astimezone(tz).date()
+    return seen if seen > first_load else None
 
 
 def completion_facts(course_id: int, person_ids: Select | list[int] | None = None) -> dict[int, list[CompletionFact]]:

@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from campaign import markup
+
 DATE_MESSAGE = _l("Ange ett datum som ÅÅÅÅ-MM-DD.")
 
 
@@ -27,6 +29,10 @@ class CourseForm(FlaskForm):
     url = StringField(_l("Länk till kursen (tomt = standardlänken)"), validators=[Optional(), Length(max=1000)])
     duration_minutes = IntegerField(_l("Hur lång tid kursen tar (minuter)"), validators=[
         Optional(), NumberRange(min=1, max=1440, message=_l("Ange ett antal minuter mellan 1 och 1440."))])
+
+    def validate_url(self, field):
+        if markup.url_refusal(field.data):
+            raise ValidationError(_l("Ange en adress som börjar med https://, http:// eller mailto:."))
 
 
 class VersionForm(FlaskForm):

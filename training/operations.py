@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 
 import audit
+from campaign import markup
 from extensions import db
 from models import (
     Completion, Course, CourseVersion, Exemption, ImportBatch, Person, Requirement, RequirementUnit, Unit,
@@ -55,6 +56,8 @@ def ensure_course(code: str, name: str, url: str | None = None, duration_minutes
     course = db.session.scalar(select(Course).where(Course.code == code))
     if duration_minutes is not None and not 0 <= duration_minutes <= 1440:
         raise TrainingError("bad_duration", "A course takes 1-1440 minutes (0 = unknown).")
+    if url is not None and markup.url_refusal(url):  # it becomes a link in every reminder
+        raise TrainingError("bad_url", "The course link must be an https://, http:// or mailto: address.")
     values = {"name": name[:200]} | ({"url": url.strip()[:1000]} if url is not None else {})
     if duration_minutes is not None:
         values["duration_minutes"] = duration_minutes or None

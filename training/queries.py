@@ -11,19 +11,27 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Row, Select, func, literal, literal_column, or_, select
+from sqlalchemy import Row, Select, func, literal, literal_column, select
 
 from directory import tree
+from directory.search import name_matches
 from extensions import db
 from models import (
-    ColumnMapping, Completion, Course, CourseVersion, Exemption, Person, PersonAncestor, PersonStatus,
-    Requirement, TeamSummary, TrainingRefresh, Unit,
+    ColumnMapping,
+    Course,
+    Person,
+    PersonAncestor,
+    PersonStatus,
+    Requirement,
+    TeamSummary,
+    TrainingRefresh,
+    Unit,
 )
 from training import facts
-from training.status import STATES, Counts, Status
+from training.status import STATES, Counts
 
 #: Status filters on the team and region pages.
-FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "exempt", "all")
+FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "needs_new", "exempt", "all")
 SORTS = ("due", "name", "status", "unit")
 #: The status columns a people list shows (read as plain rows, not objects).
 STATUS_COLUMNS = (PersonStatus.person_id, PersonStatus.state, PersonStatus.due_on, PersonStatus.version_id,
@@ -101,15 +109,15 @@ def _filtered(stmt: Select, state: str, unit_id: int | None, q: str) -> Select:
         stmt = stmt.where(PersonStatus.done.is_(False))
     elif state in STATES:
         stmt = stmt.where(PersonStatus.state == state)
+    elif state == "none":
+        stmt = stmt.where(PersonStatus.person_id.is_(None))
     if unit_id is not None:
         if unit_id == 0:
             stmt = stmt.where(PersonStatus.unit_id.is_(None))
         else:
             stmt = stmt.where(PersonStatus.unit_id.in_(tree.units_below([unit_id])))
     if q:
-        like = f"%{q.lower()}%"
-        matching = select(Person.id).where(or_(func.lower(Person.display_name).like(like),
-                                                Person.username.like(like)))
+        matching = select(Person.id).where(name_matches(q))
         stmt = stmt.where(PersonStatus.person_id.in_(matching))
     return stmt
 
@@ -128,7 +136,8 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
                 state: str = "todo", unit_id: int | None = None, q: str = "", sort: str = "due",
                 desc: bool = False, page: int = 1, page_size: int = 50, known_total: int | None = None) -> PeoplePage:
     """Covered people below `manager` (or in `unit`'s subtree, or everyone), filtered, sorted and paged."""
-    stmt = _filtered(_scoped(select(*STATUS_COLUMNS), requirement, manager, unit), state, unit_id, q)
+    stmt, state = needs_new(_scoped(select(*STATUS_COLUMNS), requirement, manager, unit), requirement, state)
+    stmt = _filtered(stmt, state, unit_id, q)
     total = known_total
     if total is None:
         total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
@@ -137,6 +146,16 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
     window = _ordered(stmt, sort, desc).limit(literal_column(str(int(page_size))))
     statuses = db.session.execute(window.offset(literal_column(str(int((page - 1) * page_size))))).all()
     return PeoplePage(_with_people(statuses), total, page, pages)
+
+
+def needs_new(stmt: Select, requirement: Requirement, state: str) -> tuple[Select, str]:
+    """The "needs_new" filter: done with an older version that counts only until the transition
+    date. Returns the statement and the state filter still to apply."""
+    if state != "needs_new":
+        return stmt, state
+    stmt = stmt.where(PersonStatus.state == "completed",
+                      PersonStatus.version_id != (requirement.current_version_id or 0))
+    return stmt, ("all" if requirement.transition_on and requirement.current_version_id else "none")
 
 
 def _scoped(stmt: Select, requirement: Requirement, manager: Person | None, unit: Unit | None) -> Select:
@@ -187,6 +206,10 @@ def _with_people(statuses) -> list[tuple[PersonRow, UnitRow | None, PersonStatus
         if unit_id is not None:
             units[unit_id] = UnitRow(unit_id, unit_name)
     return [(people[s.person_id], units.get(people[s.person_id].unit_id), s) for s in statuses if s.person_id in people]
+
+
+def unit_name(unit_id: int) -> str | None:
+    return db.session.scalar(select(Unit.name).where(Unit.id == unit_id))
 
 
 def todo_total(summary: TeamSummaryView) -> int:
@@ -268,31 +291,3 @@ def status_report_for_unit(requirement: Requirement, unit: Unit | None) -> dict:
     scope = ({"type": "unit", "id": unit.id, "name": unit.name} if unit
              else {"type": "region", "id": None, "name": "Hela regionen"})
     return _report(requirement, scope, view.total, view.children)
-
-
-@dataclass
-class PersonTraining:
-    requirement: Requirement
-    status: Status | None
-    course_url: str
-
-
-def person_training(person: Person, now: datetime, default_url: str) -> list[PersonTraining]:
-    """The person's status for every active requirement, computed live (always current)."""
-    return [
-        PersonTraining(r, facts.status_of(r, person, now), r.course.url or default_url)
-        for r in facts.active_requirements()
-    ]
-
-
-def person_history(person: Person) -> list[tuple[Completion, CourseVersion]]:
-    return list(db.session.execute(
-        select(Completion, CourseVersion).join(CourseVersion, CourseVersion.id == Completion.version_id)
-        .where(Completion.person_id == person.id)
-        .order_by(Completion.completed_at.desc().nulls_last(), Completion.id.desc())
-    ).tuples())
-
-
-def person_exemptions(person: Person) -> list[Exemption]:
-    return list(db.session.scalars(
-        select(Exemption).where(Exemption.person_id == person.id).order_by(Exemption.starts_on.desc())))

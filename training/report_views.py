@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 import audit
@@ -15,7 +15,8 @@ from main.forms import ActionForm, require_action
 from main.i18n import local_tz
 from models import Unit, utcnow
 from training import charts, exports, facts, freshness, people_export, queries, snapshots, unit_rows
-from training.views import STATE_LABELS, list_args, unit_args
+from training.display import STATE_LABELS
+from training.views import FILTER_LABELS, list_args, unit_args
 
 bp = Blueprint("training_reports", __name__, url_prefix="/admin/training")
 
@@ -41,7 +42,8 @@ def trend_chart(requirement, unit: Unit | None):
         chart = charts.line_chart(
             _("Andel genomförda över tid: %(name)s", name=name),
             _("Linjediagram. Samma siffror finns i tabellen under diagrammet."),
-            [d for d, _c in points], [(name, [c.percent for _d, c in points])])
+            [d for d, _c in points], [(name, [c.percent for _d, c in points])],
+            target=current_app.config["TRAINING_TARGET_PERCENT"])
     return points, chart
 
 
@@ -73,13 +75,16 @@ def region_export(fmt: str):
     stamp = data_time.astimezone(local_tz()).replace(microsecond=0) if data_time else None
     name = unit.name if unit else _("Hela regionen")
     if request.args.get("what") == "people":
-        state = list_args("all")["state"]
-        rows = people_export.count_people(requirement, unit=unit, state=state)
+        args = list_args("all")
+        chosen = {k: args[k] for k in ("state", "unit_id", "q")}
+        rows = people_export.count_people(requirement, unit=unit, **chosen)
         audit.record("training.region.export", "unit", unit.id if unit else None,
-                     {"requirement": requirement.id, "format": fmt, "what": "people", "rows": rows})
+                     {"requirement": requirement.id, "format": fmt, "what": "people", "unit": args["unit_id"],
+                      "q": args["q"], "rows": rows})
         return people_export.download(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
-                                      f"{requirement.course.name} – {name}", stamp, requirement, STATE_LABELS,
-                                      unit=unit, state=state)
+                                      f"{requirement.course.name} – {name} – "
+                                      f"{people_export.filters_text(args, FILTER_LABELS)}", stamp, requirement,
+                                      STATE_LABELS, unit=unit, **chosen)
     view = queries.region(requirement, unit)
     headers = [_("Enhet"), _("Omfattas"), _("Genomförda"), _("Påbörjade"), _("Ej påbörjade"), _("Försenade"),
                _("Undantagna"), _("Andel genomförda (%)")]
@@ -124,11 +129,11 @@ def report():
         if len(days) > 1:
             chart = charts.line_chart(_("Andel genomförda per kvartal %(year)s", year=data.year),
                                       _("Linjediagram per förvaltning. Siffrorna finns i tabellen."), days, series,
-                                      chart_id="report-trend")
+                                      chart_id="report-trend", target=current_app.config["TRAINING_TARGET_PERCENT"])
         bars = charts.bar_chart(_("Andel genomförda per förvaltning, %(day)s", day=data.days[latest].isoformat()),
                                 _("Stapeldiagram. Siffrorna finns i tabellen."),
                                 [(name, cells[latest].percent if cells[latest] else None) for name, cells in data.rows],
-                                chart_id="report-bars")
+                                chart_id="report-bars", target=current_app.config["TRAINING_TARGET_PERCENT"])
     audit.record("training.report.view", None, None, {"requirement": requirement.id, "year": data.year})
     return render_template("training/report.html", requirement=requirement, years=years, report=data, chart=chart,
                            bars=bars, latest=latest, requirements=facts.active_requirements())

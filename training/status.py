@@ -13,7 +13,7 @@ versions, has not expired (renewal every M months), and, after the requirement's
 transition date, is of the current version or a newer one.
 
 A person's due date is the requirement's due date, pushed later for new starters
-(start date + N days) and, when an earlier completion stopped counting (expired or
+(start date + N days; without a start date, the day the sync first saw them + N days) and, when an earlier completion stopped counting (expired or
 superseded by a new version), to the day it stopped counting.
 
 Nothing here touches the database: `training.queries` loads the rows, `bulk_statuses`
@@ -60,6 +60,9 @@ class PersonFacts(NamedTuple):
     start_date: date | None = None
     #: The person's unit path ("/3/17/"), for unit-scoped requirements.
     unit_path: str | None = None
+    #: The day the directory sync first saw a person who came after the first sync, for new
+    #: starters the directory gives no start date (None: the start date counts, or nothing).
+    first_seen: date | None = None
 
 
 class CompletionFact(NamedTuple):
@@ -148,8 +151,9 @@ def _version_counts_later(rule: Rule, version_id: int, today: date) -> bool:
 
 def _base_due(rule: Rule, person: PersonFacts) -> date | None:
     due = rule.due_on
-    if rule.new_starter_days is not None and person.start_date is not None:
-        starter_due = person.start_date + timedelta(days=rule.new_starter_days)
+    started_on = person.start_date or person.first_seen
+    if rule.new_starter_days is not None and started_on is not None:
+        starter_due = started_on + timedelta(days=rule.new_starter_days)
         due = starter_due if due is None else max(due, starter_due)
     return due
 

@@ -74,6 +74,21 @@ def team_units(requirement: Requirement, manager: Person, *, q: str = "", page: 
     return UnitRows(rows, total, page, pages, "")
 
 
+def team_unit(requirement: Requirement, manager: Person, unit_id: int | None) -> tuple[UnitRow | None, Counts] | None:
+    """One sub-unit row of the manager's (0: people without a unit), None if there is none."""
+    if unit_id is None:
+        return None
+    table = TeamSummary
+    found = db.session.execute(
+        select(table, Unit.name).outerjoin(Unit, Unit.id == table.unit_id)
+        .where(table.requirement_id == requirement.id, table.manager_id == manager.id, table.kind == "unit",
+               table.unit_id.is_(None) if unit_id == 0 else table.unit_id == unit_id)).first()
+    if found is None:
+        return None
+    row, name = found
+    return (UnitRow(row.unit_id, name) if name is not None else None, _counts(row))
+
+
 def _matching_units(q: str, under: int | None) -> list[tuple[int, str, str]]:
     stmt = select(Unit.id, Unit.name, Unit.path).where(func.lower(Unit.name).like(f"%{q.lower()}%"))
     if under is not None:

@@ -2,89 +2,47 @@
 (with exemptions), and the team export. Visibility goes through `auth.access` only."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from functools import lru_cache
-from typing import NamedTuple
-
-from babel.dates import format_date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 import audit
-from auth.access import may_see, require_visible, requires, visible_person_ids
+from auth.access import may_see, require_visible, requires
 from extensions import db
 from main.forms import ActionForm, require_action
 from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
-from models import Course, Exemption, Person, utcnow
+from models import Exemption, Person, utcnow
 from reminders import actions as reminder_actions
 from reminders.forms import RemindForm
-from training import exports, facts, freshness, operations, people_export, queries, unit_rows
+from training import (
+    drilldown,
+    exports,
+    facts,
+    freshness,
+    operations,
+    people_export,
+    person_queries,
+    queries,
+    unit_rows,
+)
+from training.display import (  # noqa: F401 (app globals)
+    STATE_LABELS,
+    display_rows,
+    format_day,
+    format_percent,
+    state_label,
+)
 from training.forms import ExemptionForm
 
 bp = Blueprint("training", __name__)
 
-STATE_LABELS = {
-    "completed": _l("Genomförd"), "in_progress": _l("Påbörjad"), "not_started": _l("Ej påbörjad"),
-    "overdue": _l("Försenad"), "exempt": _l("Undantagen"),
-}
 FILTER_LABELS = {
     "todo": _l("Inte klara"), "overdue": _l("Försenade"), "in_progress": _l("Påbörjade"),
-    "not_started": _l("Ej påbörjade"), "completed": _l("Genomförda"), "exempt": _l("Undantagna"), "all": _l("Alla"),
+    "not_started": _l("Ej påbörjade"), "completed": _l("Genomförda"), "needs_new": _l("Behöver nya versionen"), "exempt": _l("Undantagna"),
+    "all": _l("Alla"),
 }
-
-
-@lru_cache(maxsize=2048)
-def _format_day(day: date, locale: str) -> str:
-    return format_date(day, "medium", locale=locale)
-
-
-def format_day(day: date | datetime | None) -> str:
-    """Like the `date` filter (local date of a time), remembered: a team list repeats the same few dates."""
-    if isinstance(day, datetime):
-        day = day.astimezone(local_tz()).date()
-    return _format_day(day, str(get_locale())) if day else ""
-
-
-def format_percent(value: float | None) -> str:
-    """"64,5 %" in Swedish, "64.5 %" in English; "–" when there is nothing to divide."""
-    return "–" if value is None else f"{format_decimal(value, format='0.0')} %"
-
-
-def state_label(state: str | None) -> str:
-    return str(STATE_LABELS.get(state or "", "–"))
-
-
-class DisplayRow(NamedTuple):
-    person_id: int
-    url: str
-    name: str
-    unit: str
-    state: str
-    state_label: str
-    due_iso: str
-    due: str
-    completed: str
-
-
-def display_rows(rows, versions: dict[int, str]) -> list[DisplayRow]:
-    """A people list, formatted for the page in one pass (a page may list hundreds)."""
-    labels = {state: str(label) for state, label in STATE_LABELS.items()}
-    person_url = url_for("training.person", person_id=0)[:-1]  # "/training/people/", built once
-    result = []
-    for person, unit, s in rows:
-        completed = ""
-        if s.completed_at:
-            completed = f"{format_day(s.completed_at)} ({versions.get(s.version_id, '')})".replace(" ()", "")
-        result.append(DisplayRow(
-            person.id, f"{person_url}{person.id}", person.name, unit.name if unit else "", s.state, labels.get(s.state, ""),
-            s.due_on.isoformat() if s.due_on else "", format_day(s.due_on), completed,
-        ))
-    return result
 
 
 def list_args(default_state: str = "todo") -> dict:
@@ -131,6 +89,7 @@ def team():
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}}, commit=False)
     summary = queries.team_summary(requirement, manager, with_units=False)
     units = unit_rows.team_units(requirement, manager, **unit_args())
+    chosen = unit_rows.team_unit(requirement, manager, args["unit_id"])
     plain = args["state"] == "todo" and args["unit_id"] is None and not args["q"]
     people = queries.people_page(requirement, manager=manager, **args,
                                  known_total=queries.todo_total(summary) if plain else None)
@@ -139,6 +98,8 @@ def team():
         args=args, freshness=freshness.state(requirement), requirements=facts.active_requirements(),
         versions=people_export.version_names(), remind_form=RemindForm(formdata=None, requirement=requirement.id),
         reminded=reminder_actions.last_reminded(requirement, [p.id for p, _u, _s in people.rows]),
+        chosen_unit=chosen, report_teams=drilldown.report_teams(requirement, manager),
+        trail=drilldown.trail(current_user, manager), todo=queries.todo_total(summary),
     )
     db.session.commit()  # the audit event; after rendering, so nothing shown was expired by it
     return page
@@ -151,13 +112,16 @@ def team_export(fmt: str):
         abort(404)
     manager, requirement = _manager(), _requirement()
     args = list_args(default_state="all")
-    rows = people_export.count_people(requirement, manager=manager, state=args["state"])
+    chosen = {k: args[k] for k in ("state", "unit_id", "q")}
+    rows = people_export.count_people(requirement, manager=manager, **chosen)
     title = _("%(course)s – team %(name)s", course=requirement.course.name, name=manager.name)
+    title = f"{title} – {people_export.filters_text(args, FILTER_LABELS)}"
     audit.record("training.team.export", "person", manager.id,
-                 {"requirement": requirement.id, "format": fmt, "state": args["state"], "rows": rows})
+                 {"requirement": requirement.id, "format": fmt, "state": args["state"], "unit": args["unit_id"],
+                  "q": args["q"], "rows": rows})
     return people_export.download(fmt, f"utbildning-team-{manager.username}", title,
                                   _local(queries.data_time(requirement)), requirement, STATE_LABELS,
-                                  manager=manager, state=args["state"])
+                                  manager=manager, **chosen)
 
 
 def _local(moment):
@@ -167,9 +131,9 @@ def _local(moment):
 @bp.get("/training/mine")
 @login_required
 def mine():
-    items = queries.person_training(current_user, utcnow(), current_app.config["COURSE_URL"])
-    return render_template("training/mine.html", items=items, history=queries.person_history(current_user),
-                           exemptions=queries.person_exemptions(current_user))
+    items = person_queries.person_training(current_user, utcnow(), current_app.config["COURSE_URL"])
+    return render_template("training/mine.html", items=items, history=person_queries.person_history(current_user),
+                           exemptions=person_queries.person_exemptions(current_user))
 
 
 def can_exempt(viewer: Person, person: Person) -> bool:
@@ -190,14 +154,13 @@ def person(person_id: int):
 
 
 def _person_page(person: Person, form: ExemptionForm, status: int = 200):
-    form.course.choices = [(0, _("Alla kurser"))] + [
-        (c.id, c.name) for c in db.session.scalars(select(Course).order_by(Course.name))]
+    form.course.choices = [(0, _("Alla kurser"))] + [(c.id, c.name) for c in person_queries.courses()]
     if form.starts_on.data is None:
         form.starts_on.data = utcnow().astimezone(local_tz()).date()
-    items = queries.person_training(person, utcnow(), current_app.config["COURSE_URL"])
+    items = person_queries.person_training(person, utcnow(), current_app.config["COURSE_URL"])
     return render_template(
-        "training/person.html", person=person, items=items, history=queries.person_history(person),
-        exemptions=queries.person_exemptions(person), form=form, may_exempt=can_exempt(current_user, person),
+        "training/person.html", person=person, items=items, history=person_queries.person_history(person),
+        exemptions=person_queries.person_exemptions(person), form=form, may_exempt=can_exempt(current_user, person),
         action_form=ActionForm(), reminded={
             item.requirement.id: reminder_actions.last_reminded(item.requirement, [person.id]).get(person.id)
             for item in items},
@@ -212,10 +175,10 @@ def add_exemption(person_id: int):
     if not can_exempt(current_user, person):
         abort(403)
     form = ExemptionForm()
-    form.course.choices = [(0, "")] + [(c.id, c.name) for c in db.session.scalars(select(Course))]
+    form.course.choices = [(0, "")] + [(c.id, c.name) for c in person_queries.courses(by_name=False)]
     if not form.validate_on_submit():
         return _person_page(person, form, 400)
-    course = db.session.get(Course, form.course.data) if form.course.data else None
+    course = person_queries.course(form.course.data)
     operations.add_exemption(person, form.reason.data, form.ends_on.data, starts_on=form.starts_on.data,
                              by=current_user, course=course)
     db.session.commit()
@@ -262,8 +225,7 @@ def remind():
     if len(ids) > REMIND_MAX:
         flash(_("Högst %(n)s personer åt gången.", n=REMIND_MAX), "error")
         return redirect(back)
-    people = list(db.session.scalars(select(Person).where(
-        Person.id.in_(ids), Person.id.in_(visible_person_ids(current_user)))))
+    people = person_queries.visible_people(ids, current_user)
     if len(people) != len(ids):
         abort(403)  # someone outside the user's team (or no one at all: not told apart)
     report = reminder_actions.remind_now(requirement, people, current_user, utcnow())

@@ -2,14 +2,14 @@
 alternative addresses, all-day and recurring activities
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 """
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = "0008"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

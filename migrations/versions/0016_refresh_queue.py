@@ -1,7 +1,7 @@
 """training: the status refresh queue (people a write could not refresh itself); a by-name index for exports
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0014'
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

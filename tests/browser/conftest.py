@@ -23,8 +23,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 
-#: The demo log-ins by role: {"admin": ("admin", "vaksam-admin"), …} (demo/region.py).
-LOGINS = {login["role"]: (login["username"], login["password"]) for login in DEMO_LOGINS}
+#: The demo log-ins by role: {"admin": ("admin", password), …} (demo/region.py). The passwords are
+#: random per database: `live_server` fills them in after loading the demo.
+LOGINS = {login["role"]: (login["username"], "") for login in DEMO_LOGINS}
 
 #: The roles each demo log-in has (everyone is an employee; "chef" has reports).
 DEMO_ROLES = {
@@ -68,10 +69,12 @@ def live_server(tmp_path_factory):
         f"sqlite:///{database}",
         WTF_CSRF_ENABLED=True,
         SESSION_COOKIE_SECURE=False,
+        DEMO_MODE=True,
     ))
     with app.app_context():
         upgrade()
-        load_demo()
+        result = load_demo()
+        LOGINS.update({row["role"]: (row["username"], row["password"]) for row in result["logins"]})
         ids = {
             p.username: p.id
             for p in db.session.scalars(select(Person).where(Person.username.in_([u for u, _ in LOGINS.values()])))

@@ -95,8 +95,9 @@ def make_message(app, region):
         message = operations.create_message(data, by, now)
         path = {"draft": [], "review": ["submit"], "approved": ["submit", "approve"],
                 "scheduled": ["submit", "approve", "schedule"], "cancelled": ["cancel"]}[status]
+        second = region["admin"] if by.id != region["admin"].id else region["comms"]  # four eyes
         for step in path:
-            operations.move(message, step, by, now)
+            operations.move(message, step, second if step == "approve" else by, now)
         db.session.commit()
         return message
 

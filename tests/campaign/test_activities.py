@@ -56,6 +56,9 @@ def test_activity_keeps_uid_and_bumps_sequence_on_significant_changes(app, regio
     ({"whole_region": False, "unit_ids": [999999]}, "unknown_unit"),
     ({"place": "", "online_url": ""}, "no_place"),
     ({"online_url": "javascript:alert(1)"}, "bad_url"),
+    ({"online_url": "data:text/html,<script>x</script>"}, "bad_url"),
+    ({"online_url": 'https://teams.example/x" onmouseover="alert(1)'}, "bad_url"),
+    ({"online_url": "https://teams.example/x\r\nATTENDEE:mailto:spy@evil.example"}, "bad_url"),
 ])
 def test_bad_activity_is_refused(app, region, october, changes, code):
     with pytest.raises(PlanError) as error:

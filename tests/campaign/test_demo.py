@@ -3,12 +3,19 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from demo.load import load_demo
 from extensions import db
 from models import Activity, Campaign, PlanMessage
 from models.campaign import THEMES_2024
+from tests.conftest import demo_password
+
+
+@pytest.fixture
+def app_config():
+    return {"DEMO_MODE": True}  # the demo loads only in demo mode
 
 
 def test_demo_campaign_is_complete_and_idempotent(app, client):
@@ -29,7 +36,7 @@ def test_demo_campaign_is_complete_and_idempotent(app, client):
     sent = [m for m in messages if m.status == "sent"]
     assert all(m.recipient_count and m.transitions[-1].to_status == "sent" for m in sent)
 
-    client.post("/login", data={"username": "kommunikator", "password": "vaksam-komm"})
+    client.post("/login", data={"username": "kommunikator", "password": demo_password("kommunikator")})
     for path in ["/plan?month=2024-10", f"/kampanjer/{campaign.id}", "/plan/kalender?month=2024-10",
                  "/plan/arshjul?year=2024", "/plan/uppgifter", f"/plan/{messages[0].id}"]:
         assert client.get(path).status_code == 200, path

@@ -1,6 +1,8 @@
 """Message bodies: Markdown to sanitised HTML, the plain-text alternative, placeholders."""
 from __future__ import annotations
 
+import re
+
 from campaign.markup import render, to_html, to_text, unknown_placeholders
 
 
@@ -43,3 +45,25 @@ def test_subject_never_contains_a_line_break():
 def test_unknown_placeholders_are_reported():
     assert unknown_placeholders("Hej {förnamn} {fornamn}", "{enhet} {namn} {fornamn}") == ["fornamn", "namn"]
     assert unknown_placeholders("inga { klamrar } här", "{}") == []
+
+
+BAD_LINKS = ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:alert(1)", "data:text/html,<script>x</script>",
+             "vbscript:msgbox(1)", "javascript&colon;alert(1)", "https://ok.example\" onclick=\"x()"]
+
+
+def test_a_placeholder_value_never_becomes_a_javascript_or_data_link():
+    from campaign.markup import personalise, safe_url
+
+    html = to_html("Gå [kursen]({kurslänk}) eller <{kurslänk}> – {förnamn}")
+    for bad in BAD_LINKS:
+        values = {"förnamn": '<a href="javascript:alert(2)">x</a>', "kurslänk": bad, "enhet": "", "status": ""}
+        rendered = personalise("Hej {förnamn}", html, values)
+        page = rendered.html.lower()
+        hrefs = re.findall(r"<a\s[^>]*href=\"([^\"]*)\"", page)
+        assert not [h for h in hrefs if h and not h.startswith(("https:", "http:", "mailto:"))], hrefs
+        assert "data:text" not in page + rendered.text and "vbscript" not in page + rendered.text.lower()
+        assert "script:alert(1)" not in rendered.text.lower()  # the link value is dropped from the text too
+        assert safe_url(bad) == ""
+    good = personalise("x", html, {"förnamn": "Åsa", "kurslänk": "https://kurs.example/a", "enhet": "", "status": ""})
+    assert '<a href="https://kurs.example/a" rel="noopener noreferrer">kursen</a>' in good.html
+    assert safe_url("mailto:sakerhet@region.example") == "mailto:sakerhet@region.example"

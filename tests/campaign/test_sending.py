@@ -178,3 +178,29 @@ def test_not_done_audience_gets_status_and_course_link(app, region, make_message
     assert set(received) == {"anna@example.se", "axel@example.se"}
     for address in received:
         assert "Status: försenad. Gör kursen: https://lms.example/kurs" in received[address].text()
+
+
+def test_a_message_that_fails_is_marked_failed_and_the_later_ones_still_go_out(app, region, make_message, smtp, soon):
+    """A control character in one message's title (written past the forms) fails that message only;
+    a reader with a line break in the name is skipped and counted."""
+    from models import OutboxSkip
+
+    rs = region["units"]["rs"]
+    bad = make_message("scheduled", now=utcnow(), planned_at=soon, audience="units", units=[rs], title="Hej\x1b[2J")
+    good = make_message("scheduled", now=utcnow(), planned_at=soon + timedelta(seconds=1), audience="units",
+                        units=[rs], title="Hej {förnamn}")
+    region["rut"].display_name = "Rut\r\nBcc: spy@evil.example"
+    db.session.commit()
+    with at_time(good):
+        plan, _mail = run_jobs()
+        received = smtp.wait_for(2)
+    assert "failed" in plan and "HeaderInjection" in plan
+    assert sorted(m.rcpt_tos[0] for m in received) == ["admin@example.se", "comms@example.se"]
+    db.session.refresh(bad)
+    db.session.refresh(good)
+    assert bad.status == "failed" and "kontrolltecken" not in bad.transitions[-1].comment
+    assert bad.transitions[-1].to_status == "failed" and "control character" in bad.transitions[-1].comment
+    assert good.status == "sent" and good.recipient_count == 2 and good.no_address_count == 1
+    skip = db.session.scalars(select(OutboxSkip)).one()
+    assert skip.reason == "invalid_header" and skip.recipient_id == region["rut"].id
+    assert skip.related_type == "plan_message" and skip.related_id == str(good.id)

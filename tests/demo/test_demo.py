@@ -1,12 +1,18 @@
 """The Region Exempel demo."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from demo.load import load_demo
 from demo.region import DEMO_LOGINS, build_region
 from extensions import db
 from models import Person
+
+
+@pytest.fixture
+def app_config():
+    return {"DEMO_MODE": True}  # the demo loads only in demo mode
 
 
 def test_region_is_deterministic():
@@ -24,7 +30,9 @@ def test_demo_load_is_idempotent_and_logins_work(app, client):
     assert first["directory"]["created"] == count and second["directory"]["created"] == 0
     assert second["directory"]["updated"] == 0 and second["directory"]["moved"] == 0
     assert db.session.scalar(select(func.count()).select_from(Person)) == count
-    for login in DEMO_LOGINS:
+    assert [row["username"] for row in second["logins"]] == [login["username"] for login in DEMO_LOGINS]
+    assert second["logins"] == first["logins"]  # a second load keeps the passwords people noted
+    for login in first["logins"]:
         response = client.post("/login", data={"username": login["username"], "password": login["password"]})
         assert response.status_code == 302, login["username"]
         person = db.session.scalar(select(Person).where(Person.username == login["username"]))
@@ -38,8 +46,17 @@ def test_demo_manager_has_a_few_hundred_below(app):
     assert 200 <= chef.subtree_size <= 600
 
 
-def test_demo_logins_shown_only_in_demo_mode(app, client):
-    load_demo()
-    assert "vaksam-admin" not in client.get("/login").get_data(as_text=True)
-    app.config.update(DEMO_MODE=True, DEMO_LOGINS=DEMO_LOGINS)
-    assert "vaksam-admin" in client.get("/login").get_data(as_text=True)
+def test_demo_logins_shown_on_the_login_page_in_demo_mode(app, client):
+    assert "Demoinloggningar" not in client.get("/login").get_data(as_text=True)  # nothing loaded yet
+    password = load_demo()["logins"][0]["password"]
+    assert password in client.get("/login").get_data(as_text=True)
+
+
+def test_demo_logins_not_shown_outside_demo_mode(migrated, app):
+    from app import create_app
+    from tests.conftest import test_config
+
+    password = load_demo()["logins"][0]["password"]
+    production = create_app(test_config(migrated))  # the same database, DEMO_MODE off
+    body = production.test_client().get("/login").get_data(as_text=True)
+    assert password not in body and "Demoinloggningar" not in body

@@ -125,6 +125,7 @@ class Tree:
             "LDAP_DISABLED_FILTER": "(description=disabled)",
             "LDAP_PAGE_SIZE": 200,
             "LDAP_TIMEOUT": 5,
+            "LDAP_ALLOW_PLAINTEXT": True,  # the test slapd listens on plain ldap:// at 127.0.0.1
         }
         config.update(extra)
         return config

@@ -281,3 +281,50 @@ def test_missing_mail_is_reported(app, tree):
     tree.add(tree.entry("nomail", mail=False))
     result = run_sync(NOW)
     assert result.problems["no_mail"] == ["nomail"] and person("nomail").email is None
+
+
+def _b64(value: str) -> str:
+    import base64
+
+    return base64.b64encode(value.encode()).decode()
+
+
+def test_control_characters_in_directory_values_are_cleaned_or_refused_and_reported(app, tree):
+    """A crafted entry: CR/LF in the names and title, a header injection in the mail address."""
+    dn = tree.dn_for("evil", "Evil, Eve")
+    tree.add(
+        tree.entry("chef", given="Åsa", sn="Öberg"),
+        f"dn: {dn}\nobjectClass: inetOrgPerson\nuid: evil\ncn: Evil, Eve\nsn:: {_b64('Evil')}\n"
+        f"givenName:: {_b64('Eve' + chr(13) + chr(10) + 'Bcc: victim@example.se')}\n"
+        f"displayName:: {_b64('Eve Evil' + chr(10) + 'Subject: hi')}\n"
+        f"title:: {_b64('Chef' + chr(0) + chr(9) + 'för allt')}\n"
+        f"mail:: {_b64('evil@example.se' + chr(13) + chr(10) + 'Bcc: victim@example.se')}\n"
+        f"manager: {tree.dns['chef']}\n",
+    )
+    result = run_sync(NOW)
+    assert result.ok, result.message
+    eve = person("evil")
+    assert eve is not None and eve.active
+    assert eve.given_name == "Eve Bcc: victim@example.se"
+    assert eve.name == "Eve Evil Subject: hi"
+    assert eve.title == "Chef för allt"
+    assert eve.email is None  # an address with a line break is never stored, not even cleaned
+    stored = [eve.given_name, eve.name, eve.title, eve.family_name]
+    assert not any(ch in value for value in stored for ch in "\r\n\t\x00")
+    problem = [p for p in result.problems["invalid"] if p.get("username") == "evil"]
+    assert len(problem) == 1
+    assert set(problem[0]["fields"]) == {"given_name", "display_name", "title", "email"}
+    # The others are untouched, and the stored run lists the problem for the admins.
+    assert person("chef").email == "chef@example.se" and person("chef").title is None
+    run = db.session.scalars(select(DirectorySyncRun)).one()
+    assert any(p.get("username") == "evil" for p in run.problems["invalid"])
+
+
+def test_user_name_with_a_line_break_is_refused(app, tree):
+    dn = tree.dn_for("x", "Bad, Name")
+    tree.add(tree.entry("good"),
+             f"dn: {dn}\nobjectClass: inetOrgPerson\nuid:: {_b64('bad' + chr(10) + 'admin')}\ncn: Bad, Name\nsn: B\n")
+    result = run_sync(NOW)
+    assert result.ok, result.message
+    assert person("good") is not None and count(Person) == 1
+    assert any("control character" in p["reason"] for p in result.problems["invalid"])

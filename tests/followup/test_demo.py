@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from demo.load import load_demo
@@ -11,6 +12,11 @@ from extensions import db
 from followup import report as followup_report
 from followup.demo import load_demo_followup
 from models import Action, AuditReport, Board, ChangeLog, Evidence, KpiValue
+
+
+@pytest.fixture
+def app_config():
+    return {"DEMO_MODE": True}  # the demo loads only in demo mode
 
 
 def test_demo_audit_with_linked_actions_loads_once(app):

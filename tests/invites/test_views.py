@@ -244,3 +244,21 @@ def test_feeds_page_is_in_the_menu(app, client, auth, world):
     page = client.get("/kalenderfloden").get_data(as_text=True)
     assert "Mina kalenderflöden" in page and "Du har ingen länk." in page
     assert 'href="/kalenderfloden"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_name_with_a_line_break_is_skipped_and_the_other_invitations_go_out(app, client, auth, world, future):
+    """A header injection through a directory name never ends the request in a 500."""
+    world["bo"].display_name = "Bo\r\nBcc: spy@evil.example"
+    world["cia"].email = "cia@example.se\nBcc: spy@evil.example"
+    db.session.commit()
+    url = f"/aktiviteter/{future['akut'].id}/inbjudningar"
+    auth.login("comms")
+    response = client.post(url, follow_redirects=True)
+    assert response.status_code == 200
+    assert "1 inbjudningar ligger i utkorgen; 3 personer saknar e-postadress." in response.get_data(as_text=True)
+    from models import OutboxSkip
+
+    skips = {s.recipient_id: s.reason for s in db.session.scalars(select(OutboxSkip))}
+    assert skips == {world["bo"].id: "invalid_header", world["cia"].id: "invalid_address",
+                     world["noemail"].id: "no_address"}
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1

@@ -145,3 +145,77 @@ def test_missed_run_is_caught_up_once(app, env, tmp_path, started):
     assert not [t for _, t in runs() if killed_at < t < restarted_at]  # nobody ran it meanwhile
     slots = collections.Counter(int(t // 3) for _, t in runs())
     assert set(slots.values()) == {1}, runs()  # no scheduled time ran twice
+
+
+def _job_runs(job: str) -> list:
+    from models import JobRun
+
+    db.session.expire_all()
+    runs = list(db.session.scalars(select(JobRun).where(JobRun.job == job).order_by(JobRun.id)))
+    db.session.rollback()
+    return runs
+
+
+def _outbox_states() -> dict[str, list]:
+    from models import OutboxMessage
+
+    db.session.expire_all()
+    states: dict[str, list] = collections.defaultdict(list)
+    for row in db.session.scalars(select(OutboxMessage)):
+        states[row.status].append(row)
+    db.session.rollback()
+    return states
+
+
+def test_sigterm_while_sending_records_the_message_in_flight_and_releases_the_rest(app, env, smtp, queue_mail,
+                                                                                    tmp_path, started):
+    from datetime import timedelta
+
+    smtp.data_delay = 0.7  # each message takes a while: SIGTERM lands in the middle of the batch
+    env.update(SMTP_HOST=smtp.host, SMTP_PORT=str(smtp.port), SMTP_STARTTLS="0", SMTP_MAX_PER_MINUTE="0")
+    queue_mail("batch", 10)
+    scheduler = Scheduler(env, tmp_path, "sender")
+    started.append(scheduler)
+    scheduler.wait_started()
+    smtp.wait_for(1, timeout=30)
+    scheduler.proc.send_signal(signal.SIGTERM)
+    assert scheduler.proc.wait(20) == 0, scheduler.output()
+    accepted = len(smtp.messages)
+    states = _outbox_states()
+    assert "sending" not in states  # nothing left claimed: no waiting for OUTBOX_CLAIM_SECONDS
+    assert len(states["sent"]) == accepted  # the message in flight was recorded
+    assert states["queued"] and all(r.claimed_by is None and r.attempts == 0 for r in states["queued"])
+    assert len(states["sent"]) + len(states["queued"]) == 10
+    run = [r for r in _job_runs("outbox.send") if r.outcome != "ok"][-1]
+    assert run.outcome == "stopped" and run.finished_at is not None and "stopped" in run.message
+    lease = db.session.scalar(select(SchedulerLease))
+    db.session.rollback()
+    assert lease_holder() is None  # released …
+    assert lease.expires_at + timedelta(seconds=1) >= run.finished_at  # … only after the job had ended
+
+
+def test_a_run_left_running_by_a_killed_scheduler_is_marked_interrupted(app, env, smtp, queue_mail,
+                                                                         tmp_path, started):
+    smtp.data_delay = 3
+    env.update(SMTP_HOST=smtp.host, SMTP_PORT=str(smtp.port), SMTP_STARTTLS="0", SMTP_MAX_PER_MINUTE="0")
+    queue_mail("slow", 5)
+    first = Scheduler(env, tmp_path, "first")
+    started.append(first)
+    first.wait_started()
+    running = wait_until(lambda: [r for r in _job_runs("outbox.send") if r.outcome == "running"], 30, first.output)
+    assert f":{first.pid}:" in running[0].holder
+    first.kill()
+    assert _job_runs("outbox.send")[-1].outcome == "running"  # nobody has noticed yet
+    smtp.data_delay = 0
+    second = Scheduler(env, tmp_path, "second")
+    started.append(second)
+    second.wait_started()
+
+    def interrupted():
+        return [r for r in _job_runs("outbox.send") if r.id == running[0].id and r.outcome == "interrupted"]
+
+    [run] = wait_until(interrupted, 30, second.output)
+    assert run.finished_at is not None and "lease expired" in run.message
+    assert second.stop() == 0
+    # The second scheduler's own runs end properly (never "interrupted" by itself).
+    assert all(r.outcome in ("ok", "failed", "stopped") for r in _job_runs("outbox.send") if r.id != run.id)

@@ -78,7 +78,7 @@ def test_backoff_grows_exponentially(app, smtp, queue):
     (mid,) = queue(1)
     delays = []
     for attempt in range(3):
-        smtp.fail_next(1, 421, "Busy", stage="MAIL")
+        smtp.fail_next(1, 451, "Local error", stage="MAIL")
         with later(4000 * attempt):
             before = utcnow()
             send_due()
@@ -98,29 +98,36 @@ def test_permanent_failure_is_marked_failed_with_the_reason(app, smtp, queue):
     assert len(smtp.messages) == 1
 
 
-def test_temporary_failures_give_up_after_max_attempts(app, smtp, queue):
-    app.config["OUTBOX_MAX_ATTEMPTS"] = 3
+def test_temporary_failures_give_up_after_the_give_up_hours_not_a_number_of_tries(app, smtp, queue):
+    app.config["OUTBOX_GIVE_UP_HOURS"] = 72
     (mid,) = queue(1)
-    for attempt in range(3):
+    for attempt in range(10):  # ten answers in the first ten hours: still trying
         smtp.fail_next(1, 452, "Mailbox full", stage="RCPT")
         with later(4000 * attempt):
             send_due()
     row = rows()[mid]
-    assert row.status == "failed" and row.attempts == 3
-    assert row.last_error == "gave up after 3 attempts: 452 Mailbox full"
+    assert row.status == "queued" and row.attempts == 10 and row.first_attempt_at is not None
+    smtp.fail_next(1, 452, "Mailbox full", stage="RCPT")
+    with later(73 * 3600):
+        send_due()
+    row = rows()[mid]
+    assert row.status == "failed" and row.attempts == 11
+    assert row.last_error == "gave up after 72 hours (11 attempts): 452 Mailbox full"
 
 
 def test_server_down_keeps_messages_queued_and_sends_them_later(app, smtp, queue):
     ids = queue(3)
     smtp.stop()
     report = send_due()
-    assert report.sent == 0 and "ConnectionRefusedError" in report.error
-    assert all(r.status == "queued" and r.attempts == 1 and "Refused" in r.last_error for r in rows().values())
+    assert report.sent == 0 and "ConnectionRefusedError" in report.error and report.unanswered == 3
+    # No answer about the messages: no attempt used, due as before, the reason noted.
+    assert all(r.status == "queued" and r.attempts == 0 and "Refused" in r.last_error
+               and "not counted as an attempt" in r.last_error for r in rows().values())
     smtp.start()
-    with later(61):
-        assert send_due().sent == 3
+    assert send_due().sent == 3  # no backoff to wait for
     assert sorted(m.subject for m in smtp.wait_for(3)) == ["test 0", "test 1", "test 2"]
     assert {r.status for r in rows().values()} == {"sent"} and set(rows()) == set(ids)
+    assert {r.attempts for r in rows().values()} == {1}
 
 
 def test_server_going_down_during_a_batch(app, smtp, queue):

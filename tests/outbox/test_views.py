@@ -132,3 +132,26 @@ def test_eml_outside_the_mail_directory_is_not_served(app, client, auth, org, qu
     set_status(mid, status="sent", eml_name="../secret.eml")
     auth.login("admin")
     assert client.get(f"/admin/outbox/{mid}/eml").status_code == 404
+
+
+def test_admin_sees_skipped_recipients_and_a_mail_outage(app, client, auth, org, smtp, queue):
+    from outbox.operations import enqueue
+
+    org["ben"].display_name = "Ben\r\nBcc: spy@evil.example"
+    db.session.commit()
+    assert enqueue("round:ben", to=org["ben"], subject="Hej", text="T", related=("reminder_round", 4)).skipped
+    db.session.commit()
+    queue(1)
+    smtp.busy = True
+    send_due()
+    auth.login("admin")
+    response = client.get("/admin/outbox")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Mottagare som inte kunde få e-post (1)" in body
+    assert "Radbrytning eller styrtecken i namn eller ämne" in body and "reminder_round 4" in body
+    assert "Ben\\r\\nBcc: spy@evil.example" in body  # shown escaped, never as a raw line break
+    assert "E-post har inte kunnat lämna Vaksam sedan" in body and "421" in body
+    smtp.busy = False
+    send_due()
+    assert "E-post har inte kunnat lämna Vaksam sedan" not in client.get("/admin/outbox").get_data(as_text=True)

@@ -137,7 +137,7 @@ def history(app, org, tmp_path):
     h["id"] = {key: h[key].id for key in h if key.endswith(("_due", "_kept"))}
     previews = tmp_path / "instance" / "training-uploads"
     _touch(previews / "old.bin", utc(2025, 6, 1))
-    _touch(previews / "new.bin", utc(2025, 6, 29))
+    _touch(previews / "new.bin", utc(2025, 6, 30, 12))
     h["preview_due"], h["preview_kept"] = previews / "old.bin", previews / "new.bin"
     h["evidence_dir"] = evidence_dir
     return h

@@ -311,3 +311,51 @@ def test_a_big_round_commits_in_chunks(app, team, smtp, monkeypatch):
     db.session.rollback()  # nothing is left uncommitted
     assert db.session.scalar(select(func.count()).select_from(Reminder).where(Reminder.kind == "employee")) == 8
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 12
+
+
+@pytest.mark.parametrize("bad", ["javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", " JAVASCRIPT:x"])
+def test_a_course_link_stored_as_javascript_never_becomes_a_link(app, team, smtp, bad):
+    """Stored before the forms checked it (or written to the database by hand)."""
+    db.session.add(ReminderTemplate(kind="employee", locale="sv", subject="{kurs}",
+                                    body="Gå [kursen här]({kurslänk}) eller {kurslänk} senast {sista_datum}."))
+    from models import Course
+    for course in db.session.scalars(select(Course)):
+        course.url = bad
+    db.session.commit()
+    run_round(local(2024, 11, 18, 9, 0))
+    ben = deliver(smtp)["ben@example.se"][0]
+    html, text = ben.html().lower(), ben.text().lower()
+    assert "javascript" not in html and "data:" not in html
+    assert "javascript" not in text and "data:" not in text
+    assert "kursen här" in html
+
+
+def test_a_header_injection_in_a_name_is_skipped_counted_and_the_round_goes_on(app, team, smtp):
+    from models import OutboxSkip
+
+    team["carl"].display_name = "Carl\r\nBcc: spy@evil.example"
+    team["ben"].email = "ben@example.se\r\nBcc: spy@evil.example"
+    db.session.commit()
+    report = run_round(local(2024, 11, 18, 9, 0))
+    db.session.commit()
+    assert report.employees == 6 and report.digests == 4
+    assert report.unmailable == {"invalid_header": 1, "invalid_address": 1}
+    assert report.as_dict()["unmailable"] == {"invalid_header": 1, "invalid_address": 1}
+    assert "2 without a usable address" in str(report)
+    skips = {s.recipient_id: s.reason for s in db.session.scalars(select(OutboxSkip))}
+    assert skips == {team["carl"].id: "invalid_header", team["ben"].id: "invalid_address"}
+    delivered = deliver(smtp)
+    assert not [a for a in delivered if "spy" in a]
+    assert sum(len(v) for v in delivered.values()) == report.employees + report.digests  # the others went out
+
+
+def test_done_with_the_old_version_gets_rounds_counted_back_from_the_transition(app, org, course, complete, smtp):
+    complete(org["ann"], course["v2023"], local(2024, 1, 10))  # counts until the transition on 30 Nov
+    complete(org["ben"], course["v2024"], local(2024, 10, 1))
+    db.session.commit()
+    run_round(local(2024, 11, 18, 9, 0))  # round -14 before the transition date
+    db.session.commit()
+    reminded = reminders_of("employee")
+    assert "ann" in reminded and "ben" not in reminded
+    ann = db.session.scalar(select(Reminder).where(Reminder.kind == "employee", Reminder.person_id == org["ann"].id))
+    assert ann.due_on == date(2024, 11, 30) and ann.round_offset == -14

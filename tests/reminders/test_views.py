@@ -193,3 +193,40 @@ def test_remind_now_names_the_nearest_active_manager(client, auth, data, course)
     remind(client, course, data["ben"])
     [message] = outbox_to("ben@example.se")
     assert "prata med din chef (Boss Testsson)" in message.body_text
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://lms.example/kurs"])
+def test_course_link_accepts_only_https_http_and_mailto(client, auth, data, course, url):
+    auth.login("admin")
+    response = client.post("/admin/training/courses", data={"code": "SB", "name": "Säkert Beteende", "url": url})
+    assert response.status_code == 400 and "https://, http:// eller mailto:" in response.get_data(as_text=True)
+    db.session.refresh(course["course"])
+    assert course["course"].url != url
+    ok = client.post("/admin/training/courses", data={"code": "SB", "name": "Säkert Beteende",
+                                                      "url": "https://lms.example/sb"})
+    assert ok.status_code == 302
+
+
+def test_course_link_is_checked_by_the_cli_too(runner, data, course):
+    bad = runner.invoke(args=["training", "course", "add", "SB", "--name", "Säkert Beteende", "--url", "javascript:x"])
+    assert bad.exit_code != 0 and "https://, http:// or mailto:" in bad.output
+    db.session.refresh(course["course"])
+    assert course["course"].url != "javascript:x"
+
+
+def test_remind_selected_skips_a_name_with_a_line_break_and_reminds_the_others(client, auth, data, course):
+    """"Påminn valda" with a header injection in one directory name: no 500, the others are reminded."""
+    from models import OutboxSkip
+
+    data["ben"].display_name = "Ben\r\nBcc: spy@evil.example"
+    db.session.commit()
+    auth.login("boss")
+    response = remind(client, course, data["ben"], data["lead"])
+    assert response.status_code == 302
+    page = client.get("/training/team").get_data(as_text=True)
+    assert "saknar en giltig e-postadress" in page
+    assert outbox_to("ben@example.se") == []
+    skip = db.session.scalars(select(OutboxSkip)).one()
+    assert skip.reason == "invalid_header" and skip.recipient_id == data["ben"].id
+    assert len(outbox_to("lead@example.se")) == 1  # the other one is reminded
+    assert "Påminnelse skickas till Lead Testsson." in page

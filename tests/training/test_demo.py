@@ -1,6 +1,7 @@
 """The training part of the demo: course, requirement, imported export, varied completion."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from demo.load import load_demo
@@ -8,6 +9,12 @@ from extensions import db
 from models import Completion, ImportBatch, KpiSnapshot, Unit
 from training import demo, queries
 from lms import importer
+from tests.conftest import demo_password
+
+
+@pytest.fixture
+def app_config():
+    return {"DEMO_MODE": True}  # the demo loads only in demo mode
 
 
 def test_committed_exports_match_the_generator():
@@ -45,10 +52,10 @@ def test_second_export_can_be_tried_by_hand(app):
 def test_demo_pages_work_for_the_demo_logins(app, client):
     load_demo()
     for username, password, path, text in [
-        ("chef", "vaksam-chef", "/training/team", "Mitt team"),
-        ("admin", "vaksam-admin", "/admin/training/region", "Hälso- och sjukvårdsförvaltningen"),
-        ("admin", "vaksam-admin", "/admin/training/report?year=2025", "<svg"),
-        ("anstalld", "vaksam-anstalld", "/training/mine", "Säkert Beteende"),
+        ("chef", demo_password("chef"), "/training/team", "Mitt team"),
+        ("admin", demo_password("admin"), "/admin/training/region", "Hälso- och sjukvårdsförvaltningen"),
+        ("admin", demo_password("admin"), "/admin/training/report?year=2025", "<svg"),
+        ("anstalld", demo_password("anstalld"), "/training/mine", "Säkert Beteende"),
     ]:
         client.post("/login", data={"username": username, "password": password})
         response = client.get(path)

@@ -39,6 +39,7 @@ OUTSIDE = [
     ("get", "/api/v1/training/team?manager={otherboss}"),
     ("get", "/api/v1/training/people/{carl}"),
     ("post", "/training/remind"),
+    ("post", "/training/remind-all"),
 ]
 ADMIN_ONLY = [
     ("get", "/admin/training"), ("post", "/admin/training/courses"), ("post", "/admin/training/versions"),
@@ -54,7 +55,8 @@ ADMIN_ONLY = [
     ("get", "/admin/training/reminders/"), ("get", "/admin/training/reminders/{kind}/{locale}"),
     ("post", "/admin/training/reminders/{kind}/{locale}"),
 ]
-OPEN = ["/training/mine", "/api/v1/openapi.json", "/api/v1/completions", "/training/team"]
+OPEN = ["/training/mine", "/api/v1/openapi.json", "/api/v1/completions", "/training/team",
+        "/training/remind-all/undo"]  # undoes only the user's own reminders
 
 
 def _url(path, org, course, exemption_id=0):
@@ -85,7 +87,8 @@ def test_manager_is_refused_outside_their_team(client, auth, data, course, metho
     auth.login("boss")
     url = _url(path, data, course, exemption.id)
     form = {"reason": "x", "starts_on": "2025-01-01", "ends_on": "2025-02-01", "course": "0",
-            "person": str(data["carl"].id), "requirement": str(course["requirement"].id)}
+            "person": str(data["carl"].id), "requirement": str(course["requirement"].id),
+            "manager": str(data["otherboss"].id)}
     response = client.get(url) if method == "get" else client.post(url, data=form)
     assert response.status_code == 403, url
     assert db.session.scalar(select(Exemption).where(Exemption.reason == "x")) is None
@@ -113,7 +116,7 @@ def test_team_page_counts_and_lists_people_not_done(client, auth, data, course):
     # Everyone below boss: lead, ann, ben; ann completed; the due date 2024-11-30 has passed.
     assert "Mitt team" in body and "Ben Testsson" in body and "Lead Testsson" in body
     assert "Ann Testsson" not in body.split('id="people"')[1]
-    assert "Försenad" in body and "33,3 %" in body
+    assert "Försenad" in body and "33,3\u00a0%" in body
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "training.team.view"))
     assert event is not None and event.actor_id == data["boss"].id
 

@@ -1,0 +1,94 @@
+"""How the training pages format their numbers, dates and people lists (one pass per list)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from typing import NamedTuple
+
+from babel.dates import format_date
+from flask import url_for
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from main.i18n import local_tz
+from models import utcnow
+from training.drilldown import days_overdue
+from training.status import local_date
+
+STATE_LABELS = {
+    "completed": _l("Genomförd"), "in_progress": _l("Påbörjad"), "not_started": _l("Ej påbörjad"),
+    "overdue": _l("Försenad"), "exempt": _l("Undantagen"),
+}
+
+
+@lru_cache(maxsize=2048)
+def _format_day(day: date, locale: str) -> str:
+    return format_date(day, "medium", locale=locale)
+
+
+def format_day(day: date | datetime | None) -> str:
+    """Like the `date` filter (local date of a time), remembered: a team list repeats the same few dates."""
+    if isinstance(day, datetime):
+        day = day.astimezone(local_tz()).date()
+    return _format_day(day, str(get_locale())) if day else ""
+
+
+def format_percent(value: float | None) -> str:
+    """"64,5 %" in Swedish, "64.5 %" in English; "–" when there is nothing to divide."""
+    return "–" if value is None else f"{format_decimal(value, format='0.0')}\u00a0%"
+
+
+def state_label(state: str | None) -> str:
+    return str(STATE_LABELS.get(state or "", "–"))
+
+
+class DisplayRow(NamedTuple):
+    person_id: int
+    url: str
+    name: str
+    unit: str
+    state: str
+    state_label: str
+    due_iso: str
+    due: str
+    completed: str
+    #: Days past the due date ("" unless overdue).
+    late: str
+
+
+def display_rows(rows, versions: dict[int, str], requirement=None) -> list[DisplayRow]:
+    """A people list, formatted for the page in one pass (a page may list hundreds)."""
+    labels = {state: str(label) for state, label in STATE_LABELS.items()}
+    person_url = url_for("training.person", person_id=0)[:-1]  # "/training/people/", built once
+    result = []
+    today = local_date(utcnow(), local_tz())
+    until = _transition_label(requirement, today)
+    for person, unit, s in rows:
+        completed = ""
+        if s.completed_at:
+            completed = f"{format_day(s.completed_at)} ({versions.get(s.version_id, '')})".replace(" ()", "")
+        result.append(DisplayRow(
+            person.id, f"{person_url}{person.id}", person.name, unit.name if unit else "", s.state,
+            until if until and s.state == "completed" and s.version_id != requirement.current_version_id
+            else labels.get(s.state, ""),
+            s.due_on.isoformat() if s.due_on else "", format_day(s.due_on), completed,
+            _late(days_overdue(s.due_on, s.state, today)),
+        ))
+    return result
+
+
+
+
+def _late(days: int | None) -> str:
+    return "" if days is None else format_decimal(days)
+
+
+def _transition_label(requirement, today: date) -> str | None:
+    """"Klar (gäller till 30 nov. 2024)" for people done with a version that counts until the
+    requirement's transition date, while that date is still ahead."""
+    if requirement is None or not requirement.transition_on or not requirement.current_version_id:
+        return None
+    if requirement.transition_on < today:
+        return None
+    return _("Klar (gäller till %(day)s)", day=format_day(requirement.transition_on))
