@@ -48,6 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(config_module.BASE_DIR / "translations")
 
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # APScheduler says "Running job …" and "… executed successfully" at INFO for every firing
+    # (every 15 s while idle); our runner logs one line per run that did something instead.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     for warning in warnings:
         app.logger.warning(warning)
     if app.config["TRUSTED_PROXIES"]:

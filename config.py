@@ -199,7 +199,8 @@ def from_env() -> dict:
         # docs/security.md: the most data rows one file may have; unconfirmed upload previews live this long.
         "TRAINING_IMPORT_MAX_ROWS": _int("TRAINING_IMPORT_MAX_ROWS", 200_000),
         "TRAINING_PREVIEW_HOURS": _int("TRAINING_PREVIEW_HOURS", 24),
-        "TRAINING_REFRESH_MINUTES": _int("TRAINING_REFRESH_MINUTES", 15),
+        # How often the scheduler picks up queued status refreshes (pages never recompute).
+        "TRAINING_REFRESH_SECONDS": _int("TRAINING_REFRESH_SECONDS", 15),
         # Reminder rounds (reminders/rounds.py): days relative to each person's due date,
         # how late a missed round may still go out, escalation, and "Remind now" per person and day.
         "REMINDER_ROUNDS": env("REMINDER_ROUNDS", "-14,0,7"),

@@ -56,7 +56,7 @@ def load_region(people: int) -> None:
     from directory.tree import rebuild_closure, rebuild_unit_paths
     from extensions import db
     from models import Person, Unit
-    from training import operations, refresh
+    from training import freshness, operations
 
     units, persons, _lead = _org_builder()(people)
     db.session.execute(insert(Unit), units)
@@ -68,8 +68,7 @@ def load_region(people: int) -> None:
     operations.ensure_requirement(course, operations.RequirementSpec(
         name="Alla", due_on=date(2024, 11, 30), current_version_id=version.id))
     db.session.commit()
-    refresh.refresh_all(NOW)
-    db.session.commit()
+    freshness.run_pending(NOW)
     db.session.expunge_all()
 
 

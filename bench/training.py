@@ -35,7 +35,7 @@ PASSWORD = "bench-password-123"
 FAN_OUT = (10, 10, 10)  # förvaltningar, enheter per förvaltning, sektioner per enhet
 
 
-def build_org(people: int) -> tuple[list[dict], list[dict], int]:
+def build_org(people: int, fan_out: tuple[int, int, int] = FAN_OUT) -> tuple[list[dict], list[dict], int]:
     """Units and people rows for a region of `people`; returns (units, persons, id of one section lead)."""
     units, persons = [], []
     uid = pid = 0
@@ -60,13 +60,13 @@ def build_org(people: int) -> tuple[list[dict], list[dict], int]:
 
     top = person(None, None, "Regiondirektör")
     leads = []
-    for f in range(FAN_OUT[0]):
+    for f in range(fan_out[0]):
         fu = unit(f"Förvaltning {f + 1}", None)
         fm = person(fu, top, "Förvaltningschef")
-        for e in range(FAN_OUT[1]):
+        for e in range(fan_out[1]):
             eu = unit(f"Enhet {f + 1}.{e + 1}", fu)
             em = person(eu, fm, "Verksamhetschef")
-            for s in range(FAN_OUT[2]):
+            for s in range(fan_out[2]):
                 su = unit(f"Sektion {f + 1}.{e + 1}.{s + 1}", eu)
                 leads.append((su, person(su, em, "Enhetschef")))
     i = 0
@@ -290,7 +290,7 @@ def measure_import(args) -> dict:
     from jobs.batch import collector_paused
     from lms import importer
     from models import ImportBatch, utcnow
-    from training import operations, refresh
+    from training import freshness, operations, refresh
 
     data = lms_csv(args.people)
 
@@ -312,7 +312,9 @@ def measure_import(args) -> dict:
     print(f"import: {result.imported} new, {result.unchanged} unchanged; rounds: import "
           f"{', '.join(f'{t:.2f}' for t in imports)} s, baseline {', '.join(f'{t:.2f}' for t in baselines)} s")
     report = {"baseline": min(baselines), "import": min(imports)}
-    report["refresh"], _ = timed(lambda: refresh.ensure_fresh(utcnow()))
+    refresh.mark_dirty()
+    db.session.commit()
+    report["refresh"], _ = timed(lambda: freshness.run_pending(utcnow()))
     return report
 
 

@@ -221,13 +221,21 @@ def finish_counts(plan: Plan, existing_managers: dict[str, str | None], existing
     plan.result.updated = len(plan.updates)
 
 
-def _announce(plan: Plan) -> None:
-    """After the commit: who left, whose directory roles were taken away (their sessions end)."""
+def _announce(plan: Plan, run_id: int) -> None:
+    """After the commit: who left, whose directory roles were taken away (their sessions end),
+    and `signals.directory_synced` once for a run that changed anyone."""
     app = current_app._get_current_object()
     for person_id in plan.deactivate:
         person_deactivated.send(app, person_id=person_id)
     for person_id, removed in plan.roles_removed.items():
         roles_changed.send(app, person_id=person_id, removed=removed)
+    changed = set(plan.updates) | set(plan.reactivate)
+    created = [r.external_id for r in plan.creates]
+    for i in range(0, len(created), 5000):
+        changed.update(db.session.scalars(select(Person.id).where(Person.external_id.in_(created[i:i + 5000]))))
+    if changed or plan.deactivate:
+        signals.directory_synced.send(app, run_id=run_id, changed_person_ids=changed,
+                                      deactivated_person_ids=set(plan.deactivate))
 
 
 def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requested_by_id: int | None = None,
@@ -268,10 +276,6 @@ def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requ
         result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
     result.seconds = time.perf_counter() - t0
     finished(run_id, result, outcome)
-    if applied is not None:
-        _announce(applied)
-    if outcome == "ok" and not dry_run:
-        # After the commit: receivers (the training status cache) see the new people.
-        signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
-                                      changed_person_ids=set(), deactivated_person_ids=set())
+    if applied is not None:  # after the commit: receivers (the training status cache) see the new people
+        _announce(applied, run_id)
     return result

@@ -25,6 +25,7 @@ import os
 import secrets
 import socket
 import threading
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -107,7 +108,7 @@ def release_lease(holder: str) -> None:
 def run_job(job: Job, now: datetime | None = None, run_id: int | None = None, holder: str | None = None) -> JobRun:
     """Run one job now and record its outcome (never raises). `run_id`: a requested run to fill in;
     `holder`: the scheduler process running it (None from the CLI)."""
-    now = now or utcnow()
+    now, t0 = now or utcnow(), time.perf_counter()
     run = db.session.get(JobRun, run_id) if run_id else None
     if run is None:
         run = JobRun(job=job.id)
@@ -128,6 +129,10 @@ def run_job(job: Job, now: datetime | None = None, run_id: int | None = None, ho
     assert run is not None  # the row this run inserted
     run.outcome, run.message, run.finished_at = outcome, message[:4000], utcnow()
     db.session.commit()
+    # One line per run; a run that found nothing to do (an empty summary) stays quiet.
+    level = logging.INFO if outcome != "ok" or message else logging.DEBUG
+    log.log(level, "job %s %s in %.2f s%s", job.id, outcome, time.perf_counter() - t0,
+            f": {message}" if message else "")
     return run
 
 

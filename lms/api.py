@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 import audit
 from auth.access import may_see
 from extensions import db
+from lms import files, matching, operations, tokens
+from lms.openapi import openapi_document
 from main.i18n import local_tz
 from models import Completion, CourseVersion, Person, utcnow
-from training import facts, queries, refresh
-from lms import files, matching, tokens
-from lms.openapi import openapi_document
+from training import facts, queries
 
 bp = Blueprint("training_api", __name__, url_prefix="/api/v1")
 MAX_BODY = 64 * 1024
@@ -65,8 +65,7 @@ def post_completion():
     token.last_used_at = utcnow()
     db.session.commit()
     if created:
-        refresh.refresh_people([person_id], utcnow())
-        db.session.commit()
+        operations.announce({person_id}, None)
     return jsonify({"result": "created" if created else "unchanged", "id": row.id}), 201 if created else 200
 
 
@@ -172,7 +171,6 @@ def team_numbers():
     if not (current_user.has_role("admin") or (current_user.is_manager and may_see(current_user, manager))):
         abort(403)
     requirement = queries.requirement_or_default(request.args.get("requirement", type=int)) or abort(404)
-    refresh.ensure_fresh(utcnow())
     audit.record("training.team.api", "person", manager.id, {"requirement": requirement.id})
     return jsonify(queries.status_report_for_manager(requirement, manager))
 

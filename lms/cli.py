@@ -15,8 +15,9 @@ from flask.cli import AppGroup
 from extensions import db
 from jobs.batch import collector_paused
 from lms import importer, queries, tokens
+from lms import operations as lms_operations
 from models import ImportBatch, utcnow
-from training import operations, refresh
+from training import operations
 from training.cli import course_by_code
 
 lms = AppGroup("lms", help="LMS reports and the completions API: import, undo, tokens.")
@@ -48,7 +49,7 @@ def import_command(path, course_code, mapping_name, dry_run, strict, as_json):
         )
     if result.ok and not dry_run:
         db.session.commit()
-        refresh.ensure_fresh(utcnow())
+        lms_operations.announce(result.person_ids, result.batch_id)
     else:
         db.session.rollback()
     _report_import(result, as_json, strict)
@@ -87,13 +88,14 @@ def undo_import(batch_id, as_json):
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None:
         raise click.ClickException(f"No such import: {batch_id}")
+    people = operations.batch_people(batch)
     try:
         removed = operations.undo_import(batch, None, utcnow())
     except operations.TrainingError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    refresh.ensure_fresh(utcnow())
+    lms_operations.announce(people, batch_id)
     click.echo(json.dumps({"batch": batch_id, "removed": removed}) if as_json
                else f"Import {batch_id} undone; {removed} completions removed.")
 

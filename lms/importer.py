@@ -22,7 +22,6 @@ from lms import files, reader
 from lms.files import COMPLETED, IN_PROGRESS, NOT_STARTED, FileError
 from lms.matching import AMBIGUOUS, UNMATCHED, PersonIndex
 from models.base import FastUTCText, fast_utc
-from training.refresh import mark_dirty
 
 #: Why a row is invalid, in English (CLI, JSON); the UI has Swedish texts for the codes.
 REASONS = {
@@ -53,6 +52,8 @@ class ImportResult:
     #: Every problem row, for the screen and the downloadable CSV.
     problems: list[dict] = field(default_factory=list)
     batch_id: int | None = None
+    #: The people the import added completions for (their cached statuses are refreshed).
+    person_ids: set[int] = field(default_factory=set)
     #: Set when the file was refused as a whole.
     error: FileError | None = None
     filename: str = ""
@@ -289,6 +290,7 @@ def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapp
     db.session.add(batch)
     db.session.flush()
     result.batch_id = batch.id
+    result.person_ids = {row[0] for row in new_rows}
     stmt = insert(Completion.__table__)
     if db.session.get_bind().dialect.name == "sqlite":  # the same stored text, without per-value processing
         stmt = stmt.values(completed_at=bindparam("completed_at", type_=FastUTCText()),
@@ -301,7 +303,6 @@ def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapp
                  {"file": result.filename[:200], "sha256": result.sha256, "rows": result.rows,
                   "imported": result.imported, **counts},
                  actor_id=actor.id if actor else None, commit=False)
-    mark_dirty()
 
 
 def imports_of(sha256: str) -> int:

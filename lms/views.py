@@ -12,10 +12,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 import audit
 from auth.access import requires
 from extensions import db
+from lms import importer
+from lms import operations as lms_operations
+from lms.forms import ConfirmForm, UploadForm
 from main.forms import ActionForm, require_action
 from models import ColumnMapping, Course, ImportBatch, utcnow
-from training import exports, operations, refresh
-from lms import importer, previews
+from training import exports, operations
+from lms import importer, operations as lms_operations, previews
 from lms.forms import ConfirmForm, UploadForm
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
@@ -125,7 +128,7 @@ def confirm():
         return redirect(url_for("training_import.upload"))
     db.session.commit()
     previews.discard(form.token.data)
-    refresh.ensure_fresh(utcnow())
+    lms_operations.announce(result.person_ids, result.batch_id)
     flash(_("Importen är klar: %(n)s nya rader.", n=result.imported), "success")
     return redirect(url_for("training_import.batch", batch_id=result.batch_id))
 
@@ -185,6 +188,7 @@ def _problems_csv(problems: list[dict], filename: str, name: str):
 def undo(batch_id: int):
     row = db.get_or_404(ImportBatch, batch_id)
     require_action()
+    people = operations.batch_people(row)
     try:
         removed = operations.undo_import(row, current_user, utcnow())
     except operations.TrainingError:
@@ -192,6 +196,6 @@ def undo(batch_id: int):
         flash(_("Bara den senaste importen som gäller kan ångras."), "error")
         return redirect(url_for("training_import.batch", batch_id=row.id))
     db.session.commit()
-    refresh.ensure_fresh(utcnow())
+    lms_operations.announce(people, row.id)
     flash(_("Importen är ångrad; %(n)s rader togs bort.", n=removed), "success")
     return redirect(url_for("training_import.batch", batch_id=row.id))

@@ -28,7 +28,7 @@ from models import (
     PlanTransition,
     Requirement,
 )
-from training import explain, facts, refresh
+from training import explain, facts, person_queries
 from training import queries as training_queries
 from training.status import Counts, Status, local_date
 
@@ -46,7 +46,6 @@ class ManagerCard:
 
 
 def manager_cards(manager: Person, now: datetime) -> list[ManagerCard]:
-    refresh.ensure_fresh(now)
     return [ManagerCard(r, training_queries.team_summary(r, manager).everyone) for r in facts.active_requirements()]
 
 
@@ -73,9 +72,9 @@ ACTIVITY_LIMIT = 5
 
 
 def employee_view(person: Person, now: datetime) -> EmployeeView:
-    history = training_queries.person_history(person)
+    history = person_queries.person_history(person)
     items = []
-    for item in training_queries.person_training(person, now, current_app.config["COURSE_URL"]):
+    for item in person_queries.person_training(person, now, current_app.config["COURSE_URL"]):
         sentence = explain.status_sentence(item.requirement, item.status, history, local_date(now, local_tz()))
         items.append(EmployeeItem(item.requirement, item.status, sentence, item.course_url))
     upcoming = [a for a in campaign_queries.activities_for(person) if a.ends_at >= now]
@@ -143,7 +142,6 @@ class AdminView:
 
 
 def admin_view(now: datetime) -> AdminView:
-    refresh.ensure_fresh(now)
     region = []
     for requirement in facts.active_requirements():
         counts = Counts()

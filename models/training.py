@@ -330,6 +330,8 @@ class PersonStatus(Base):
     __table_args__ = (
         Index("ix_training_status_todo", "requirement_id", "done", "due_on", "sort_name"),
         Index("ix_training_status_unit", "requirement_id", "unit_id"),
+        # Exports read people by name in keyset batches.
+        Index("ix_training_status_name", "requirement_id", "sort_name", "person_id"),
     )
 
 
@@ -371,5 +373,19 @@ class TrainingRefresh(Base):
     computed_for: Mapped[date | None] = mapped_column(Date)
     #: When they were computed.
     computed_at: Mapped[datetime | None]
-    #: Set by every write to training data; the next read recomputes.
+    #: Set by a write that changes every status (a requirement or version change, a directory
+    #: sync); the scheduler's refresh recomputes within TRAINING_REFRESH_SECONDS. Reads never do.
     dirty: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RefreshQueue(Base):
+    """People whose cached statuses a write could not update itself (another process was
+    recomputing the requirement); the scheduler's refresh updates them and removes the rows."""
+
+    __tablename__ = "training_refresh_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The person whose facts changed (no foreign key: the queue is drained, never joined).
+    person_id: Mapped[int] = mapped_column(Integer)
+    #: When the change was queued.
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)

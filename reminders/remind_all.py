@@ -17,7 +17,7 @@ from models import OutboxMessage, Person, Requirement
 from models.reminders import MANUAL, Reminder
 from outbox import operations as outbox
 from reminders.actions import ManualReport, remind_now
-from training import queries
+from training import people_export
 
 #: Reminder.outcome of a reminder taken back with "Ångra" before it was sent.
 UNDONE = "undone"
@@ -25,7 +25,7 @@ UNDONE = "undone"
 
 def not_done_people(requirement: Requirement, manager: Person) -> list[Person]:
     """Everyone below `manager` who is covered by `requirement` and not done (from the status cache)."""
-    ids = [row[0].id for row in queries.all_people(requirement, manager=manager, state="todo")]
+    ids = [p.id for batch in people_export.people_batches(requirement, manager=manager, state="todo") for p, _u, _s in batch]
     if not ids:
         return []
     return list(db.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)))

@@ -19,7 +19,7 @@ from main.navigation import safe_next
 from models import Person, utcnow
 from reminders import remind_all
 from reminders.forms import RemindAllForm, UndoRemindForm
-from training import queries, refresh
+from training import queries
 
 bp = Blueprint("training_remind", __name__)
 
@@ -51,7 +51,6 @@ def remind_all_view():
         require_visible(manager)
     back = safe_next(form.next.data) or url_for("training.team")
     now = utcnow()
-    refresh.ensure_fresh(now)
     people = remind_all.not_done_people(requirement, manager)
     limit = current_app.config["REMIND_ALL_MAX"]
     if len(people) > limit:

@@ -41,7 +41,7 @@ from models import Person, PersonStatus, Requirement, Unit
 from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, Reminder
 from outbox import operations as outbox
 from outbox.mime import InvalidAddress, validate_address
-from training import facts, refresh
+from training import facts, freshness
 from reminders.texts import (ListedPerson, Values, Wording, employee_values, list_values, recipient_locale,
                                      render, wording)
 from training.status import COMPLETED, DONE_STATES, NOT_STARTED, OVERDUE, local_date
@@ -267,7 +267,7 @@ def run_round(now: datetime, *, dry_run: bool = False, ignore_office_hours: bool
         return report
     schedule = schedule_from(cfg)
     today = local_date(now, local_tz())
-    refresh.ensure_fresh(now)
+    freshness.run_pending(now)
     send_after = next_working_moment(now, local_tz(), *hours)  # --any-time at night: delivered in the morning
     for requirement in facts.active_requirements():
         candidates = _candidates(requirement)

@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
         admin_views,
         cli,
         cli_setup,  # noqa: F401  (adds the course commands to the group)
-        refresh,
+        freshness,
         report_views,
         views,
     )
@@ -24,4 +24,5 @@ def init_app(app: Flask) -> None:
                                  display_rows=views.display_rows)
     app.jinja_env.filters["percent"] = views.format_percent
     app.jinja_env.filters["day"] = views.format_day
-    signals.directory_synced.connect(refresh.on_directory_synced)
+    signals.completions_imported.connect(freshness.on_completions_imported, sender=app)
+    signals.directory_synced.connect(freshness.on_directory_synced, sender=app)

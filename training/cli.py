@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Course, Person, Unit, utcnow
-from training import queries, refresh, snapshots
+from training import freshness, queries, refresh, snapshots
 
 training = AppGroup("training", help="Mandatory training: import, status, snapshots, setup.")
 
@@ -42,7 +42,7 @@ def status(unit_id, manager_username, course_code, as_json):
     if requirement is None:
         raise click.ClickException("No active requirement" + (f" for course {course_code}" if course_code else ""))
     now = utcnow()
-    refresh.ensure_fresh(now)
+    freshness.run_pending(now)  # an operator's command may wait; pages never do
     if manager_username:
         manager = db.session.scalar(select(Person).where(Person.username == manager_username.lower()))
         if manager is None:
@@ -75,7 +75,8 @@ def snapshot(as_json):
 
 @training.command("refresh")
 def refresh_command():
-    """Recompute the status cache now (it also refreshes by itself)."""
-    covered = refresh.refresh_all(utcnow())
+    """Recompute the status cache now (the scheduler also does, within TRAINING_REFRESH_SECONDS)."""
+    refresh.mark_dirty()
     db.session.commit()
-    click.echo(f"Status cache refreshed ({covered} people covered).")
+    done = freshness.run_pending(utcnow())
+    click.echo(f"Status cache refreshed ({done or 'another process is refreshing it'}).")

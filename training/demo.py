@@ -156,9 +156,9 @@ def load_demo_training() -> dict:
     for day in snapshots.quarter_ends(dates.shift(date(2023, 9, 1), today), today - timedelta(days=1)):
         snapshots.take_snapshots(snapshots.end_of_day(day), kind="quarter")
     db.session.commit()
-    from training import refresh
+    from training import freshness
 
-    refresh.ensure_fresh(utcnow())
+    freshness.run_pending(utcnow())
     return {"imported": result.imported if result else 0}
 
 

@@ -1,6 +1,9 @@
 """CSV and XLSX exports of what a page shows, stating when the data is from.
 
 CSV is written the way Swedish Excel reads it (UTF-8 with BOM, semicolons, CRLF).
+Big tables are streamed (`streamed`): CSV batch by batch as the rows are read, XLSX built
+by openpyxl's write-only mode into a temporary file and then sent in chunks, so neither
+holds a 55,000-row table in memory nor waits for it before the first byte (CSV).
 Cells starting with = + - @ (or a tab / carriage return) are prefixed with an
 apostrophe, so a name like "=HYPERLINK(…)" is shown as text, never run as a formula.
 """
@@ -8,9 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
+from typing import IO
 
-from flask import Response
+from flask import Response, stream_with_context
 from openpyxl import Workbook
 
 from main.cells import safe_cell
@@ -30,29 +36,59 @@ def _preamble(title: str, data_time: datetime | None, data_label: str) -> list[l
     return [[neutralise(title)], [data_label, stamp], []]
 
 
-def to_csv(title: str, data_time: datetime | None, headers: list[str], rows: list[list],
-           data_label: str = "Uppgifter per") -> bytes:
+def _csv_line(row: list) -> list:
+    return [neutralise(c.isoformat() if isinstance(c, (date, datetime)) else "" if c is None else c) for c in row]
+
+
+def csv_chunks(title: str, data_time: datetime | None, headers: list[str], batches: Iterable[list[list]],
+               data_label: str = "Uppgifter per") -> Iterator[bytes]:
+    """The CSV file as byte chunks: the preamble at once, then one chunk per batch of rows."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    out.write("\ufeff")
     for line in _preamble(title, data_time, data_label) + [headers]:
         writer.writerow([neutralise(c) for c in line])
-    for row in rows:
-        writer.writerow([neutralise(c.isoformat() if isinstance(c, (date, datetime)) else
-                                    "" if c is None else c) for c in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    yield out.getvalue().encode("utf-8")  # before the first batch is read: the download starts at once
+    for batch in batches:
+        out.seek(0)
+        out.truncate()
+        writer.writerows(_csv_line(row) for row in batch)
+        yield out.getvalue().encode("utf-8")
 
 
-def to_xlsx(title: str, data_time: datetime | None, headers: list[str], rows: list[list],
-            data_label: str = "Uppgifter per") -> bytes:
+def xlsx_file(title: str, data_time: datetime | None, headers: list[str], batches: Iterable[list[list]],
+              data_label: str = "Uppgifter per") -> IO[bytes]:
+    """The workbook in a temporary file (rewound; closing it deletes it)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_name(title))
     for line in _preamble(title, data_time, data_label) + [headers]:
         sheet.append([neutralise(c) for c in line])
-    for row in rows:
-        sheet.append([_xlsx_cell(c) for c in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    for batch in batches:
+        for row in batch:
+            sheet.append([_xlsx_cell(c) for c in row])
+    spool = tempfile.TemporaryFile()
+    workbook.save(spool)
+    spool.seek(0)
+    return spool
+
+
+def _file_chunks(spool: IO[bytes], size: int = 64 * 1024) -> Iterator[bytes]:
+    try:
+        while chunk := spool.read(size):
+            yield chunk
+    finally:
+        spool.close()
+
+
+def to_csv(title: str, data_time: datetime | None, headers: list[str], rows: list[list],
+           data_label: str = "Uppgifter per") -> bytes:
+    return b"".join(csv_chunks(title, data_time, headers, [rows], data_label))
+
+
+def to_xlsx(title: str, data_time: datetime | None, headers: list[str], rows: list[list],
+            data_label: str = "Uppgifter per") -> bytes:
+    with xlsx_file(title, data_time, headers, [rows], data_label) as spool:
+        return spool.read()
 
 
 def _xlsx_cell(value):
@@ -71,6 +107,19 @@ def response(fmt: str, filename: str, title: str, data_time: datetime | None, he
     """A download of the table in `fmt` ("csv" or "xlsx")."""
     body = (to_xlsx if fmt == "xlsx" else to_csv)(title, data_time, headers, rows)
     resp = Response(body, content_type=MIMETYPES[fmt])  # mimetype= would add a second charset
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
+def streamed(fmt: str, filename: str, title: str, data_time: datetime | None, headers: list[str],
+             batches: Iterable[list[list]]) -> Response:
+    """A download of a big table, streamed (`batches` is read lazily, inside the request)."""
+    if fmt == "xlsx":
+        body: Iterator[bytes] = _file_chunks(xlsx_file(title, data_time, headers, batches))
+    else:
+        body = stream_with_context(csv_chunks(title, data_time, headers, batches))
+    resp = Response(body, mimetype=MIMETYPES[fmt])
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -1,6 +1,7 @@
 """Writes: courses, versions, requirements (idempotent, for the admin UI and the CLI),
-exemptions, and undoing an import. Each marks the status cache dirty in the same
-transaction; callers commit."""
+exemptions, and undoing an import. Course and requirement changes mark the status cache
+dirty in the same transaction; after exemptions and undos the caller, once it has
+committed, refreshes the people concerned (`training.freshness`). Callers commit."""
 from __future__ import annotations
 
 from typing import Any
@@ -185,7 +186,6 @@ def add_exemption(person: Person, reason: str, ends_on: date, *, starts_on: date
                  {"exemption": exemption.id, "course": course.code if course else None,
                   "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()},
                  actor_id=by.id if by else None, commit=False)
-    mark_dirty()
     return exemption
 
 
@@ -196,7 +196,6 @@ def revoke_exemption(exemption: Exemption, by: Person | None, now: datetime) -> 
     exemption.revoked_at, exemption.revoked_by_id = now, by.id if by else None
     audit.record("training.exemption.revoke", "person", exemption.person_id, {"exemption": exemption.id},
                  actor_id=by.id if by else None, commit=False)
-    mark_dirty()
     return True
 
 
@@ -219,5 +218,9 @@ def undo_import(batch: ImportBatch, by: Person | None, now: datetime) -> int:
     batch.status, batch.undone_at, batch.undone_by_id = "undone", now, by.id if by else None
     audit.record("training.import.undo", "import", batch.id, {"removed": removed, "file": batch.filename},
                  actor_id=by.id if by else None, commit=False)
-    mark_dirty()
     return removed
+
+
+def batch_people(batch: ImportBatch) -> set[int]:
+    """The people an import added completions for (ask before undoing it)."""
+    return set(db.session.scalars(select(Completion.person_id).where(Completion.batch_id == batch.id).distinct()))

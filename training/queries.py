@@ -1,7 +1,7 @@
 """Reads for the training pages, exports and the status command.
 
-Team and region numbers come from the status cache (`training.refresh`); callers
-call `refresh.ensure_fresh(now)` first. Who may see whom is decided by the callers
+Team and region numbers come from the status cache (`training.refresh`) as it is:
+reads never recompute it (`training.freshness` says how fresh it is). Who may see whom is decided by the callers
 through `auth.access`; the manager queries here only ever look below the manager.
 """
 from __future__ import annotations
@@ -18,10 +18,7 @@ from directory.search import name_matches
 from extensions import db
 from models import (
     ColumnMapping,
-    Completion,
     Course,
-    CourseVersion,
-    Exemption,
     Person,
     PersonAncestor,
     PersonStatus,
@@ -31,7 +28,7 @@ from models import (
     Unit,
 )
 from training import facts
-from training.status import DONE_STATES, STATES, Counts, Status
+from training.status import STATES, Counts
 
 #: Status filters on the team and region pages.
 FILTERS = ("todo", "overdue", "in_progress", "not_started", "completed", "needs_new", "exempt", "all")
@@ -79,10 +76,13 @@ class TeamSummaryView:
     units: list[tuple[UnitRow | None, Counts]] = field(default_factory=list)
 
 
-def team_summary(requirement: Requirement, manager: Person) -> TeamSummaryView:
-    rows = db.session.execute(
-        select(TeamSummary, Unit.name).outerjoin(Unit, Unit.id == TeamSummary.unit_id)
-        .where(TeamSummary.requirement_id == requirement.id, TeamSummary.manager_id == manager.id)).all()
+def team_summary(requirement: Requirement, manager: Person, with_units: bool = True) -> TeamSummaryView:
+    """The manager's counts (`with_units=False`: the sub-unit rows are `training.unit_rows`')."""
+    stmt = (select(TeamSummary, Unit.name).outerjoin(Unit, Unit.id == TeamSummary.unit_id)
+            .where(TeamSummary.requirement_id == requirement.id, TeamSummary.manager_id == manager.id))
+    if not with_units:
+        stmt = stmt.where(TeamSummary.kind != "unit")
+    rows = db.session.execute(stmt).all()
     everyone, direct, units = Counts(), Counts(), []
     for row, unit_name in rows:
         if row.kind == "all":
@@ -136,7 +136,31 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
                 state: str = "todo", unit_id: int | None = None, q: str = "", sort: str = "due",
                 desc: bool = False, page: int = 1, page_size: int = 50, known_total: int | None = None) -> PeoplePage:
     """Covered people below `manager` (or in `unit`'s subtree, or everyone), filtered, sorted and paged."""
-    stmt = select(*STATUS_COLUMNS).where(PersonStatus.requirement_id == requirement.id)
+    stmt, state = needs_new(_scoped(select(*STATUS_COLUMNS), requirement, manager, unit), requirement, state)
+    stmt = _filtered(stmt, state, unit_id, q)
+    total = known_total
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 1), pages)
+    window = _ordered(stmt, sort, desc).limit(literal_column(str(int(page_size))))
+    statuses = db.session.execute(window.offset(literal_column(str(int((page - 1) * page_size))))).all()
+    return PeoplePage(_with_people(statuses), total, page, pages)
+
+
+def needs_new(stmt: Select, requirement: Requirement, state: str) -> tuple[Select, str]:
+    """The "needs_new" filter: done with an older version that counts only until the transition
+    date. Returns the statement and the state filter still to apply."""
+    if state != "needs_new":
+        return stmt, state
+    stmt = stmt.where(PersonStatus.state == "completed",
+                      PersonStatus.version_id != (requirement.current_version_id or 0))
+    return stmt, ("all" if requirement.transition_on and requirement.current_version_id else "none")
+
+
+def _scoped(stmt: Select, requirement: Requirement, manager: Person | None, unit: Unit | None) -> Select:
+    """`stmt` over training_status, limited to the requirement and the people in scope."""
+    stmt = stmt.where(PersonStatus.requirement_id == requirement.id)
     if manager is not None and (manager.subtree_size or 0) <= SMALL_TEAM:
         # A small team: look its people up by key, rather than walking the region's
         # to-do index in due-date order and discarding almost everything.
@@ -150,20 +174,7 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
             PersonAncestor.ancestor_id == literal(manager.id, literal_execute=True))
     elif unit is not None:
         stmt = stmt.where(PersonStatus.unit_id.in_(tree.units_below([unit.id])))
-    if state == "needs_new":
-        # Done with an older version that counts only until the transition date.
-        stmt = stmt.where(PersonStatus.state == "completed",
-                          PersonStatus.version_id != (requirement.current_version_id or 0))
-        state = "all" if requirement.transition_on and requirement.current_version_id else "none"
-    stmt = _filtered(stmt, state, unit_id, q)
-    total = known_total
-    if total is None:
-        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 1), pages)
-    window = _ordered(stmt, sort, desc).limit(literal_column(str(int(page_size))))
-    statuses = db.session.execute(window.offset(literal_column(str(int((page - 1) * page_size))))).all()
-    return PeoplePage(_with_people(statuses), total, page, pages)
+    return stmt
 
 
 class PersonRow(NamedTuple):
@@ -206,22 +217,6 @@ def todo_total(summary: TeamSummaryView) -> int:
     return c.required - c.completed - c.exempt
 
 
-def all_people(requirement: Requirement, *, manager: Person | None = None, unit: Unit | None = None,
-               state: str = "all", unit_id: int | None = None, q: str = "",
-               ) -> list[tuple[Person, Unit | None, PersonStatus]]:
-    """Every covered person in scope (for exports), sorted by unit and name."""
-    result = []
-    page, size = 1, 5000
-    while True:
-        chunk = people_page(requirement, manager=manager, unit=unit, state=state, unit_id=unit_id, q=q,
-                            sort="name", page=page,
-                            page_size=size, known_total=10**9)
-        result.extend(chunk.rows)
-        if len(chunk.rows) < size:
-            return result
-        page += 1
-
-
 def unit_counts(requirement: Requirement) -> dict[int | None, Counts]:
     """Counts per unit for its own members (None = people without a unit)."""
     direct: dict[int | None, Counts] = defaultdict(Counts)
@@ -244,7 +239,8 @@ class RegionView:
 def region(requirement: Requirement, unit: Unit | None) -> RegionView:
     """The region (or one unit) split into its child units, each with everything below it."""
     direct = unit_counts(requirement)
-    units = {u.id: u for u in db.session.scalars(select(Unit))}
+    # Plain rows, not objects: the region has thousands of units.
+    units = {u.id: u for u in db.session.execute(select(Unit.id, Unit.name, Unit.path, Unit.parent_id, Unit.level))}
     subtree: dict[int, Counts] = defaultdict(Counts)
     for uid, counts in direct.items():
         if uid is None or uid not in units:
@@ -295,35 +291,3 @@ def status_report_for_unit(requirement: Requirement, unit: Unit | None) -> dict:
     scope = ({"type": "unit", "id": unit.id, "name": unit.name} if unit
              else {"type": "region", "id": None, "name": "Hela regionen"})
     return _report(requirement, scope, view.total, view.children)
-
-
-@dataclass
-class PersonTraining:
-    requirement: Requirement
-    status: Status | None
-    course_url: str
-
-
-def person_training(person: Person, now: datetime, default_url: str) -> list[PersonTraining]:
-    """The person's status for every active requirement, computed live (always current)."""
-    return [
-        PersonTraining(r, facts.status_of(r, person, now), r.course.url or default_url)
-        for r in facts.active_requirements()
-    ]
-
-
-def person_history(person: Person) -> list[tuple[Completion, CourseVersion]]:
-    return list(db.session.execute(
-        select(Completion, CourseVersion).join(CourseVersion, CourseVersion.id == Completion.version_id)
-        .where(Completion.person_id == person.id)
-        .order_by(Completion.completed_at.desc().nulls_last(), Completion.id.desc())
-    ).tuples())
-
-
-def person_exemptions(person: Person) -> list[Exemption]:
-    return list(db.session.scalars(
-        select(Exemption).where(Exemption.person_id == person.id).order_by(Exemption.starts_on.desc())))
-
-
-def is_done(state: str) -> bool:
-    return state in DONE_STATES

@@ -2,19 +2,17 @@
 per manager (`training_team_summary`), so a team page for 55,000 people is a handful
 of indexed reads.
 
-The cache is derived data. It is recomputed for a requirement when it was computed for
-an earlier day, when a write marked it dirty (imports, exemptions, requirement changes),
-and by the scheduled refresh (which picks up directory changes). Single completions from
-the API update only the people concerned (`refresh_people`).
+The cache is derived data, written here and nowhere else: `refresh` recomputes one
+requirement for everyone, `refresh_people` updates a set of people and shifts their
+managers' counts. When they run, and under which lock, is `training.freshness`'s business;
+no web request ever calls them for a read.
 """
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select, text, update
-from sqlalchemy.exc import DBAPIError
 
 from extensions import db
 from main.i18n import local_tz
@@ -22,7 +20,6 @@ from models import Person, PersonAncestor, PersonStatus, Requirement, TeamSummar
 from training import facts
 from training.status import DONE_STATES, STATES, Status, local_date
 
-log = logging.getLogger(__name__)
 BATCH = 5000
 #: A recount that changed at least this many cached rows refreshes the planner statistics.
 ANALYZE_AFTER_ROWS = 1000
@@ -30,40 +27,14 @@ _STATE_INDEX = {s: i for i, s in enumerate(STATES)}
 
 
 def mark_dirty(requirement_ids: list[int] | None = None) -> None:
-    """Make the next read recompute (call inside the transaction that changed the data)."""
+    """Queue a full recompute for the scheduler (call inside the transaction that changed the data).
+
+    For changes that move every status (a requirement, a version, the org chart); writes that
+    touch a known set of people use `training.freshness.people_changed` instead."""
     stmt = update(TrainingRefresh).values(dirty=True)
     if requirement_ids is not None:
         stmt = stmt.where(TrainingRefresh.requirement_id.in_(requirement_ids))
     db.session.execute(stmt)
-
-
-def on_directory_synced(_sender, **_kwargs) -> None:
-    """Receiver of `signals.directory_synced`: the people changed, so every requirement's cache is stale."""
-    mark_dirty()
-    db.session.commit()
-
-
-def ensure_fresh(now: datetime) -> None:
-    """Recompute the cache of every active requirement that is stale; never fails a page."""
-    today = local_date(now, local_tz())
-    stamps = {s.requirement_id: s for s in db.session.scalars(select(TrainingRefresh))}
-    for requirement in facts.active_requirements():
-        stamp = stamps.get(requirement.id)
-        if stamp is None or stamp.dirty or stamp.computed_for != today:
-            try:
-                refresh(requirement, now)
-                db.session.commit()
-            except DBAPIError:  # a concurrent refresh won; the page shows what is there
-                log.warning("status refresh of requirement %s failed", requirement.id, exc_info=True)
-                db.session.rollback()
-
-
-def refresh_all(now: datetime) -> int:
-    """Recompute every active requirement's cache; returns how many people were covered."""
-    covered = 0
-    for requirement in facts.active_requirements():
-        covered += refresh(requirement, now)
-    return covered
 
 
 def _person_rows(person_ids=None) -> dict[int, tuple[int | None, str]]:
@@ -204,48 +175,69 @@ def _write_summaries(requirement_id: int, people: dict[int, tuple[str, int | Non
         db.session.execute(insert(TeamSummary.__table__), rows[i:i + BATCH])
 
 
-def refresh_people(person_ids: list[int], now: datetime) -> None:
-    """Update the cache for a few people (after an API completion) without a full recompute."""
-    stamps = {s.requirement_id: s for s in db.session.scalars(select(TrainingRefresh))}
-    today = local_date(now, local_tz())
-    for requirement in facts.active_requirements():
-        stamp = stamps.get(requirement.id)
-        if stamp is None or stamp.dirty or stamp.computed_for != today:
-            continue  # the next read recomputes everything anyway
-        statuses = facts.statuses(requirement, now, person_ids)
-        people = _person_rows(person_ids)
+def refresh_people(requirement: Requirement, person_ids: list[int], now: datetime) -> int:
+    """Update the cache of one requirement for a few (or a few thousand) people, and move
+    them in every manager's counts, without a full recompute; returns how many rows changed.
+
+    Only valid while the cache holds for today (callers check the stamp) and with the
+    requirement's lock held (`training.freshness`)."""
+    changed = 0
+    for i in range(0, len(person_ids), BATCH):
+        chunk = person_ids[i:i + BATCH]
+        statuses = facts.statuses(requirement, now, chunk)
+        people = _person_rows(chunk)
         fresh = {pid: _cache_row(requirement.id, pid, s, *people.get(pid, (None, ""))) for pid, s in statuses.items()}
-        before, after = _write_statuses(requirement.id, fresh, person_ids)
-        for pid in set(before) | set(after):
-            old, new = before.get(pid), after.get(pid)
-            _shift_counts(requirement.id, pid, old, new)
+        before, after = _write_statuses(requirement.id, fresh, chunk)
+        _shift_counts(requirement.id, before, after)
+        changed += len(set(before) | set(after))
+    return changed
 
 
-def _shift_counts(requirement_id: int, person_id: int, old: dict | None, new: dict | None) -> None:
-    """Move one person from their old status to the new one in every manager's counts."""
+def _shift_counts(requirement_id: int, before: dict[int, dict], after: dict[int, dict]) -> None:
+    """Move people from their old status to the new one in every manager's counts (a few
+    statements for any number of people: the deltas are summed first, then written)."""
+    moved = sorted(set(before) | set(after))
+    if not moved:
+        return
     grouper = _Grouper()
-    chain = db.session.execute(
-        select(PersonAncestor.ancestor_id, PersonAncestor.depth, Person.unit_id)
+    delta: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0] * len(STATES))
+    chains = db.session.execute(
+        select(PersonAncestor.ancestor_id, PersonAncestor.descendant_id, PersonAncestor.depth, Person.unit_id)
         .join(Person, Person.id == PersonAncestor.ancestor_id)
-        .where(PersonAncestor.descendant_id == person_id)
-    ).all()
-    for manager, depth, manager_unit in chain:
-        for row, step in ((old, -1), (new, 1)):
+        .where(PersonAncestor.descendant_id.in_(moved)))
+    for manager, pid, depth, manager_unit in chains:
+        for row, step in ((before.get(pid), -1), (after.get(pid), 1)):
             if row is None:
                 continue
-            keys = [("all", 0), ("unit", grouper.group(manager_unit, row["unit_id"]))]
-            if depth == 1:
-                keys.append(("direct", 0))
+            keys = [("all", 0), ("unit", grouper.group(manager_unit, row["unit_id"]))] + (
+                [("direct", 0)] if depth == 1 else [])
             for kind, uid in keys:
-                _bump(requirement_id, manager, kind, uid, row["state"], step)
+                delta[(manager, kind, uid)][_STATE_INDEX[row["state"]]] += step
+    delta = {key: d for key, d in delta.items() if any(d)}
+    _apply_deltas(requirement_id, delta)
 
 
-def _bump(requirement_id: int, manager: int, kind: str, unit_id: int, state: str, step: int) -> None:
-    key = dict(requirement_id=requirement_id, manager_id=manager, kind=kind, unit_id=unit_id)
-    summary = db.session.get(TeamSummary, key)
-    if summary is None:
-        summary = TeamSummary(**key, required=0, **{s: 0 for s in STATES})
-        db.session.add(summary)
-    setattr(summary, state, max(0, getattr(summary, state) + step))
-    summary.required = max(0, summary.required + step)
-    db.session.flush()
+def _apply_deltas(requirement_id: int, delta: dict[tuple[int, str, int], list[int]]) -> None:
+    table = TeamSummary.__table__
+    managers = sorted({m for m, _k, _u in delta})
+    existing: dict[tuple[int, str, int], list[int]] = {}
+    for i in range(0, len(managers), BATCH):
+        for row in db.session.execute(select(table).where(
+                table.c.requirement_id == requirement_id, table.c.manager_id.in_(managers[i:i + BATCH]))):
+            existing[(row.manager_id, row.kind, row.unit_id)] = [getattr(row, s) for s in STATES]
+    inserts, updates = [], []
+    for (manager, kind, uid), d in delta.items():
+        counts = [max(0, old + step) for old, step in zip(existing.get((manager, kind, uid), [0] * len(STATES)), d, strict=True)]
+        row = {"requirement_id": requirement_id, "manager_id": manager, "kind": kind, "unit_id": uid,
+               "required": sum(counts), **dict(zip(STATES, counts, strict=True))}
+        (updates if (manager, kind, uid) in existing else inserts).append(row)
+    if inserts:
+        db.session.execute(insert(table), inserts)
+    if updates:
+        stmt = update(table).where(
+            table.c.requirement_id == bindparam("b_req"), table.c.manager_id == bindparam("b_man"),
+            table.c.kind == bindparam("b_kind"), table.c.unit_id == bindparam("b_unit"),
+        ).values({c: bindparam(c) for c in ("required", *STATES)})
+        db.session.execute(stmt, [{**{c: r[c] for c in ("required", *STATES)}, "b_req": requirement_id,
+                                   "b_man": r["manager_id"], "b_kind": r["kind"], "b_unit": r["unit_id"]}
+                                  for r in updates])

@@ -14,8 +14,9 @@ from extensions import db
 from main.forms import ActionForm, require_action
 from main.i18n import local_tz
 from models import Unit, utcnow
-from training import charts, exports, facts, queries, refresh, snapshots
-from training.views import filters_text, list_args, people_table, version_names
+from training import charts, exports, facts, freshness, people_export, queries, snapshots, unit_rows
+from training.display import STATE_LABELS
+from training.views import FILTER_LABELS, list_args, unit_args
 
 bp = Blueprint("training_reports", __name__, url_prefix="/admin/training")
 
@@ -50,17 +51,18 @@ def trend_chart(requirement, unit: Unit | None):
 @requires("admin")
 def region():
     requirement, unit = _requirement(), _unit()
-    refresh.ensure_fresh(utcnow())
     args = list_args()
     audit.record("training.region.view", "unit", unit.id if unit else None,
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}})
     view = queries.region(requirement, unit)
+    units = unit_rows.region_units(requirement, view.children, unit, **unit_args())
     people = queries.people_page(requirement, unit=unit, **args) if unit is not None else None
     points, chart = trend_chart(requirement, unit)
     return render_template("training/region.html", requirement=requirement, view=view, people=people, args=args,
-                           unit=unit, points=points, chart=chart, data_time=queries.data_time(requirement),
+                           units=units,
+                           unit=unit, points=points, chart=chart, freshness=freshness.state(requirement),
                            requirements=facts.active_requirements(), action_form=ActionForm(),
-                           versions=version_names())
+                           versions=people_export.version_names())
 
 
 @bp.get("/region/export.<fmt>")
@@ -69,19 +71,20 @@ def region_export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
     requirement, unit = _requirement(), _unit()
-    refresh.ensure_fresh(utcnow())
     data_time = queries.data_time(requirement)
     stamp = data_time.astimezone(local_tz()).replace(microsecond=0) if data_time else None
     name = unit.name if unit else _("Hela regionen")
     if request.args.get("what") == "people":
         args = list_args("all")
-        rows = queries.all_people(requirement, unit=unit, state=args["state"], unit_id=args["unit_id"], q=args["q"])
-        response = exports.response(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
-                                    f"{requirement.course.name} – {name} – {filters_text(args)}", stamp,
-                                    *people_table(rows))
+        chosen = {k: args[k] for k in ("state", "unit_id", "q")}
+        rows = people_export.count_people(requirement, unit=unit, **chosen)
         audit.record("training.region.export", "unit", unit.id if unit else None,
-                     {"requirement": requirement.id, "format": fmt, "what": "people", "rows": len(rows)})
-        return response
+                     {"requirement": requirement.id, "format": fmt, "what": "people", "unit": args["unit_id"],
+                      "q": args["q"], "rows": rows})
+        return people_export.download(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
+                                      f"{requirement.course.name} – {name} – "
+                                      f"{people_export.filters_text(args, FILTER_LABELS)}", stamp, requirement,
+                                      STATE_LABELS, unit=unit, **chosen)
     view = queries.region(requirement, unit)
     headers = [_("Enhet"), _("Omfattas"), _("Genomförda"), _("Påbörjade"), _("Ej påbörjade"), _("Försenade"),
                _("Undantagna"), _("Andel genomförda (%)")]

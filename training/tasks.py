@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from training import refresh, snapshots
+from training import freshness, snapshots
 from jobs.registry import Job
 from extensions import db
 
@@ -15,20 +15,19 @@ def quarter_snapshot(now) -> str:
 
 
 def refresh_cache(now) -> str:
-    covered = refresh.refresh_all(now)
-    db.session.commit()
-    return f"status cache refreshed, {covered} people covered"
+    """Stale requirements and queued people; "" when there was nothing to do."""
+    return freshness.run_pending(now)
 
 
 def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
-    minutes = app.config["TRAINING_REFRESH_MINUTES"] if app is not None else 15
+    seconds = app.config["TRAINING_REFRESH_SECONDS"] if app is not None else 15
     return [
         Job("training.quarter_snapshot", quarter_snapshot, "cron",
             {"month": "3,6,9,12", "day": "last", "hour": 23, "minute": 45},
             _l("Sparar utbildningsnyckeltal per enhet vid varje kvartals slut.")),
-        Job("training.refresh", refresh_cache, "interval", {"minutes": max(1, minutes)},
-            _l("Räknar om utbildningsstatus (fångar upp ändringar från katalogsynken).")),
-        # Right after midnight, so the day's first visitor does not wait for the recount.
+        Job("training.refresh", refresh_cache, "interval", {"seconds": max(1, seconds)},
+            _l("Räknar om utbildningsstatus som väntar (katalogsynk, kravändringar, köade personer, nytt dygn).")),
+        # Right after midnight: pages never recount, so the new day's figures come from here.
         Job("training.refresh_midnight", refresh_cache, "cron", {"hour": 0, "minute": 0, "second": 30},
             _l("Räknar om utbildningsstatus när ett nytt dygn börjar (förseningar).")),
     ]

@@ -6,19 +6,34 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 import audit
-from auth.access import may_see, require_visible, requires, visible_person_ids
+from auth.access import may_see, require_visible, requires
 from extensions import db
 from main.forms import ActionForm, require_action
 from main.i18n import fmt_datetime, local_tz
 from main.navigation import safe_next
-from models import Course, CourseVersion, Exemption, Person, utcnow
+from models import Exemption, Person, utcnow
 from reminders import actions as reminder_actions
 from reminders.forms import RemindForm
-from training import drilldown, exports, facts, operations, queries, refresh
-from training.display import display_rows, format_day, format_percent, state_label  # noqa: F401 (app globals)
+from training import (
+    drilldown,
+    exports,
+    facts,
+    freshness,
+    operations,
+    people_export,
+    person_queries,
+    queries,
+    unit_rows,
+)
+from training.display import (  # noqa: F401 (app globals)
+    STATE_LABELS,
+    display_rows,
+    format_day,
+    format_percent,
+    state_label,
+)
 from training.forms import ExemptionForm
 
 bp = Blueprint("training", __name__)
@@ -43,6 +58,12 @@ def list_args(default_state: str = "todo") -> dict:
     }
 
 
+def unit_args() -> dict:
+    """The unit search and the page of unit rows (team and region pages)."""
+    return {"q": request.args.get("unit_q", "").strip()[:100],
+            "page": max(request.args.get("unit_page", 1, type=int) or 1, 1)}
+
+
 def _manager() -> Person:
     manager = current_user
     manager_id = request.args.get("manager", type=int)
@@ -63,19 +84,19 @@ def _requirement():
 @requires("manager", "admin")
 def team():
     manager, requirement = _manager(), _requirement()
-    refresh.ensure_fresh(utcnow())
     args = list_args()
     audit.record("training.team.view", "person", manager.id,
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}}, commit=False)
-    summary = queries.team_summary(requirement, manager)
-    chosen = next(((u, c) for u, c in summary.units if (u.id if u else 0) == args["unit_id"]), None)
+    summary = queries.team_summary(requirement, manager, with_units=False)
+    units = unit_rows.team_units(requirement, manager, **unit_args())
+    chosen = unit_rows.team_unit(requirement, manager, args["unit_id"])
     plain = args["state"] == "todo" and args["unit_id"] is None and not args["q"]
     people = queries.people_page(requirement, manager=manager, **args,
                                  known_total=queries.todo_total(summary) if plain else None)
     page = render_template(
-        "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people,
-        args=args, data_time=queries.data_time(requirement), requirements=facts.active_requirements(),
-        versions=version_names(), remind_form=RemindForm(formdata=None, requirement=requirement.id),
+        "training/team.html", manager=manager, requirement=requirement, summary=summary, people=people, units=units,
+        args=args, freshness=freshness.state(requirement), requirements=facts.active_requirements(),
+        versions=people_export.version_names(), remind_form=RemindForm(formdata=None, requirement=requirement.id),
         reminded=reminder_actions.last_reminded(requirement, [p.id for p, _u, _s in people.rows]),
         chosen_unit=chosen, report_teams=drilldown.report_teams(requirement, manager),
         trail=drilldown.trail(current_user, manager), todo=queries.todo_total(summary),
@@ -90,54 +111,29 @@ def team_export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
     manager, requirement = _manager(), _requirement()
-    refresh.ensure_fresh(utcnow())
     args = list_args(default_state="all")
-    rows = queries.all_people(requirement, manager=manager, state=args["state"], unit_id=args["unit_id"], q=args["q"])
+    chosen = {k: args[k] for k in ("state", "unit_id", "q")}
+    rows = people_export.count_people(requirement, manager=manager, **chosen)
     title = _("%(course)s – team %(name)s", course=requirement.course.name, name=manager.name)
-    title = f"{title} – {filters_text(args)}"
-    response = exports.response(fmt, f"utbildning-team-{manager.username}", title,
-                                _local(queries.data_time(requirement)), *people_table(rows))
+    title = f"{title} – {people_export.filters_text(args, FILTER_LABELS)}"
     audit.record("training.team.export", "person", manager.id,
                  {"requirement": requirement.id, "format": fmt, "state": args["state"], "unit": args["unit_id"],
-                  "q": args["q"], "rows": len(rows)})
-    return response
-
-
-def filters_text(args: dict) -> str:
-    """The filters of a list in words, for the first line of its export."""
-    parts = [_("Filter: %(state)s", state=FILTER_LABELS.get(args["state"], args["state"]))]
-    if args["unit_id"] is not None:
-        name = queries.unit_name(args["unit_id"]) if args["unit_id"] else None
-        parts.append(_("enhet %(name)s", name=name or _("(ingen enhet)")))
-    if args["q"]:
-        parts.append(_("namn innehåller ”%(q)s”", q=args["q"]))
-    return ", ".join(parts)
-
-
-def people_table(rows) -> tuple[list[str], list[list]]:
-    """Header and rows of a people export (the same columns everywhere)."""
-    versions = version_names()
-    headers = [_("Namn"), _("Användarnamn"), _("Anställningsnummer"), _("Enhet"), _("Status"), _("Sista datum"),
-               _("Genomförd"), _("Version")]
-    body = [[p.name, p.username, p.employee_number or "", u.name if u else "", state_label(s.state), s.due_on,
-             _local(s.completed_at), versions.get(s.version_id, "")] for p, u, s in rows]
-    return headers, body
+                  "q": args["q"], "rows": rows})
+    return people_export.download(fmt, f"utbildning-team-{manager.username}", title,
+                                  _local(queries.data_time(requirement)), requirement, STATE_LABELS,
+                                  manager=manager, **chosen)
 
 
 def _local(moment):
     return moment.astimezone(local_tz()).replace(microsecond=0) if moment else None
 
 
-def version_names() -> dict[int, str]:
-    return dict(db.session.execute(select(CourseVersion.id, CourseVersion.name)).all())
-
-
 @bp.get("/training/mine")
 @login_required
 def mine():
-    items = queries.person_training(current_user, utcnow(), current_app.config["COURSE_URL"])
-    return render_template("training/mine.html", items=items, history=queries.person_history(current_user),
-                           exemptions=queries.person_exemptions(current_user))
+    items = person_queries.person_training(current_user, utcnow(), current_app.config["COURSE_URL"])
+    return render_template("training/mine.html", items=items, history=person_queries.person_history(current_user),
+                           exemptions=person_queries.person_exemptions(current_user))
 
 
 def can_exempt(viewer: Person, person: Person) -> bool:
@@ -158,14 +154,13 @@ def person(person_id: int):
 
 
 def _person_page(person: Person, form: ExemptionForm, status: int = 200):
-    form.course.choices = [(0, _("Alla kurser"))] + [
-        (c.id, c.name) for c in db.session.scalars(select(Course).order_by(Course.name))]
+    form.course.choices = [(0, _("Alla kurser"))] + [(c.id, c.name) for c in person_queries.courses()]
     if form.starts_on.data is None:
         form.starts_on.data = utcnow().astimezone(local_tz()).date()
-    items = queries.person_training(person, utcnow(), current_app.config["COURSE_URL"])
+    items = person_queries.person_training(person, utcnow(), current_app.config["COURSE_URL"])
     return render_template(
-        "training/person.html", person=person, items=items, history=queries.person_history(person),
-        exemptions=queries.person_exemptions(person), form=form, may_exempt=can_exempt(current_user, person),
+        "training/person.html", person=person, items=items, history=person_queries.person_history(person),
+        exemptions=person_queries.person_exemptions(person), form=form, may_exempt=can_exempt(current_user, person),
         action_form=ActionForm(), reminded={
             item.requirement.id: reminder_actions.last_reminded(item.requirement, [person.id]).get(person.id)
             for item in items},
@@ -180,13 +175,14 @@ def add_exemption(person_id: int):
     if not can_exempt(current_user, person):
         abort(403)
     form = ExemptionForm()
-    form.course.choices = [(0, "")] + [(c.id, c.name) for c in db.session.scalars(select(Course))]
+    form.course.choices = [(0, "")] + [(c.id, c.name) for c in person_queries.courses(by_name=False)]
     if not form.validate_on_submit():
         return _person_page(person, form, 400)
-    course = db.session.get(Course, form.course.data) if form.course.data else None
+    course = person_queries.course(form.course.data)
     operations.add_exemption(person, form.reason.data, form.ends_on.data, starts_on=form.starts_on.data,
                              by=current_user, course=course)
     db.session.commit()
+    freshness.people_changed([person.id], utcnow())
     flash(_("Undantaget för %(name)s är sparat.", name=person.name), "success")
     return redirect(url_for("training.person", person_id=person.id))
 
@@ -202,6 +198,7 @@ def revoke_exemption(exemption_id: int):
     require_action()
     operations.revoke_exemption(exemption, current_user, utcnow())
     db.session.commit()
+    freshness.people_changed([person.id], utcnow())
     flash(_("Undantaget är avslutat."), "success")
     return redirect(url_for("training.person", person_id=person.id))
 
@@ -228,8 +225,7 @@ def remind():
     if len(ids) > REMIND_MAX:
         flash(_("Högst %(n)s personer åt gången.", n=REMIND_MAX), "error")
         return redirect(back)
-    people = list(db.session.scalars(select(Person).where(
-        Person.id.in_(ids), Person.id.in_(visible_person_ids(current_user)))))
+    people = person_queries.visible_people(ids, current_user)
     if len(people) != len(ids):
         abort(403)  # someone outside the user's team (or no one at all: not told apart)
     report = reminder_actions.remind_now(requirement, people, current_user, utcnow())

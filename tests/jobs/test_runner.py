@@ -62,3 +62,16 @@ def test_admin_sees_jobs_page(client, auth, org):
     auth.login("admin")
     body = client.get("/admin/jobs").get_data(as_text=True)
     assert "auth.prune_login_attempts" in body and "Ingen schemaläggare körs" in body
+
+
+def test_each_run_logs_one_line_and_an_idle_run_none(app, caplog, monkeypatch):
+    import logging
+
+    assert logging.getLogger("apscheduler").getEffectiveLevel() == logging.WARNING
+    caplog.set_level(logging.INFO, logger="jobs.runner")
+    monkeypatch.setattr(logging.getLogger("jobs.runner"), "disabled", False)  # alembic's fileConfig in `migrated`
+    run_job(Job("test.idle", lambda now: "", "interval", {"seconds": 15}, "test"), NOW)
+    assert [r for r in caplog.records if r.name == "jobs.runner"] == []
+    run_job(Job("test.busy", lambda now: "3 sent", "interval", {"seconds": 15}, "test"), NOW)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "jobs.runner"]
+    assert line.startswith("job test.busy ok in ") and line.endswith(": 3 sent")

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import ApiToken, Completion, PersonStatus, utcnow
-from training import refresh
+from training import freshness
 from lms import tokens
 from tests.training.conftest import local
 
@@ -52,7 +52,7 @@ def test_a_start_never_replaces_a_completion(client, org, token, course):
 
 
 def test_push_updates_the_team_numbers_at_once(client, org, token, course):
-    refresh.ensure_fresh(utcnow())
+    freshness.run_pending(utcnow())
     post(client, token, BODY)
     status = db.session.get(PersonStatus, dict(requirement_id=course["requirement"].id, person_id=org["ann"].id))
     db.session.refresh(status)

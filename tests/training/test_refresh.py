@@ -1,14 +1,19 @@
-"""The status cache and the per-manager counts agree with the status rule."""
+"""The status cache: it agrees with the status rule, writes refresh only the people they
+touched, the scheduler does the rest, and no web request ever recomputes it."""
 from __future__ import annotations
 
+import threading
+from datetime import timedelta
+
+import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text, update
 
 from extensions import db
-from models import PersonStatus, TeamSummary, TrainingRefresh
-from training import facts, refresh
-from training.status import COMPLETED, IN_PROGRESS, OVERDUE
+from models import PersonStatus, RefreshQueue, TeamSummary, TrainingRefresh
 from tests.training.conftest import local
+from training import facts, freshness, operations, refresh
+from training.status import COMPLETED, IN_PROGRESS, OVERDUE
 
 NOW = local(2025, 1, 15)
 
@@ -20,7 +25,17 @@ def summary(requirement, manager, kind="all", unit_id=0):
 
 def cached(requirement):
     return {r.person_id: r for r in db.session.scalars(
-        select(PersonStatus).where(PersonStatus.requirement_id == requirement.id))}
+        select(PersonStatus).where(PersonStatus.requirement_id == requirement.id).execution_options(
+            populate_existing=True))}
+
+
+def stamp(requirement) -> TrainingRefresh:
+    return db.session.get(TrainingRefresh, requirement.id, populate_existing=True)
+
+
+def counts() -> dict:
+    return {(s.manager_id, s.kind, s.unit_id): (s.required, s.completed, s.in_progress, s.overdue, s.exempt)
+            for s in db.session.scalars(select(TeamSummary).execution_options(populate_existing=True)) if s.required}
 
 
 def test_cache_matches_the_rule_and_counts_roll_up(org, course, complete):
@@ -43,42 +58,175 @@ def test_cache_matches_the_rule_and_counts_roll_up(org, course, complete):
     assert summary(req, org["top"], "unit", hsf).required == 2
 
 
-def test_ensure_fresh_recomputes_when_the_day_changes(org, course, complete):
+def test_the_scheduled_refresh_rolls_the_day_over(org, course):
     req = course["requirement"]
-    with time_machine.travel(local(2024, 11, 30, 18), tick=False):
-        refresh.ensure_fresh(local(2024, 11, 30, 18))
-        assert cached(req)[org["ann"].id].state == "not_started"
-    refresh.ensure_fresh(local(2024, 12, 1, 8))
+    assert freshness.run_pending(local(2024, 11, 30, 18)).startswith(f"requirement {req.id} recomputed")
+    assert cached(req)[org["ann"].id].state == "not_started"
+    assert freshness.run_pending(local(2024, 11, 30, 19)) == ""  # nothing to do: nothing logged
+    freshness.run_pending(local(2024, 12, 1, 0, 1))
     assert cached(req)[org["ann"].id].state == OVERDUE
-    assert db.session.get(TrainingRefresh, req.id).computed_for.isoformat() == "2024-12-01"
+    assert stamp(req).computed_for.isoformat() == "2024-12-01"
 
 
-def test_writes_mark_the_cache_dirty(org, course):
-    from training import operations
+def test_the_scheduler_runs_the_refresh_every_15_seconds_and_at_midnight(app):
+    from jobs.registry import all_jobs
 
+    jobs = {job.id: job for job in all_jobs(app)}
+    assert jobs["training.refresh"].trigger_args == {"seconds": 15}
+    assert jobs["training.refresh_midnight"].trigger_args["hour"] == 0
+
+
+#: Every GET that shows or exports cached numbers.
+READS = [("boss", "/training/team"), ("boss", "/training/team?state=all&sort=name"),
+         ("boss", "/training/team/export.csv"), ("boss", "/training/team/export.xlsx"),
+         ("boss", "/api/v1/training/team"), ("ann", "/training/mine"), ("boss", "/training/people/{ann}"),
+         ("admin", "/admin/training/region"), ("admin", "/admin/training/region?unit_scope={akut}"),
+         ("admin", "/admin/training/region/export.csv"), ("admin", "/admin/training/report")]
+
+
+def test_no_request_recomputes_the_cache_after_the_day_rollover(client, auth, org, course, complete):
+    """The first visitors after midnight see yesterday's figures with their date, at once."""
     req = course["requirement"]
-    refresh.ensure_fresh(NOW)
-    assert not db.session.get(TrainingRefresh, req.id).dirty
-    operations.add_exemption(org["ann"], "Föräldraledig", local(2025, 6, 1).date(),
-                             starts_on=local(2025, 1, 1).date(), by=org["admin"])
+    freshness.run_pending(NOW)
+    yesterday = (NOW - timedelta(days=1))
+    db.session.execute(update(TrainingRefresh).values(computed_for=yesterday.date(), computed_at=yesterday))
+    complete(org["ben"], course["v2024"], NOW - timedelta(hours=1))  # a change only a recompute would show
     db.session.commit()
-    assert db.session.get(TrainingRefresh, req.id).dirty
-    refresh.ensure_fresh(NOW)
-    assert cached(req)[org["ann"].id].state == "exempt"
+    before = {pid: r.state for pid, r in cached(req).items()}
+    with time_machine.travel(NOW, tick=False):
+        for user, path in READS:
+            auth.login(user)
+            response = client.get(path.format(ann=org["ann"].id, akut=org["boss"].unit_id))
+            assert response.status_code == 200, path
+            auth.logout()
+        auth.login("boss")
+        page = client.get("/training/team").get_data(as_text=True)
+    assert "Uppdaterad" in page and "en uppdatering pågår" in page
+    assert stamp(req).computed_for == yesterday.date() and stamp(req).computed_at == yesterday
+    assert {pid: r.state for pid, r in cached(req).items()} == before
+    freshness.run_pending(NOW)  # the scheduler's next run
+    assert stamp(req).computed_for == NOW.date() and cached(req)[org["ben"].id].state == COMPLETED
+
+
+def test_a_requirement_change_is_left_to_the_scheduler(client, auth, org, course):
+    req = course["requirement"]
+    freshness.run_pending(NOW)
+    operations.ensure_requirement(course["course"], operations.RequirementSpec(
+        name=req.name, due_on=NOW.date() + timedelta(days=60), current_version_id=course["v2024"].id))
+    db.session.commit()
+    assert stamp(req).dirty
+    auth.login("boss")
+    with time_machine.travel(NOW, tick=False):
+        assert "en uppdatering pågår" in client.get("/training/team").get_data(as_text=True)
+    assert stamp(req).dirty and cached(req)[org["ann"].id].state == OVERDUE
+    freshness.run_pending(NOW)
+    assert not stamp(req).dirty and cached(req)[org["ann"].id].state == "not_started"
+
+
+def test_an_exemption_refreshes_that_person_at_once_without_a_recompute(client, auth, org, course):
+    req = course["requirement"]
+    freshness.run_pending(NOW)
+    computed_at = stamp(req).computed_at
+    auth.login("boss")
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(f"/training/people/{org['ben'].id}/exemptions", data={
+            "reason": "Föräldraledig", "starts_on": "2025-01-01", "ends_on": "2025-12-31", "course": "0"})
+    assert response.status_code == 302
+    assert cached(req)[org["ben"].id].state == "exempt" and summary(req, org["boss"]).exempt == 1
+    assert stamp(req).computed_at == computed_at and not stamp(req).dirty
+
+
+def test_an_import_refreshes_the_imported_people_only(org, course, runner, tmp_path):
+    req = course["requirement"]
+    freshness.run_pending(NOW)
+    computed_at = stamp(req).computed_at
+    path = tmp_path / "rapport.csv"
+    path.write_text("Användarnamn;Kurs;Status;Slutförd\r\nann;Säkert Beteende 2024;Godkänd;2024-10-01\r\n"
+                    "carl;Säkert Beteende 2024;Godkänd;2025-01-02\r\n", encoding="utf-8")
+    with time_machine.travel(NOW, tick=False):
+        result = runner.invoke(args=["training", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = cached(req)
+    assert rows[org["ann"].id].state == COMPLETED and rows[org["carl"].id].state == COMPLETED
+    assert stamp(req).computed_at == computed_at  # no full recompute
+    incremental = counts()
+    refresh.refresh(req, NOW)
+    db.session.commit()
+    assert counts() == incremental
 
 
 def test_refresh_people_gives_the_same_counts_as_a_full_refresh(org, course, complete):
     req = course["requirement"]
-    refresh.ensure_fresh(NOW)
+    freshness.run_pending(NOW)
     complete(org["ann"], course["v2024"], local(2025, 1, 10))
     complete(org["carl"], course["v2024"], state=IN_PROGRESS)
-    refresh.refresh_people([org["ann"].id, org["carl"].id], NOW)
+    org["ben"].active = False
     db.session.commit()
-    incremental = {(s.manager_id, s.kind, s.unit_id): (s.required, s.completed, s.overdue)
-                   for s in db.session.scalars(select(TeamSummary))}
+    assert freshness.people_changed([org["ann"].id, org["carl"].id, org["ben"].id], NOW)
+    incremental = counts()
     refresh.refresh(req, NOW)
     db.session.commit()
-    full = {(s.manager_id, s.kind, s.unit_id): (s.required, s.completed, s.overdue)
-            for s in db.session.scalars(select(TeamSummary))}
-    assert {k: v for k, v in incremental.items() if v[0]} == full
-    assert summary(req, org["boss"]).completed == 1
+    assert counts() == incremental
+    assert summary(req, org["boss"]).completed == 1 and summary(req, org["boss"]).required == 2
+
+
+def _other_connection():
+    return create_engine(db.engine.url.render_as_string(hide_password=False)).connect()
+
+
+def test_a_busy_requirement_queues_the_people_for_the_scheduler(org, course, complete, backend):
+    if backend != "postgresql":
+        pytest.skip("SQLite has one writer: a write waits for the lock instead")
+    req = course["requirement"]
+    freshness.run_pending(NOW)
+    complete(org["ann"], course["v2024"], local(2025, 1, 10))
+    db.session.commit()
+    with _other_connection() as other:  # another process recomputing the requirement
+        other.execute(text("SELECT pg_advisory_lock(:c, :r)"), {"c": freshness.LOCK_CLASS, "r": req.id})
+        assert freshness.people_changed([org["ann"].id], NOW) is False
+        assert freshness.state(req, NOW).pending
+        assert freshness.run_pending(NOW) == ""  # still busy: the queue waits
+        other.execute(text("SELECT pg_advisory_unlock(:c, :r)"), {"c": freshness.LOCK_CLASS, "r": req.id})
+    assert freshness.run_pending(NOW) == "1 queued people refreshed"
+    assert cached(req)[org["ann"].id].state == COMPLETED
+    assert db.session.scalar(select(RefreshQueue.id)) is None and not freshness.state(req, NOW).pending
+
+
+def test_concurrent_refreshes_recompute_once_and_never_collide(app, org, course, complete, caplog):
+    """Four processes' worth of threads find the cache stale at once (as four web workers did)."""
+    req = course["requirement"]
+    complete(org["ann"], course["v2024"], local(2024, 10, 1))
+    db.session.commit()
+    start, results, errors = threading.Barrier(4), [], []
+    people = [org["ann"].id, org["ben"].id]  # read here: the threads have sessions of their own
+
+    def worker(i: int) -> None:
+        with app.app_context():
+            try:
+                start.wait(timeout=30)
+                if i % 2:
+                    results.append(freshness.run_pending(NOW))
+                else:
+                    results.append(freshness.people_changed(people, NOW))
+            except Exception as exc:  # noqa: BLE001  (reported below)
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == [] and len(results) == 4
+    assert "UniqueViolation" not in caplog.text and "IntegrityError" not in caplog.text
+    # At most one recomputes; a thread that finds the requirement busy leaves it (or queues its
+    # people) for the scheduler's next run instead of waiting or colliding.
+    assert sum(1 for r in results if isinstance(r, str) and "recomputed" in r) <= 1
+    freshness.run_pending(NOW)  # the next scheduled run
+    assert not freshness.state(req, NOW).pending
+    assert cached(req)[people[0]].state == COMPLETED
+    incremental = counts()
+    refresh.refresh(req, NOW)
+    db.session.commit()
+    assert counts() == incremental

@@ -1,0 +1,47 @@
+"""The production server: gunicorn with the repository's gunicorn.conf.py serves the app,
+and its access log lines are JSON."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gunicorn_serves_healthz_with_a_json_access_log(migrated, tmp_path):
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": migrated, "SECRET_KEY": "test-secret", "GUNICORN_BIND": f"127.0.0.1:{port}",
+           "GUNICORN_WORKERS": "1", "GUNICORN_THREADS": "2", "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"),
+           "DEMO_MODE": "0", "LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline, body = time.monotonic() + 60, None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                    body = response.read()
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode() if server.stdout else ""
+                time.sleep(0.2)
+        assert body is not None and response.status == 200
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not (tmp_path / "access.log").read_text():
+            time.sleep(0.1)
+        line = json.loads((tmp_path / "access.log").read_text().splitlines()[-1])
+        assert line["path"] == "/healthz" and line["status"] == 200 and line["duration_us"] >= 0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

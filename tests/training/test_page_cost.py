@@ -1,0 +1,121 @@
+""""Mitt team" and the region page cost what is on the screen, not the org chart: at most
+50 unit rows, worst completion first, a unit search, and the same number of SQL
+statements for a tree of 3 units as for one of 120."""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+import time_machine
+from flask import g
+from sqlalchemy import event
+
+from extensions import db
+from tests.training.conftest import local
+from training import freshness, operations
+
+NOW = local(2025, 1, 15)
+
+
+@contextmanager
+def counted():
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def build(make_unit, make_person, n_units: int, complete_every: int = 3) -> dict:
+    """A director over a region unit with `n_units` clinics, one employee in each (some done)."""
+    from directory.tree import rebuild_closure, rebuild_unit_paths
+
+    region = make_unit("R", "Regionen")
+    director = make_person("director", unit=region, roles=("admin",))
+    course = operations.ensure_course("SB", "Säkert Beteende").obj
+    version = operations.ensure_version(course, "Säkert Beteende 2024", date(2024, 9, 15)).obj
+    operations.ensure_requirement(course, operations.RequirementSpec(name="Alla", due_on=date(2025, 6, 30)))
+    people = []
+    for i in range(n_units):
+        unit = make_unit(f"R/K{i:03d}", f"Klinik {i:03d}", parent=region)
+        people.append(make_person(f"p{i:03d}", manager=director, unit=unit, password=False))
+    db.session.flush()
+    from models import Completion
+    for i, person in enumerate(people):
+        if i % complete_every:
+            db.session.add(Completion(person_id=person.id, version_id=version.id, state="completed",
+                                      completed_at=local(2024, 10, 1), source="demo"))
+    rebuild_unit_paths(db.session)
+    rebuild_closure(db.session)
+    db.session.commit()
+    freshness.run_pending(NOW)
+    return {"director": director, "region": region}
+
+
+PAGES = ["/training/team", "/training/team?unit_page=2", "/training/team?unit_q=klinik+00",
+         "/admin/training/region", "/admin/training/region?unit_scope={region}",
+         "/admin/training/region?unit_scope={region}&unit_q=klinik&unit_page=2"]
+
+
+def statements_per_page(client, auth, tree) -> dict[str, int]:
+    auth.login("director")
+    result = {}
+    with time_machine.travel(NOW, tick=False):
+        for path in PAGES:
+            url = path.format(region=tree["region"].id)
+            client.get(url)  # warm: the first request loads the log-in and the translations
+            g.pop("training_requirements", None)  # the tests' requests share one app context
+            with counted() as statements:
+                assert client.get(url).status_code == 200
+            result[path] = len(statements)
+    return result
+
+
+def unit_rows(body: str) -> list[str]:
+    table = body.split("<caption>Per enhet</caption>")[1].split("</table>")[0]
+    return re.findall(r'<th scope="row">(?:<a href="[^"]*">)?([^<]+)', table)
+
+
+@pytest.mark.parametrize("units", [3, 120])
+def test_team_page_shows_at_most_50_units_worst_first(client, auth, make_unit, make_person, units):
+    build(make_unit, make_person, units)
+    auth.login("director")
+    with time_machine.travel(NOW, tick=False):
+        body = client.get("/training/team").get_data(as_text=True)
+        rows = unit_rows(body)
+        assert len(rows) == min(units, 50)
+        # p000, p003, … have not completed: their clinics come first.
+        assert rows[0] == "Klinik 000" and (units < 4 or rows[1] == "Klinik 003")
+        if units > 50:
+            assert "Visar 50 av 120 enheter" in body
+            last = unit_rows(client.get("/training/team?unit_page=3").get_data(as_text=True))
+            assert len(last) == 20
+            found = unit_rows(client.get("/training/team?unit_q=klinik+11").get_data(as_text=True))
+            assert sorted(found) == [f"Klinik {i}" for i in range(110, 120)]
+
+
+def test_region_page_pages_and_searches_units(client, auth, make_unit, make_person):
+    tree = build(make_unit, make_person, 120)
+    auth.login("director")
+    with time_machine.travel(NOW, tick=False):
+        body = client.get(f"/admin/training/region?unit_scope={tree['region'].id}").get_data(as_text=True)
+        assert len(unit_rows(body)) == 50 + 1  # and the total
+        found = client.get(f"/admin/training/region?unit_scope={tree['region'].id}&unit_q=Klinik+042")
+        assert unit_rows(found.get_data(as_text=True)) == ["Klinik 042", "Totalt"]
+
+
+def test_statements_per_page_do_not_grow_with_the_org_chart(app, client, auth, make_unit, make_person):
+    small = statements_per_page(client, auth, build(make_unit, make_person, 3))
+    auth.logout()
+    from tests.conftest import _empty_all_tables
+    _empty_all_tables()
+    large = statements_per_page(client, auth, build(make_unit, make_person, 120))
+    assert large == small
+    assert max(large.values()) <= 30
