@@ -1,7 +1,7 @@
 """pulse quizzes (who answered, counted answers) and APT confirmations
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07 04:39:58.868447
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
