@@ -14,7 +14,7 @@ from sqlalchemy import select
 from apt import operations as apt_ops
 from apt import queries as apt_queries
 from campaign.activities import new_uid
-from demo.campaign import TITLE as OCTOBER_TITLE
+from demo import dates
 from extensions import db
 from main.i18n import local_tz
 from models import Activity, Campaign, Person, utcnow
@@ -84,7 +84,8 @@ def _answers(pulse: Pulse, rng: random.Random) -> int:
 def _apt(now: datetime, rng: random.Random) -> int:
     if db.session.scalar(select(Activity.id).where(Activity.title == APT_TITLE)) is not None:
         return 0
-    campaign = db.session.scalar(select(Campaign).where(Campaign.title == OCTOBER_TITLE))
+    title = dates.october_title(now.astimezone(local_tz()).date())
+    campaign = db.session.scalar(select(Campaign).where(Campaign.title == title))
     admin = db.session.scalar(select(Person).where(Person.username == "admin"))
     if campaign is None or admin is None:
         return 0

@@ -119,7 +119,7 @@ def streamed(fmt: str, filename: str, title: str, data_time: datetime | None, he
         body: Iterator[bytes] = _file_chunks(xlsx_file(title, data_time, headers, batches))
     else:
         body = stream_with_context(csv_chunks(title, data_time, headers, batches))
-    resp = Response(body, mimetype=MIMETYPES[fmt])
+    resp = Response(body, content_type=MIMETYPES[fmt])  # mimetype= would add a second charset
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -73,7 +73,7 @@ def guessed_urls(app, person_id: int) -> list[str]:
 
 @pytest.fixture
 def app_config(tmp_path):
-    return {"SMTP_HOST": "", "OUTBOX_MAIL_DIR": str(tmp_path / "mail")}  # .eml files to preview
+    return {"SMTP_HOST": "", "OUTBOX_MAIL_DIR": str(tmp_path / "mail"), "DEMO_MODE": True}  # .eml files to preview
 
 
 def test_every_get_route_an_admin_reaches_is_no_store(app, client, make_person):

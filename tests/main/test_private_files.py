@@ -56,9 +56,9 @@ def test_an_existing_world_readable_database_is_tightened(tmp_path):
 
 
 def test_generated_secret_key_and_instance_folder_are_private(tmp_path, monkeypatch):
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.setenv("VAKSAM_INSTANCE", str(tmp_path / "instance"))
-    config.from_env()
+    # Only demo mode generates a key (create_app calls this); production must set SECRET_KEY.
+    key = config.instance_secret_key(tmp_path / "instance")
+    assert len(key) == 64 and config.instance_secret_key(tmp_path / "instance") == key  # made once
     assert mode(tmp_path / "instance" / "secret_key") == 0o600 and mode(tmp_path / "instance") == 0o700
 
 

@@ -55,6 +55,8 @@ def _ids(table):
 
 def _rows(table, rows):
     """Rows for a stand-in or the real table: real UTC columns get aware times, required columns a value."""
+    from sqlalchemy import LargeBinary
+
     from models import UTCDateTime
 
     rows = [{key: value for key, value in row.items() if key in table.c} for row in rows]
@@ -66,7 +68,8 @@ def _rows(table, rows):
                 row[column.name] = value.replace(tzinfo=None)
             if column.name not in row and not column.nullable and not column.primary_key \
                     and column.default is None and column.server_default is None:
-                row[column.name] = "applied" if isinstance(column.type, String) else 0
+                row[column.name] = ("applied" if isinstance(column.type, String)
+                                    else b"" if isinstance(column.type, LargeBinary) else 0)
     return rows
 
 
@@ -90,8 +93,8 @@ def test_rows_in_other_packages_tables_follow_the_rules(runner, history, shared)
         {"id": 3, "activity_id": None, "person_id": None, "received_at": utc(2024, 5, 1)},
         {"id": 4, "activity_id": None, "person_id": None, "received_at": utc(2025, 5, 1)}]))
     db.session.execute(insert(sessions), _rows(sessions, [
-        {"id": 1, "person_id": carl.id, "expires_at": utc(2025, 5, 1)},
-        {"id": 2, "person_id": carl.id, "expires_at": utc(2025, 6, 30)}]))
+        {"id": 1, "person_id": carl.id, "expires_at": utc(2025, 5, 1), "session_key": "k1"},
+        {"id": 2, "person_id": carl.id, "expires_at": utc(2025, 6, 30), "session_key": "k2"}]))
     db.session.commit()
 
     with time_machine.travel(NOW, tick=False):
