@@ -20,9 +20,9 @@ from config import BASE_DIR
 from demo import dates
 from demo.region import DemoPerson, build_region
 from extensions import db
+from lms import importer
 from models import utcnow
 from training import operations, snapshots
-from lms import importer
 
 DATA_DIR = BASE_DIR / "demo" / "data"
 EXPORT_1 = DATA_DIR / "kompetensportalen-export.csv"

@@ -4,10 +4,9 @@ dirty in the same transaction; after exemptions and undos the caller, once it ha
 committed, refreshes the people concerned (`training.freshness`). Callers commit."""
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
@@ -15,7 +14,15 @@ import audit
 from campaign import markup
 from extensions import db
 from models import (
-    Completion, Course, CourseVersion, Exemption, ImportBatch, Person, Requirement, RequirementUnit, Unit,
+    Completion,
+    Course,
+    CourseVersion,
+    Exemption,
+    ImportBatch,
+    Person,
+    Requirement,
+    RequirementUnit,
+    Unit,
 )
 from training.refresh import mark_dirty
 

@@ -22,9 +22,10 @@ turns them into statuses for thousands of people at once.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Iterable, Mapping, NamedTuple
+from typing import NamedTuple
 
 COMPLETED = "completed"
 IN_PROGRESS = "in_progress"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from training import freshness, snapshots
-from jobs.registry import Job
 from extensions import db
+from jobs.registry import Job
+from training import freshness, snapshots
 
 
 def quarter_snapshot(now) -> str:

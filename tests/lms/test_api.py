@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import func, select
 
 from extensions import db
-from models import ApiToken, Completion, PersonStatus, utcnow
-from training import freshness
 from lms import tokens
+from models import ApiToken, Completion, PersonStatus, utcnow
 from tests.training.conftest import local
+from training import freshness
 
 
 @pytest.fixture

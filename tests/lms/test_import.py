@@ -13,10 +13,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from extensions import db
-from models import AuditEvent, Completion, ImportBatch
-from training import operations
 from lms import importer
+from models import AuditEvent, Completion, ImportBatch
 from tests.training.conftest import local
+from training import operations
 
 NOW = local(2025, 1, 15)
 
@@ -269,8 +269,7 @@ def test_a_shared_identifier_is_narrowed_to_the_active_person(staff, course):
 def test_the_fast_sqlite_timestamp_text_is_what_the_column_type_stores(moment):
     from sqlalchemy.dialects import sqlite
 
-    from models.base import UTCDateTime
-    from models.base import FastUTCText
+    from models.base import FastUTCText, UTCDateTime
 
     dialect = sqlite.dialect()
     stored = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)(moment)

@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from extensions import db
 from models import OutboxMessage, Reminder, ReminderTemplate
 from outbox.sender import send_due
-from tests.training.conftest import local
 from reminders.rounds import run_round
+from tests.training.conftest import local
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditEvent, OutboxMessage, ReminderTemplate, utcnow
-from training import freshness
 from tests.training.conftest import local
+from training import freshness
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from extensions import db
 from jobs.registry import get_job
 from models import KpiSnapshot, Requirement
-from training import snapshots
 from tests.training.conftest import local
+from training import snapshots
 
 SETUP = [
     ["training", "course", "add", "SB", "--name", "Säkert Beteende"],

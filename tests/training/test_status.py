@@ -9,8 +9,19 @@ import pytest
 import time_machine
 
 from training.status import (
-    COMPLETED, EXEMPT, IN_PROGRESS, NOT_STARTED, OVERDUE, CompletionFact, Counts, ExemptionFact,
-    PersonFacts, Rule, add_months, bulk_statuses, person_status,
+    COMPLETED,
+    EXEMPT,
+    IN_PROGRESS,
+    NOT_STARTED,
+    OVERDUE,
+    CompletionFact,
+    Counts,
+    ExemptionFact,
+    PersonFacts,
+    Rule,
+    add_months,
+    bulk_statuses,
+    person_status,
 )
 
 TZ = ZoneInfo("Europe/Stockholm")

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import AuditEvent, Exemption, OutboxMessage, utcnow
-from training import freshness
 from tests.training.conftest import local
+from training import freshness
 
 
 @pytest.fixture
