@@ -6,10 +6,12 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 
 ROLES = ("admin", "comms", "manager", "employee")
 GRANTABLE_ROLES = ("admin", "comms")
+#: Where a role grant comes from: made here, or from directory group membership.
+GRANT_SOURCES = ("app", "directory")
 
 
 class RoleGrant(Base):
@@ -29,7 +31,10 @@ class RoleGrant(Base):
     #: When it was granted.
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("uq_role_grant_person_role_source", "person_id", "role", "source", unique=True),)
+    __table_args__ = (
+        one_of("role", ROLES),
+        one_of("source", GRANT_SOURCES),
+        Index("uq_role_grant_person_role_source", "person_id", "role", "source", unique=True),)
 
 
 

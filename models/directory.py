@@ -8,11 +8,15 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 
 if TYPE_CHECKING:
     from models.auth import RoleGrant
 
+
+#: `DirectorySyncRun.outcome` and `.trigger` values (see the columns).
+SYNC_OUTCOMES = ("requested", "running", "ok", "failed", "refused")
+SYNC_TRIGGERS = ("cli", "scheduler", "admin")
 
 class Unit(Base):
     """An organisational unit: a förvaltning, an enhet or a sektion."""
@@ -164,3 +168,9 @@ class DirectorySyncRun(Base):
     message: Mapped[str | None] = mapped_column(Text)
     #: Wall-clock duration.
     seconds: Mapped[float | None]
+
+    __table_args__ = (
+        one_of("outcome", SYNC_OUTCOMES),
+        one_of("trigger", SYNC_TRIGGERS),
+    )
+

@@ -6,9 +6,13 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 from models.directory import Person
 from models.training import Course
+
+#: `ImportBatch.status` and `ImportBatch.source` values (see the columns).
+IMPORT_STATUSES = ("imported", "unchanged", "undone")
+IMPORT_SOURCES = ("web", "cli")
 
 
 class ImportBatch(Base):
@@ -60,6 +64,11 @@ class ImportBatch(Base):
 
     created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])
     course: Mapped[Course | None] = relationship()
+
+    __table_args__ = (
+        one_of("status", IMPORT_STATUSES),
+        one_of("source", IMPORT_SOURCES),
+    )
 
 
 class ColumnMapping(Base):

@@ -8,12 +8,16 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 from models.directory import Person, Unit
 
 #: Completion states as stored (what the LMS told us); "not started" is never stored.
 COMPLETED = "completed"
 IN_PROGRESS = "in_progress"
+#: Where a completion came from.
+COMPLETION_SOURCES = ("import", "api", "demo")
+#: `PersonStatus.state` values (as training.status.STATES).
+STATUS_STATES = ("completed", "in_progress", "not_started", "overdue", "exempt")
 
 
 class Course(Base):
@@ -158,6 +162,8 @@ class Completion(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
+        one_of("state", (COMPLETED, IN_PROGRESS)),
+        one_of("source", COMPLETION_SOURCES),
         # Idempotency key: one row per (person, version, completion time); NULL times
         # (in progress) are kept to one per person and version by the importer. Bulk reads
         # by version scan the table (one course's versions are most of it anyway).
@@ -239,6 +245,7 @@ class PersonStatus(Base):
     sort_name: Mapped[str] = mapped_column(String(400), default="")
 
     __table_args__ = (
+        one_of("state", STATUS_STATES),
         Index("ix_training_status_todo", "requirement_id", "done", "due_on", "sort_name"),
         Index("ix_training_status_unit", "requirement_id", "unit_id"),
     )
