@@ -10,8 +10,8 @@ from models.base import Base, one_of, utcnow
 
 ROLES = ("admin", "comms", "manager", "employee")
 GRANTABLE_ROLES = ("admin", "comms")
-#: Where a role grant comes from: made here, or from directory group membership.
-GRANT_SOURCES = ("app", "directory")
+#: Where a role grant comes from: made here, from directory group membership, or from OIDC claims.
+GRANT_SOURCES = ("app", "directory", "oidc")
 
 
 class RoleGrant(Base):
@@ -24,7 +24,7 @@ class RoleGrant(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     #: "admin" or "comms".
     role: Mapped[str] = mapped_column(String(20))
-    #: "app" for grants made here, "directory" for grants from group membership.
+    #: "app" for grants made here, "directory" for grants from group membership, "oidc" from ID token claims.
     source: Mapped[str] = mapped_column(String(20), default="app")
     #: Who granted it (None for the CLI or the directory).
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

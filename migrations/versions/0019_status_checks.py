@@ -34,7 +34,7 @@ CHECKS = [
     ('role_grant', 'role_known',
      "role IN ('admin', 'comms', 'manager', 'employee')"),
     ('role_grant', 'source_known',
-     "source IN ('app', 'directory')"),
+     "source IN ('app', 'directory', 'oidc')"),
     ('training_reminder_template', 'kind_known',
      "kind IN ('employee', 'digest', 'escalation')"),
     ('campaign_activity', 'kind_known',
