@@ -16,14 +16,15 @@ from sqlalchemy import bindparam, func, insert, select
 
 import audit
 from extensions import db
-from main.i18n import local_tz
-from models import Completion, Course, CourseVersion, ImportBatch, Person
 from lms import files, reader
 from lms.files import COMPLETED, IN_PROGRESS, NOT_STARTED, FileError
-from lms.results import ImportResult
 from lms.matching import AMBIGUOUS, UNMATCHED, PersonIndex
+from lms.results import ImportResult
+from main.i18n import local_tz
+from models import Completion, Course, CourseVersion, ImportBatch, Person
 from models.base import FastUTCText, fast_utc
 from training.refresh import mark_dirty
+
 
 @dataclass
 class _Versions:

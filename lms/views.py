@@ -11,11 +11,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 import audit
 from auth.access import requires
 from extensions import db
+from lms import importer, previews, queries
+from lms.forms import ConfirmForm, UploadForm
 from main.forms import ActionForm, require_action
 from models import ImportBatch, utcnow
 from training import exports, operations, refresh
-from lms import importer, previews, queries
-from lms.forms import ConfirmForm, UploadForm
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
 

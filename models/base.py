@@ -7,9 +7,9 @@ it is used in (no process-wide state), so a page may read through `fast_utc` too
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
-
-from typing import Any, Iterable, cast
+from typing import Any, cast
 
 from sqlalchemy import CheckConstraint, CursorResult, DateTime, MetaData, String, Table, TypeDecorator, type_coerce
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler

@@ -1,7 +1,8 @@
 """The people a reminder round deals with, read as plain rows, and their nearest active managers."""
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from sqlalchemy import select
 

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Iterable
 
 from flask import current_app
 from sqlalchemy import insert, select
@@ -41,11 +41,19 @@ from models import PersonStatus, Requirement
 from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, Reminder
 from outbox import operations as outbox
 from outbox.mime import InvalidAddress, validate_address
-from training import facts, refresh
 from reminders.people import People, Recipient
 from reminders.schedule import Candidate, Planned, Schedule, plan, schedule_from
-from reminders.texts import (ListedPerson, Values, Wording, employee_values, list_values, recipient_locale,
-                                     render, wording)
+from reminders.texts import (
+    ListedPerson,
+    Values,
+    Wording,
+    employee_values,
+    list_values,
+    recipient_locale,
+    render,
+    wording,
+)
+from training import facts, refresh
 from training.status import COMPLETED, NOT_STARTED, OVERDUE, local_date
 
 #: Commit after about this many people (with their managers' digests).

@@ -6,9 +6,10 @@ Pure functions of the data and `today` (see `reminders.rounds` for the rules in 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from jobs.workdays import is_working_day
 from models.reminders import EMPLOYEE, ESCALATED

@@ -17,12 +17,23 @@ from main.forms import require_action
 from models import utcnow
 from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, MANUAL
 from outbox import operations as outbox
-from training import facts
 from reminders import actions
-from reminders.schedule import schedule_from
 from reminders.forms import ReminderTextForm
-from reminders.texts import (KINDS, LOCALES, PLACEHOLDERS, Wording, lista_misplaced, render, reset_wording,
-                                     save_wording, saved_texts, unknown_placeholders, wording)
+from reminders.schedule import schedule_from
+from reminders.texts import (
+    KINDS,
+    LOCALES,
+    PLACEHOLDERS,
+    Wording,
+    lista_misplaced,
+    render,
+    reset_wording,
+    save_wording,
+    saved_texts,
+    unknown_placeholders,
+    wording,
+)
+from training import facts
 
 bp = Blueprint("training_reminders", __name__, url_prefix="/admin/training/reminders")
 

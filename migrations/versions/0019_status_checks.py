@@ -10,7 +10,6 @@ would be a bug to look at before upgrading.
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0019'
 down_revision = "0015"
