@@ -101,9 +101,7 @@ class Action(Base):
     comments: Mapped[list[Comment]] = relationship(
         back_populates="action", order_by="Comment.id", cascade="all, delete-orphan")
 
-    __table_args__ = (
-        one_of("status", ACTION_STATUSES),
-    )
+    __table_args__ = (one_of("status", ACTION_STATUSES),)
 
 
 class Document(Base):
@@ -163,9 +161,7 @@ class Evidence(Base):
     action: Mapped[Action] = relationship(back_populates="evidence")
     document: Mapped[Document | None] = relationship()
 
-    __table_args__ = (
-        one_of("kind", EVIDENCE_KINDS),
-    )
+    __table_args__ = (one_of("kind", EVIDENCE_KINDS),)
 
 
 class Comment(Base):

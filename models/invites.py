@@ -176,9 +176,7 @@ class Reply(Base):
     activity: Mapped[Activity | None] = relationship()
     person: Mapped[Person | None] = relationship()
 
-    __table_args__ = (
-        one_of("outcome", REPLY_OUTCOMES),
-    )
+    __table_args__ = (one_of("outcome", REPLY_OUTCOMES),)
 
 
 class PersonAddress(Base):

@@ -114,9 +114,7 @@ class OutboxSkip(Base):
     #: When it was skipped (the first time).
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    __table_args__ = (
-        one_of("reason", SKIP_REASONS),
-    )
+    __table_args__ = (one_of("reason", SKIP_REASONS),)
 
 
 class MailOutage(Base):
