@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -13,7 +14,7 @@ from extensions import babel, csrf, db, login_manager, migrate
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment."""
     app = Flask(__name__, instance_relative_config=False)
-    settings = {
+    settings: dict[str, Any] = {
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "vaksam_session",
@@ -51,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.logger.warning(warning)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     import models  # noqa: F401  (registers every table on the metadata)
     from main import files

@@ -9,6 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from auth.login import PASSWORD_METHOD, normalise_username
 from extensions import db
+from models.base import affected
 from models import LoginAttempt, Person, RoleGrant
 from models.auth import GRANTABLE_ROLES
 from signals import roles_changed
@@ -28,7 +29,7 @@ def prune_login_attempts(now: datetime, keep_days: int = 30) -> int:
     """Delete login attempts older than `keep_days`; returns how many."""
     result = db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - timedelta(days=keep_days)))
     db.session.commit()
-    return result.rowcount or 0
+    return affected(result)
 
 
 def create_local_user(
@@ -86,7 +87,7 @@ def revoke_role(person: Person, role: str, source: str = "app") -> bool:
         delete(RoleGrant).where(RoleGrant.person_id == person.id, RoleGrant.role == role, RoleGrant.source == source)
     )
     db.session.expire(person, ["grants"])
-    return bool(result.rowcount)
+    return bool(affected(result))
 
 
 def change_role(person: Person, action: str, role: str, actor: Person | None) -> bool:
@@ -98,6 +99,7 @@ def change_role(person: Person, action: str, role: str, actor: Person | None) ->
         changed = revoke_role(person, role)
     db.session.commit()
     if changed:
-        roles_changed.send(current_app._get_current_object(), person_id=person.id,
+        roles_changed.send(current_app._get_current_object(),  # type: ignore[attr-defined]
+                           person_id=person.id,
                            removed={role} if action == "revoke" else set())
     return changed

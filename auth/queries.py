@@ -28,7 +28,7 @@ def people_page(q: str = "", role: str = "", page: int = 1) -> PeoplePage:
         stmt = stmt.where(Person.id.in_(select(RoleGrant.person_id).where(RoleGrant.role == role)))
     elif role == "manager":
         stmt = stmt.where(Person.subtree_size > 0)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(page, pages)
     people = db.session.scalars(

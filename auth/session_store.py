@@ -28,6 +28,7 @@ from sqlalchemy import delete, select
 
 from extensions import db
 from models import UserSession, utcnow
+from models.base import affected
 
 #: How often an unchanged session's "last seen" (and so its idle deadline) is written.
 REFRESH = timedelta(seconds=60)
@@ -143,4 +144,4 @@ def purge(now: datetime, max_age: timedelta) -> int:
     result = db.session.execute(delete(UserSession).where(
         (UserSession.expires_at <= now) | (UserSession.created_at <= now - max_age)))
     db.session.commit()
-    return result.rowcount or 0
+    return affected(result)

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from auth.session_store import DatabaseSessionInterface, purge
 from extensions import db
 from models import UserSession, utcnow
+from models.base import affected
 from signals import person_deactivated, roles_changed
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ def end_sessions_for(person_id: int, reason: str) -> int:
     """End every session of this person at once (their next request is logged out). Commits."""
     result = db.session.execute(delete(UserSession).where(UserSession.person_id == person_id))
     db.session.commit()
-    count = result.rowcount or 0
+    count = affected(result)
     log.info("ended %d session(s) of person %s: %s", count, person_id, reason)
     return count
 
@@ -38,7 +39,7 @@ def end_session(person_id: int, session_row_id: int, reason: str) -> bool:
         UserSession.id == session_row_id, UserSession.person_id == person_id))
     db.session.commit()
     log.info("ended session %s of person %s: %s", session_row_id, person_id, reason)
-    return bool(result.rowcount)
+    return bool(affected(result))
 
 
 def sessions_of(person_id: int, now: datetime | None = None) -> list[UserSession]:
@@ -86,6 +87,8 @@ def check_roles() -> None:
     Catches changes no signal announced (e.g. no longer a manager after a directory sync)."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return
+    if session.get("_user_id") != str(current_user.id):
+        return  # not this session's user (only where one app context spans requests: the tests)
     now_roles = sorted(current_user.roles)
     had = session.get(ROLES_KEY)
     if had is None:

@@ -93,7 +93,7 @@ def change_role(person_id: int):
 @requires("admin")
 def end_sessions(person_id: int):
     """End all of a person's sessions, or one (form field `session`)."""
-    person = db.session.get(Person, person_id) or abort(404)
+    person = db.get_or_404(Person, person_id)
     require_action()
     one = request.form.get("session", type=int)
     if one is not None:

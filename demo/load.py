@@ -34,7 +34,7 @@ def load_demo() -> dict:
     from followup.demo import load_demo_followup
     from training.demo import load_demo_training
 
-    result = {"directory": load_people()}
+    result: dict[str, object] = {"directory": load_people()}
     result["training"] = load_demo_training()
     result["campaign"] = load_campaign()
     result["invites"] = load_invites()

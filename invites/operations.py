@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign import audience
 from extensions import db
+from models.base import table_of
 from invites import content, ical, rules
 from models import Activity, Attendee, Person
 from outbox.mime import InvalidAddress, calendar_alternative, ics_attachment, validate_address
@@ -147,6 +148,7 @@ def set_wanted(activity: Activity, person: Person, wanted: bool, source: str, no
         except IntegrityError:
             attendee = db.session.scalar(select(Attendee).where(Attendee.activity_id == activity.id,
                                                                 Attendee.person_id == person.id))
+            assert attendee is not None  # the row the other insert made
     attendee.wanted = wanted
     return attendee
 
@@ -178,7 +180,7 @@ def invite_audience(activity: Activity, now: datetime) -> SendReport:
 def _insert_ignoring_duplicates():
     """INSERT … ON CONFLICT DO NOTHING: a second click's round adds nobody twice."""
     module = {"postgresql": postgresql, "sqlite": sqlite}[db.session.get_bind().dialect.name]
-    return module.insert(Attendee.__table__).on_conflict_do_nothing(index_elements=["activity_id", "person_id"])
+    return module.insert(table_of(Attendee)).on_conflict_do_nothing(index_elements=["activity_id", "person_id"])
 
 
 def follow_audience(activity: Activity, now: datetime) -> None:

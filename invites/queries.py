@@ -82,11 +82,10 @@ class Summary:
 
 
 def summary(activity: Activity) -> Summary:
-    rows = dict(db.session.execute(
-        select(Attendee.wanted, func.count()).where(Attendee.activity_id == activity.id).group_by(Attendee.wanted)
-    ).all())
+    rows: dict[bool, int] = {wanted: n for wanted, n in db.session.execute(
+        select(Attendee.wanted, func.count()).where(Attendee.activity_id == activity.id).group_by(Attendee.wanted))}
     not_sent = db.session.scalar(select(func.count()).select_from(Attendee).where(
-        Attendee.activity_id == activity.id, Attendee.wanted.is_(True), Attendee.method.is_(None)))
+        Attendee.activity_id == activity.id, Attendee.wanted.is_(True), Attendee.method.is_(None))) or 0
     n = registration.counts([activity.id]).get(activity.id, {})
     return Summary(rows.get(True, 0), rows.get(False, 0), not_sent, n.get("registered", 0), n.get("waiting", 0))
 

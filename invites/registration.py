@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from directory import tree
 from extensions import db
+from models.base import table_of
 from invites import operations, rules
 from invites.operations import InviteError
 from models import Activity, Attendee, Person, Registration
@@ -48,13 +49,13 @@ def may_join(activity: Activity, person: Person) -> bool:
 def _lock(activity: Activity) -> None:
     """Serialise seat counting per activity: a no-op UPDATE of its row locks it on PostgreSQL and
     takes SQLite's write lock, so the transaction's later reads see any concurrent registration."""
-    table = Activity.__table__
+    table = table_of(Activity)
     db.session.execute(update(table).where(table.c.id == activity.id).values(updated_at=table.c.updated_at))
 
 
 def registered_count(activity: Activity) -> int:
     return db.session.scalar(select(func.count()).select_from(Registration)
-                             .where(Registration.activity_id == activity.id, Registration.status == REGISTERED))
+                             .where(Registration.activity_id == activity.id, Registration.status == REGISTERED)) or 0
 
 
 def _find(activity: Activity, person: Person) -> Registration | None:
@@ -80,7 +81,7 @@ def register(activity: Activity, person: Person, now: datetime) -> Outcome:
     registration = _find(activity, person)
     if registration is not None and registration.status in (REGISTERED, WAITING):
         return Outcome("unchanged", registration)
-    status = REGISTERED if registered_count(activity) < activity.capacity else WAITING
+    status = REGISTERED if activity.capacity is None or registered_count(activity) < activity.capacity else WAITING
     if registration is None:
         registration = Registration(activity_id=activity.id, person_id=person.id, created_at=now)
         try:
@@ -107,7 +108,7 @@ def waiting_place(own: Registration) -> int:
     ahead = db.session.scalar(select(func.count()).select_from(Registration).where(
         Registration.activity_id == own.activity_id, Registration.status == WAITING,
         or_(Registration.queued_at < own.queued_at,
-            and_(Registration.queued_at == own.queued_at, Registration.id < own.id))))
+            and_(Registration.queued_at == own.queued_at, Registration.id < own.id)))) or 0
     return ahead + 1
 
 

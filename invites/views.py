@@ -2,6 +2,7 @@
 and the planners' invitation page. Thin: parse, call, render."""
 from __future__ import annotations
 
+from flask.typing import ResponseReturnValue
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -65,7 +66,7 @@ def activity_ics(activity_id: int):
     return _ics_response(content.publish(activity), f"aktivitet-{activity.id}.ics")
 
 
-def _activity_action(activity_id: int, action) -> Response:
+def _activity_action(activity_id: int, action) -> ResponseReturnValue:
     activity = db.get_or_404(Activity, activity_id)
     require_action()
     try:

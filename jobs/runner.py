@@ -35,6 +35,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
+from models.base import affected
 from jobs.registry import Job, all_jobs
 from jobs.schedule import make_trigger, missed_run
 from models import JobRun, SchedulerLease, utcnow
@@ -72,7 +73,7 @@ def try_acquire_lease(holder: str, now: datetime, seconds: int = LEASE_SECONDS) 
         .where((SchedulerLease.holder == holder) | (SchedulerLease.expires_at < now))
         .values(holder=holder, expires_at=expires)
     )
-    if result.rowcount:
+    if affected(result):
         db.session.commit()
         return True
     db.session.rollback()
@@ -124,6 +125,7 @@ def run_job(job: Job, now: datetime | None = None, run_id: int | None = None, ho
     if stop_requested():  # told to stop while it ran: it ended early on purpose
         outcome = "stopped"
     run = db.session.get(JobRun, run_id)
+    assert run is not None  # the row this run inserted
     run.outcome, run.message, run.finished_at = outcome, message[:4000], utcnow()
     db.session.commit()
     return run
@@ -139,7 +141,7 @@ def mark_interrupted(holder: str, now: datetime) -> int:
                 message="the scheduler process ended while this ran (its lease expired)")
     )
     db.session.commit()
-    return result.rowcount
+    return affected(result)
 
 
 def request_run(job_id: str, now: datetime) -> bool:
@@ -157,9 +159,8 @@ def take_request(job_id: str) -> int | None:
     if run_id is None:
         db.session.rollback()
         return None
-    claimed = db.session.execute(
-        update(JobRun).where(JobRun.id == run_id, JobRun.outcome == "requested").values(outcome="running")
-    ).rowcount
+    claimed = affected(db.session.execute(
+        update(JobRun).where(JobRun.id == run_id, JobRun.outcome == "requested").values(outcome="running")))
     db.session.commit()
     return run_id if claimed else None
 

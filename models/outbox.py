@@ -31,8 +31,6 @@ class OutboxMessage(Base):
     recipient_email: Mapped[str] = mapped_column(String(320))
     #: Recipient display name for the To header ("" for none); never contains CR/LF.
     recipient_name: Mapped[str] = mapped_column(String(400), default="")
-    #: From header when not MAIL_FROM (calendar invitations come from the organiser's mailbox).
-    mail_from: Mapped[str | None] = mapped_column(String(400))
     #: The person the message is for, when it is for someone in the directory.
     recipient_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     #: Subject line; never contains CR/LF.

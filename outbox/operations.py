@@ -5,6 +5,8 @@ campaign can enqueue thousands of messages all-or-nothing.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +15,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select, text, update
 
 from extensions import db
+from models.base import affected, table_of
 from models import OutboxMessage, OutboxSkip, Person, utcnow
 from outbox.mime import (
     HeaderInjection,
@@ -76,7 +79,7 @@ def enqueue(key: str, *, to: Person | str | None, subject: str, text: str, html:
     address = person.email if person is not None else to
     name = to_name if to_name is not None else (person.name if person is not None else "")
     person_id = person.id if person is not None else person_id
-    skip = {"key": key, "person_id": person_id, "related": related, "now": now}
+    skip: dict[str, Any] = {"key": key, "person_id": person_id, "related": related, "now": now}
     try:
         check_header_text(subject, "subject")
         check_header_text(name or "", "recipient name")
@@ -159,9 +162,9 @@ def _insert_once_statement(table, column_names, returning: str = " RETURNING id"
     return text(sql).bindparams(*(bindparam(c.name, type_=c.type) for c in columns))
 
 
-_INSERT_ONCE = _insert_once_statement(OutboxMessage.__table__, _ENQUEUED_COLUMNS)
+_INSERT_ONCE = _insert_once_statement(table_of(OutboxMessage), _ENQUEUED_COLUMNS)
 _INSERT_SKIP = _insert_once_statement(
-    OutboxSkip.__table__, ("idempotency_key", "reason", "recipient_id", "detail", "related_type", "related_id",
+    table_of(OutboxSkip), ("idempotency_key", "reason", "recipient_id", "detail", "related_type", "related_id",
                            "created_at"), returning="")
 
 
@@ -172,7 +175,7 @@ def retry(message_id: int, now: datetime | None = None) -> bool:
         .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(("failed", "queued")))
         .values(status="queued", attempts=0, first_attempt_at=None, next_attempt_at=now or utcnow())
     )
-    return bool(result.rowcount)
+    return bool(affected(result))
 
 
 def retry_all_failed(now: datetime | None = None) -> int:
@@ -181,7 +184,7 @@ def retry_all_failed(now: datetime | None = None) -> int:
         update(OutboxMessage).where(OutboxMessage.status == "failed")
         .values(status="queued", attempts=0, first_attempt_at=None, next_attempt_at=now or utcnow())
     )
-    return result.rowcount
+    return affected(result)
 
 
 def cancel(message_id: int) -> bool:
@@ -191,4 +194,4 @@ def cancel(message_id: int) -> bool:
         .where(OutboxMessage.id == message_id, OutboxMessage.status.in_(("failed", "queued")))
         .values(status="cancelled", claimed_by=None, claim_expires_at=None)
     )
-    return bool(result.rowcount)
+    return bool(affected(result))

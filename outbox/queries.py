@@ -35,14 +35,14 @@ class Page:
 def messages_page(status: str, page: int = 1) -> Page:
     """Messages with `status`: queued ones by when they are due, others newest first."""
     query = select(OutboxMessage).where(OutboxMessage.status == status)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order = {"sent": OutboxMessage.sent_at.desc(), "queued": OutboxMessage.next_attempt_at}.get(
         status, OutboxMessage.id.desc())
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     items = db.session.scalars(query.order_by(order, OutboxMessage.id.desc())
                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return Page(items, page, pages, total)
+    return Page(list(items), page, pages, total)
 
 
 @dataclass
@@ -64,7 +64,7 @@ def extra_parts(message: OutboxMessage) -> list[PartInfo]:
         attachment = part.get_content_disposition() == "attachment"
         if not attachment and part.get_content_type() in ("text/plain", "text/html"):
             continue
-        params = "; ".join(f"{k}={v}" for k, v in part.get_params()[1:])
+        params = "; ".join(f"{k}={v}" for k, v in (part.get_params() or [])[1:])
         infos.append(PartInfo("attachment" if attachment else "alternative", part.get_content_type(), params,
                               part.get_filename(), len(part.get_payload(decode=True) or b"")))
     return infos
@@ -85,7 +85,7 @@ def recent_skips(limit: int = 50) -> tuple[list[OutboxSkip], int]:
     """The latest recipients a batch could not mail (newest first), and how many there are in all."""
     total = db.session.scalar(select(func.count()).select_from(OutboxSkip))
     rows = db.session.scalars(select(OutboxSkip).order_by(OutboxSkip.id.desc()).limit(limit)).all()
-    return list(rows), total
+    return list(rows), total or 0
 
 
 def current_outage() -> MailOutage | None:

@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam
 
 from models import OutboxMessage, utcnow
+from models.base import affected, table_of
 from outbox.retry import gives_up, next_attempt
 
 log = logging.getLogger(__name__)
-TABLE = OutboxMessage.__table__
+TABLE = table_of(OutboxMessage)
 #: One prepared statement for every outcome (plain Core: no ORM bookkeeping per message).
 FINISH = (
     TABLE.update()
@@ -75,9 +76,9 @@ def _finish(conn: Connection, mail: Outgoing, token: str, status: str, *, attemp
         "error": error[:4000] if error else None, "due": due or mail.due, "sent": sent, "eml": eml,
     })
     conn.commit()
-    if not result.rowcount:
+    if not affected(result):
         log.warning("outbox message %s: claim lost before its outcome was recorded", mail.id)
-    return bool(result.rowcount)
+    return bool(affected(result))
 
 
 def _record_failure(conn: Connection, mail: Outgoing, token: str, reason: str, permanent: bool, cfg: dict,
@@ -110,12 +111,12 @@ def _release_unanswered(conn: Connection, batch: list[Outgoing], token: str, rea
         report.failed += conn.execute(TABLE.update().where(TABLE.c.id.in_(expired), mine).values(
             status="failed", claimed_by=None, claim_expires_at=None,
             last_error=f"gave up after {hours} hours without an answer from the mail server: {reason}"[:4000])
-        ).rowcount
+        ).rowcount  # type: ignore[attr-defined]  # a CursorResult
     if waiting:
         report.unanswered += conn.execute(TABLE.update().where(TABLE.c.id.in_(waiting), mine).values(
             status="queued", claimed_by=None, claim_expires_at=None,
             last_error=f"mail server gave no answer (not counted as an attempt): {reason}"[:4000])
-        ).rowcount
+        ).rowcount  # type: ignore[attr-defined]  # a CursorResult
     conn.commit()
 
 
@@ -129,7 +130,7 @@ def _release(conn: Connection, batch: list[Outgoing], token: str, report: SendRe
         .values(status="queued", claimed_by=None, claim_expires_at=None)
     )
     conn.commit()
-    report.released += result.rowcount
+    report.released += affected(result)
 
 
 class Recorder:

@@ -31,6 +31,7 @@ from sqlalchemy import func, select, update
 
 from extensions import db
 from models import OutboxMessage, utcnow
+from models.base import affected, table_of
 from outbox import outage
 from outbox.mime import envelope_sender, stamp_date
 from outbox.pacing import pacer_for
@@ -38,7 +39,7 @@ from outbox.recording import Outgoing, Recorder, SendReport
 from outbox.transport import ConnectFailure, DeliveryFailure, transport_for
 
 log = logging.getLogger(__name__)
-TABLE = OutboxMessage.__table__
+TABLE = table_of(OutboxMessage)
 
 
 def recover_expired_claims(now: datetime) -> int:
@@ -50,7 +51,7 @@ def recover_expired_claims(now: datetime) -> int:
                 last_error="the sender stopped while sending; queued again")
     )
     db.session.commit()
-    return result.rowcount
+    return affected(result)
 
 
 def claim_batch(now: datetime, limit: int, token: str, claim_seconds: int) -> list[Outgoing]:
@@ -95,7 +96,7 @@ def sent_in_last_minute(now: datetime) -> int:
     return db.session.scalar(
         select(func.count()).select_from(TABLE)
         .where(TABLE.c.status == "sent", TABLE.c.sent_at > now - timedelta(seconds=60))
-    )
+    ) or 0
 
 
 def send_batch(transport, batch: list[Outgoing], token: str, cfg: dict, report: SendReport,

@@ -116,6 +116,7 @@ class SmtpTransport:
 
     def _envelope(self, sender: str, recipient: str) -> None:
         """MAIL FROM, RCPT TO and DATA, as smtplib's sendmail() does them (messages are 7-bit)."""
+        assert self.conn is not None  # connected by send()
         self._expect(self.conn.mail(sender), (250,))
         self._expect(self.conn.rcpt(recipient), (250, 251))
         self._expect(self.conn.docmd("data"), (354,))
@@ -125,6 +126,7 @@ class SmtpTransport:
         body = _LEADING_DOT.sub(b"..", data)
         if not body.endswith(b"\r\n"):
             body += b"\r\n"
+        assert self.conn is not None  # connected by send()
         self.conn.send(body + b".\r\n")
         self._expect(self.conn.getreply(), (250,))
 
@@ -132,13 +134,15 @@ class SmtpTransport:
         code, text = reply
         if code in accepted:
             return
-        if code == 421:  # the server is closing the connection
+        if code == 421 and self.conn is not None:  # the server is closing the connection
             self.conn.close()
         else:
             self._reset()
         raise smtplib.SMTPResponseException(code, text)
 
     def _reset(self) -> None:
+        if self.conn is None:
+            return
         try:
             self.conn.rset()
         except smtplib.SMTPServerDisconnected:

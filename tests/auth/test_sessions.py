@@ -182,7 +182,7 @@ def test_only_admins_see_sessions_and_may_end_them(app, client, org):
 
 def test_end_sessions_for_ends_every_session_of_one_person(app, org):
     clients = [app.test_client() for _ in range(3)]
-    for c, name in zip(clients, ["ann", "ann", "ben"]):
+    for c, name in zip(clients, ["ann", "ann", "ben"], strict=True):
         login(c, name)
     assert len(sessions.sessions_of(org["ann"].id)) == 2
     assert sessions.end_sessions_for(org["ann"].id, "back-channel logout") == 2

@@ -88,7 +88,7 @@ def test_unknown_known_and_local_names_do_the_same_work(app, people, make_person
     assert {tuple(r.checks) for r in results.values()} == {("search", "hash", "bind")}
 
 
-def test_plain_ldap_needs_start_tls_or_an_explicit_choice(migrated, caplog):
+def test_plain_ldap_needs_start_tls_or_an_explicit_choice(migrated, caplog, monkeypatch):
     plain = {"LDAP_URL": "ldap://directory.region.example"}
     with pytest.raises(config.ConfigError) as info:
         create_app(test_config(migrated, **plain))
@@ -96,6 +96,8 @@ def test_plain_ldap_needs_start_tls_or_an_explicit_choice(migrated, caplog):
     create_app(test_config(migrated, LDAP_START_TLS=True, **plain))
     create_app(test_config(migrated, LDAP_URL="ldaps://directory.region.example"))
     caplog.set_level(logging.WARNING)
+    # `flask db upgrade` in an earlier test ran alembic's fileConfig, which disables existing loggers.
+    monkeypatch.setattr(logging.getLogger("app"), "disabled", False)
     create_app(test_config(migrated, LDAP_ALLOW_PLAINTEXT=True, **plain))
     assert "LDAP_ALLOW_PLAINTEXT" in caplog.text
 

@@ -59,8 +59,10 @@ def test_no_inline_scripts_or_styles(client, org):
 def test_session_cookie_flags(client, org):
     token = csrf_token(client)
     response = client.post("/login", data={"username": "ann", "password": PASSWORD, "csrf_token": token})
-    cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("vaksam_session="))
+    cookie = next(v for k, v in response.headers.items()
+                  if k == "Set-Cookie" and v.startswith("__Host-vaksam_session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Path=/" in cookie and "Domain" not in cookie  # what the __Host- prefix requires
 
 
 def test_404_in_swedish(client):
