@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 #: `DirectorySyncRun.outcome` and `.trigger` values (see the columns).
 SYNC_OUTCOMES = ("requested", "running", "ok", "failed", "refused")
-SYNC_TRIGGERS = ("cli", "scheduler", "admin")
+SYNC_TRIGGERS = ("cli", "scheduler", "admin", "demo")
 
 class Unit(Base):
     """An organisational unit: a förvaltning, an enhet or a sektion."""
@@ -156,7 +156,7 @@ class DirectorySyncRun(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="running")
     #: True for a dry run that changed nothing by design.
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: What started it: "cli", "scheduler" or "admin".
+    #: What started it: "cli", "scheduler", "admin" or "demo" (loading the demo).
     trigger: Mapped[str] = mapped_column(String(20), default="cli")
     #: Who asked for it (admin runs).
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

@@ -23,7 +23,7 @@ CHECKS = [
     ('directory_sync_run', 'outcome_known',
      "outcome IN ('requested', 'running', 'ok', 'failed', 'refused')"),
     ('directory_sync_run', 'trigger_known',
-     "trigger IN ('cli', 'scheduler', 'admin')"),
+     "trigger IN ('cli', 'scheduler', 'admin', 'demo')"),
     ('followup_action', 'status_known',
      "status IN ('planned', 'in_progress', 'done', 'postponed')"),
     ('outbox_message', 'status_known',
