@@ -12,7 +12,7 @@ from models.training import Course
 
 #: `ImportBatch.status` and `ImportBatch.source` values (see the columns).
 IMPORT_STATUSES = ("imported", "unchanged", "undone")
-IMPORT_SOURCES = ("web", "cli")
+IMPORT_SOURCES = ("web", "cli", "demo")
 
 
 class ImportBatch(Base):
@@ -25,7 +25,7 @@ class ImportBatch(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     #: Who imported it (None for the CLI).
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    #: "web" or "cli".
+    #: "web", "cli" or "demo".
     source: Mapped[str] = mapped_column(String(10), default="web")
     #: The uploaded file's name as given.
     filename: Mapped[str] = mapped_column(String(300))

@@ -43,7 +43,7 @@ CHECKS = [
     ('plan_message', 'status_known',
      "status IN ('draft', 'review', 'approved', 'scheduled', 'sent', 'published', 'failed', 'cancelled')"),
     ('training_import_batch', 'source_known',
-     "source IN ('web', 'cli')"),
+     "source IN ('web', 'cli', 'demo')"),
     ('training_import_batch', 'status_known',
      "status IN ('imported', 'unchanged', 'undone')"),
     ('training_reminder', 'kind_known',
