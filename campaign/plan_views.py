@@ -128,7 +128,7 @@ def _sample_person(message: PlanMessage) -> tuple[Person, str | None]:
     wanted = request.args.get("person", "").strip().lower()[:200]
     if not wanted or wanted == current_user.username:
         return current_user, None
-    person = db.session.query(Person).filter(Person.username == wanted).one_or_none()
+    person = queries.person_by_username(wanted)
     if person is None:
         return current_user, _("Ingen person har användarnamnet ”%(name)s”. Exemplet visas för dig.", name=wanted)
     if not may_see(current_user, person):

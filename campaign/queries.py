@@ -115,6 +115,10 @@ def planners() -> list[Person]:
                                    .order_by(Person.family_name, Person.given_name)))
 
 
+def person_by_username(username: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.username == username))
+
+
 def planner_choices(current: Person | None = None) -> list[tuple[int, str]]:
     """Planners as (id, name) choices, plus `current` (the owner or organiser saved on the item)
     when they are no longer a planner, so editing does not silently change who it is."""

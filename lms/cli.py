@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 
 from extensions import db
 from jobs.batch import collector_paused
-from lms import importer, queries, tokens
+from lms import importer, queries, results, tokens
 from lms import operations as lms_operations
 from models import ImportBatch, utcnow
 from training import operations
@@ -77,7 +77,7 @@ def _report_import(result: importer.ImportResult, as_json: bool, strict: bool) -
         if rows:
             click.echo(f"{label} rows: {', '.join(map(str, rows))}")
     for item in result.invalid:
-        click.echo(f"Invalid row {item['row']}: {importer.reason_en(item['code'], item['value'])}")
+        click.echo(f"Invalid row {item['row']}: {results.reason_en(item['code'], item['value'])}")
 
 
 @lms.command("undo-import")

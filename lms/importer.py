@@ -16,65 +16,13 @@ from sqlalchemy import bindparam, func, insert, select
 
 import audit
 from extensions import db
-from main.i18n import local_tz
-from models import Completion, Course, CourseVersion, ImportBatch, Person
 from lms import files, reader
 from lms.files import COMPLETED, IN_PROGRESS, NOT_STARTED, FileError
 from lms.matching import AMBIGUOUS, UNMATCHED, PersonIndex
+from lms.results import ImportResult
+from main.i18n import local_tz
+from models import Completion, Course, CourseVersion, ImportBatch, Person
 from models.base import FastUTCText, fast_utc
-
-#: Why a row is invalid, in English (CLI, JSON); the UI has Swedish texts for the codes.
-REASONS = {
-    "no_identifier": "no employee number, user name or e-mail",
-    "unknown_status": "unknown status {value!r}",
-    "unknown_course": "unknown course {value!r}",
-    "other_course": "course {value!r} is not the chosen course",
-    "no_version": "no version of the course was published by {value}",
-    "missing_date": "completed without a completion date",
-    "bad_date": "unreadable date {value!r}",
-    "future_date": "completion date {value} is in the future",
-    "old_date": "implausible completion date {value}",
-}
-
-
-@dataclass
-class ImportResult:
-    ok: bool = True
-    dry_run: bool = False
-    rows: int = 0
-    imported: int = 0
-    unchanged: int = 0
-    unmatched: list[int] = field(default_factory=list)
-    ambiguous: list[int] = field(default_factory=list)
-    duplicates: list[int] = field(default_factory=list)
-    #: [{"row", "code", "value"}]
-    invalid: list[dict] = field(default_factory=list)
-    #: Every problem row, for the screen and the downloadable CSV.
-    problems: list[dict] = field(default_factory=list)
-    batch_id: int | None = None
-    #: The people the import added completions for (their cached statuses are refreshed).
-    person_ids: set[int] = field(default_factory=set)
-    #: Set when the file was refused as a whole.
-    error: FileError | None = None
-    filename: str = ""
-    sha256: str = ""
-
-    @property
-    def problem_count(self) -> int:
-        return len(self.problems)
-
-    def as_json(self) -> dict:
-        """Exactly the keys the command line promises."""
-        return {
-            "ok": self.ok, "dry_run": self.dry_run, "rows": self.rows, "imported": self.imported,
-            "unchanged": self.unchanged, "unmatched": self.unmatched, "ambiguous": self.ambiguous,
-            "duplicates": self.duplicates,
-            "invalid": [{"row": p["row"], "reason": reason_en(p["code"], p["value"])} for p in self.invalid],
-        }
-
-
-def reason_en(code: str, value) -> str:
-    return REASONS.get(code, code).format(value=value)
 
 
 @dataclass

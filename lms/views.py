@@ -6,20 +6,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 import audit
 from auth.access import requires
 from extensions import db
-from lms import importer
+from lms import importer, previews, queries
 from lms import operations as lms_operations
 from lms.forms import ConfirmForm, UploadForm
 from main.forms import ActionForm, require_action
-from models import ColumnMapping, Course, ImportBatch, utcnow
+from models import ImportBatch, utcnow
 from training import exports, operations
-from lms import importer, operations as lms_operations, previews
-from lms.forms import ConfirmForm, UploadForm
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
 
@@ -62,14 +59,14 @@ def problem_reason(problem: dict) -> str:
 
 def _choices(form: UploadForm) -> None:
     form.course.choices = [(0, _("Enligt kolumnen Kurs i filen"))] + [
-        (c.id, c.name) for c in db.session.scalars(select(Course).order_by(Course.name))]
+        (c.id, c.name) for c in queries.courses()]
     form.mapping.choices = [(0, _("Ingen (känn igen rubrikerna)"))] + [
-        (m.id, m.name) for m in db.session.scalars(select(ColumnMapping).order_by(ColumnMapping.name))]
+        (m.id, m.name) for m in queries.mappings()]
 
 
 def _run(data: bytes, meta: dict, dry_run: bool) -> importer.ImportResult:
-    mapping = db.session.get(ColumnMapping, meta["mapping_id"]) if meta.get("mapping_id") else None
-    course = db.session.get(Course, meta["course_id"]) if meta.get("course_id") else None
+    mapping = queries.mapping_by_id(meta.get("mapping_id"))
+    course = queries.course_by_id(meta.get("course_id"))
     return importer.import_file(
         data, meta["filename"], course=course, mapping=mapping.columns if mapping else None,
         mapping_id=mapping.id if mapping else None, dry_run=dry_run, strict=meta["strict"], actor=current_user,
@@ -148,7 +145,7 @@ def preview_problems(token: str):
 @bp.get("/imports")
 @requires("admin")
 def batches():
-    rows = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(200)).all()
+    rows = queries.recent_batches()
     newest = next((b.id for b in rows if b.status == "imported"), None)
     return render_template("training/import_list.html", batches=rows, newest=newest, form=ActionForm())
 

@@ -21,18 +21,16 @@ from models.followup import (
 )
 from models.invites import Attendee, FeedToken, PersonAddress, Registration, Reply
 from models.jobs import JobRun, SchedulerLease
+from models.lms import ApiToken, ColumnMapping, ImportBatch
 from models.oidc import OidcLogoutToken, OidcSignIn
 from models.outbox import MailOutage, OutboxMessage, OutboxSkip
 from models.pulse import Pulse, PulseParticipant, PulseQuestion, PulseTally
 from models.reminders import Reminder, ReminderTemplate
 from models.training import (
-    ApiToken,
-    ColumnMapping,
     Completion,
     Course,
     CourseVersion,
     Exemption,
-    ImportBatch,
     KpiSnapshot,
     PersonStatus,
     RefreshQueue,

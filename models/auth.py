@@ -6,10 +6,12 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 
 ROLES = ("admin", "comms", "manager", "employee")
 GRANTABLE_ROLES = ("admin", "comms")
+#: Where a role grant comes from: made here, from directory group membership, or from OIDC claims.
+GRANT_SOURCES = ("app", "directory", "oidc")
 
 
 class RoleGrant(Base):
@@ -22,14 +24,17 @@ class RoleGrant(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     #: "admin" or "comms".
     role: Mapped[str] = mapped_column(String(20))
-    #: "app" for grants made here, "directory" for grants from group membership.
+    #: "app" for grants made here, "directory" for grants from group membership, "oidc" from ID token claims.
     source: Mapped[str] = mapped_column(String(20), default="app")
     #: Who granted it (None for the CLI or the directory).
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     #: When it was granted.
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("uq_role_grant_person_role_source", "person_id", "role", "source", unique=True),)
+    __table_args__ = (
+        one_of("role", ROLES),
+        one_of("source", GRANT_SOURCES),
+        Index("uq_role_grant_person_role_source", "person_id", "role", "source", unique=True),)
 
 
 

@@ -7,11 +7,11 @@ it is used in (no process-wide state), so a page may read through `fast_utc` too
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
-
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, DateTime, MetaData, String, Table, TypeDecorator, type_coerce
+from sqlalchemy import CheckConstraint, CursorResult, DateTime, MetaData, String, Table, TypeDecorator, type_coerce
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import DeclarativeBase, registry
 
@@ -22,6 +22,13 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def one_of(column: str, values: Iterable[str]) -> CheckConstraint:
+    """A CHECK that a column holds one of a fixed set of values (NULL passes, as in SQL), named
+    `ck_<table>_<column>_known` by the naming convention. Its migration spells the values out."""
+    listed = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=f"{column}_known")
 
 
 def utcnow() -> datetime:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 from models.directory import Person, Unit
 
 #: The four themes of the 2024 awareness month, offered as defaults for a new campaign.
@@ -127,6 +127,11 @@ class Activity(Base):
     organiser: Mapped[Person] = relationship()
     units: Mapped[list[Unit]] = relationship(secondary=activity_unit, order_by="Unit.name")
 
+    __table_args__ = (
+        one_of("kind", ACTIVITY_KINDS),
+        one_of("status", ACTIVITY_STATUSES),
+    )
+
 
 class PlanMessage(Base):
     """One message in the communication plan: what, to whom, in which channel, when, by whom."""
@@ -179,6 +184,7 @@ class PlanMessage(Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
+        one_of("status", MESSAGE_STATUSES),
         # The send job's poll: scheduled and due stays a small index however many were sent.
         Index("ix_plan_message_due", "planned_at",
               postgresql_where=text("status = 'scheduled'"), sqlite_where=text("status = 'scheduled'")),
@@ -206,6 +212,11 @@ class PlanTransition(Base):
 
     message: Mapped[PlanMessage] = relationship(back_populates="transitions")
     actor: Mapped[Person | None] = relationship()
+
+    __table_args__ = (
+        one_of("from_status", ("",) + MESSAGE_STATUSES),
+        one_of("to_status", MESSAGE_STATUSES),
+    )
 
 
 class PlanTask(Base):

@@ -8,11 +8,15 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 
 if TYPE_CHECKING:
     from models.auth import RoleGrant
 
+
+#: `DirectorySyncRun.outcome` and `.trigger` values (see the columns).
+SYNC_OUTCOMES = ("requested", "running", "ok", "failed", "refused")
+SYNC_TRIGGERS = ("cli", "scheduler", "admin", "demo", "changes")
 
 class Unit(Base):
     """An organisational unit: a förvaltning, an enhet or a sektion."""
@@ -152,7 +156,7 @@ class DirectorySyncRun(Base):
     outcome: Mapped[str] = mapped_column(String(20), default="running")
     #: True for a dry run that changed nothing by design.
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: What started it: "cli", "scheduler" or "admin".
+    #: What started it: "cli", "scheduler", "admin" or "demo" (loading the demo).
     trigger: Mapped[str] = mapped_column(String(20), default="cli")
     #: Who asked for it (admin runs).
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
@@ -164,3 +168,9 @@ class DirectorySyncRun(Base):
     message: Mapped[str | None] = mapped_column(Text)
     #: Wall-clock duration.
     seconds: Mapped[float | None]
+
+    __table_args__ = (
+        one_of("outcome", SYNC_OUTCOMES),
+        one_of("trigger", SYNC_TRIGGERS),
+    )
+

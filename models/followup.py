@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 from models.directory import Person, Unit
 
 #: Action statuses; "postponed" needs a reason.
@@ -102,6 +102,8 @@ class Action(Base):
     comments: Mapped[list[Comment]] = relationship(
         back_populates="action", order_by="Comment.id", cascade="all, delete-orphan")
 
+    __table_args__ = (one_of("status", ACTION_STATUSES),)
+
 
 class Document(Base):
     """An uploaded evidence file, stored under instance/uploads with a random name."""
@@ -159,6 +161,8 @@ class Evidence(Base):
 
     action: Mapped[Action] = relationship(back_populates="evidence")
     document: Mapped[Document | None] = relationship()
+
+    __table_args__ = (one_of("kind", EVIDENCE_KINDS),)
 
 
 class Comment(Base):

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 from models.campaign import Activity
 from models.directory import Person
 
@@ -20,6 +20,8 @@ INVITE_METHODS = ("REQUEST", "CANCEL")
 PARTSTATS = ("ACCEPTED", "TENTATIVE", "DECLINED", "DELEGATED")
 #: What became of a message read from the organiser mailbox (invites/replies.py).
 REPLY_OUTCOMES = ("applied", "stale", "counter", "occurrence", "unmatched", "malformed")
+#: Why someone is on an activity's attendee list.
+ATTENDEE_SOURCES = ("registration", "audience")
 
 
 class FeedToken(Base):
@@ -71,6 +73,7 @@ class Registration(Base):
     person: Mapped[Person] = relationship()
 
     __table_args__ = (
+        one_of("status", REGISTRATION_STATUSES),
         # One row per person and activity: a double-clicked "register" cannot make two.
         UniqueConstraint("activity_id", "person_id", name="uq_invite_registration_activity_person"),
         Index("ix_invite_registration_queue", "activity_id", "status", "queued_at"),
@@ -117,6 +120,9 @@ class Attendee(Base):
     person: Mapped[Person] = relationship()
 
     __table_args__ = (
+        one_of("source", ATTENDEE_SOURCES),
+        one_of("method", INVITE_METHODS),
+        one_of("partstat", PARTSTATS),
         UniqueConstraint("activity_id", "person_id", name="uq_invite_attendee_activity_person"),
     )
 
@@ -169,6 +175,8 @@ class Reply(Base):
 
     activity: Mapped[Activity | None] = relationship()
     person: Mapped[Person | None] = relationship()
+
+    __table_args__ = (one_of("outcome", REPLY_OUTCOMES),)
 
 
 class PersonAddress(Base):

@@ -6,7 +6,10 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
+
+#: `JobRun.outcome` values (see the column).
+JOB_OUTCOMES = ("requested", "running", "ok", "failed", "stopped", "interrupted")
 
 
 class SchedulerLease(Base):
@@ -43,6 +46,7 @@ class JobRun(Base):
     message: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
+        one_of("outcome", JOB_OUTCOMES),
         # The scheduler looks for "run now" requests at every lease renewal.
         Index("ix_job_run_requested", "job",
               postgresql_where=text("outcome = 'requested'"), sqlite_where=text("outcome = 'requested'")),

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 
 #: Every status a message can have. queued → sending → sent | queued (retry) | failed;
 #: queued/failed → cancelled by an admin.
@@ -74,6 +74,7 @@ class OutboxMessage(Base):
     related_id: Mapped[str | None] = mapped_column(String(80))
 
     __table_args__ = (
+        one_of("status", STATUSES),
         # The poll: "queued and due" stays a small index however many rows were sent.
         Index("ix_outbox_message_due", "next_attempt_at", "id",
               postgresql_where=text("status = 'queued'"), sqlite_where=text("status = 'queued'")),
@@ -110,6 +111,8 @@ class OutboxSkip(Base):
     related_id: Mapped[str | None] = mapped_column(String(80))
     #: When it was skipped (the first time).
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    __table_args__ = (one_of("reason", SKIP_REASONS),)
 
 
 class MailOutage(Base):

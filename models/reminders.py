@@ -12,13 +12,15 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 
 #: Kinds of mail, as in `ReminderTemplate.kind` and `Reminder.kind`: the employee's reminder in a
 #: round, the manager's digest, the escalation to the manager's manager, and "Remind now".
 EMPLOYEE, DIGEST, ESCALATION, MANUAL = "employee", "digest", "escalation", "manual"
 #: A `Reminder.kind` only: this employee was escalated (listed in an escalation mail).
 ESCALATED = "escalated"
+#: `Reminder.outcome` values: the outbox's enqueue outcomes, "no_manager" and "undone" (see the column).
+REMINDER_OUTCOMES = ("queued", "duplicate", "no_address", "invalid_address", "invalid_header", "no_manager", "undone")
 
 
 class ReminderTemplate(Base):
@@ -40,7 +42,9 @@ class ReminderTemplate(Base):
     #: When it was saved last.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    __table_args__ = (UniqueConstraint("kind", "locale", name="uq_training_reminder_template_kind_locale"),)
+    __table_args__ = (
+        one_of("kind", (EMPLOYEE, DIGEST, ESCALATION)),
+        UniqueConstraint("kind", "locale", name="uq_training_reminder_template_kind_locale"),)
 
 
 class Reminder(Base):
@@ -63,7 +67,8 @@ class Reminder(Base):
     about: Mapped[str | None] = mapped_column(Text)
     #: The outbox message (None when the person had no usable address).
     outbox_message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
-    #: "queued", "no_address", "invalid_address", "invalid_header" (the enqueue outcome) or "no_manager"
+    #: "queued", "duplicate", "no_address", "invalid_address", "invalid_header" (the enqueue outcome),
+    #: "undone" (a "Remind now" taken back) or "no_manager"
     #: (nobody to escalate to).
     outcome: Mapped[str] = mapped_column(String(20))
     #: Who pressed "Remind now" (None for the scheduled rounds).
@@ -72,6 +77,8 @@ class Reminder(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
+        one_of("kind", (EMPLOYEE, MANUAL, DIGEST, ESCALATION, ESCALATED)),
+        one_of("outcome", REMINDER_OUTCOMES),
         # "Already reminded in the rounds still open?" for a whole requirement: the recent rows only.
         Index("ix_training_reminder_recent", "requirement_id", "kind", "created_at"),
         # "Last reminded" on the team page and the per-day limit of "Remind now".

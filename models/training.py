@@ -1,19 +1,23 @@
 """Mandatory training ("Säkert Beteende"): courses, versions, requirements, exemptions,
-completions with their provenance, import batches, API tokens, KPI snapshots, and the
-derived status cache that keeps the team pages fast."""
+completions with their provenance, KPI snapshots, and the derived status cache that keeps
+the team pages fast. Import batches, column mappings and API tokens are in `models.lms`."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base, one_of, utcnow
 from models.directory import Person, Unit
 
 #: Completion states as stored (what the LMS told us); "not started" is never stored.
 COMPLETED = "completed"
 IN_PROGRESS = "in_progress"
+#: Where a completion came from.
+COMPLETION_SOURCES = ("import", "api", "demo")
+#: `PersonStatus.state` values (as training.status.STATES).
+STATUS_STATES = ("completed", "in_progress", "not_started", "overdue", "exempt")
 
 
 class Course(Base):
@@ -133,57 +137,6 @@ class Exemption(Base):
     created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])
 
 
-class ImportBatch(Base):
-    """One import of an LMS report file: who, when, which file, what came of it."""
-
-    __tablename__ = "training_import_batch"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: When it was imported.
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    #: Who imported it (None for the CLI).
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    #: "web" or "cli".
-    source: Mapped[str] = mapped_column(String(10), default="web")
-    #: The uploaded file's name as given.
-    filename: Mapped[str] = mapped_column(String(300))
-    #: SHA-256 of the file's bytes (hex).
-    sha256: Mapped[str] = mapped_column(String(64), index=True)
-    #: File size in bytes.
-    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
-    #: Course given with --course / in the form (None = taken from the file).
-    course_id: Mapped[int | None] = mapped_column(ForeignKey("training_course.id"))
-    #: Saved column mapping used, if any.
-    mapping_id: Mapped[int | None] = mapped_column(ForeignKey("training_column_mapping.id", ondelete="SET NULL"))
-    #: Strict mode: any problem row would have stopped the import.
-    strict: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: Data rows in the file.
-    rows: Mapped[int] = mapped_column(Integer, default=0)
-    #: Rows that added a completion or a start.
-    imported: Mapped[int] = mapped_column(Integer, default=0)
-    #: Rows that changed nothing (already known, or not newer).
-    unchanged: Mapped[int] = mapped_column(Integer, default=0)
-    #: Rows that matched nobody.
-    unmatched: Mapped[int] = mapped_column(Integer, default=0)
-    #: Rows that matched several people.
-    ambiguous: Mapped[int] = mapped_column(Integer, default=0)
-    #: Rows that repeated an earlier row of the same file.
-    duplicates: Mapped[int] = mapped_column(Integer, default=0)
-    #: Rows with unreadable dates, statuses or courses.
-    invalid: Mapped[int] = mapped_column(Integer, default=0)
-    #: The problem rows: [{"row", "kind", "reason", "identifier"}], for the downloadable list.
-    problems: Mapped[list | None] = mapped_column(JSON)
-    #: "imported", "unchanged" (added nothing: kept on record, never undone) or "undone".
-    status: Mapped[str] = mapped_column(String(10), default="imported")
-    #: When an admin undid it.
-    undone_at: Mapped[datetime | None]
-    #: Who undid it.
-    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-
-    created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])
-    course: Mapped[Course | None] = relationship()
-
-
 class Completion(Base):
     """What the LMS reported for a person and a course version: completed at a time, or started."""
 
@@ -209,50 +162,14 @@ class Completion(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
+        one_of("state", (COMPLETED, IN_PROGRESS)),
+        one_of("source", COMPLETION_SOURCES),
         # Idempotency key: one row per (person, version, completion time); NULL times
         # (in progress) are kept to one per person and version by the importer. Bulk reads
         # by version scan the table (one course's versions are most of it anyway).
         Index("uq_training_completion_person_version_at", "person_id", "version_id", "completed_at", unique=True),
 
     )
-
-
-class ColumnMapping(Base):
-    """A saved mapping from our fields to the column headers of an unusual LMS file."""
-
-    __tablename__ = "training_column_mapping"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Name admins pick it by ("Kompetensportalen, gamla exporten").
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    #: {field: header}, fields as in `lms.files.FIELDS`.
-    columns: Mapped[dict] = mapped_column(JSON)
-    #: Who saved it.
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    #: When it was saved or last changed.
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class ApiToken(Base):
-    """A bearer token for one integration (an LMS that pushes completions)."""
-
-    __tablename__ = "api_token"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Name of the integration ("kompetensportalen").
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    #: SHA-256 (hex) of the token; the token itself is shown once and never stored.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    #: First characters of the token, to tell tokens apart in lists.
-    prefix: Mapped[str] = mapped_column(String(12))
-    #: When it was created.
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: Who created it (None for the CLI).
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    #: Last successful use.
-    last_used_at: Mapped[datetime | None]
-    #: When it was revoked (None while valid).
-    revoked_at: Mapped[datetime | None]
 
 
 class KpiSnapshot(Base):
@@ -328,6 +245,7 @@ class PersonStatus(Base):
     sort_name: Mapped[str] = mapped_column(String(400), default="")
 
     __table_args__ = (
+        one_of("state", STATUS_STATES),
         Index("ix_training_status_todo", "requirement_id", "done", "due_on", "sort_name"),
         Index("ix_training_status_unit", "requirement_id", "unit_id"),
         # Exports read people by name in keyset batches.

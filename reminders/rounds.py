@@ -1,6 +1,6 @@
 """Reminder rounds, the managers' digests and escalation.
 
-The rules (pure functions of the data and `today`):
+The rules (pure functions of the data and `today`, in `reminders.schedule`):
 
 - A round is a number of days relative to a person's due date (REMINDER_ROUNDS,
   default -14, 0, 7). Its day is the first Swedish working day on or after
@@ -27,175 +27,37 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, NamedTuple
 
 from flask import current_app
 from sqlalchemy import insert, select
 
 from extensions import db
-from jobs.workdays import is_working_day, next_working_moment, office_hours, within_office_hours
+from jobs.workdays import next_working_moment, office_hours, within_office_hours
 from main.i18n import local_tz
-from models import Person, PersonStatus, Requirement, Unit
+from models import PersonStatus, Requirement
 from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, Reminder
 from outbox import operations as outbox
 from outbox.mime import InvalidAddress, validate_address
+from reminders.people import People, Recipient
+from reminders.schedule import Candidate, Planned, Schedule, plan, schedule_from
+from reminders.texts import (
+    ListedPerson,
+    Values,
+    Wording,
+    employee_values,
+    list_values,
+    recipient_locale,
+    render,
+    wording,
+)
 from training import facts, freshness
-from reminders.texts import (ListedPerson, Values, Wording, employee_values, list_values, recipient_locale,
-                                     render, wording)
-from training.status import COMPLETED, DONE_STATES, NOT_STARTED, OVERDUE, local_date
+from training.status import COMPLETED, NOT_STARTED, OVERDUE, local_date
 
 #: Commit after about this many people (with their managers' digests).
 CHUNK = 1000
-
-
-# --- the rules ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Schedule:
-    #: Round offsets in days relative to the due date, ascending.
-    offsets: tuple[int, ...]
-    #: Days after a round's day that it may still go out.
-    late_days: int
-    #: Days after the due date that overdue people are escalated (None = never).
-    escalate_after: int | None
-
-
-def parse_rounds(raw: str) -> tuple[int, ...]:
-    """"-14,0,7" -> (-14, 0, 7); a clear ValueError for anything else."""
-    try:
-        offsets = sorted({int(part) for part in raw.replace(" ", "").split(",") if part})
-    except ValueError:
-        raise ValueError(f"REMINDER_ROUNDS must be whole numbers of days separated by commas, got {raw!r}") from None
-    if any(abs(o) > 365 for o in offsets):
-        raise ValueError(f"REMINDER_ROUNDS must lie within a year of the due date, got {raw!r}")
-    return tuple(offsets)
-
-
-def schedule_from(config) -> Schedule:
-    escalate = config["REMINDER_ESCALATE_AFTER_DAYS"]
-    return Schedule(parse_rounds(config["REMINDER_ROUNDS"]), max(0, config["REMINDER_LATE_DAYS"]),
-                    escalate if escalate and escalate > 0 else None)
-
-
-def round_day(due_on: date, offset: int) -> date:
-    """The first working day on or after due date + offset."""
-    day = due_on + timedelta(days=offset)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def _open(day: date, today: date, late_days: int) -> bool:
-    return day <= today <= day + timedelta(days=late_days)
-
-
-def current_round(due_on: date | None, today: date, schedule: Schedule) -> int | None:
-    """The round open today for someone with this due date (the latest, if several), else None."""
-    if due_on is None:
-        return None
-    found = None
-    for offset in schedule.offsets:
-        if _open(round_day(due_on, offset), today, schedule.late_days):
-            found = offset
-    return found
-
-
-def escalation_open(due_on: date | None, today: date, schedule: Schedule) -> bool:
-    """Whether today is within the escalation window for someone overdue since `due_on`."""
-    if due_on is None or schedule.escalate_after is None:
-        return False
-    return _open(round_day(due_on, schedule.escalate_after), today, schedule.late_days)
-
-
-class Candidate(NamedTuple):
-    person_id: int
-    state: str
-    due_on: date | None
-
-
-class Planned(NamedTuple):
-    person_id: int
-    kind: str
-    due_on: date
-    offset: int
-
-
-def plan(candidates: Iterable[Candidate], today: date, schedule: Schedule,
-         already: set[tuple[int, str, date, int]]) -> list[Planned]:
-    """The reminders and escalations due today that have not gone out yet.
-
-    `already` holds (person id, kind, due date, offset) of what was sent before.
-    """
-    result = []
-    for c in candidates:
-        if c.state in DONE_STATES or c.due_on is None:
-            continue
-        offset = current_round(c.due_on, today, schedule)
-        if offset is not None and (c.person_id, EMPLOYEE, c.due_on, offset) not in already:
-            result.append(Planned(c.person_id, EMPLOYEE, c.due_on, offset))
-        if c.state == OVERDUE and escalation_open(c.due_on, today, schedule):
-            key = (c.person_id, ESCALATED, c.due_on, schedule.escalate_after)
-            if key not in already:
-                result.append(Planned(*key))
-    return result
-
-
-def group_by(pairs: Iterable[tuple[int, int | None]]) -> dict[int, list[int]]:
-    """[(person, recipient)] -> {recipient: [people]}, in order; people without a recipient are left out."""
-    groups: dict[int, list[int]] = defaultdict(list)
-    for person_id, recipient_id in pairs:
-        if recipient_id is not None:
-            groups[recipient_id].append(person_id)
-    return dict(groups)
-
-
-# --- the people a run deals with ---------------------------------------------------------
-
-class Recipient(NamedTuple):
-    """What a round needs of a person, read as a plain row (a round may concern 55,000)."""
-
-    id: int
-    name: str
-    given_name: str
-    email: str | None
-    locale: str | None
-    manager_id: int | None
-    active: bool
-    unit: str
-
-
-class People:
-    """Recipients by id, read in batches, and the nearest active manager above anyone."""
-
-    def __init__(self) -> None:
-        self.found: dict[int, Recipient] = {}
-
-    def load(self, ids: Iterable[int | None]) -> None:
-        wanted = list({i for i in ids if i is not None and i not in self.found})
-        for i in range(0, len(wanted), 1000):
-            for pid, display, given, family, username, email, locale, manager_id, active, unit in db.session.execute(
-                    select(Person.id, Person.display_name, Person.given_name, Person.family_name, Person.username,
-                           Person.email, Person.locale, Person.manager_id, Person.active, Unit.name)
-                    .outerjoin(Unit, Unit.id == Person.unit_id).where(Person.id.in_(wanted[i:i + 1000]))):
-                name = display or f"{given} {family}".strip() or username  # as Person.name
-                self.found[pid] = Recipient(pid, name, given, email, locale, manager_id, active, unit or "")
-
-    def __getitem__(self, person_id: int) -> Recipient:
-        return self.found[person_id]
-
-    def manager_of(self, person_id: int | None) -> Recipient | None:
-        """The nearest active manager above the person (a deactivated manager is skipped)."""
-        seen = set()
-        current = self.found.get(person_id) if person_id is not None else None
-        while current is not None and current.manager_id is not None and current.manager_id not in seen:
-            seen.add(current.manager_id)
-            self.load([current.manager_id])
-            current = self.found.get(current.manager_id)
-            if current is not None and current.active:
-                return current
-        return None
 
 
 # --- a run -------------------------------------------------------------------------------

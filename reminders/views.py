@@ -17,11 +17,23 @@ from main.forms import require_action
 from models import utcnow
 from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, MANUAL
 from outbox import operations as outbox
-from training import facts
-from reminders import actions, rounds
+from reminders import actions
 from reminders.forms import ReminderTextForm
-from reminders.texts import (KINDS, LOCALES, PLACEHOLDERS, Wording, lista_misplaced, render, reset_wording,
-                                     save_wording, saved_texts, unknown_placeholders, wording)
+from reminders.schedule import schedule_from
+from reminders.texts import (
+    KINDS,
+    LOCALES,
+    PLACEHOLDERS,
+    Wording,
+    lista_misplaced,
+    render,
+    reset_wording,
+    save_wording,
+    saved_texts,
+    unknown_placeholders,
+    wording,
+)
+from training import facts
 
 bp = Blueprint("training_reminders", __name__, url_prefix="/admin/training/reminders")
 
@@ -45,7 +57,7 @@ PLACEHOLDER_HELP = {
 def overview():
     cfg = current_app.config
     try:
-        schedule, problem = rounds.schedule_from(cfg), None
+        schedule, problem = schedule_from(cfg), None
     except ValueError as exc:
         schedule, problem = None, str(exc)
     return render_template(

@@ -81,9 +81,9 @@ def test_rows_in_other_packages_tables_follow_the_rules(runner, history, shared)
     skips = shared["outbox_skip"]
     db.session.execute(insert(skips), _rows(skips, [
         {"id": 1, "recipient_id": carl.id, "detail": "carl at example", "created_at": utc(2025, 1, 10),
-         "idempotency_key": "skip-old"},
+         "idempotency_key": "skip-old", "reason": "no_address"},
         {"id": 2, "recipient_id": carl.id, "detail": "carl at example", "created_at": utc(2025, 6, 20),
-         "idempotency_key": "skip-new"}]))
+         "idempotency_key": "skip-new", "reason": "no_address"}]))
     db.session.execute(insert(addresses), _rows(addresses, [
         {"id": 1, "person_id": ann.id, "address": "ann.privat@example.se"},
         {"id": 2, "person_id": ben.id, "address": "ben.privat@example.se"}]))
