@@ -1,7 +1,7 @@
 """CHECK constraints on the status columns that hold a fixed set of values
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-07 04:45:00
 
 The values are spelled out here (not imported from the models) so that this migration keeps
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
