@@ -46,7 +46,9 @@ run: $(VENV)/.stamp-runtime translations
 test-deps:
 	bash scripts/install-test-deps.sh
 
+# Lint first (seconds), then the suite, so pytest's summary is the last line.
 test: test-deps $(VENV)/.stamp-dev translations
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: $(VENV)/.stamp-dev

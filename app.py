@@ -71,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
 
+    from apt import init_app as init_apt
     from audit import views as audit_views
     from auth import init_app as init_auth
     from campaign import init_app as init_campaign
@@ -83,7 +84,6 @@ def create_app(config: dict | None = None) -> Flask:
     from outbox import init_app as init_outbox
     from privacy import init_app as init_privacy
     from pulse import init_app as init_pulse
-    from apt import init_app as init_apt
     from reminders import init_app as init_reminders
     from training import init_app as init_training
 

@@ -12,9 +12,9 @@ and what the training package says about a person's course.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
 
 from flask import current_app
 from sqlalchemy import select

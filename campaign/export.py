@@ -13,7 +13,6 @@ from main.i18n import local_tz
 from models import PlanMessage
 
 
-
 def audience_text(message: PlanMessage) -> str:
     text = str(labels.AUDIENCES.get(message.audience, message.audience))
     if message.units and message.audience != "all":

@@ -1,9 +1,8 @@
 """The scheduled job of the communication plan."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 
 from campaign.sending import send_due
 from jobs.registry import Job

@@ -31,9 +31,9 @@ def load_people() -> dict:
 def load_demo() -> dict:
     from demo.campaign import load_campaign
     from demo.invites import load_invites
+    from demo.pulse import load_demo_pulse
     from followup.demo import load_demo_followup
     from training.demo import load_demo_training
-    from demo.pulse import load_demo_pulse
 
     result: dict[str, object] = {"directory": load_people()}
     result["training"] = load_demo_training()

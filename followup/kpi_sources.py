@@ -18,12 +18,12 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
+from apt import queries as apt_queries
 from extensions import db
 from followup.quarters import quarter_start
 from invites.queries import count_registrations
 from main.i18n import local_tz
 from models import Activity, Campaign, KpiSnapshot, PlanMessage, Requirement
-from apt import queries as apt_queries
 from models.pulse import Pulse
 from pulse import results as pulse_results
 from training import facts

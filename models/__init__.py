@@ -26,19 +26,8 @@ from models.oidc import OidcLogoutToken, OidcSignIn
 from models.outbox import MailOutage, OutboxMessage, OutboxSkip
 from models.pulse import Pulse, PulseParticipant, PulseQuestion, PulseTally
 from models.reminders import Reminder, ReminderTemplate
-from models.training import (
-    Completion,
-    Course,
-    CourseVersion,
-    Exemption,
-    KpiSnapshot,
-    PersonStatus,
-    RefreshQueue,
-    Requirement,
-    RequirementUnit,
-    TeamSummary,
-    TrainingRefresh,
-)
+from models.status_cache import PersonStatus, RefreshQueue, TeamSummary, TrainingRefresh
+from models.training import Completion, Course, CourseVersion, Exemption, KpiSnapshot, Requirement, RequirementUnit
 
 __all__ = [
     "Activity", "Attendee", "AuditEvent", "Base", "Campaign", "DemoLogin", "DirectorySyncRun", "FeedToken", "JobRun",

@@ -19,9 +19,8 @@ ACTION_STATUSES = ("planned", "in_progress", "done", "postponed")
 #: What an evidence link points at.
 EVIDENCE_KINDS = ("activity", "message", "requirement", "document", "url")
 #: Where a KPI's quarterly values come from (None = entered by hand).
-KPI_SOURCES = ("training_completed_share", "training_overdue", "awareness_activities_held",
-               "awareness_registrations", "plan_messages_sent", "pulse_share_right",
-               "apt_coverage")
+KPI_SOURCES = ("training_completed_share", "training_overdue", "awareness_activities_held", "awareness_registrations",
+               "plan_messages_sent", "pulse_share_right", "apt_coverage")
 
 
 class AuditReport(Base):

@@ -16,9 +16,8 @@ from main.i18n import local_tz
 from models import Person, Requirement
 from models.reminders import DIGEST, EMPLOYEE, MANUAL, Reminder
 from outbox import operations as outbox
+from reminders.texts import ListedPerson, Values, employee_values, list_values, recipient_locale, render, wording
 from training import facts
-from reminders.texts import ListedPerson, Values, employee_values, list_values, recipient_locale, render
-from reminders.texts import wording
 from training.status import OVERDUE, local_date
 
 

@@ -23,3 +23,7 @@ def test_a_view_that_queries_or_a_long_module_breaks_a_rule(tmp_path):
     assert any(line.startswith("shop/queries.py: 302 lines") for line in found)
     assert not any("shop/queries.py:" in line and "view" in line for line in found)
 
+
+
+def test_the_tree_keeps_the_rules():
+    assert layout.problems() == []

@@ -7,8 +7,17 @@ from datetime import date
 import pytest
 
 from jobs.workdays import is_working_day
-from reminders.schedule import (Candidate, Planned, Schedule, current_round, escalation_open, group_by, parse_rounds,
-                                plan, round_day)
+from reminders.schedule import (
+    Candidate,
+    Planned,
+    Schedule,
+    current_round,
+    escalation_open,
+    group_by,
+    parse_rounds,
+    plan,
+    round_day,
+)
 
 SCHEDULE = Schedule(offsets=(-14, 0, 7), late_days=5, escalate_after=14)
 
