@@ -80,14 +80,15 @@ def blocks(report: FollowupReport) -> list[Block]:
         return out
 
 
-def to_docx(report: FollowupReport) -> bytes:
+def blocks_to_docx(items: list[Block], title: str) -> bytes:
+    """A DOCX of headings, paragraphs, lists and tables (the same blocks the PDF and the page use)."""
     from docx import Document
 
     doc = Document()
-    doc.core_properties.title = report.title
+    doc.core_properties.title = title
     doc.core_properties.language = "sv-SE"
     levels = {"h1": 0, "h2": 1, "h3": 2}
-    for b in blocks(report):
+    for b in items:
         if b.kind in levels:
             doc.add_heading(b.text, level=levels[b.kind])
         elif b.kind == "p":
@@ -98,14 +99,18 @@ def to_docx(report: FollowupReport) -> bytes:
         elif b.kind == "table":
             table = doc.add_table(rows=1, cols=len(b.headers))
             table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, b.headers):
+            for cell, text in zip(table.rows[0].cells, b.headers, strict=False):
                 cell.text = text
             for row in b.rows:
-                for cell, text in zip(table.add_row().cells, row):
+                for cell, text in zip(table.add_row().cells, row, strict=False):
                     cell.text = text
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def to_docx(report: FollowupReport) -> bytes:
+    return blocks_to_docx(blocks(report), report.title)
 
 
 def pdf_font() -> Path | None:

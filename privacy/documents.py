@@ -3,10 +3,9 @@ tables): the register extract as a Swedish PDF, and the record of processing (ar
 DOCX; the /admin/dataskydd page renders the same blocks."""
 from __future__ import annotations
 
-import io
 from urllib.parse import urlsplit
 
-from followup.document import Block, pdf_font
+from followup.document import Block, blocks_to_docx, pdf_font
 from privacy.retention import CATEGORIES, describe_period, periods
 
 EXTRACT_INTRO = ("Utdraget visar alla personuppgifter som Vaksam har om personen (dataskyddsförordningen "
@@ -100,28 +99,4 @@ def record_blocks(config) -> list[Block]:
 
 
 def record_docx(config) -> bytes:
-    from docx import Document
-
-    doc = Document()
-    doc.core_properties.title = "Registerförteckning: Vaksam"
-    doc.core_properties.language = "sv-SE"
-    levels = {"h1": 0, "h2": 1, "h3": 2}
-    for b in record_blocks(config):
-        if b.kind in levels:
-            doc.add_heading(b.text, level=levels[b.kind])
-        elif b.kind == "p":
-            doc.add_paragraph(b.text)
-        elif b.kind == "list":
-            for item in b.items:
-                doc.add_paragraph(item, style="List Bullet")
-        elif b.kind == "table":
-            table = doc.add_table(rows=1, cols=len(b.headers))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, b.headers, strict=False):
-                cell.text = text
-            for row in b.rows:
-                for cell, text in zip(table.add_row().cells, row, strict=False):
-                    cell.text = text
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+    return blocks_to_docx(record_blocks(config), "Registerförteckning: Vaksam")
