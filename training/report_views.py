@@ -54,8 +54,8 @@ def region():
     args = list_args()
     audit.record("training.region.view", "unit", unit.id if unit else None,
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}})
-    view = queries.region(requirement, unit)
-    units = unit_rows.region_units(requirement, view.children, unit, **unit_args())
+    view = queries.region(requirement, unit, with_children=False)
+    units = unit_rows.region_units(requirement, unit, **unit_args())
     people = queries.people_page(requirement, unit=unit, **args) if unit is not None else None
     points, chart = trend_chart(requirement, unit)
     return render_template("training/region.html", requirement=requirement, view=view, people=people, args=args,
