@@ -53,7 +53,8 @@ def login(client, username: str) -> None:
     assert response.status_code == 302, response.status_code
 
 
-def profile_page(app, timer: SqlTimer, username: str, path: str, n: int, with_cprofile: bool, show_sql: bool):
+def profile_page(app, timer: SqlTimer, username: str, path: str, n: int, with_cprofile: bool, show_sql: bool,
+                 top: int = 8, trace: bool = False):
     client = app.test_client()
     login(client, username)
     for _ in range(3):
@@ -79,8 +80,11 @@ def profile_page(app, timer: SqlTimer, username: str, path: str, n: int, with_cp
         slow = Counter()
         for statement, seconds in timer.statements:
             slow[" ".join(statement.split())[:160]] += seconds / n
-        for statement, seconds in slow.most_common(8):
+        for statement, seconds in slow.most_common(top):
             print(f"    {seconds * 1000:6.2f} ms  {statement}")
+    if trace:
+        for statement, _seconds in timer.statements[-len(timer.statements) // n:]:
+            print("    " + " ".join(statement.split())[:150])
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
@@ -94,6 +98,8 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="Print cProfile's top functions per page.")
     parser.add_argument("--sql", action="store_true", help="Print the costliest statements per page.")
     parser.add_argument("--only", default="", help="Only pages whose label contains this.")
+    parser.add_argument("--trace", action="store_true", help="Print the statements of one request in order.")
+    parser.add_argument("--top", type=int, default=8, help="Statements listed per page with --sql.")
     args = parser.parse_args()
     from app import create_app
     from extensions import db
@@ -111,7 +117,7 @@ def main() -> int:
         for label, role, path in pages(Info):
             if args.only in label:
                 print(f"{label} ({role})")
-                profile_page(app, timer, info["users"][role], path, args.requests, args.profile, args.sql)
+                profile_page(app, timer, info["users"][role], path, args.requests, args.profile, args.sql, args.top, args.trace)
     return 0
 
 

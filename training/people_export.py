@@ -2,7 +2,7 @@
 an export of 55,000 people streams with a bounded memory (see `training.exports`)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from flask import Response
@@ -74,8 +74,10 @@ def filters_text(args: dict, filter_labels: dict) -> str:
 
 def download(fmt: str, filename: str, title: str, data_time: datetime | None, requirement: Requirement,
              state_labels: dict, *, manager: Person | None = None, unit: Unit | None = None,
-             state: str = "all", unit_id: int | None = None, q: str = "") -> Response:
-    """A people export (the same columns everywhere) of exactly the list's selection, streamed as it is read."""
+             state: str = "all", unit_id: int | None = None, q: str = "",
+             release: Callable[[], None] | None = None) -> Response:
+    """A people export (the same columns everywhere) of exactly the list's selection, streamed
+    as it is read; `release` (its `exports.export_slot`) is called when it ends."""
     versions = version_names()
     labels = {key: str(label) for key, label in state_labels.items()}
     headers = [_("Namn"), _("Användarnamn"), _("Anställningsnummer"), _("Enhet"), _("Status"), _("Sista datum"),
@@ -86,4 +88,4 @@ def download(fmt: str, filename: str, title: str, data_time: datetime | None, re
             yield [[p.name, p.username, p.employee_number or "", u.name if u else "", labels.get(s.state, s.state),
                     s.due_on, _local(s.completed_at), versions.get(s.version_id, "")] for p, u, s in batch]
 
-    return exports.streamed(fmt, filename, title, data_time, headers, cells())
+    return exports.streamed(fmt, filename, title, data_time, headers, cells(), release)

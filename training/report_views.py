@@ -75,16 +75,14 @@ def region_export(fmt: str):
     stamp = data_time.astimezone(local_tz()).replace(microsecond=0) if data_time else None
     name = unit.name if unit else _("Hela regionen")
     if request.args.get("what") == "people":
-        args = list_args("all")
-        chosen = {k: args[k] for k in ("state", "unit_id", "q")}
-        rows = people_export.count_people(requirement, unit=unit, **chosen)
-        audit.record("training.region.export", "unit", unit.id if unit else None,
-                     {"requirement": requirement.id, "format": fmt, "what": "people", "unit": args["unit_id"],
-                      "q": args["q"], "rows": rows})
-        return people_export.download(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
-                                      f"{requirement.course.name} – {name} – "
-                                      f"{people_export.filters_text(args, FILTER_LABELS)}", stamp, requirement,
-                                      STATE_LABELS, unit=unit, **chosen)
+        release = exports.export_slot()
+        if release is None:
+            return exports.busy()
+        try:
+            return _people_download(fmt, requirement, unit, name, stamp, release)
+        except BaseException:
+            release()
+            raise
     view = queries.region(requirement, unit)
     headers = [_("Enhet"), _("Omfattas"), _("Genomförda"), _("Påbörjade"), _("Ej påbörjade"), _("Försenade"),
                _("Undantagna"), _("Andel genomförda (%)")]
@@ -96,6 +94,19 @@ def region_export(fmt: str):
                  {"requirement": requirement.id, "format": fmt, "what": "units"})
     return exports.response(fmt, f"utbildning-enheter-{unit.id if unit else 'region'}",
                             f"{requirement.course.name} – {name}", stamp, headers, rows)
+
+
+def _people_download(fmt: str, requirement, unit: Unit | None, name: str, stamp, release):
+    args = list_args("all")
+    chosen = {k: args[k] for k in ("state", "unit_id", "q")}
+    rows = people_export.count_people(requirement, unit=unit, **chosen)
+    audit.record("training.region.export", "unit", unit.id if unit else None,
+                 {"requirement": requirement.id, "format": fmt, "what": "people", "unit": args["unit_id"],
+                  "q": args["q"], "rows": rows})
+    return people_export.download(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
+                                  f"{requirement.course.name} – {name} – "
+                                  f"{people_export.filters_text(args, FILTER_LABELS)}", stamp, requirement,
+                                  STATE_LABELS, unit=unit, release=release, **chosen)
 
 
 @bp.post("/snapshots")

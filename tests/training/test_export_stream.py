@@ -79,3 +79,18 @@ def test_xlsx_export_is_built_in_a_temporary_file(client, auth, data, monkeypatc
     assert response.is_streamed and len(made) == 1
     names = [row[0].value for row in load_workbook(io.BytesIO(response.get_data())).active.iter_rows(min_row=5)]
     assert len(names) == 9 and made[0].closed
+
+
+def test_one_export_per_worker_at_a_time_the_next_is_told_to_retry(client, auth, data, app):
+    auth.login("admin")
+    app.config["EXPORTS_PER_WORKER"] = 1
+    running = client.get("/admin/training/region/export.csv?what=people")
+    assert running.status_code == 200 and running.is_streamed
+    next(iter(running.response))  # started, not finished: it holds the worker's export slot
+    busy = client.get("/training/team/export.csv")
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "10"
+    assert "Försök igen om en stund" in busy.get_data(as_text=True)
+    assert client.get("/admin/training/region?unit_scope=").status_code == 200  # pages are not held up
+    running.close()  # the download ended: the slot is free again
+    again = client.get("/training/team/export.csv")
+    assert again.status_code == 200 and again.get_data().startswith(b"\xef\xbb\xbf")
