@@ -11,7 +11,8 @@ asks /healthz all along: the yardstick. At 10, 50 and 150 users it reports reque
 second, p50/p95/p99 per page ÷ the same percentile of /healthz, and the RSS of the gunicorn
 workers and the scheduler. A streamed export counts with its time to the first byte (what
 a user waits for); the full download is reported as "export full" and left out of the
-longest-request and p95 figures.
+longest-request and p95 figures, like "export busy": a 503 + Retry-After because that
+worker's export slot was taken (EXPORTS_PER_WORKER).
 
 Then, under 50 users: an LMS import of 5,000 rows, a full directory sync after 2 % of the
 directory changed (and the scheduler's recompute it calls for), and a simulated day rollover
@@ -25,13 +26,14 @@ Usage: python bench/load.py [--people N] [--seconds S] [--levels 10,50,150] [--n
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import random
 import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -70,22 +72,28 @@ class Run:
     def __init__(self):
         self.samples: dict[str, list[tuple[float, float]]] = defaultdict(list)  # label -> [(start, seconds)]
         self.errors = 0
+        #: (label, HTTP status or 0 for a broken connection) -> count, to say what failed.
+        self.failed: Counter[tuple[str, int]] = Counter()
         self.lock = threading.Lock()
         self.stop = threading.Event()
 
-    def record(self, label: str, start: float, seconds: float, ok: bool) -> None:
+    def record(self, label: str, start: float, seconds: float, ok: bool, status: int = 0) -> None:
         with self.lock:
             self.samples[label].append((start, seconds))
             self.errors += 0 if ok else 1
+            if not ok:
+                self.failed[(label, status)] += 1
 
 
-def remind(client: Client, r, form: dict[str, str]) -> bool:
+def remind(client: Client, r, form: dict[str, str]) -> tuple[bool, int]:
     """"Påminn nu" for the lead's person as a browser sends it: the team page's remind form
     (its CSRF token and requirement, read once per user like an open page) posted with one
     person; the answer is a redirect. Only the POST is timed."""
+    if not form:
+        return False, 0
     body = urlencode({**form, "person": r.person_id, "next": "/training/team"})
     status, _ = client.request("POST", "/training/remind", body)
-    return status == 302
+    return status == 302, status
 
 
 def user(r, run: Run, cookie: str, role: str, seed: int) -> None:
@@ -95,25 +103,34 @@ def user(r, run: Run, cookie: str, role: str, seed: int) -> None:
     run.stop.wait(rnd.uniform(*THINK))  # users do not all click at the same moment
     try:
         clicks = scenario(role, r) if role != "healthz" else [("healthz", "/healthz")]
-        form = client.form_fields("/training/team", "remind-form") if any(p == REMIND for _l, p in clicks) else {}
+        form: dict[str, str] = {}
+        if any(p == REMIND for _l, p in clicks):
+            try:
+                form = client.form_fields("/training/team", "remind-form")
+            except (OSError, http.client.HTTPException, RuntimeError):
+                pass  # no form: each "remind" then counts as an error
         for n in range(MAX_REQUESTS_PER_USER):
             if run.stop.is_set():
                 return
             label, path = clicks[n % len(clicks)]
             start = time.perf_counter()
+            status = 0
             try:
                 if path == REMIND:
-                    ok = remind(client, r, form)
+                    ok, status = remind(client, r, form)
                 else:
                     status, _ = client.get(path)
                     ok = status == 200
-            except OSError:
+            except (OSError, http.client.HTTPException, ValueError):  # refused, cut off mid-body
                 ok = False
             seconds = time.perf_counter() - start
-            if label in STREAMED:
+            if label in STREAMED and status == 503:  # the worker's export slot is taken: "try again shortly"
+                run.record(f"{label} busy", start, seconds, True)
+            elif label in STREAMED:
                 run.record(f"{label} full", start, seconds, True)  # its errors count once, below
-                seconds = client.ttfb
-            run.record(label, start, seconds, ok)
+                run.record(label, start, client.ttfb, ok, status)
+            else:
+                run.record(label, start, seconds, ok, status)
             run.stop.wait(0.2 if role == "healthz" else rnd.uniform(*THINK))
     finally:
         client.close()
@@ -121,7 +138,7 @@ def user(r, run: Run, cookie: str, role: str, seed: int) -> None:
 
 def counted(label: str) -> bool:
     """Whether a label's samples count toward the longest request and the p95 (not /healthz, not a full download)."""
-    return label != "healthz" and not label.endswith(" full")
+    return label != "healthz" and not label.endswith((" full", " busy"))
 
 
 def sessions(r) -> dict[str, str]:
@@ -169,6 +186,8 @@ def report_level(count: int, run: Run, seconds: float, r) -> dict:
     workers = rss_mb(r.processes["gunicorn"].pid)
     scheduler = rss_mb(r.processes["scheduler"].pid) if "scheduler" in r.processes else 0.0
     print(f"  RSS: gunicorn (master + workers) {workers:.0f} MB, scheduler {scheduler:.0f} MB")
+    if run.failed:
+        print("  failed: " + ", ".join(f"{label} {status or 'connection'} ×{n}" for (label, status), n in run.failed.items()))
     all_pages = [s for label, v in run.samples.items() if counted(label) for _t, s in v]
     return {"p95": percentile(all_pages, 0.95), "errors": run.errors}
 
@@ -218,7 +237,9 @@ def events_under_load(r, users: int, quiet_p95: float, people: int) -> bool:
         stop_users(run, threads)
     pages = [s for label, v in run.samples.items() if counted(label) for _t, s in v]
     p95 = percentile(pages, 0.95)
-    print(f"under {users} users with the import and the rollover: p95 {p95 * 1000:.0f} ms vs quiet "
+    if run.failed:
+        print("failed: " + ", ".join(f"{label} {status or 'connection'} ×{n}" for (label, status), n in run.failed.items()))
+    print(f"under {users} users with the import, the sync and the rollover: p95 {p95 * 1000:.0f} ms vs quiet "
           f"{quiet_p95 * 1000:.0f} ms ({p95 / quiet_p95:.1f}×, goal ≤ 2); errors {run.errors}")
     return ok and p95 <= 2 * quiet_p95 and run.errors == 0
 

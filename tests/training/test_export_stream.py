@@ -94,3 +94,15 @@ def test_one_export_per_worker_at_a_time_the_next_is_told_to_retry(client, auth,
     running.close()  # the download ended: the slot is free again
     again = client.get("/training/team/export.csv")
     assert again.status_code == 200 and again.get_data().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_streamed_export_does_not_need_the_request_objects_once_started(client, auth, data, monkeypatch):
+    """The rows are read after the view has returned and the session has committed (and,
+    under gunicorn, maybe been closed): the export must not touch the request's ORM objects."""
+    monkeypatch.setattr(people_export, "EXPORT_BATCH", 2)
+    auth.login("admin")
+    response = client.get("/admin/training/region/export.csv?what=people")
+    db.session.expire_all()  # the session store's commit at the end of the request
+    db.session.close()  # what a closed request session leaves: every object detached
+    names = [line.split(";")[1] for line in b"".join(response.response).decode("utf-8-sig").splitlines()[4:]]
+    assert len(names) == 9 and "ann" in names
