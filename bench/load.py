@@ -147,6 +147,10 @@ def sessions(r) -> dict[str, str]:
     for role, username in r.users.items():
         client = Client(r.base, timeout=120)
         client.login(username)
+        if role in ("director", "lead"):
+            # The session's CSRF secret is made by the first form after log-in; made here, once,
+            # so the users sharing this session do not each make (and overwrite) one.
+            client.form_fields("/training/team", "remind-form")
         cookies[role] = client.cookie
         client.close()
     return cookies
