@@ -63,9 +63,9 @@ ALLOWED: dict[str, str] = {
     "models/campaign.py::THEMES_2024": "default theme names offered for a new campaign, stored as its data",
     "config.py::from_env": "default values of settings (channel names, a mail folder name) that admins may change",
     "invites/mailbox.py": "the default IMAP folder name for unreadable replies (a setting's default)",
-    "outbox/cli.py": "the test mail's body, Swedish and English in one message",
-    "outbox/outage.py::_alert": "the outage alert mail, Swedish and English in one message, sent by a job "
-                                "without a UI language",
+    "outbox/cli.py": "the test mail's subject and body, Swedish and English in one message",
+    "outbox/outage.py::_alert": "the outage alert mail (subject and body), Swedish and English in one message, "
+                                "sent by a job to addresses without a language",
     "privacy/documents.py": "the record of processing (GDPR art. 30) and the register extract: Swedish documents "
                             "by law and purpose",
     "scripts/literals.py": "this checker: its character class and the reasons above",
