@@ -3,27 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-import pytest
 import time_machine
 
 from extensions import db
-
-NOW = datetime(2031, 10, 20, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def apt(region):
-    from models import Activity, Campaign
-
-    campaign = Campaign(title="Oktober 2031", starts_on=date(2031, 10, 1), ends_on=date(2031, 10, 31), themes=["A"],
-                        owner_id=region["admin"].id)
-    activity = Activity(campaign=campaign, uid="apt1@vaksam", title="APT-material: phishing", theme="A", kind="apt",
-                        starts_at=datetime(2031, 10, 1, 6, tzinfo=timezone.utc),
-                        ends_at=datetime(2031, 10, 31, 15, tzinfo=timezone.utc), organiser_id=region["admin"].id,
-                        whole_region=False, units=[region["units"]["hsf"]])
-    db.session.add_all([campaign, activity])
-    db.session.commit()
-    return activity
+from tests.apt.conftest import NOW
 
 
 def test_expected_units_are_the_managers_units_in_the_audience(apt, region):
@@ -48,7 +31,7 @@ def test_a_manager_confirms_in_one_click_and_the_coverage_moves(apt, region, cli
     assert "Tack! Presenterat på APT den 2031-10-20." in done.text
     assert "redan kvitterat" in again.text
     assert queries.coverage_share([apt]) == (1, 3)
-    row = queries.confirmations(apt.id)[region["units"]["akut"].id]
+    row = queries.confirmations(apt)[region["units"]["akut"].id]
     assert row.present_count == 12 and row.confirmed_by_id == region["akutlead"].id
     auth.logout()
     auth.login("admin")
@@ -77,7 +60,7 @@ def test_a_stand_in_set_by_the_manager_may_confirm(apt, region, client, auth):
         client.post(f"/apt/{apt.id}/{region['units']['pv'].id}", data={"presented_on": "2031-10-15"})
         refused = client.post(f"/apt/{apt.id}/{region['units']['akut'].id}", follow_redirects=True)
     assert "bara kvittera för din egen enhet" in refused.text
-    assert queries.confirmations(apt.id)[region["units"]["pv"].id].presented_on == date(2031, 10, 15)
+    assert queries.confirmations(apt)[region["units"]["pv"].id].presented_on == date(2031, 10, 15)
     assert queries.coverage_share([apt]) == (1, 3)
 
 
