@@ -143,6 +143,7 @@ def from_env() -> dict:
         "PULSE_REMINDER_DAYS": _int("PULSE_REMINDER_DAYS", 2),
         "APT_CHANNEL": env("APT_CHANNEL", "APT-material"),
         "APT_MESSAGE_DEADLINE_DAYS": _int("APT_MESSAGE_DEADLINE_DAYS", 30),
+        "APT_DIGEST_DAYS": _int("APT_DIGEST_DAYS", 7),
         "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),
         # Calendar invitations and feeds (invites/); docs/invites.md explains each.
         # Empty INVITE_ORGANIZER means MAIL_FROM; it must be a monitored mailbox (replies land there).

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Activity, PlanMessage
-from models.apt import AptConfirmation
+from models.apt import AptConfirmation, AptDigestEntry
 
 ACTIVITY, MESSAGE = "activity", "message"
 #: Plan message statuses in which a message on the APT channel is a material.
@@ -44,11 +44,20 @@ class Material:
         """"activity:12" / "message:5": stable, used in outbox keys and the CLI."""
         return f"{self.kind}:{self.id}"
 
-    def owns(self, row: AptConfirmation) -> bool:
-        return (row.activity_id if self.kind == ACTIVITY else row.message_id) == self.id
+    def column_in(self, model: type[AptConfirmation] | type[AptDigestEntry] = AptConfirmation):
+        """The column of `model` that names a material of this kind."""
+        return model.activity_id if self.kind == ACTIVITY else model.message_id
 
-    def confirmation_column(self):
-        return AptConfirmation.activity_id if self.kind == ACTIVITY else AptConfirmation.message_id
+
+def link(material: Material) -> str:
+    """The absolute link to the material's one-click confirmation page (for mails)."""
+    path = f"/apt/{material.id}" if material.kind == ACTIVITY else f"/apt/meddelande/{material.id}"
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def owner_columns(material: Material) -> dict[str, int]:
+    """{"activity_id": id} or {"message_id": id}: the columns that name the material in a row."""
+    return {"activity_id": material.id} if material.kind == ACTIVITY else {"message_id": material.id}
 
 
 def apt_channel() -> str:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from apt import queries
-from apt.materials import ACTIVITY, Material, as_material
+from apt.materials import Material, as_material, owner_columns
 from extensions import db
 from main.i18n import local_tz
 from models import Activity, Person, PlanMessage
@@ -40,11 +40,10 @@ def confirm(thing: Material | Activity | PlanMessage | None, unit_id: int, by: P
     if presented_on > now.astimezone(local_tz()).date():
         raise AptError("future")
     existing = db.session.scalar(select(AptConfirmation).where(
-        material.confirmation_column() == material.id, AptConfirmation.unit_id == unit_id))
+        material.column_in() == material.id, AptConfirmation.unit_id == unit_id))
     if existing is not None:
         raise AptError("already")
-    owner = {"activity_id": material.id} if material.kind == ACTIVITY else {"message_id": material.id}
-    row = AptConfirmation(**owner, unit_id=unit_id, confirmed_by_id=by.id, presented_on=presented_on,
+    row = AptConfirmation(**owner_columns(material), unit_id=unit_id, confirmed_by_id=by.id, presented_on=presented_on,
                           present_count=present_count, created_at=now)
     db.session.add(row)
     db.session.flush()

@@ -47,7 +47,7 @@ def expected_units(thing: Thing) -> list[Unit]:
 def confirmations(thing: Thing) -> dict[int, AptConfirmation]:
     """The material's confirmations by unit id."""
     material = as_material(thing)
-    rows = db.session.scalars(select(AptConfirmation).where(material.confirmation_column() == material.id))
+    rows = db.session.scalars(select(AptConfirmation).where(material.column_in() == material.id))
     return {row.unit_id: row for row in rows}
 
 

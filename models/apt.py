@@ -52,3 +52,25 @@ class AptStandIn(Base):
     stand_in_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     #: When the manager set it.
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AptDigestEntry(Base):
+    """An overdue APT material was listed for a unit in a manager's digest (so an APT-only digest
+    is not sent again before APT_DIGEST_DAYS have passed)."""
+
+    __tablename__ = "apt_digest_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The material when an activity (else None).
+    activity_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_activity.id", ondelete="CASCADE"),
+                                                    index=True)
+    #: The material when a plan message (else None).
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("plan_message.id", ondelete="CASCADE"), index=True)
+    #: The unit that had not confirmed.
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    #: The manager whose digest listed it (deleted when they leave: privacy/shared.py LEAVER_DELETES).
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    #: When it was listed (the digest's run).
+    listed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (CheckConstraint("(activity_id IS NULL) <> (message_id IS NULL)", name="one_material"),)

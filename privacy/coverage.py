@@ -76,6 +76,8 @@ REFERENCES: tuple[PersonReference, ...] = (
     PersonReference("apt_confirmation", "confirmed_by_id", "APT-kvittenser som personen gjort", "leavers"),
     PersonReference("apt_stand_in", "manager_id", "Ställföreträdare som personen utsett", "leavers"),
     PersonReference("apt_stand_in", "stand_in_id", "Chefer som personen är ställföreträdare för", "leavers"),
+    PersonReference("apt_digest_entry", "person_id", "APT-material som listats i personens sammanfattningar",
+                    "leavers"),
     PersonReference("pulse", "created_by_id", "Kännedomsmätningar som personen skapat", "leavers"),
     PersonReference("pulse_participant", "person_id", "Kännedomsmätningar personen fått (och om hen svarat; "
                     "svaren sparas utan koppling till personen)", "pulse_participants"),

@@ -1,11 +1,12 @@
-"""APT confirmations for plan messages on the APT channel, not only for activities
+"""APT confirmations for plan messages on the APT channel; overdue APT materials listed in digests
 
 Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-07 06:20:00
 
 A confirmation names exactly one material: an activity (as before) or a plan message. Every
-existing row has an activity, so the CHECK holds for the data already there.
+existing row has an activity, so the CHECK holds for the data already there. apt_digest_entry
+records that an overdue material was listed for a unit in a manager's digest.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -31,7 +32,32 @@ def upgrade():
                                          "(activity_id IS NULL) <> (message_id IS NULL)")
 
 
+    op.create_table('apt_digest_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=True),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('listed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('(activity_id IS NULL) <> (message_id IS NULL)', name=op.f('ck_apt_digest_entry_one_material')),
+    sa.ForeignKeyConstraint(['activity_id'], ['campaign_activity.id'], name=op.f('fk_apt_digest_entry_activity_id_campaign_activity'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['message_id'], ['plan_message.id'], name=op.f('fk_apt_digest_entry_message_id_plan_message'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_apt_digest_entry_person_id_person')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_apt_digest_entry_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_apt_digest_entry'))
+    )
+    with op.batch_alter_table('apt_digest_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_apt_digest_entry_activity_id'), ['activity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_apt_digest_entry_message_id'), ['message_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_apt_digest_entry_person_id'), ['person_id'], unique=False)
+
+
 def downgrade():
+    with op.batch_alter_table('apt_digest_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_apt_digest_entry_person_id'))
+        batch_op.drop_index(batch_op.f('ix_apt_digest_entry_message_id'))
+        batch_op.drop_index(batch_op.f('ix_apt_digest_entry_activity_id'))
+    op.drop_table('apt_digest_entry')
     op.execute("DELETE FROM apt_confirmation WHERE message_id IS NOT NULL")
     with op.batch_alter_table('apt_confirmation', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_apt_confirmation_one_material'), type_='check')
