@@ -66,13 +66,18 @@ def _day(material: Material, locale: str) -> str:
     return format_date(day, "long", locale="en_GB" if locale == "en" else "sv")
 
 
+def deadline_text(material: Material, locale: str) -> str:
+    """"senast 15 november 2024" / "by 15 November 2024" (call inside force_locale(locale))."""
+    return _("senast %(day)s", day=_day(material, locale))
+
+
 def section(items: list[Item], locale: str) -> tuple[str, str]:
     """The digest's "APT att bekräfta" section in the recipient's language: (text, html)."""
     with force_locale(locale):
         heading = _("APT att bekräfta")
         intro = _("Din enhet har ännu inte kvitterat att de här APT-materialen tagits upp på en "
                   "arbetsplatsträff. Kvittera med ett klick:")
-        lines = [(item.material.title, item.unit.name, _("senast %(day)s", day=_day(item.material, locale)),
+        lines = [(item.material.title, item.unit.name, deadline_text(item.material, locale),
                   link(item.material)) for item in items]
         button = _("Kvittera")
     text = "\n".join([f"\n{heading}\n", intro, ""] + [f"- {t} ({u}), {d}: {url}" for t, u, d, url in lines]) + "\n"
