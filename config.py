@@ -219,6 +219,8 @@ def from_env() -> dict:
         "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),
         "FOLLOWUP_KPI_POLL_MINUTES": _int("FOLLOWUP_KPI_POLL_MINUTES", 60),
         "FOLLOWUP_PDF_FONT": env("FOLLOWUP_PDF_FONT", ""),
+        # The recommendation (by number) whose evidence is the pulse and APT figures (docs/pulse.md); 0 = none.
+        "FOLLOWUP_AWARENESS_RECOMMENDATION": _int("FOLLOWUP_AWARENESS_RECOMMENDATION", 2),
         # Retention (gallring) and the record of processing (privacy/); docs/privacy.md explains each
         # with its purpose and legal ground. A period below the category's minimum (e.g. 0) is refused.
         "RETENTION_MAIL_DAYS": _int("RETENTION_MAIL_DAYS", 90),

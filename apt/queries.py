@@ -44,10 +44,13 @@ def expected_units(thing: Thing) -> list[Unit]:
     return list(db.session.scalars(stmt.distinct().order_by(Unit.path)))
 
 
-def confirmations(thing: Thing) -> dict[int, AptConfirmation]:
-    """The material's confirmations by unit id."""
+def confirmations(thing: Thing, until: datetime | None = None) -> dict[int, AptConfirmation]:
+    """The material's confirmations by unit id (those made by `until`, if given)."""
     material = as_material(thing)
-    rows = db.session.scalars(select(AptConfirmation).where(material.column_in() == material.id))
+    stmt = select(AptConfirmation).where(material.column_in() == material.id)
+    if until is not None:
+        stmt = stmt.where(AptConfirmation.created_at <= until)
+    rows = db.session.scalars(stmt)
     return {row.unit_id: row for row in rows}
 
 
@@ -97,9 +100,9 @@ def overdue(now: datetime, materials: Iterable[Material]) -> list[tuple[Material
     return out
 
 
-def coverage(thing: Thing) -> list[Coverage]:
-    """Per förvaltning: the units expected to confirm and those still missing."""
-    done = confirmations(thing)
+def coverage(thing: Thing, until: datetime | None = None) -> list[Coverage]:
+    """Per förvaltning: the units expected to confirm and those still missing (as of `until`)."""
+    done = confirmations(thing, until)
     expected = expected_units(thing)
     tops = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.level == 0))}
     groups: dict[int | None, Coverage] = {}
