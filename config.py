@@ -131,7 +131,7 @@ def from_env() -> dict:
         "OUTBOX_RUN_SECONDS": _int("OUTBOX_RUN_SECONDS", 240),
         "OUTBOX_MAIL_DIR": env("OUTBOX_MAIL_DIR") or str(instance / "mail"),
         # Campaigns and the communication plan (campaign/); docs/campaign.md explains each.
-        "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev"),
+        "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev,quiz"),
         "PLAN_EMAIL_CHANNEL": env("PLAN_EMAIL_CHANNEL", "e-post"),
         # Four-eyes: a plan message is approved by someone other than who wrote it or sent it for review.
         "PLAN_FOUR_EYES": _bool(env("PLAN_FOUR_EYES"), default=True),
@@ -141,6 +141,7 @@ def from_env() -> dict:
         "PULSE_MIN_GROUP": _int("PULSE_MIN_GROUP", 5),
         "PULSE_REPORT_LEVEL": _int("PULSE_REPORT_LEVEL", 1),
         "PULSE_REMINDER_DAYS": _int("PULSE_REMINDER_DAYS", 2),
+        "PULSE_PLAN_CHANNEL": env("PULSE_PLAN_CHANNEL", "quiz"),
         "APT_CHANNEL": env("APT_CHANNEL", "APT-material"),
         "APT_MESSAGE_DEADLINE_DAYS": _int("APT_MESSAGE_DEADLINE_DAYS", 30),
         "APT_DIGEST_DAYS": _int("APT_DIGEST_DAYS", 7),

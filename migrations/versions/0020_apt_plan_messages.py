@@ -1,4 +1,5 @@
-"""APT confirmations for plan messages on the APT channel; overdue APT materials listed in digests
+"""APT confirmations for plan messages on the APT channel; overdue APT materials listed in digests;
+a pulse planned as a communication-plan item
 
 Revision ID: 0020
 Revises: 0019
@@ -7,6 +8,7 @@ Create Date: 2026-12-07 06:20:00
 A confirmation names exactly one material: an activity (as before) or a plan message. Every
 existing row has an activity, so the CHECK holds for the data already there. apt_digest_entry
 records that an overdue material was listed for a unit in a manager's digest.
+pulse.plan_message_id links a pulse to the plan message (channel "quiz") that plans it.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -50,9 +52,18 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_apt_digest_entry_activity_id'), ['activity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_apt_digest_entry_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_apt_digest_entry_person_id'), ['person_id'], unique=False)
+    with op.batch_alter_table('pulse', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('plan_message_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_pulse_plan_message_id_plan_message'), 'plan_message',
+                                    ['plan_message_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_unique_constraint(batch_op.f('uq_pulse_plan_message_id'), ['plan_message_id'])
 
 
 def downgrade():
+    with op.batch_alter_table('pulse', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_pulse_plan_message_id'), type_='unique')
+        batch_op.drop_constraint(batch_op.f('fk_pulse_plan_message_id_plan_message'), type_='foreignkey')
+        batch_op.drop_column('plan_message_id')
     with op.batch_alter_table('apt_digest_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_apt_digest_entry_person_id'))
         batch_op.drop_index(batch_op.f('ix_apt_digest_entry_message_id'))
