@@ -20,5 +20,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.apt_group)
+    app.add_template_global(views.pending, "apt_pending")  # the start page's card
     signals.activity_changed.connect(announce.on_activity_changed)
     signals.plan_message_published.connect(announce.on_plan_message_published)

@@ -52,6 +52,16 @@ def _rows(found: list[Material], units: list[Unit]) -> list[tuple[Material, Unit
     return rows
 
 
+def pending() -> list[tuple[Material, Unit, AptConfirmation | None]]:
+    """The start page's card: materials the signed-in person may still confirm for a unit."""
+    if not current_user.is_authenticated:
+        return []
+    units = queries.units_for(current_user)
+    if not units:
+        return []
+    return [row for row in _rows(materials.all_materials(), units) if row[2] is None]
+
+
 @bp.get("/apt")
 @login_required
 def mine():

@@ -77,3 +77,20 @@ def test_coverage_feeds_the_quarterly_kpi(apt, region):
     kpi = db.session.scalar(select(Kpi).where(Kpi.source == "apt_coverage"))
     value = kpis.record_computed(kpi, date(2031, 12, 31), datetime(2032, 1, 2, tzinfo=timezone.utc))
     assert value.value == 33.3 and value.breakdown == {"confirmed": 1, "expected": 3}
+
+
+def test_the_start_page_card_confirms_in_one_click_and_then_goes(apt, region, client, auth):
+    from apt import queries
+
+    auth.login("akutlead")
+    with time_machine.travel(NOW, tick=False):
+        card = client.get("/").text
+        assert "APT att bekräfta" in card and "APT-material: phishing" in card
+        assert f'action="/apt/{apt.id}/{region["units"]["akut"].id}"' in card
+        client.post(f"/apt/{apt.id}/{region['units']['akut'].id}")  # the card's button: today, no count
+        after = client.get("/").text
+    assert queries.confirmations(apt)[region["units"]["akut"].id].presented_on == date(2031, 10, 20)
+    assert "APT att bekräfta" not in after
+    auth.logout()
+    auth.login("akut0")  # not a manager, no stand-in: no card
+    assert "APT att bekräfta" not in client.get("/").text
