@@ -86,3 +86,13 @@ def test_the_followup_report_shows_pulse_and_apt_figures_under_recommendation_2(
     rec1 = admin.locator("section", has=admin.get_by_role("heading", name="Rekommendation 1", exact=True))
     assert rec1.locator(".awareness-evidence").count() == 0
     assert axe_check(admin, "follow-up report with evidence") == []
+
+
+def test_the_start_page_card_lists_what_the_manager_still_has_to_confirm(page_as, live_server):
+    manager = page_as("manager")
+    manager.set_viewport_size({"width": 390, "height": 844})
+    manager.goto(live_server("/"))
+    card = manager.locator("section", has=manager.get_by_role("heading", name="APT att bekräfta"))
+    assert card.get_by_role("button", name="Presenterat på APT i dag").count() >= 1
+    assert manager.evaluate("document.documentElement.scrollWidth") <= 390
+    axe_check(manager, "start page with the APT card at 390 px")
