@@ -39,6 +39,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.load_db import rollover, sync_cli, wait_for_recompute  # noqa: E402
 from bench.region import ROOT, Client, _env, percentile, region, rss_mb  # noqa: E402
 from bench.region_directory import apply_changes  # noqa: E402
 from bench.region_directory import lms_csv as directory_csv  # noqa: E402
@@ -265,43 +266,13 @@ def directory_sync(r, run: Run, quiet_p95: float) -> bool:
     changed, and the scheduler's recompute that the sync's moves call for."""
     apply_changes(r.slapd, r.change_ldif)
     start = time.perf_counter()
-    # At the priority the nightly sync has as a scheduler job (SCHEDULER_NICE, 10).
-    done = subprocess.run(["nice", "-n", "10", sys.executable, "-m", "flask", "--app", "app", "directory", "sync",
-                           "--json"],
-                          cwd=ROOT, env=_env(r.url, **r.ldap), capture_output=True, text=True)
-    synced = time.perf_counter()
-    if done.returncode != 0:
-        print(f"directory sync failed: {done.stdout[-500:]} {done.stderr[-500:]}")
+    if not sync_cli(r.url, r.ldap):
         return False
+    synced = time.perf_counter()
     ok = phase_report(run, "full directory sync, 2 % changed", start, synced, quiet_p95)
     end = wait_for_recompute(r.url, deadline=300)
     ok &= phase_report(run, "the recompute after the sync", synced, end, quiet_p95)
     return ok
-
-
-def _sql(url: str, statement: str):
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        result = conn.execute(text(statement))
-        value = result.first() if result.returns_rows else None
-    engine.dispose()
-    return value
-
-
-def rollover(url: str) -> None:
-    _sql(url, "UPDATE training_refresh SET computed_for = computed_for - 1")
-
-
-def wait_for_recompute(url: str, deadline: float) -> float:
-    limit = time.monotonic() + deadline
-    while time.monotonic() < limit:
-        row = _sql(url, "SELECT count(*) FROM training_refresh WHERE computed_for < CURRENT_DATE OR dirty")
-        if row[0] == 0:
-            return time.perf_counter()
-        time.sleep(1)
-    raise RuntimeError("the scheduler did not recompute the cache in time")
 
 
 def main() -> int:

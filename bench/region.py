@@ -47,8 +47,7 @@ class Region:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     #: role -> session cookie (bench/load.py logs in once per role).
     cookies: dict[str, str] = field(default_factory=dict)
-    #: With `directory=True`: the LDAP_* settings of the slapd the people came from, the slapd
-    #: itself, and an LDIF of 2 % changes for a later full sync (bench/region_directory.py).
+    #: directory=True: the slapd the people came from, its LDAP_* settings, an LDIF of 2 % changes.
     ldap: dict[str, str] = field(default_factory=dict)
     slapd: Any = None
     change_ldif: Path | None = None

@@ -1,7 +1,7 @@
 """training: counts per unit in the status cache (the region page reads them instead of counting); person.created_at indexed
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 06:20:00
 
 The min(created_at) of people (the day the directory was first loaded) is read by every
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0021'
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
