@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -154,7 +153,7 @@ def save_activity(campaign: Campaign, data: ActivityData, actor: Person, now: da
             raise
         return existing
     # Calendar invitations follow the change (invites/ listens), in this same transaction.
-    signals.activity_changed.send(current_app._get_current_object(), activity=activity, now=now,
+    signals.activity_changed.send(signals.sender(), activity=activity, now=now,
                                   change="created" if created else "updated", actor_id=actor.id)
     return activity
 
