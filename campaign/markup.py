@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # no stubs installed (types-Markdown)
 import nh3
 from markupsafe import escape
 

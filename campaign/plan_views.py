@@ -29,7 +29,7 @@ def _filters() -> queries.PlanFilters:
         month=a.get("month", "") if queries.parse_month(a.get("month", "")) else "",
         audience=a.get("audience", "") if a.get("audience") in labels.AUDIENCES else "",
         owner=a.get("owner", type=int), campaign=a.get("campaign", type=int),
-        sort=a.get("sort") if a.get("sort") in queries.SORTS else "planned_at", desc=a.get("desc") == "1",
+        sort=a.get("sort", "planned_at") if a.get("sort") in queries.SORTS else "planned_at", desc=a.get("desc") == "1",
         page=max(a.get("page", 1, type=int), 1))
 
 
