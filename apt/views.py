@@ -37,7 +37,7 @@ def _today() -> date:
 @login_required
 def mine():
     units = queries.units_for(current_user)
-    rows = []
+    rows: list[tuple] = []
     for activity in queries.materials():
         expected = {u.id for u in queries.expected_units(activity)}
         done = queries.confirmations(activity.id)

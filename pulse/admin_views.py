@@ -8,7 +8,7 @@ from flask_login import current_user
 from auth.access import requires
 from campaign.queries import unit_choices
 from extensions import db
-from main.forms import error_on_field
+from main.forms import error_on_field, filled
 from main.i18n import local_tz
 from models import utcnow
 from models.pulse import Pulse
@@ -36,7 +36,7 @@ def new_pulse():
     form.unit_ids.choices = unit_choices()
     if form.validate_on_submit():
         spec = rules.PulseSpec(title_sv=form.title_sv.data, title_en=form.title_en.data or "",
-                               opens_on=form.opens_on.data, closes_on=form.closes_on.data,
+                               opens_on=filled(form.opens_on.data), closes_on=filled(form.closes_on.data),
                                questions=form.question_specs(), audience=form.audience.data,
                                unit_ids=list(form.unit_ids.data or []))
         try:

@@ -106,8 +106,8 @@ def take_snapshot():
     audit.record("training.snapshot", None, None, {"rows": rows}, commit=False)
     db.session.commit()
     flash(_("Nyckeltal sparade för %(n)s enheter.", n=rows), "success")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/admin/")
-                    else url_for("training_reports.region"))
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/admin/") else url_for("training_reports.region"))
 
 
 def _report():
