@@ -14,7 +14,6 @@ LDAP_MAX_DEACTIVATE_RATIO guard belong to the full sync unchanged).
 """
 from __future__ import annotations
 
-import time
 from datetime import datetime
 
 from flask import current_app
@@ -24,8 +23,8 @@ import signals
 from directory import client
 from directory.apply import apply_plan
 from directory.mapping import MappingError, PersonRecord, RecordReader, wanted_attributes
-from directory.operations import finished, started
-from directory.sync import Plan, SyncResult, SyncSettings, _existing_people, _field_changes, finish_counts, stored_links
+from directory.runs import Run, SyncResult, run_recorded
+from directory.sync import Plan, SyncSettings, _existing_people, _field_changes, finish_counts, stored_links
 from directory.tree import find_cycles
 from extensions import db
 from models import DirectorySyncRun, Person, Unit
@@ -146,12 +145,10 @@ def _changed_ids(plan: Plan, moved: set[str]) -> set[int]:
 
 
 def run_changes(now: datetime) -> SyncResult:
-    """Apply what changed since the last incremental run; never raises for directory trouble."""
-    t0 = time.perf_counter()
-    run_id = started(now, False, TRIGGER)
-    result = SyncResult(run_id=run_id)
-    outcome, mark, changed = "failed", None, set()
-    try:
+    """Apply what changed since the last incremental run, under the sync lease (`directory.runs`);
+    never raises for directory trouble."""
+
+    def body(run: Run) -> None:
         settings = SyncSettings.from_config(current_app.config)
         records, invalid, mark = read_changes(settings, last_mark())
         plan = plan_changes(records, settings)
@@ -161,27 +158,15 @@ def run_changes(now: datetime) -> SyncResult:
         moved = {ext for ext, boss in plan.managers.items() if ext in before_managers and before_managers[ext] != boss}
         moved |= {ext for ext, rec in records.items()
                   if ext in before_units and before_units[ext] != ("/".join(rec.unit_path) or None)}
-        result = plan.result
-        result.run_id = run_id
+        run.result = plan.result
+        changed: set[int] = set()
         if plan.creates or plan.updates or plan.reactivate or moved:
+            run.lease.renew()
             apply_plan(plan, now, settings)
             db.session.commit()
             changed = _changed_ids(plan, moved)
-        result.ok, outcome = True, "ok"
-    except client.DirectoryError as exc:
-        db.session.rollback()
-        result.message = f"Nothing was changed: {exc}"
-    except Exception as exc:
-        db.session.rollback()
-        current_app.logger.exception("incremental directory sync failed")
-        result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
-    result.seconds = time.perf_counter() - t0
-    finished(run_id, result, outcome)
-    if outcome == "ok":
-        run = db.session.get(DirectorySyncRun, run_id)
-        run.counts = {**(run.counts or {}), "high_water": mark}
-        db.session.commit()
-        signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
-                                      changed_person_ids=changed, deactivated_person_ids=set())
-    result.high_water = mark
-    return result
+        run.result.high_water = mark
+        run.after = lambda run_id: signals.directory_synced.send(
+            current_app._get_current_object(), run_id=run_id, changed_person_ids=changed, deactivated_person_ids=set())
+
+    return run_recorded(now, body, trigger=TRIGGER)
