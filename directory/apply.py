@@ -10,6 +10,7 @@ from directory import client
 from directory.addresses import write_addresses
 from directory.dn import normalise_dn
 from directory.tree import rebuild_closure, rebuild_unit_paths
+from directory.tree_update import update_closure
 from extensions import db
 from models import Person, RoleGrant, Unit
 
@@ -194,8 +195,8 @@ def _update_people(rows: list[dict]) -> None:
     db.session.execute(stmt, [{"pid": row["pid"], **{f"new_{n}": row[n] for n in names}} for row in rows])
 
 
-def _write_managers(plan, stored: dict[str, tuple]) -> bool:
-    """Set manager_id / manager_unknown where they differ from the plan."""
+def _write_managers(plan, stored: dict[str, tuple]) -> set[int]:
+    """Set manager_id / manager_unknown where they differ from the plan; the ids of those people."""
     changed = []
     for ext, boss in plan.managers.items():
         if ext not in stored:
@@ -209,7 +210,7 @@ def _write_managers(plan, stored: dict[str, tuple]) -> bool:
             manager_id=bindparam("mid"), manager_unknown=bindparam("unk"))
         for chunk in _chunks(changed):
             db.session.execute(stmt, chunk)
-    return bool(changed)
+    return {row["pid"] for row in changed}
 
 
 def _chunks(items: list, size: int = BATCH):
@@ -262,6 +263,11 @@ def apply_plan(plan, now: datetime, settings, on_write=None) -> None:
     write_addresses(plan.addresses, stored)
     _write_presence(plan, now)
     _write_group_roles(settings, plan.roles_removed)
-    if plan.creates or managers_changed or plan.deactivate or plan.reactivate:
+    if plan.partial:  # an incremental sync: only the moved people, new starters and returners, with those below
+        roots = managers_changed | set(plan.reactivate) | {stored[r.external_id][0] for r in plan.creates}
+        if roots:
+            db.session.flush()
+            update_closure(db.session, roots)
+    elif plan.creates or managers_changed or plan.deactivate or plan.reactivate:
         db.session.flush()
         rebuild_closure(db.session)

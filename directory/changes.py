@@ -27,7 +27,7 @@ from directory.runs import Run, SyncResult, run_recorded
 from directory.sync import Plan, SyncSettings, _existing_people, _field_changes, finish_counts, stored_links
 from directory.tree import find_cycles
 from extensions import db
-from models import DirectorySyncRun, Person, Unit
+from models import DirectorySyncRun, Person, PersonAncestor, Unit
 
 TRIGGER = "changes"
 #: The directory attribute that orders changes, per LDAP_SCHEMA profile.
@@ -92,15 +92,62 @@ def read_changes(settings: SyncSettings, mark: str | None) -> tuple[dict[str, Pe
     return records, invalid, new_mark
 
 
+def _chunked(values, size: int = 2000):
+    items = sorted(values)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _stored_for(records: dict[str, PersonRecord]) -> tuple[dict, dict[str, str]]:
+    """The stored rows the changed people need (theirs and their old managers'), and the
+    active people their manager references name (normalised DN -> external id). Only
+    these, not all 55,000: an incremental run reads what its entries touch."""
+    existing: dict = {}
+    for chunk in _chunked(records):
+        existing.update(_existing_people(Person.external_id.in_(chunk)))
+    old_bosses = {row.manager_id for row in existing.values() if row.manager_id is not None}
+    for chunk in _chunked(old_bosses):
+        existing.update(_existing_people(Person.id.in_(chunk)))
+    wanted = {r.manager_dn_norm for r in records.values() if r.manager_dn_norm}
+    by_dn: dict[str, str] = {}
+    for chunk in _chunked(wanted):
+        by_dn.update((dn, ext) for dn, ext in db.session.execute(  # the newest holder of a reused DN wins
+            select(Person.dn_norm, Person.external_id).where(Person.dn_norm.in_(chunk), Person.active.is_(True),
+                                                             Person.external_id.is_not(None)).order_by(Person.id)))
+    return existing, by_dn
+
+
+def _stored_parents(bosses: set[str], existing: dict) -> dict[str, str | None]:
+    """Manager links above `bosses` as stored (each boss's chain in the closure table), by
+    external id: enough to see whether a changed link closes a loop."""
+    for chunk in _chunked(bosses - set(existing)):
+        existing.update(_existing_people(Person.external_id.in_(chunk)))
+    boss_ids = {existing[b].id: b for b in bosses if b in existing and existing[b].active}
+    chains: dict[int, list[int]] = {}
+    for chunk in _chunked(boss_ids):
+        for desc, anc in db.session.execute(select(PersonAncestor.descendant_id, PersonAncestor.ancestor_id)
+                                            .where(PersonAncestor.descendant_id.in_(chunk))
+                                            .order_by(PersonAncestor.descendant_id, PersonAncestor.depth)):
+            chains.setdefault(desc, []).append(anc)
+    names = dict(boss_ids)
+    for chunk in _chunked({a for chain in chains.values() for a in chain} - set(names)):
+        names.update((pid, ext) for pid, ext in db.session.execute(
+            select(Person.id, Person.external_id).where(Person.id.in_(chunk))))
+    parents: dict[str, str | None] = {}
+    for pid in boss_ids:
+        path = [names[p] for p in (pid, *chains.get(pid, []))]
+        path = path[: path.index(None)] if None in path else path  # a local account ends the chain
+        for low, high in zip(path, [*path[1:], None], strict=True):
+            parents.setdefault(low, high)
+    return parents
+
+
 def plan_changes(records: dict[str, PersonRecord], settings: SyncSettings) -> Plan:
     """The full sync's rules for the people read: new starters, field changes and moves
     (unit and manager); managers outside the changed set are found among stored people."""
     result = SyncResult(seen=len(records))
-    existing = _existing_people()
-    by_dn = {row.dn_norm: ext for ext, row in existing.items() if row.dn_norm and row.active}
+    existing, by_dn = _stored_for(records)
     by_dn.update({r.dn_norm: ext for ext, r in records.items()})
-    ext_of = {row.id: ext for ext, row in existing.items()}
-    parents = {ext: ext_of.get(row.manager_id) for ext, row in existing.items() if row.active}
     managers: dict[str, str | None] = {}
     unknown: set[str] = set()
     for ext, rec in records.items():
@@ -110,7 +157,8 @@ def plan_changes(records: dict[str, PersonRecord], settings: SyncSettings) -> Pl
                 {"username": rec.username, "manager": rec.manager_dn_norm})
             unknown.add(ext)
             boss = None
-        managers[ext] = parents[ext] = boss
+        managers[ext] = boss
+    parents = {**_stored_parents({b for b in managers.values() if b and b not in records}, existing), **managers}
     for ext in set(find_cycles({e: (m if m in parents else None) for e, m in parents.items()})) & set(records):
         result.problems["cycles"].append([records[ext].username])
         unknown.add(ext)
@@ -133,7 +181,7 @@ def plan_changes(records: dict[str, PersonRecord], settings: SyncSettings) -> Pl
             reactivate.append(person.id)
     result.created, result.reactivated, result.units = len(creates), len(reactivate), len(record_keys)
     return Plan(records, new_units, creates, updates, managers, unknown, [], [], reactivate, unit_keys, result,
-                existing)
+                existing, partial=True)
 
 
 def _changed_ids(plan: Plan, moved: set[str]) -> set[int]:

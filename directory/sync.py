@@ -86,6 +86,9 @@ class Plan:
     addresses: dict = field(default_factory=dict)
     #: person id -> roles from directory groups taken away (filled when applying).
     roles_removed: dict[int, set[str]] = field(default_factory=dict)
+    #: True for an incremental sync: `existing` holds only the people it needs, and the org
+    #: tree is updated below the people touched (`directory.tree_update`), not rebuilt.
+    partial: bool = False
 
 
 # --- planning ----------------------------------------------------------------------------------
@@ -99,9 +102,10 @@ _FIRST_SYNCED = 4  # index of SYNCED_FIELDS[0] in a row of _EXISTING_COLUMNS
 _synced_values = attrgetter(*SYNCED_FIELDS)
 
 
-def _existing_people() -> dict:
+def _existing_people(*where) -> dict:
+    """Stored directory people (those matching `where`, or all) by external id."""
     rows = db.session.execute(select(*_EXISTING_COLUMNS).outerjoin(Unit, Unit.id == Person.unit_id)
-                              .where(Person.external_id.is_not(None)))
+                              .where(Person.external_id.is_not(None), *where))
     return {row.external_id: row for row in rows}
 
 
