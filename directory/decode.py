@@ -76,14 +76,7 @@ def lean_entry(payload: Any, names: dict[bytes, str], to_text: Callable[..., str
     return {"type": "searchResEntry", "dn": dn, "attrs": attrs}
 
 
-def _values(attrs: dict, name: str, raw: list[bytes]) -> None:
-    if name.lower() == GUID:
-        attrs[name] = raw
-        return
-    try:
-        attrs[name] = [str(v, "utf-8") for v in raw]
-    except UnicodeDecodeError:
-        attrs[name] = [_text(v) for v in raw]
+_RAW_GUID = GUID.encode()
 
 
 def _long_length(m: bytes, i: int) -> tuple[int, int]:
@@ -151,7 +144,13 @@ def wire_entry(m: bytes, names: dict[bytes, str], to_text: Callable[..., str]) -
                 name = names.get(raw_name)
                 if name is None:
                     name = names[raw_name] = to_text(raw_name, from_server=True)
-                _values(attrs, name, raw)
+                if raw_name.lower() == _RAW_GUID:
+                    attrs[name] = raw
+                    continue
+                try:
+                    attrs[name] = [str(v, "utf-8") for v in raw]
+                except UnicodeDecodeError:
+                    attrs[name] = [_text(v) for v in raw]
     except IndexError:  # a truncated message: let ldap3 report it
         return None
     try:
