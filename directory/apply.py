@@ -46,7 +46,11 @@ def _free_usernames(plan) -> dict[str, tuple]:
         return adopted
     # All user names in one plain query, then objects only for the few that clash: cheaper
     # than 28 IN queries on a first sync of 55,000 people (every name is new then).
-    taken = sorted(set(db.session.scalars(select(person_table.c.username))).intersection(wanted))
+    if len(wanted) <= BATCH:  # an incremental run's few new starters: look only their names up
+        taken = sorted(db.session.scalars(select(person_table.c.username).where(
+            person_table.c.username.in_(sorted(wanted)))))
+    else:
+        taken = sorted(set(db.session.scalars(select(person_table.c.username))).intersection(wanted))
     holders = [h for i in range(0, len(taken), BATCH)
                for h in db.session.scalars(select(Person).where(Person.username.in_(taken[i : i + BATCH])))]
     for holder in holders:

@@ -26,7 +26,7 @@ from sqlalchemy import delete, select, update
 from directory.client import DirectoryError
 from directory.operations import finished, started
 from extensions import db
-from jobs.runner import new_holder_id, release_lease, try_acquire_lease
+from jobs.runner import new_holder_id, try_acquire_lease
 from models import DirectorySyncRun, SchedulerLease, utcnow
 from models.base import affected
 
@@ -139,6 +139,12 @@ def take_lease(holder: str, now: datetime) -> bool:
     return False
 
 
+def give_back(holder: str) -> None:
+    """End this run's hold: the row goes, so the next sync takes it whatever either clock says."""
+    db.session.execute(delete(SchedulerLease).where(SchedulerLease.name == LEASE, SchedulerLease.holder == holder))
+    db.session.commit()
+
+
 def busy_message() -> str:
     lease = db.session.scalar(select(SchedulerLease).where(SchedulerLease.name == LEASE))
     db.session.rollback()
@@ -183,7 +189,7 @@ def run_recorded(now: datetime, body: Callable[[Run], None], *, trigger: str, dr
             result.run_id = fold_quiet_run(run_id)
     finally:
         db.session.rollback()
-        release_lease(lease.holder, LEASE)
+        give_back(lease.holder)
     if run.after is not None:  # after the commit: receivers (the training status cache) see the new people
         run.after(result.run_id)
     return result

@@ -97,10 +97,10 @@ def holds_lease(holder: str, now: datetime) -> bool:
     return held
 
 
-def release_lease(holder: str, name: str = LEASE_NAME) -> None:
+def release_lease(holder: str) -> None:
     db.session.execute(
         update(SchedulerLease)
-        .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
+        .where(SchedulerLease.name == LEASE_NAME, SchedulerLease.holder == holder)
         .values(expires_at=utcnow() - timedelta(seconds=1))
     )
     db.session.commit()

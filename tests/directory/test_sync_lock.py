@@ -89,6 +89,14 @@ def test_a_crashed_holders_lease_runs_out(app, tree):
     assert result.ok and result.created == 4
 
 
+def test_the_lease_is_given_back_whatever_the_clocks_say(app, tree):
+    small_org(tree)
+    with time_machine.travel(datetime(2031, 1, 1, tzinfo=timezone.utc), tick=False):
+        assert run_changes(NOW).ok
+    assert db.session.scalars(select(SchedulerLease).where(SchedulerLease.name == LEASE)).all() == []
+    assert run_changes(NOW).ok  # this clock is years behind the one that gave the lease back
+
+
 def test_a_dead_process_on_this_machine_loses_its_lease_at_once(app, tree):
     small_org(tree)
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
