@@ -8,6 +8,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 import time_machine
 from sqlalchemy import insert, select
 
@@ -154,3 +155,12 @@ def test_the_admin_list_shows_how_often_nothing_changed(app, tree, make_person, 
     page = client.get("/admin/directory/")
     assert page.status_code == 200
     assert "2 kontroller utan ändringar" in page.get_data(as_text=True)
+
+
+def test_a_nightly_sync_that_cannot_get_the_lease_in_time_fails_visibly(app, tree, monkeypatch):
+    small_org(tree)
+    _lease_held_by("another-host:1:stuck")
+    monkeypatch.setattr(tasks, "NIGHTLY_WAIT_SECONDS", 0)
+    with pytest.raises(RuntimeError, match="another directory sync is running"):
+        tasks.nightly(NOW)
+    assert runs() == [] and count(Person) == 0
