@@ -23,6 +23,7 @@ import signals
 from directory import client
 from directory.apply import apply_plan
 from directory.mapping import MappingError, PersonRecord, RecordReader, wanted_attributes
+from directory.reading import collect
 from directory.runs import Run, SyncResult, run_recorded
 from directory.sync import Plan, SyncSettings, _existing_people, _field_changes, finish_counts, stored_links
 from directory.tree import find_cycles
@@ -71,25 +72,21 @@ def read_changes(settings: SyncSettings, mark: str | None) -> tuple[dict[str, Pe
         flagged = client.paged_search(settings.server, settings.base_dn,
                                       f"(&{flt}{settings.disabled_filter})", [])
         disabled = {dn.lower() for dn, _ in flagged.entries}
-    records: dict[str, PersonRecord] = {}
-    invalid: list[dict] = []
+    converted: list = []
     new_mark = mark
     for dn, attrs in found.entries:
         seen = next((v for k, v in attrs.items() if k.lower() == mark_name.lower()), None)
         if seen:
             new_mark = _later(settings.schema, new_mark, str(seen[0]))
         if dn.lower() in disabled:
-            continue
+            continue  # disabled accounts are the full sync's (deactivation and its guard)
         try:
-            rec = reader.record(dn, attrs)
+            converted.append(reader.record(dn, attrs))
         except MappingError as exc:
-            invalid.append({"dn": dn, "reason": str(exc)})
-            continue
-        if rec.external_id in records:
-            invalid.append({"dn": dn, "reason": f"duplicate id ({rec.username})"})
-            continue
-        records[rec.external_id] = rec
-    return records, invalid, new_mark
+            converted.append({"dn": dn, "reason": str(exc)})
+    records, invalid = collect(converted, set())
+    # A disabled flag read from the entry itself (AD's userAccountControl) is the full sync's too.
+    return {ext: rec for ext, rec in records.items() if not rec.disabled}, invalid, new_mark
 
 
 def _chunked(values, size: int = 2000):
