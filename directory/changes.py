@@ -14,6 +14,7 @@ LDAP_MAX_DEACTIVATE_RATIO guard belong to the full sync unchanged).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from flask import current_app
@@ -65,13 +66,20 @@ def read_changes(settings: SyncSettings, mark: str | None) -> tuple[dict[str, Pe
     mark_name = MARK_ATTRIBUTE[settings.schema]
     reader = RecordReader(settings.mapping, settings.schema)
     flt = change_filter(settings, mark)
-    found = client.paged_search(settings.server, settings.base_dn, flt,
-                                sorted({*wanted_attributes(settings.mapping), mark_name}))
+    attributes = sorted({*wanted_attributes(settings.mapping), mark_name})
     disabled: set[str] = set()
-    if settings.disabled_filter:
-        flagged = client.paged_search(settings.server, settings.base_dn,
-                                      f"(&{flt}{settings.disabled_filter})", [])
-        disabled = {dn.lower() for dn, _ in flagged.entries}
+    if settings.disabled_filter and settings.server.url != client.DEMO_URL:
+        with ThreadPoolExecutor(max_workers=1) as pool:  # both searches at once, as the full sync's read
+            flagged = pool.submit(client.paged_search, settings.server, settings.base_dn,
+                                  f"(&{flt}{settings.disabled_filter})", [])
+            found = client.paged_search(settings.server, settings.base_dn, flt, attributes)
+            disabled = {dn.lower() for dn, _ in flagged.result().entries}
+    else:
+        found = client.paged_search(settings.server, settings.base_dn, flt, attributes)
+        if settings.disabled_filter:
+            flagged_now = client.paged_search(settings.server, settings.base_dn,
+                                              f"(&{flt}{settings.disabled_filter})", [])
+            disabled = {dn.lower() for dn, _ in flagged_now.entries}
     converted: list = []
     new_mark = mark
     for dn, attrs in found.entries:

@@ -33,3 +33,14 @@ def test_a_user_name_taken_twice_among_changed_entries_is_refused(app, tree):
     result = run_changes(NOW + timedelta(minutes=15))
     assert result.ok and result.created == 0
     assert any("duplicate id or user name (ann)" in p["reason"] for p in result.problems["invalid"])
+
+
+def test_a_changed_disabled_account_is_left_to_the_full_sync(app, tree):
+    small_org(tree)
+    assert run_sync(NOW).ok and run_changes(NOW).ok
+    tree.add(tree.entry("gone", manager="lead", top="HSF", unit="Akutkliniken"))
+    tree.modify("gone", description="disabled")  # LDAP_DISABLED_FILTER of the test settings
+    tree.modify("ben", description="disabled", title="Slutat")
+    result = run_changes(NOW + timedelta(minutes=15))
+    assert result.ok and result.created == 0 and result.updated == 0 and result.deactivated == 0
+    assert person("gone") is None and person("ben").active and person("ben").title != "Slutat"
