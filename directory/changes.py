@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 import signals
 from directory import client
+from directory.addresses import plan_addresses
 from directory.apply import apply_plan
 from directory.mapping import MappingError, PersonRecord, RecordReader, wanted_attributes
 from directory.reading import collect
@@ -186,7 +187,7 @@ def plan_changes(records: dict[str, PersonRecord], settings: SyncSettings) -> Pl
             reactivate.append(person.id)
     result.created, result.reactivated, result.units = len(creates), len(reactivate), len(record_keys)
     return Plan(records, new_units, creates, updates, managers, unknown, [], [], reactivate, unit_keys, result,
-                existing, partial=True)
+                existing, plan_addresses(records, existing), partial=True)
 
 
 def _changed_ids(plan: Plan, moved: set[str]) -> set[int]:
@@ -213,7 +214,7 @@ def run_changes(now: datetime) -> SyncResult:
                   if ext in before_units and before_units[ext] != ("/".join(rec.unit_path) or None)}
         run.result = plan.result
         changed: set[int] = set()
-        if plan.creates or plan.updates or plan.reactivate or moved:
+        if plan.creates or plan.updates or plan.reactivate or moved or plan.addresses:
             run.lease.renew()
             apply_plan(plan, now, settings)
             db.session.commit()
