@@ -35,3 +35,9 @@ writing transaction, after the flush: what receivers write (invitations, freed s
 committed or rolled back with the change itself.
 kwargs: `activity` (Activity), `now` (datetime), `change` (str: "created", "updated"),
 `actor_id` (int | None).""")
+
+plan_message_published = _signals.signal("plan-message-published", doc="""
+A plan message in a channel Vaksam does not post to was marked published
+(`campaign.operations.mark_published`). Sent inside the writing transaction, after the flush:
+what receivers write (the APT mail to the managers) is committed or rolled back with it.
+kwargs: `message` (PlanMessage), `now` (datetime), `actor_id` (int | None).""")

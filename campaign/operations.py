@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+import signals
 from campaign import audience as audience_mod
 from campaign import workflow
 from extensions import db
@@ -270,4 +271,6 @@ def mark_published(message: PlanMessage, actor: Person, now: datetime) -> bool:
     record(message, message.status, "published", actor, now)
     message.status, message.sent_at, message.updated_at = "published", now, now
     _flush()
+    signals.plan_message_published.send(current_app._get_current_object(), message=message, now=now,
+                                        actor_id=actor.id)
     return True

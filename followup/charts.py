@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from xml.sax.saxutils import escape
 
+from flask_babel import gettext
 from markupsafe import Markup
 
 from training.charts import COLOURS, DASHES
@@ -31,7 +32,7 @@ def _number(v: float) -> str:
 
 def trend(title: str, description: str, labels: list[str], series: list[tuple[str, list[float | None]]],
           target: list[float | None] | None = None, chart_id: str = "kpi-trend",
-          target_label: str = "Mål") -> Markup:
+          target_label: str | None = None) -> Markup:
     """One line per series over the quarters in `labels`, plus a dashed target line."""
     values = [v for _n, vs in series for v in vs if v is not None] + [t for t in target or [] if t is not None]
     top = nice_max(max(values, default=1.0))
@@ -65,7 +66,7 @@ def trend(title: str, description: str, labels: list[str], series: list[tuple[st
         if len(points) > 1:
             coords = " ".join(f"{px:.1f},{py:.1f}" for px, py, _v in points)
             parts.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
-        label = (target_label if is_target else name) or ""
+        label = ((target_label or gettext("Mål")) if is_target else name) or ""
         for px, py, v in points:
             shape = (f'<rect x="{px - 3.5:.1f}" y="{py - 3.5:.1f}" width="7" height="7" fill="{colour}">' if is_target
                      else f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}">')

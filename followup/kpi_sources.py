@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 
 from apt import queries as apt_queries
+from apt.materials import all_materials as apt_materials
 from extensions import db
 from followup.quarters import quarter_start
 from invites.queries import count_registrations
@@ -131,7 +132,7 @@ def pulse_share_right(end: date, moment: datetime) -> Computed:
 
 def apt_coverage(end: date, moment: datetime) -> Computed:
     """APT materials whose deadline fell in the quarter (by `moment`): share of units that confirmed."""
-    due = [a for a in apt_queries.materials() if _start_utc(end) <= a.ends_at <= moment]
+    due = [m for m in apt_materials() if _start_utc(end) <= m.deadline <= moment]
     confirmed, expected = apt_queries.coverage_share(due)
     if not expected:
         return Computed(None, note=NO_APT)
