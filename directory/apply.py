@@ -10,6 +10,7 @@ from directory import client
 from directory.addresses import write_addresses
 from directory.dn import normalise_dn
 from directory.tree import rebuild_closure, rebuild_unit_paths
+from directory.tree_update import update_closure
 from extensions import db
 from models import Person, RoleGrant, Unit
 from models.base import table_of
@@ -46,7 +47,11 @@ def _free_usernames(plan) -> dict[str, tuple]:
         return adopted
     # All user names in one plain query, then objects only for the few that clash: cheaper
     # than 28 IN queries on a first sync of 55,000 people (every name is new then).
-    taken = sorted(set(db.session.scalars(select(person_table.c.username))).intersection(wanted))
+    if len(wanted) <= BATCH:  # an incremental run's few new starters: look only their names up
+        taken = sorted(db.session.scalars(select(person_table.c.username).where(
+            person_table.c.username.in_(sorted(wanted)))))
+    else:
+        taken = sorted(set(db.session.scalars(select(person_table.c.username))).intersection(wanted))
     holders = [h for i in range(0, len(taken), BATCH)
                for h in db.session.scalars(select(Person).where(Person.username.in_(taken[i : i + BATCH])))]
     for holder in holders:
@@ -197,8 +202,8 @@ def _update_people(rows: list[dict]) -> None:
     db.session.execute(stmt, [{"pid": row["pid"], **{f"new_{n}": row[n] for n in names}} for row in rows])
 
 
-def _write_managers(plan, stored: dict[str, tuple]) -> bool:
-    """Set manager_id / manager_unknown where they differ from the plan."""
+def _write_managers(plan, stored: dict[str, tuple]) -> set[int]:
+    """Set manager_id / manager_unknown where they differ from the plan; the ids of those people."""
     changed = []
     for ext, boss in plan.managers.items():
         if ext not in stored:
@@ -212,7 +217,7 @@ def _write_managers(plan, stored: dict[str, tuple]) -> bool:
             manager_id=bindparam("mid"), manager_unknown=bindparam("unk"))
         for chunk in _chunks(changed):
             db.session.execute(stmt, chunk)
-    return bool(changed)
+    return {row["pid"] for row in changed}
 
 
 def _chunks(items: list, size: int = BATCH):
@@ -265,6 +270,11 @@ def apply_plan(plan, now: datetime, settings, on_write=None) -> None:
     write_addresses(plan.addresses, stored)
     _write_presence(plan, now)
     _write_group_roles(settings, plan.roles_removed)
-    if plan.creates or managers_changed or plan.deactivate or plan.reactivate:
+    if plan.partial:  # an incremental sync: only the moved people, new starters and returners, with those below
+        roots = managers_changed | set(plan.reactivate) | {stored[r.external_id][0] for r in plan.creates}
+        if roots:
+            db.session.flush()
+            update_closure(db.session, roots)
+    elif plan.creates or managers_changed or plan.deactivate or plan.reactivate:
         db.session.flush()
         rebuild_closure(db.session)
