@@ -17,6 +17,7 @@ of the sync process against the targets (b/a <= 1.5, c/a <= 1.2, e/a <= 0.3, pea
 <= 400 MB). (a) is also read through directory.client with LDAP_FAST_DECODE=1 and =0.
 
 Each measurement runs in its own child process, so a peak RSS belongs to one backend.
+The parts live in bench/dirsync/ (region, workers, report); this script keeps the CLI.
 slapd and PostgreSQL are throwaway servers (tests/services.py), stopped at the end.
 
     .venv/bin/python bench/directory_sync.py [--people 55000] [--backend sqlite|postgresql|both]
@@ -24,397 +25,18 @@ slapd and PostgreSQL are throwaway servers (tests/services.py), stopped at the e
 from __future__ import annotations
 
 import argparse
-import base64
 import json
-import os
-import random
-import resource
-import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SUFFIX = "dc=regionexempel,dc=se"
-PEOPLE_DN = f"ou=people,{SUFFIX}"
-SYNC_DN = f"cn=vaksam-sync,ou=service,{SUFFIX}"
-SYNC_PASSWORD = "sync-secret"
-ADMIN_GROUP_DN = f"cn=vaksam-admins,ou=groups,{SUFFIX}"
-COMMS_GROUP_DN = f"cn=vaksam-comms,ou=groups,{SUFFIX}"
-PAGE_SIZE = 1000
-CHANGE_SHARE = 0.02
-INCREMENTAL_SHARE = 0.01
-TARGETS = {"b/a": 1.5, "c/a": 1.2, "e/a": 0.3}
-RSS_TARGET_MB = 400
-
-# --- the generated region ----------------------------------------------------------------------
-
-GIVEN = ("Anna Eva Maria Karin Sara Lena Kerstin Emma Malin Ingrid Åsa Märta Sofia Linnéa Elin Ida Hanna "
-         "Johanna Ulla Birgitta Agneta Helén Cecilia Louise Therese Jenny Camilla Ebba Saga Wilma Lars Anders "
-         "Johan Per Karl Erik Mikael Nils Björn Jan Olof Peter Thomas Fredrik Daniel Magnus Mattias Jonas "
-         "Göran Håkan Åke Jörgen Stefan Andreas Henrik Oskar Viktor Emil Gustav Axel Ali Mohammed Yusuf "
-         "Fatima Leyla Amir Noor Milan Dragana Kalle Sten").split()
-FAMILY = ("Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson Gustafsson Pettersson "
-          "Jonsson Jansson Hansson Bengtsson Jönsson Lindberg Jakobsson Magnusson Olofsson Lindström Lindqvist "
-          "Lindgren Berg Axelsson Bergström Lundberg Lind Lundgren Lundqvist Mattsson Berglund Fredriksson "
-          "Sandberg Henriksson Forsberg Sjöberg Wallin Ali Engström Eklund Danielsson Håkansson Lundin Björk "
-          "Bergman Gunnarsson Holm Wikström Samuelsson Isaksson Fransson Bergqvist Nyström Holmberg Arvidsson "
-          "Löfgren Söderberg Nyberg Blomqvist Claesson Nordström Mårtensson Lundström Öberg Åberg Ström "
-          "Hussein Mohammadi Yilmaz Nordin Ekström Söderström Åström Hägg Öhman").split()
-
-FORVALTNINGAR = (  # (ou, container code, share of the staff, staff titles)
-    ("Hälso- och sjukvårdsförvaltningen", "hsf", 0.64,
-     ("Sjuksköterska", "Undersköterska", "Läkare", "Specialistläkare", "Fysioterapeut", "Arbetsterapeut",
-      "Barnmorska", "Biomedicinsk analytiker", "Kurator", "Medicinsk sekreterare", "Psykolog")),
-    ("Tandvårdsförvaltningen", "tvf", 0.06, ("Tandläkare", "Tandsköterska", "Tandhygienist", "Receptionist")),
-    ("Regionservice", "rs", 0.13, ("Lokalvårdare", "Kock", "Fastighetstekniker", "Drifttekniker",
-                                   "Systemförvaltare", "Inköpare", "Transportör", "IT-tekniker")),
-    ("Kollektivtrafikförvaltningen", "ktf", 0.04, ("Trafikplanerare", "Kundtjänstmedarbetare", "Analytiker")),
-    ("Kultur- och bildningsförvaltningen", "kbf", 0.06, ("Lärare", "Bibliotekarie", "Kulturproducent",
-                                                         "Studievägledare", "Elevassistent")),
-    ("Regionledningsförvaltningen", "rlf", 0.07, ("Handläggare", "Controller", "Ekonom", "HR-specialist",
-                                                 "Jurist", "Kommunikatör", "Utredare", "Registrator")),
-)
-UNIT_KINDS = {
-    "hsf": ("Akutkliniken", "Medicinkliniken", "Kirurgkliniken", "Ortopedkliniken", "Barn- och ungdomskliniken",
-            "Kvinnokliniken", "Psykiatriska kliniken", "Geriatriska kliniken", "Infektionskliniken",
-            "Röntgenkliniken", "Laboratoriemedicin", "Vårdcentralen", "Habiliteringen", "Rehabkliniken"),
-    "tvf": ("Folktandvården", "Specialisttandvården"),
-    "rs": ("Lokalvård", "Kost", "Fastighet", "IT-avdelningen", "Inköp", "Transport"),
-    "ktf": ("Trafikplanering", "Kundtjänst", "Trafikavtal"),
-    "kbf": ("Folkhögskolan", "Regionbiblioteket", "Naturbruksgymnasiet", "Kulturenheten"),
-    "rlf": ("Ekonomiavdelningen", "HR-avdelningen", "Kommunikationsavdelningen", "Kansliavdelningen",
-            "Regionala utvecklingsavdelningen", "Digitaliseringsavdelningen"),
-}
-PLACES = ("Norrby", "Söderby", "Österås", "Västerhamn", "Ängelholm", "Åby", "Ödeby", "Centrum", "Lillsjö",
-          "Storvik", "Bäckby", "Skärholmen", "Gärdet", "Hjortsberg", "Kungsängen", "Mälarby", "Fjällnäs",
-          "Strömsund", "Älvkarleby", "Tallbacka")
-SECTION_NAMES = ("Mottagningen", "Vårdavdelning 1", "Vårdavdelning 2", "Vårdavdelning 3", "Dagvården",
-                 "Sektion Öst", "Sektion Väst", "Sektion Nord", "Sektion Syd", "Administration", "Team A",
-                 "Team B", "Team C", "Jourlinjen", "Planering", "Kvalitet och utveckling")
-
-
-@dataclass
-class Entry:
-    uid: str
-    cn: str
-    container: str
-    given: str
-    family: str
-    title: str
-    ou: str
-    department: str | None
-    manager: Entry | None = None
-    mail: str | None = None
-    employee_number: str = ""
-    disabled: bool = False
-    raw_manager: str | None = None  # a deliberately bad manager DN (dangling / self)
-    reports: list = field(default_factory=list)
-
-    @property
-    def dn(self) -> str:
-        from directory.dn import escape_rdn_value
-
-        return f"cn={escape_rdn_value(self.cn)},ou={self.container},{PEOPLE_DN}"
-
-    def manager_dn(self) -> str | None:
-        return self.raw_manager or (self.manager.dn if self.manager else None)
-
-
-def _ascii(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.lower().replace("å", "a").replace("ä", "a").replace("ö", "o"))
-    return "".join(c for c in folded if c.isascii() and c.isalnum())
-
-
-class Region:
-    """A deterministic fake region: director, förvaltningar, units, sections, staff."""
-
-    def __init__(self, people: int, seed: int = 20240902):
-        self.rng = random.Random(seed)
-        self.people: list[Entry] = []
-        self.sections: dict[str, list[Entry]] = {}  # förvaltning code -> section chiefs
-        self.unit_chiefs: dict[str, list[Entry]] = {}
-        self._uids: dict[str, int] = {}
-        self._mails: set[str] = set()
-        self._cns: set[tuple[str, str]] = set()
-        self._build(people)
-
-    def _person(self, container: str, ou: str, department: str | None, title: str, manager: Entry | None) -> Entry:
-        rng = self.rng
-        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
-        cn, k = f"{family}, {given}", 1
-        while (container, cn) in self._cns:
-            k += 1
-            cn = f"{family}, {given} {k}"
-        self._cns.add((container, cn))
-        prefix = _ascii(given)[:3] + _ascii(family)[:3]
-        self._uids[prefix] = self._uids.get(prefix, 0) + 1
-        mail, k = f"{_ascii(given)}.{_ascii(family)}", 1
-        while mail in self._mails:
-            k += 1
-            mail = f"{_ascii(given)}.{_ascii(family)}{k}"
-        self._mails.add(mail)
-        entry = Entry(uid=f"{prefix}{self._uids[prefix]:03d}", cn=cn, container=container, given=given,
-                      family=family, title=title, ou=ou, department=department, manager=manager,
-                      mail=f"{mail}@regionexempel.se", employee_number=str(100000 + len(self.people)))
-        if manager:
-            manager.reports.append(entry)
-        self.people.append(entry)
-        return entry
-
-    def _build(self, total: int) -> None:
-        rng = self.rng
-        director = self._person("rlf", FORVALTNINGAR[5][0], None, "Regiondirektör", None)
-        left = total - 1
-        for i, (name, code, share, titles) in enumerate(FORVALTNINGAR):
-            budget = left if i == len(FORVALTNINGAR) - 1 else round((total - 1) * share)
-            left -= budget
-            chief = self._person(code, name, None, "Förvaltningschef", director)
-            budget -= 1
-            self.sections[code], self.unit_chiefs[code] = [], []
-            unit_names = self._unit_names(code)
-            for unit in unit_names:
-                if budget <= 0:
-                    break
-                boss = self._person(code, name, unit, "Verksamhetschef", chief)
-                self.unit_chiefs[code].append(boss)
-                budget -= 1
-                for section in rng.sample(SECTION_NAMES, rng.randint(4, 12)):
-                    if budget <= 0:
-                        break
-                    dept = f"{unit}/{section}"
-                    lead = self._person(code, name, dept, "Sektionschef", boss)
-                    self.sections[code].append(lead)
-                    budget -= 1
-                    for _ in range(min(budget, rng.randint(8, 40))):
-                        self._person(code, name, dept, rng.choice(titles), lead)
-                        budget -= 1
-        self._add_glitches()
-
-    def _unit_names(self, code: str):
-        """Unit names in a random but fixed order, enough for any budget."""
-        names = [f"{kind} {place}" for kind in UNIT_KINDS[code] for place in PLACES]
-        self.rng.shuffle(names)
-        n = 1
-        while True:
-            for unit in names:
-                yield unit if n == 1 else f"{unit} {n}"
-            n += 1
-
-    def _add_glitches(self) -> None:
-        """What real directories have: people without mail, disabled accounts, bad manager DNs."""
-        staff = [p for p in self.people if p.title not in ("Regiondirektör", "Förvaltningschef", "Verksamhetschef",
-                                                          "Sektionschef")]
-        picks = self.rng.sample(staff, min(len(staff), max(8, len(self.people) // 200) + 6))
-        for p in picks[: len(picks) // 5]:
-            p.mail = None
-        for p in picks[len(picks) // 5 : -6]:
-            p.disabled = True
-        for p in picks[-6:-1]:
-            p.raw_manager = f"cn=Slutat\\, Någon,ou={p.container},{PEOPLE_DN}"
-        picks[-1].raw_manager = picks[-1].dn  # manages themself
-
-    # -- LDIF -----------------------------------------------------------------------------------
-
-    def ldif(self) -> str:
-        out = [f"dn: ou=service,{SUFFIX}\nobjectClass: organizationalUnit\nou: service\n",
-               f"dn: {SYNC_DN}\nobjectClass: organizationalRole\nobjectClass: simpleSecurityObject\n"
-               f"cn: vaksam-sync\nuserPassword: {SYNC_PASSWORD}\n"]
-        for code in sorted({f[1] for f in FORVALTNINGAR}):
-            out.append(f"dn: ou={code},{PEOPLE_DN}\nobjectClass: organizationalUnit\nou: {code}\n")
-        out.append(f"dn: ou=groups,{SUFFIX}\nobjectClass: organizationalUnit\nou: groups\n")
-        members = random.Random(3).sample(self.people, 40)
-        for dn, group in ((ADMIN_GROUP_DN, members[:6]), (COMMS_GROUP_DN, members[6:])):
-            out.append("".join(_ldif_line(a, v) for a, v in [("dn", dn), ("objectClass", "groupOfNames"),
-                                                              ("cn", dn[3:].split(",")[0])]
-                               + [("member", p.dn) for p in group]))
-        for p in self.people:
-            attrs = [("dn", p.dn), ("objectClass", "inetOrgPerson"), ("uid", p.uid), ("cn", p.cn),
-                     ("sn", p.family), ("givenName", p.given), ("displayName", f"{p.given} {p.family}"),
-                     ("title", p.title), ("ou", p.ou), ("employeeNumber", p.employee_number)]
-            if p.department:
-                attrs.append(("departmentNumber", p.department))
-            if p.mail:
-                attrs.append(("mail", p.mail))
-            if p.manager_dn():
-                attrs.append(("manager", p.manager_dn()))
-            if p.disabled:
-                attrs.append(("description", "disabled"))
-            out.append("".join(_ldif_line(a, v) for a, v in attrs))
-        return "\n".join(out)
-
-    def changes(self, share: float = CHANGE_SHARE, seed: int = 7) -> tuple[str, str, int]:
-        """(change LDIF, LDIF that undoes it, people changed) for `share` of the people."""
-        rng = random.Random(seed)
-        chiefs = {"Regiondirektör", "Förvaltningschef"}
-        candidates = [p for p in self.people if p.title not in chiefs and not p.raw_manager and not p.disabled]
-        picked = rng.sample(candidates, min(len(candidates), round(len(self.people) * share)))
-        forward, back = [], []
-        for i, p in enumerate(picked):
-            kind = i % 20
-            new, old = {}, {}
-            if p.title == "Sektionschef" and kind < 2:  # a section moves to another unit chief
-                others = [u for u in self.unit_chiefs[p.container] if u is not p.manager] or [p.manager]
-                new["manager"], old["manager"] = rng.choice(others).dn, p.manager_dn()
-            elif kind < 11 or p.title in ("Sektionschef", "Verksamhetschef"):
-                new["title"], old["title"] = f"{p.title} (tf)" if rng.random() < 0.5 else "Samordnare", p.title
-            elif kind < 17:  # moves to another section of the same förvaltning
-                lead = rng.choice([s for s in self.sections[p.container] if s is not p.manager])
-                new["departmentNumber"], old["departmentNumber"] = lead.department, p.department
-                new["manager"], old["manager"] = lead.dn, p.manager_dn()
-            elif kind < 19:  # new family name (not the DN) and mail
-                family = rng.choice(FAMILY)
-                new.update(sn=family, displayName=f"{p.given} {family}",
-                           mail=f"{_ascii(p.given)}.{_ascii(family)}.{p.uid}@regionexempel.se")
-                old.update(sn=p.family, displayName=f"{p.given} {p.family}", mail=p.mail)
-            else:  # reports to the unit chief for a while
-                new["manager"], old["manager"] = p.manager.manager.dn, p.manager_dn()
-            forward.append(_modify(p.dn, new))
-            back.append(_modify(p.dn, old))
-        return "\n".join(forward), "\n".join(back), len(picked)
-
-
-def _ldif_line(attr: str, value: str) -> str:
-    safe = value.isascii() and value.isprintable() and not value.startswith((" ", ":", "<")) \
-        and not value.endswith(" ")
-    if safe:
-        return f"{attr}: {value}\n"
-    return f"{attr}:: {base64.b64encode(value.encode()).decode()}\n"
-
-
-def _modify(dn: str, values: dict[str, str | None]) -> str:
-    lines = [_ldif_line("dn", dn), "changetype: modify\n"]
-    for attr, value in values.items():
-        if value is None:
-            lines += [f"delete: {attr}\n", "-\n"]
-        else:
-            lines += [f"replace: {attr}\n", _ldif_line(attr, value), "-\n"]
-    return "".join(lines)
-
-
-# --- measurements (each in its own child process) -----------------------------------------------
-
-def _rss_mb() -> float:
-    """Peak RSS of this process so far. VmHWM, not ru_maxrss: Linux carries ru_maxrss over
-    from the parent through fork and exec, so a worker would report the parent's size."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _ldap_settings(job: dict) -> dict:
-    return {"LDAP_URL": job["ldap_url"], "LDAP_ALLOW_PLAINTEXT": True, "LDAP_BIND_DN": SYNC_DN, "LDAP_BIND_PASSWORD": SYNC_PASSWORD,
-            "LDAP_BASE_DN": PEOPLE_DN, "LDAP_SCHEMA": "openldap", "LDAP_USER_FILTER": "(objectClass=inetOrgPerson)",
-            "LDAP_DISABLED_FILTER": "(description=disabled)", "LDAP_PAGE_SIZE": PAGE_SIZE, "LDAP_TIMEOUT": 60,
-            "LDAP_ADMIN_GROUP_DN": ADMIN_GROUP_DN, "LDAP_COMMS_GROUP_DN": COMMS_GROUP_DN}
-
-
-def worker_search(job: dict) -> dict:
-    """(a): the bare paged search, best of `repeat` runs, nothing kept but a count."""
-    import ldap3
-
-    from directory.mapping import attribute_map, wanted_attributes
-
-    attrs = wanted_attributes(attribute_map("openldap", environ={}))
-    cfg = _ldap_settings(job)
-    times, cpu, count = [], [], 0
-    for _ in range(job["repeat"]):
-        t0, c0 = time.perf_counter(), time.process_time()
-        server = ldap3.Server(cfg["LDAP_URL"], get_info=ldap3.NONE, connect_timeout=60)
-        conn = ldap3.Connection(server, user=SYNC_DN, password=SYNC_PASSWORD, auto_bind=True, read_only=True,
-                                raise_exceptions=False, receive_timeout=60)  # as directory.client connects
-        cookie, count = None, 0
-        while True:
-            conn.search(PEOPLE_DN, cfg["LDAP_USER_FILTER"], search_scope=ldap3.SUBTREE, attributes=attrs,
-                        paged_size=PAGE_SIZE, paged_cookie=cookie)
-            assert conn.result["result"] == 0, conn.result
-            count += sum(1 for e in conn.response if e["type"] == "searchResEntry")
-            cookie = conn.result["controls"]["1.2.840.113556.1.4.319"]["value"]["cookie"]
-            if not cookie:
-                break
-        conn.unbind()
-        times.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    out = {"seconds": min(times), "all": times, "cpu": min(cpu), "entries": count, "attributes": attrs,
-           "rss_mb": _rss_mb()}
-    if job.get("client"):  # the same read through directory.client, fast decoding on and off
-        from directory import client
-
-        for fast in (True, False):
-            settings = client.ServerSettings(url=cfg["LDAP_URL"], bind_dn=SYNC_DN, bind_password=SYNC_PASSWORD,
-                                             timeout=60, page_size=PAGE_SIZE, fast_decode=fast)
-            t0 = time.perf_counter()
-            found = client.paged_search(settings, PEOPLE_DN, cfg["LDAP_USER_FILTER"], attrs)
-            out["client_fast" if fast else "client_stock"] = time.perf_counter() - t0
-            assert len(found.entries) == count
-    return out
-
-
-def worker_sync(job: dict) -> dict:
-    """(b), (c) and (d) for one backend, in one process."""
-    from datetime import datetime, timedelta, timezone
-
-    os.environ["VAKSAM_INSTANCE"] = job["instance"]
-    for name in [n for n in os.environ if n.startswith("LDAP_") or n in ("DATABASE_URL", "DEMO_MODE")]:
-        del os.environ[name]
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from directory.changes import run_changes
-    from directory.sync import run_sync
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": job["database_url"], "SECRET_KEY": "bench", "DEMO_MODE": False,
-                      "LOG_LEVEL": "WARNING", **_ldap_settings(job)})
-    out: dict = {"backend": job["backend"]}
-    now = datetime.now(timezone.utc)
-    with app.app_context():
-        upgrade()
-        out["rss_start_mb"] = _rss_mb()
-        for phase, when in (("b", now), ("c", now + timedelta(hours=1)), ("d", now + timedelta(hours=2))):
-            if phase == "d":
-                _ldapmodify(job, job["change_ldif"])
-            t0, c0 = time.perf_counter(), time.process_time()
-            result = run_sync(when, trigger="cli")
-            seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-            if not result.ok:
-                raise SystemExit(f"sync {phase} failed: {result.message}")
-            out[phase] = {"seconds": seconds, "cpu": cpu, "rss_mb": _rss_mb(), **result.counts()}
-        for phase, when in (("m", now + timedelta(hours=3)), ("e", now + timedelta(hours=4))):
-            if phase == "e":
-                time.sleep(1.1)  # past the mark's second (OpenLDAP's modifyTimestamp has one-second steps)
-                _ldapmodify(job, job["incremental_ldif"])
-            t0, c0 = time.perf_counter(), time.process_time()
-            result = run_changes(when)
-            seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-            if not result.ok:
-                raise SystemExit(f"incremental sync {phase} failed: {result.message}")
-            out[phase] = {"seconds": seconds, "cpu": cpu, "rss_mb": _rss_mb(), **result.counts()}
-    return out
-
-
-def _ldapmodify(job: dict, path: str) -> None:
-    subprocess.run(["ldapmodify", "-x", "-H", job["ldap_url"], "-D", job["admin_dn"], "-w", job["admin_password"],
-                    "-f", path], check=True, stdout=subprocess.DEVNULL)
-
-
-def run_worker(kind: str, job: dict) -> dict:
-    """Run one measurement in a fresh Python process; its last stdout line is the JSON answer."""
-    proc = subprocess.run([sys.executable, __file__, "--worker", kind, json.dumps(job)], cwd=ROOT,
-                          stdout=subprocess.PIPE, text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{kind} measurement failed (exit {proc.returncode})")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
+from bench.dirsync.region import INCREMENTAL_SHARE, SUFFIX, SYNC_DN, SYNC_PASSWORD, Region  # noqa: E402
+from bench.dirsync.report import bare_search, ldapsearch_read, peak_rss, report  # noqa: E402
+from bench.dirsync.workers import ldapmodify, run_worker, worker_search, worker_sync  # noqa: E402
 
 # --- the run ---------------------------------------------------------------------------------------
 
@@ -439,7 +61,7 @@ def main(argv=None) -> int:
     postgres = None
     try:
         region, changed, job = _setup(args.people, slapd, work)
-        searches = [_search(job, len(region.people), repeat=2, client=True)]  # the first one also warms slapd's cache
+        searches = [bare_search(job, len(region.people), repeat=2, client=True)]  # the first one also warms slapd's cache
         results: dict[str, list] = {b: [] for b in backends}
         for rnd in range(args.repeat):
             for backend in backends:
@@ -451,17 +73,17 @@ def main(argv=None) -> int:
                 instance = work / f"instance-{backend}-{rnd}"
                 instance.mkdir()
                 res = run_worker("sync", {**job, "backend": backend, "database_url": url, "instance": str(instance)})
-                _ldapmodify(job, str(work / "revert1.ldif"))  # every round starts from the same directory
-                _ldapmodify(job, str(work / "revert.ldif"))
-                searches.append(_search(job, len(region.people)))
+                ldapmodify(job, str(work / "revert1.ldif"))  # every round starts from the same directory
+                ldapmodify(job, str(work / "revert.ldif"))
+                searches.append(bare_search(job, len(region.people)))
                 res["a"] = min(searches[-2]["seconds"], searches[-1]["seconds"])  # (a) just before and after
                 res["a_cpu"] = min(searches[-2]["cpu"], searches[-1]["cpu"])
-                res["L"] = _ldapsearch(job, len(region.people))
+                res["L"] = ldapsearch_read(job, len(region.people))
                 results[backend].append(res)
                 print(f"{backend} round {rnd + 1}: a {res['a']:.2f} s, b {res['b']['seconds']:.2f} s, "
                       f"c {res['c']['seconds']:.2f} s, d {res['d']['seconds']:.2f} s, e {res['e']['seconds']:.2f} s, "
                       f"ldapsearch {res['L']:.2f} s, "
-                      f"peak RSS {_peak(res):.0f} MB", flush=True)
+                      f"peak RSS {peak_rss(res):.0f} MB", flush=True)
         return report(args.people, searches, results, changed)
     finally:
         slapd.stop()
@@ -491,84 +113,6 @@ def _setup(people: int, slapd, work: Path) -> tuple[Region, int, dict]:
     job = {"ldap_url": slapd.uri.rstrip("/"), "admin_dn": slapd.admin_dn, "admin_password": slapd.admin_password,
            "change_ldif": str(work / "change.ldif"), "incremental_ldif": str(work / "change1.ldif")}
     return region, changed, job
-
-
-def _ldapsearch(job: dict, expected: int) -> float:
-    """(L): OpenLDAP's own client reading the same entries and attributes (best of two), output discarded."""
-    from directory.mapping import attribute_map, wanted_attributes
-
-    cmd = ["ldapsearch", "-x", "-LLL", "-o", "ldif-wrap=no", "-H", job["ldap_url"], "-D", SYNC_DN, "-w",
-           SYNC_PASSWORD, "-b", PEOPLE_DN, "-E", f"pr={PAGE_SIZE}/noprompt", "(objectClass=inetOrgPerson)",
-           *wanted_attributes(attribute_map("openldap", environ={}))]
-    best = float("inf")
-    for _ in range(2):
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, check=True)
-        best = min(best, time.perf_counter() - t0)
-        found = proc.stdout.count(b"\ndn:") + proc.stdout.startswith(b"dn:")  # "dn::" is base64 (non-ASCII)
-        if found != expected:
-            raise RuntimeError(f"ldapsearch returned {found} of {expected} entries")
-    print(f"(L) ldapsearch: {best:.2f} s", flush=True)
-    return best
-
-
-def _search(job: dict, expected: int, repeat: int = 1, client: bool = False) -> dict:
-    search = run_worker("search", {**job, "repeat": repeat, "client": client})
-    if search["entries"] != expected:
-        raise RuntimeError(f"bare search returned {search['entries']} of {expected} entries")
-    print(f"(a) bare paged search: {', '.join(f'{s:.2f}' for s in search['all'])} s", flush=True)
-    if client:
-        print(f"    through directory.client: LDAP_FAST_DECODE=1 {search['client_fast']:.2f} s, "
-              f"=0 {search['client_stock']:.2f} s", flush=True)
-    return search
-
-
-def _peak(res: dict) -> float:
-    return max(res[p]["rss_mb"] for p in "bcdme")
-
-
-def report(people: int, searches: list[dict], results: dict[str, list], changed: int) -> int:
-    """Print the table; exit status 1 if a target is missed. Per backend, the round with the
-    best b/a counts; each round's (a) is the faster of the bare searches just before and after it."""
-    ok = True
-    print()
-    print(f"Directory sync benchmark: {people:,} people, page size {PAGE_SIZE}, {os.cpu_count()} CPUs, "
-          f"Python {sys.version.split()[0]}; (a) reads {len(searches[0]['attributes'])} attributes")
-    head = (f"{'backend':<11} {'a read':>7} {'b first':>8} {'c again':>8} {'d 2 %':>8} {'e 1 %':>8} {'b/a':>5} "
-            f"{'c/a':>5} {'d/a':>5} {'e/a':>5} {'c/L':>5} {'d/L':>5} {'peak RSS':>9}  verdict")
-    print(head)
-    print("-" * len(head))
-    for backend, rounds in results.items():
-        best = {p: min(rounds, key=lambda r: r[p]["seconds"] / r["a"]) for p in "bcde"}
-        ratios = {f"{p}/a": best[p][p]["seconds"] / best[p]["a"] for p in "bcde"}
-        ratios.update({f"{p}/L": min(r[p]["seconds"] / r["L"] for r in rounds) for p in "cd"})
-        peak = max(_peak(r) for r in rounds)
-        misses = [f"{k} {v:.2f} > {TARGETS[k]}" for k, v in ratios.items() if k in TARGETS and v > TARGETS[k]]
-        if peak > RSS_TARGET_MB:
-            misses.append(f"RSS {peak:.0f} > {RSS_TARGET_MB} MB")
-        ok = ok and not misses
-        a = min(r["a"] for r in rounds)
-        print(f"{backend:<11} {a:>6.2f}s " + " ".join(f"{best[p][p]['seconds']:>7.2f}s" for p in "bcde")
-              + " " + " ".join(f"{v:>5.2f}" for v in ratios.values())
-              + f" {peak:>6.0f} MB  {'PASS' if not misses else 'FAIL: ' + '; '.join(misses)}")
-    print()
-    print("CPU seconds of the client process (the same runs; slapd and PostgreSQL not included):")
-    for backend, rounds in results.items():
-        r = rounds[0]
-        print(f"  {backend}: a {r['a_cpu']:.2f}, b {r['b']['cpu']:.2f}, c {r['c']['cpu']:.2f}, d {r['d']['cpu']:.2f}, "
-              f"e {r['e']['cpu']:.2f}")
-    for backend, rounds in results.items():
-        r = rounds[0]
-        counts = {p: {k: r[p][k] for k in ("seen", "created", "updated", "moved", "deactivated") if r[p][k]}
-                  for p in "bcde"}
-        print(f"{backend}: counts {counts}; RSS after start {r['rss_start_mb']:.0f} MB, after b/c/d "
-              f"{r['b']['rss_mb']:.0f}/{r['c']['rss_mb']:.0f}/{r['d']['rss_mb']:.0f} MB")
-    print(f"(d) changed {changed:,} people ({CHANGE_SHARE:.0%}) before the sync")
-    print(f"(e) changed another {INCREMENTAL_SHARE:.0%} before the incremental sync; L = ldapsearch, same entries")
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"targets: b/a <= {TARGETS['b/a']}, c/a <= {TARGETS['c/a']}, e/a <= {TARGETS['e/a']}, "
-          f"peak RSS <= {RSS_TARGET_MB} MB")
-    return 0 if ok else 1
 
 
 if __name__ == "__main__":

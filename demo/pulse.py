@@ -105,7 +105,7 @@ def _apt(now: datetime, rng: random.Random) -> int:
     chef_unit = db.session.scalar(select(Person.unit_id).where(Person.username == MANAGER))
     done_units: set[int | None] = {chef_unit}  # the demo manager's unit is left for the demo
     for manager in managers:
-        if manager.unit_id in done_units or rng.random() > 0.5:
+        if manager.unit_id in done_units or rng.random() > 0.5 or manager.unit_id is None:
             continue
         apt_ops.confirm(activity, manager.unit_id, manager, (now - timedelta(days=rng.randrange(1, 9))).date(),
                         rng.randrange(5, 30), now)
@@ -142,6 +142,6 @@ def load_demo_pulse() -> dict:
     confirmed = _apt(now, rng)
     _apt_messages(now, rng)
     db.session.commit()
+    apt = db.session.scalar(select(Activity).where(Activity.title == APT_TITLE)) if confirmed else None
     return {"closed_pulse": closed.id, "answers": answered, "open_pulse": opened.id, "apt_confirmed": confirmed,
-            "apt_units": len(apt_queries.expected_units(db.session.scalar(
-                select(Activity).where(Activity.title == APT_TITLE)))) if confirmed else 0}
+            "apt_units": len(apt_queries.expected_units(apt)) if apt is not None else 0}

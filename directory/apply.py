@@ -10,22 +10,24 @@ from directory import client
 from directory.addresses import write_addresses
 from directory.dn import normalise_dn
 from directory.tree import rebuild_closure, rebuild_unit_paths
+from directory.tree_update import update_closure
 from extensions import db
 from models import Person, RoleGrant, Unit
+from models.base import table_of
 
 BATCH = 2000
-person_table = Person.__table__
+person_table = table_of(Person)
 
 
 def _ensure_units(plan) -> dict[str, int]:
     """Create the new units (a level at a time, parents first) and set `active`; unit ids by key."""
-    table = Unit.__table__
+    table = table_of(Unit)
     stored = db.session.execute(select(table.c.key, table.c.id, table.c.active)).all()
     ids = {key: uid for key, uid, _active in stored}
     for _level, paths in groupby(plan.new_units, key=len):  # new_units is sorted by depth
         rows = [{"key": "/".join(p), "name": p[-1], "parent_id": ids.get("/".join(p[:-1])) if len(p) > 1 else None,
                  "level": len(p) - 1, "path": "/", "active": True} for p in paths]
-        ids.update(db.session.execute(insert(table).returning(table.c.key, table.c.id), rows).all())
+        ids.update(db.session.execute(insert(table).returning(table.c.key, table.c.id), rows).tuples().all())
     for active in (True, False):
         flip = [key for key, _uid, was in stored if (key in plan.unit_keys) == active and bool(was) != active]
         for i in range(0, len(flip), BATCH):
@@ -45,7 +47,11 @@ def _free_usernames(plan) -> dict[str, tuple]:
         return adopted
     # All user names in one plain query, then objects only for the few that clash: cheaper
     # than 28 IN queries on a first sync of 55,000 people (every name is new then).
-    taken = sorted(set(db.session.scalars(select(person_table.c.username))).intersection(wanted))
+    if len(wanted) <= BATCH:  # an incremental run's few new starters: look only their names up
+        taken = sorted(db.session.scalars(select(person_table.c.username).where(
+            person_table.c.username.in_(sorted(wanted)))))
+    else:
+        taken = sorted(set(db.session.scalars(select(person_table.c.username))).intersection(wanted))
     holders = [h for i in range(0, len(taken), BATCH)
                for h in db.session.scalars(select(Person).where(Person.username.in_(taken[i : i + BATCH])))]
     for holder in holders:
@@ -128,8 +134,8 @@ def _insert_people(plan, unit_ids: dict[str, int], now: datetime, on_write, stor
     for chunk in _in_manager_order(plan):
         rows = [_person_row(r, unit_ids, now, plan, stored) for r in chunk]
         _insert_many(rows)  # then the new ids by external id (INSERT … RETURNING of many rows costs more)
-        new_ids = dict(db.session.execute(select(person_table.c.external_id, person_table.c.id).where(
-            person_table.c.external_id.in_([row["external_id"] for row in rows]))).all())
+        new_ids: dict[str, int] = dict(db.session.execute(select(person_table.c.external_id, person_table.c.id).where(
+            person_table.c.external_id.in_([row["external_id"] for row in rows]))).tuples().all())
         for row in rows:
             stored[row["external_id"]] = (new_ids[row["external_id"]], row["manager_id"], row["manager_unknown"])
         written += len(chunk)
@@ -151,6 +157,8 @@ def _copy_people(plan, unit_ids: dict[str, int], now: datetime, on_write, stored
         stored[rec.external_id] = (pid, None, None)
     columns = ["id", *_person_row(plan.creates[0], unit_ids, now, plan, stored)]
     driver = db.session.connection().connection.driver_connection  # psycopg, inside the sync's transaction
+    if driver is None:
+        raise RuntimeError("the database connection was closed during the sync")
     with driver.cursor() as cursor, cursor.copy(f"COPY {person_table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for rec in plan.creates:
             row = _person_row(rec, unit_ids, now, plan, stored)
@@ -194,8 +202,8 @@ def _update_people(rows: list[dict]) -> None:
     db.session.execute(stmt, [{"pid": row["pid"], **{f"new_{n}": row[n] for n in names}} for row in rows])
 
 
-def _write_managers(plan, stored: dict[str, tuple]) -> bool:
-    """Set manager_id / manager_unknown where they differ from the plan."""
+def _write_managers(plan, stored: dict[str, tuple]) -> set[int]:
+    """Set manager_id / manager_unknown where they differ from the plan; the ids of those people."""
     changed = []
     for ext, boss in plan.managers.items():
         if ext not in stored:
@@ -209,7 +217,7 @@ def _write_managers(plan, stored: dict[str, tuple]) -> bool:
             manager_id=bindparam("mid"), manager_unknown=bindparam("unk"))
         for chunk in _chunks(changed):
             db.session.execute(stmt, chunk)
-    return bool(changed)
+    return {row["pid"] for row in changed}
 
 
 def _chunks(items: list, size: int = BATCH):
@@ -236,10 +244,10 @@ def _write_group_roles(settings, removed: dict[int, set[str]]) -> None:
             continue
         member_dns = sorted({n for n in (normalise_dn(m) for m in client.group_members(settings.server, group_dn))
                              if n})
-        by_dn = {}  # one person per DN; the newest record holds a DN that was reused
+        by_dn: dict[str | None, int] = {}  # one person per DN; the newest record holds a DN that was reused
         for i in range(0, len(member_dns), BATCH):
             by_dn.update(db.session.execute(select(Person.dn_norm, Person.id).where(
-                Person.dn_norm.in_(member_dns[i : i + BATCH])).order_by(Person.id)).all())
+                Person.dn_norm.in_(member_dns[i : i + BATCH])).order_by(Person.id)).tuples().all())
         members = set(by_dn.values())
         current = set(db.session.scalars(select(RoleGrant.person_id).where(
             RoleGrant.role == role, RoleGrant.source == "directory")))
@@ -262,6 +270,11 @@ def apply_plan(plan, now: datetime, settings, on_write=None) -> None:
     write_addresses(plan.addresses, stored)
     _write_presence(plan, now)
     _write_group_roles(settings, plan.roles_removed)
-    if plan.creates or managers_changed or plan.deactivate or plan.reactivate:
+    if plan.partial:  # an incremental sync: only the moved people, new starters and returners, with those below
+        roots = managers_changed | set(plan.reactivate) | {stored[r.external_id][0] for r in plan.creates}
+        if roots:
+            db.session.flush()
+            update_closure(db.session, roots)
+    elif plan.creates or managers_changed or plan.deactivate or plan.reactivate:
         db.session.flush()
         rebuild_closure(db.session)

@@ -14,7 +14,7 @@ LDAP_MAX_DEACTIVATE_RATIO guard belong to the full sync unchanged).
 """
 from __future__ import annotations
 
-import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from flask import current_app
@@ -22,13 +22,15 @@ from sqlalchemy import select
 
 import signals
 from directory import client
+from directory.addresses import plan_addresses
 from directory.apply import apply_plan
 from directory.mapping import MappingError, PersonRecord, RecordReader, wanted_attributes
-from directory.operations import finished, started
-from directory.sync import Plan, SyncResult, SyncSettings, _existing_people, _field_changes, finish_counts, stored_links
+from directory.reading import collect
+from directory.runs import Run, SyncResult, run_recorded
+from directory.sync import Plan, SyncSettings, _existing_people, _field_changes, finish_counts, stored_links
 from directory.tree import find_cycles
 from extensions import db
-from models import DirectorySyncRun, Person, Unit
+from models import DirectorySyncRun, Person, PersonAncestor, Unit
 
 TRIGGER = "changes"
 #: The directory attribute that orders changes, per LDAP_SCHEMA profile.
@@ -65,43 +67,93 @@ def read_changes(settings: SyncSettings, mark: str | None) -> tuple[dict[str, Pe
     mark_name = MARK_ATTRIBUTE[settings.schema]
     reader = RecordReader(settings.mapping, settings.schema)
     flt = change_filter(settings, mark)
-    found = client.paged_search(settings.server, settings.base_dn, flt,
-                                sorted({*wanted_attributes(settings.mapping), mark_name}))
+    attributes = sorted({*wanted_attributes(settings.mapping), mark_name})
     disabled: set[str] = set()
-    if settings.disabled_filter:
-        flagged = client.paged_search(settings.server, settings.base_dn,
-                                      f"(&{flt}{settings.disabled_filter})", [])
-        disabled = {dn.lower() for dn, _ in flagged.entries}
-    records: dict[str, PersonRecord] = {}
-    invalid: list[dict] = []
+    if settings.disabled_filter and settings.server.url != client.DEMO_URL:
+        with ThreadPoolExecutor(max_workers=1) as pool:  # both searches at once, as the full sync's read
+            flagged = pool.submit(client.paged_search, settings.server, settings.base_dn,
+                                  f"(&{flt}{settings.disabled_filter})", [])
+            found = client.paged_search(settings.server, settings.base_dn, flt, attributes)
+            disabled = {dn.lower() for dn, _ in flagged.result().entries}
+    else:
+        found = client.paged_search(settings.server, settings.base_dn, flt, attributes)
+        if settings.disabled_filter:
+            flagged_now = client.paged_search(settings.server, settings.base_dn,
+                                              f"(&{flt}{settings.disabled_filter})", [])
+            disabled = {dn.lower() for dn, _ in flagged_now.entries}
+    converted: list = []
     new_mark = mark
     for dn, attrs in found.entries:
         seen = next((v for k, v in attrs.items() if k.lower() == mark_name.lower()), None)
         if seen:
             new_mark = _later(settings.schema, new_mark, str(seen[0]))
         if dn.lower() in disabled:
-            continue
+            continue  # disabled accounts are the full sync's (deactivation and its guard)
         try:
-            rec = reader.record(dn, attrs)
+            converted.append(reader.record(dn, attrs))
         except MappingError as exc:
-            invalid.append({"dn": dn, "reason": str(exc)})
-            continue
-        if rec.external_id in records:
-            invalid.append({"dn": dn, "reason": f"duplicate id ({rec.username})"})
-            continue
-        records[rec.external_id] = rec
-    return records, invalid, new_mark
+            converted.append({"dn": dn, "reason": str(exc)})
+    records, invalid = collect(converted, set())
+    # A disabled flag read from the entry itself (AD's userAccountControl) is the full sync's too.
+    return {ext: rec for ext, rec in records.items() if not rec.disabled}, invalid, new_mark
+
+
+def _chunked(values, size: int = 2000):
+    items = sorted(values)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _stored_for(records: dict[str, PersonRecord]) -> tuple[dict, dict[str, str]]:
+    """The stored rows the changed people need (theirs and their old managers'), and the
+    active people their manager references name (normalised DN -> external id). Only
+    these, not all 55,000: an incremental run reads what its entries touch."""
+    existing: dict = {}
+    for chunk in _chunked(records):
+        existing.update(_existing_people(Person.external_id.in_(chunk)))
+    old_bosses = {row.manager_id for row in existing.values() if row.manager_id is not None}
+    for chunk in _chunked(old_bosses):
+        existing.update(_existing_people(Person.id.in_(chunk)))
+    wanted = {r.manager_dn_norm for r in records.values() if r.manager_dn_norm}
+    by_dn: dict[str, str] = {}
+    for chunk in _chunked(wanted):
+        by_dn.update((dn, ext) for dn, ext in db.session.execute(  # the newest holder of a reused DN wins
+            select(Person.dn_norm, Person.external_id).where(Person.dn_norm.in_(chunk), Person.active.is_(True),
+                                                             Person.external_id.is_not(None)).order_by(Person.id)))
+    return existing, by_dn
+
+
+def _stored_parents(bosses: set[str], existing: dict) -> dict[str, str | None]:
+    """Manager links above `bosses` as stored (each boss's chain in the closure table), by
+    external id: enough to see whether a changed link closes a loop."""
+    for chunk in _chunked(bosses - set(existing)):
+        existing.update(_existing_people(Person.external_id.in_(chunk)))
+    boss_ids = {existing[b].id: b for b in bosses if b in existing and existing[b].active}
+    chains: dict[int, list[int]] = {}
+    for chunk in _chunked(boss_ids):
+        for desc, anc in db.session.execute(select(PersonAncestor.descendant_id, PersonAncestor.ancestor_id)
+                                            .where(PersonAncestor.descendant_id.in_(chunk))
+                                            .order_by(PersonAncestor.descendant_id, PersonAncestor.depth)):
+            chains.setdefault(desc, []).append(anc)
+    names = dict(boss_ids)
+    for chunk in _chunked({a for chain in chains.values() for a in chain} - set(names)):
+        names.update((pid, ext) for pid, ext in db.session.execute(
+            select(Person.id, Person.external_id).where(Person.id.in_(chunk))))
+    parents: dict[str, str | None] = {}
+    for pid in boss_ids:
+        path = [names[p] for p in (pid, *chains.get(pid, []))]
+        path = path[: path.index(None)] if None in path else path  # a local account ends the chain
+        for low, high in zip(path, [*path[1:], None], strict=True):
+            parents.setdefault(low, high)
+    return parents
 
 
 def plan_changes(records: dict[str, PersonRecord], settings: SyncSettings) -> Plan:
     """The full sync's rules for the people read: new starters, field changes and moves
     (unit and manager); managers outside the changed set are found among stored people."""
     result = SyncResult(seen=len(records))
-    existing = _existing_people()
-    by_dn = {row.dn_norm: ext for ext, row in existing.items() if row.dn_norm and row.active}
+    existing, by_dn = _stored_for(records)
     by_dn.update({r.dn_norm: ext for ext, r in records.items()})
-    ext_of = {row.id: ext for ext, row in existing.items()}
-    parents = {ext: ext_of.get(row.manager_id) for ext, row in existing.items() if row.active}
     managers: dict[str, str | None] = {}
     unknown: set[str] = set()
     for ext, rec in records.items():
@@ -111,12 +163,13 @@ def plan_changes(records: dict[str, PersonRecord], settings: SyncSettings) -> Pl
                 {"username": rec.username, "manager": rec.manager_dn_norm})
             unknown.add(ext)
             boss = None
-        managers[ext] = parents[ext] = boss
+        managers[ext] = boss
+    parents = {**_stored_parents({b for b in managers.values() if b and b not in records}, existing), **managers}
     for ext in set(find_cycles({e: (m if m in parents else None) for e, m in parents.items()})) & set(records):
         result.problems["cycles"].append([records[ext].username])
         unknown.add(ext)
         managers[ext] = None
-    known = dict(db.session.execute(select(Unit.key, Unit.active)).all())
+    known = dict(db.session.execute(select(Unit.key, Unit.active)).tuples().all())
     unit_keys = {k for k, active in known.items() if active}
     record_keys = {"/".join(r.unit_path[: i + 1]) for r in records.values() for i in range(len(r.unit_path))}
     unit_keys |= record_keys
@@ -134,7 +187,7 @@ def plan_changes(records: dict[str, PersonRecord], settings: SyncSettings) -> Pl
             reactivate.append(person.id)
     result.created, result.reactivated, result.units = len(creates), len(reactivate), len(record_keys)
     return Plan(records, new_units, creates, updates, managers, unknown, [], [], reactivate, unit_keys, result,
-                existing)
+                existing, plan_addresses(records, existing), partial=True)
 
 
 def _changed_ids(plan: Plan, moved: set[str]) -> set[int]:
@@ -146,12 +199,10 @@ def _changed_ids(plan: Plan, moved: set[str]) -> set[int]:
 
 
 def run_changes(now: datetime) -> SyncResult:
-    """Apply what changed since the last incremental run; never raises for directory trouble."""
-    t0 = time.perf_counter()
-    run_id = started(now, False, TRIGGER)
-    result = SyncResult(run_id=run_id)
-    outcome, mark, changed = "failed", None, set()
-    try:
+    """Apply what changed since the last incremental run, under the sync lease (`directory.runs`);
+    never raises for directory trouble."""
+
+    def body(run: Run) -> None:
         settings = SyncSettings.from_config(current_app.config)
         records, invalid, mark = read_changes(settings, last_mark())
         plan = plan_changes(records, settings)
@@ -161,27 +212,15 @@ def run_changes(now: datetime) -> SyncResult:
         moved = {ext for ext, boss in plan.managers.items() if ext in before_managers and before_managers[ext] != boss}
         moved |= {ext for ext, rec in records.items()
                   if ext in before_units and before_units[ext] != ("/".join(rec.unit_path) or None)}
-        result = plan.result
-        result.run_id = run_id
-        if plan.creates or plan.updates or plan.reactivate or moved:
+        run.result = plan.result
+        changed: set[int] = set()
+        if plan.creates or plan.updates or plan.reactivate or moved or plan.addresses:
+            run.lease.renew()
             apply_plan(plan, now, settings)
             db.session.commit()
             changed = _changed_ids(plan, moved)
-        result.ok, outcome = True, "ok"
-    except client.DirectoryError as exc:
-        db.session.rollback()
-        result.message = f"Nothing was changed: {exc}"
-    except Exception as exc:
-        db.session.rollback()
-        current_app.logger.exception("incremental directory sync failed")
-        result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
-    result.seconds = time.perf_counter() - t0
-    finished(run_id, result, outcome)
-    if outcome == "ok":
-        run = db.session.get(DirectorySyncRun, run_id)
-        run.counts = {**(run.counts or {}), "high_water": mark}
-        db.session.commit()
-        signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
-                                      changed_person_ids=changed, deactivated_person_ids=set())
-    result.high_water = mark
-    return result
+        run.result.high_water = mark
+        run.after = lambda run_id: signals.directory_synced.send(
+            signals.sender(), run_id=run_id, changed_person_ids=changed, deactivated_person_ids=set())
+
+    return run_recorded(now, body, trigger=TRIGGER)

@@ -47,6 +47,7 @@ def sync(dry_run: bool, changes: bool, as_json: bool):
     if changes and dry_run:
         raise click.UsageError("--changes cannot be combined with --dry-run")
     from directory.changes import run_changes  # the sync modules load only when a sync runs
+    from directory.runs import EXIT_BUSY
     from directory.sync import run_sync
 
     progress = Progress(enabled=not as_json and sys.stderr.isatty() and not changes)
@@ -55,6 +56,11 @@ def sync(dry_run: bool, changes: bool, as_json: bool):
     else:
         result = run_sync(utcnow(), dry_run=dry_run, trigger="cli", on_page=progress.page, on_write=progress.write)
     progress.done()
+    if result.busy:  # another sync holds the lease: nothing was run or recorded
+        if as_json:
+            click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        click.echo(f"{'Incremental sync' if changes else 'Sync'} not started. {result.message}", err=True)
+        raise SystemExit(EXIT_BUSY)
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
     else:

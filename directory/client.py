@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 
 import ldap3
 from ldap3.core import exceptions as ldap_exc
+from ldap3.strategy import sync as ldap3_sync
 from ldap3.utils.conv import escape_filter_chars, to_unicode
 
-from directory.decode import fast_entries, stock_attrs
+from directory.decode import fast_entries, handing_back, stock_attrs
 
 log = logging.getLogger(__name__)
+# Messages that directory.decode read straight from the wire are handed back undecoded-again
+# (every other message, and connections without LDAP_FAST_DECODE, decode exactly as before).
+ldap3_sync.decode_message_fast = handing_back(ldap3_sync.decode_message_fast)
 
 PAGE_SIZE = 1000  # Active Directory's MaxPageSize; OpenLDAP pages past its sizelimit with limits
 RESULT_OK = 0

@@ -13,7 +13,7 @@ from extensions import db
 from models import DirectorySyncRun, Person, utcnow
 
 if TYPE_CHECKING:
-    from directory.sync import SyncResult
+    from directory.runs import SyncResult
 
 
 def request_sync(actor: Person, dry_run: bool, now: datetime) -> bool:
@@ -34,8 +34,10 @@ def started(now: datetime, dry_run: bool, trigger: str, requested_by_id: int | N
 
 
 def finished(run_id: int, result: SyncResult, outcome: str) -> None:
-    run = db.session.get(DirectorySyncRun, run_id)
+    run = db.session.get_one(DirectorySyncRun, run_id)
     run.outcome, run.finished_at = outcome, utcnow()
     run.counts, run.problems = result.counts(), result.problems
+    if result.high_water:  # an incremental run's mark: where the next one starts reading
+        run.counts = {**run.counts, "high_water": result.high_water}
     run.message, run.seconds = result.message or None, round(result.seconds, 3)
     db.session.commit()

@@ -40,10 +40,18 @@ def read_directory(settings: SyncSettings, on_page=None) -> tuple[dict[str, Pers
             flagged = (flagged_later.result() if flagged_later else
                        client.paged_search(settings.server, settings.base_dn, flag_filter, []))
         disabled_dns = {dn.lower() for dn, _ in flagged.entries}
+    return collect(found.entries, disabled_dns)
+
+
+def collect(converted: list, disabled_dns: set[str]) -> tuple[dict[str, PersonRecord], list[dict]]:
+    """Records keyed by external id from converted entries (a PersonRecord, or a dict saying
+    why an entry could not be used), with the rules both syncs share: flagged people are
+    disabled, a repeated id or user name is refused, and values cleaned of line breaks or
+    control characters are reported so the admins fix the source."""
     records: dict[str, PersonRecord] = {}
     usernames: dict[str, str] = {}
     invalid: list[dict] = []
-    for rec in found.entries:
+    for rec in converted:
         if isinstance(rec, dict):
             invalid.append(rec)
             continue

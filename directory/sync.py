@@ -7,7 +7,6 @@ only. Every run is recorded in `directory_sync_run`, failed ones included.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from operator import attrgetter
@@ -20,8 +19,8 @@ from directory import client
 from directory.addresses import plan_addresses
 from directory.managers import resolve_managers
 from directory.mapping import DEFAULT_DISABLED_FILTER, DEFAULT_USER_FILTER, PersonRecord, attribute_map
-from directory.operations import finished, started
 from directory.reading import read_directory
+from directory.runs import Run, SyncRefused, SyncResult, run_recorded
 from extensions import db
 from jobs.batch import collector_paused  # run_sync runs in the scheduler and the CLI only
 from models import Person, Unit
@@ -30,10 +29,6 @@ from signals import person_deactivated, roles_changed
 #: Person columns the directory owns (compared and written by the sync).
 SYNCED_FIELDS = ("username", "email", "display_name", "given_name", "family_name", "title", "dn", "dn_norm",
                  "employee_number", "start_date")
-
-
-class SyncRefused(Exception):
-    """The read looked complete but applying it would be unsafe (e.g. mass deactivation)."""
 
 
 @dataclass
@@ -70,37 +65,6 @@ class SyncSettings:
 
 
 @dataclass
-class SyncResult:
-    ok: bool = False
-    dry_run: bool = False
-    seen: int = 0
-    created: int = 0
-    updated: int = 0
-    moved: int = 0
-    missing: int = 0
-    deactivated: int = 0
-    reactivated: int = 0
-    units: int = 0
-    problems: dict[str, list] = field(default_factory=lambda: {
-        "dangling_manager": [], "cycles": [], "no_mail": [], "invalid": []})
-    seconds: float = 0.0
-    message: str = ""
-    run_id: int | None = None
-    #: The directory's own high-water mark after an incremental run (modifyTimestamp / uSNChanged).
-    high_water: str | None = None
-
-    COUNT_KEYS = ("seen", "created", "updated", "moved", "missing", "deactivated", "reactivated", "units")
-
-    def counts(self) -> dict[str, int]:
-        return {k: getattr(self, k) for k in self.COUNT_KEYS}
-
-    def as_json(self) -> dict:
-        return {"ok": self.ok, "dry_run": self.dry_run, **self.counts(), "problems": self.problems,
-                "seconds": round(self.seconds, 3), "message": self.message, "run_id": self.run_id,
-                **({"high_water": self.high_water} if self.high_water else {})}
-
-
-@dataclass
 class Plan:
     """Every write a sync would make, decided before any is made."""
 
@@ -122,6 +86,9 @@ class Plan:
     addresses: dict = field(default_factory=dict)
     #: person id -> roles from directory groups taken away (filled when applying).
     roles_removed: dict[int, set[str]] = field(default_factory=dict)
+    #: True for an incremental sync: `existing` holds only the people it needs, and the org
+    #: tree is updated below the people touched (`directory.tree_update`), not rebuilt.
+    partial: bool = False
 
 
 # --- planning ----------------------------------------------------------------------------------
@@ -135,9 +102,10 @@ _FIRST_SYNCED = 4  # index of SYNCED_FIELDS[0] in a row of _EXISTING_COLUMNS
 _synced_values = attrgetter(*SYNCED_FIELDS)
 
 
-def _existing_people() -> dict:
+def _existing_people(*where) -> dict:
+    """Stored directory people (those matching `where`, or all) by external id."""
     rows = db.session.execute(select(*_EXISTING_COLUMNS).outerjoin(Unit, Unit.id == Person.unit_id)
-                              .where(Person.external_id.is_not(None)))
+                              .where(Person.external_id.is_not(None), *where))
     return {row.external_id: row for row in rows}
 
 
@@ -224,7 +192,7 @@ def finish_counts(plan: Plan, existing_managers: dict[str, str | None], existing
 def _announce(plan: Plan, run_id: int) -> None:
     """After the commit: who left, whose directory roles were taken away (their sessions end),
     and `signals.directory_synced` once for a run that changed anyone."""
-    app = current_app._get_current_object()
+    app = signals.sender()
     for person_id in plan.deactivate:
         person_deactivated.send(app, person_id=person_id)
     for person_id, removed in plan.roles_removed.items():
@@ -240,42 +208,27 @@ def _announce(plan: Plan, run_id: int) -> None:
 
 def run_sync(now: datetime, *, dry_run: bool = False, trigger: str = "cli", requested_by_id: int | None = None,
              on_page=None, on_write=None, run_id: int | None = None) -> SyncResult:
-    """Run a full sync (see module docstring). Never raises for directory trouble: the
-    result says what happened and the run is recorded."""
+    """Run a full sync (see module docstring) under the sync lease (`directory.runs`). Never
+    raises for directory trouble: the result says what happened and the run is recorded."""
     from directory.apply import apply_plan
 
-    t0 = time.perf_counter()
-    if run_id is None:
-        run_id = started(now, dry_run, trigger, requested_by_id)
-    result = SyncResult(dry_run=dry_run, run_id=run_id)
-    outcome = "failed"
-    applied: Plan | None = None
-    try:
+    def body(run: Run) -> None:
+        def page(pages: int, entries: int) -> None:
+            run.lease.renew()  # reading is the long part; nothing is uncommitted meanwhile
+            if on_page:
+                on_page(pages, entries)
+
         with collector_paused():
             settings = SyncSettings.from_config(current_app.config)
-            records, invalid = read_directory(settings, on_page)
+            records, invalid = read_directory(settings, page)
             plan = plan_sync(records, now, settings)
             plan.result.problems["invalid"] = invalid
             finish_counts(plan, *stored_links(plan))
-            result = plan.result
-            result.dry_run, result.run_id = dry_run, run_id
+            run.result = plan.result
             if not dry_run:
+                run.lease.renew()
                 apply_plan(plan, now, settings, on_write)
                 db.session.commit()
-                applied = plan
-        result.ok, outcome = True, "ok"
-    except SyncRefused as exc:
-        db.session.rollback()
-        result.message, outcome = str(exc), "refused"
-    except client.DirectoryError as exc:
-        db.session.rollback()
-        result.message = f"Nothing was changed: {exc}"
-    except Exception as exc:
-        db.session.rollback()
-        current_app.logger.exception("directory sync failed")
-        result.message = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}"
-    result.seconds = time.perf_counter() - t0
-    finished(run_id, result, outcome)
-    if applied is not None:  # after the commit: receivers (the training status cache) see the new people
-        _announce(applied, run_id)
-    return result
+                run.after = lambda run_id: _announce(plan, run_id)
+
+    return run_recorded(now, body, trigger=trigger, dry_run=dry_run, requested_by_id=requested_by_id, run_id=run_id)

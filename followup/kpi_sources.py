@@ -124,7 +124,9 @@ def pulse_share_right(end: date, moment: datetime) -> Computed:
     pulse = db.session.scalar(select(Pulse).where(Pulse.closes_on >= quarter_start(end), Pulse.closes_on <= end,
                                                   Pulse.closes_on < today)
                               .order_by(Pulse.closes_on.desc(), Pulse.id.desc()).limit(1))
-    value = pulse_results.region_share_right(pulse) if pulse is not None else None
+    if pulse is None:
+        return Computed(None, note=NO_PULSE)
+    value = pulse_results.region_share_right(pulse)
     if value is None:
         return Computed(None, note=NO_PULSE)
     return Computed(value, {"pulse_id": pulse.id, "title": pulse.title_sv})

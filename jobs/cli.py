@@ -19,7 +19,7 @@ def scheduler_command():
     """Run the scheduler in the foreground (one per installation; others wait)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # typed as Flask, is the proxy
     _lower_priority(int(app.config["SCHEDULER_NICE"]))
     leased = LeasedScheduler(app, BlockingScheduler())
     leased.setup()

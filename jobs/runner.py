@@ -65,12 +65,13 @@ def new_holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
-def try_acquire_lease(holder: str, now: datetime, seconds: int = LEASE_SECONDS) -> bool:
-    """Take or renew the lease atomically; True if `holder` holds it afterwards."""
+def try_acquire_lease(holder: str, now: datetime, seconds: int = LEASE_SECONDS, name: str = LEASE_NAME) -> bool:
+    """Take or renew the lease `name` atomically; True if `holder` holds it afterwards.
+    Other packages use their own names (the directory syncs: "directory.sync")."""
     expires = now + timedelta(seconds=seconds)
     result = db.session.execute(
         update(SchedulerLease)
-        .where(SchedulerLease.name == LEASE_NAME)
+        .where(SchedulerLease.name == name)
         .where((SchedulerLease.holder == holder) | (SchedulerLease.expires_at < now))
         .values(holder=holder, expires_at=expires)
     )
@@ -78,9 +79,9 @@ def try_acquire_lease(holder: str, now: datetime, seconds: int = LEASE_SECONDS) 
         db.session.commit()
         return True
     db.session.rollback()
-    if db.session.scalar(select(SchedulerLease.name).where(SchedulerLease.name == LEASE_NAME)) is None:
+    if db.session.scalar(select(SchedulerLease.name).where(SchedulerLease.name == name)) is None:
         try:
-            db.session.execute(insert(SchedulerLease).values(name=LEASE_NAME, holder=holder, expires_at=expires))
+            db.session.execute(insert(SchedulerLease).values(name=name, holder=holder, expires_at=expires))
             db.session.commit()
             return True
         except IntegrityError:

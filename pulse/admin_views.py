@@ -8,7 +8,7 @@ from flask_login import current_user
 from auth.access import requires
 from campaign.queries import unit_choices
 from extensions import db
-from main.forms import error_on_field, require_action
+from main.forms import error_on_field, filled, require_action
 from main.i18n import local_tz
 from models import PlanMessage, utcnow
 from models.pulse import Pulse
@@ -37,7 +37,7 @@ def new_pulse():
     plan_item = _plan_item(request.args.get("plan", ""))
     if form.validate_on_submit():
         spec = rules.PulseSpec(title_sv=form.title_sv.data, title_en=form.title_en.data or "",
-                               opens_on=form.opens_on.data, closes_on=form.closes_on.data,
+                               opens_on=filled(form.opens_on.data), closes_on=filled(form.closes_on.data),
                                questions=form.question_specs(), audience=form.audience.data,
                                unit_ids=list(form.unit_ids.data or []))
         try:

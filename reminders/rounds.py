@@ -41,6 +41,7 @@ from extensions import db
 from jobs.workdays import next_working_moment, office_hours, within_office_hours
 from main.i18n import local_tz
 from models import PersonStatus, Requirement
+from models.base import table_of
 from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, Reminder
 from outbox import operations as outbox
 from outbox.mime import InvalidAddress, validate_address
@@ -179,8 +180,8 @@ class _Round:
             manager = self.people.manager_of(item.person_id)
             by_manager[manager.id if manager else None].append(item)
         for manager_id, items in by_manager.items():
-            listed = {item.person_id: self._employee(item) for item in items}
-            listed = {pid: line for pid, line in listed.items() if line is not None}
+            lines = {item.person_id: self._employee(item) for item in items}
+            listed = {pid: line for pid, line in lines.items() if line is not None}
             if manager_id is None:
                 self.report.no_manager += len(items)
             elif listed:
@@ -225,7 +226,7 @@ class _Round:
         for item in escalated:
             manager = self.people.manager_of(item.person_id)
             skip = self.people.manager_of(manager.id) if manager else None
-            if skip is None:
+            if manager is None or skip is None:
                 self.report.no_manager += 1  # not recorded: found again if the directory gets mended
                 continue
             groups[skip.id][manager.id].append(item)
@@ -289,7 +290,7 @@ class _Round:
     def _commit(self) -> None:
         if not self.dry_run:
             if self.records:
-                db.session.execute(insert(Reminder.__table__), self.records)
+                db.session.execute(insert(table_of(Reminder)), self.records)
             db.session.commit()
         self.records, self.pending = [], 0
 

@@ -377,6 +377,7 @@ class Slapd(_Service):
             f"sizelimit {self.size_limit}",
             "index objectClass eq",
             "index uid,mail,employeeNumber,entryUUID eq",
+            "index modifyTimestamp eq",  # the incremental sync's (modifyTimestamp>=mark): see docs/directory.md
             "index cn,sn,givenName eq,sub",
         ]
         if self.unlimited_dn:

@@ -6,12 +6,13 @@ through `auth.access`; the manager queries here only ever look below the manager
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Row, Select, func, literal, literal_column, select
-from sqlalchemy.orm import Bundle
+from sqlalchemy.orm import Bundle, InstrumentedAttribute
 
 from directory import tree
 from directory.search import name_matches
@@ -29,6 +30,7 @@ from models import (
     UnitSummary,
 )
 from training import facts
+from training.rows import PersonRow, UnitNode, UnitRow
 from training.status import STATES, Counts
 
 #: Status filters on the team and region pages.
@@ -124,12 +126,15 @@ def _filtered(stmt: Select, state: str, unit_id: int | None, q: str) -> Select:
 
 
 def _ordered(stmt: Select, sort: str, desc: bool) -> Select:
+    keys: list[InstrumentedAttribute[Any]]
     if sort == "unit":
         stmt = stmt.outerjoin(Unit, Unit.id == PersonStatus.unit_id)
         keys = [Unit.name, PersonStatus.sort_name]
     else:
-        keys = {"due": [PersonStatus.due_on, PersonStatus.sort_name], "name": [PersonStatus.sort_name],
-                "status": [PersonStatus.state, PersonStatus.due_on, PersonStatus.sort_name]}[sort]
+        by_sort: dict[str, list[InstrumentedAttribute[Any]]] = {
+            "due": [PersonStatus.due_on, PersonStatus.sort_name], "name": [PersonStatus.sort_name],
+            "status": [PersonStatus.state, PersonStatus.due_on, PersonStatus.sort_name]}
+        keys = by_sort[sort]
     return stmt.order_by(*[k.desc() if desc else k.asc() for k in keys], PersonStatus.person_id)
 
 
@@ -141,7 +146,7 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
     stmt = _filtered(stmt, state, unit_id, q)
     total = known_total
     if total is None:
-        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
     window = _ordered(stmt, sort, desc).limit(literal_column(str(int(page_size))))
@@ -178,26 +183,12 @@ def _scoped(stmt: Select, requirement: Requirement, manager: Person | None, unit
     return stmt
 
 
-class PersonRow(NamedTuple):
-    """What a people list shows of a person (a plain row: lists are read often and big)."""
-
-    id: int
-    name: str
-    username: str
-    employee_number: str | None
-    unit_id: int | None
-
-
-class UnitRow(NamedTuple):
-    id: int
-    name: str
-
-
-def _with_people(statuses) -> list[tuple[PersonRow, UnitRow | None, PersonStatus]]:
+def _with_people(statuses: Sequence[Row]) -> list[tuple[PersonRow, UnitRow | None, Row]]:
     ids = [s.person_id for s in statuses]
     if not ids:
         return []
-    people, units = {}, {}
+    people: dict[int, PersonRow] = {}
+    units: dict[int | None, UnitRow] = {}
     for pid, display, given, family, username, number, unit_id, unit_name in db.session.execute(
             select(Person.id, Person.display_name, Person.given_name, Person.family_name, Person.username,
                    Person.employee_number, Person.unit_id, Unit.name)
@@ -222,8 +213,8 @@ def todo_total(summary: TeamSummaryView) -> int:
 class RegionView:
     unit: Unit | None
     total: Counts
-    #: [(child unit row or None for "no unit", counts for its whole subtree)]
-    children: list[tuple[Any, Counts]]
+    #: [(child unit or None for "no unit", counts for its whole subtree)]
+    children: list[tuple[UnitNode | None, Counts]]
     trail: list[UnitRow]
 
 
@@ -234,9 +225,9 @@ def region(requirement: Requirement, unit: Unit | None, with_children: bool = Tr
     scope = unit.id if unit else 0
     table = UnitSummary
     parent = Unit.parent_id.is_(None) if unit is None else Unit.parent_id == unit.id
-    # Plain unit rows (id, name, path, parent_id, level), not objects.
-    children: list[tuple[Any, Counts]] = [
-        (unit_row, _counts(row)) for row, unit_row in db.session.execute(
+    # Plain unit rows, not objects.
+    children: list[tuple[UnitNode | None, Counts]] = [
+        (UnitNode(*unit_row), _counts(row)) for row, unit_row in db.session.execute(
             select(table, Bundle("unit", Unit.id, Unit.name, Unit.path, Unit.parent_id, Unit.level))
             .join(Unit, Unit.id == table.unit_id)
             .where(table.requirement_id == requirement.id, table.kind == "subtree", table.required > 0, parent))
@@ -249,7 +240,7 @@ def region(requirement: Requirement, unit: Unit | None, with_children: bool = Tr
         else:
             total = _counts(row)
     if own.required and with_children:  # people placed in the unit itself, or (for the region) in no unit
-        children.append((unit, own))
+        children.append((UnitNode(unit.id, unit.name, unit.path, unit.parent_id, unit.level) if unit else None, own))
     children.sort(key=lambda uc: (uc[0] is None, uc[0].name if uc[0] else ""))
     trail: list[UnitRow] = []
     if unit is not None:
@@ -264,7 +255,7 @@ def _path_ids(path: str) -> list[int]:
 
 
 def _report(requirement: Requirement, scope: dict, total: Counts,
-            units: list[tuple[Any, Counts]]) -> dict:
+            units: Sequence[tuple[UnitRow | UnitNode | None, Counts]]) -> dict:
     as_of = data_time(requirement)
     return {
         "as_of": as_of.isoformat() if as_of else None, "scope": scope,

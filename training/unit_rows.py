@@ -14,7 +14,8 @@ from sqlalchemy import Float, and_, case, cast, func, or_, select
 from directory import tree
 from extensions import db
 from models import Person, PersonStatus, Requirement, TeamSummary, Unit, UnitSummary
-from training.queries import UnitRow, _counts, _path_ids
+from training.queries import _counts, _path_ids
+from training.rows import UnitRow
 from training.status import Counts
 
 #: Unit rows per page.

@@ -54,3 +54,44 @@ def test_the_fast_decoder_keeps_object_guid_as_bytes():
                                 "raw_attributes": {"objectGUID": [GUID_ASCII]}})
     assert entry["dn"] == "cn=Åsa,dc=se" and entry["attrs"] == stock == {"objectGUID": [GUID_ASCII],
                                                                          "cn": ["Åsa", "A"]}
+
+
+def ber(tag: int, content: bytes) -> bytes:
+    """One BER element with a definite length (short or long form)."""
+    n = len(content)
+    if n < 0x80:
+        return bytes([tag, n]) + content
+    size = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(size)]) + size + content
+
+
+def entry_message(message_id: int, dn: bytes, attrs: list[tuple[bytes, list[bytes]]], controls: bytes = b"") -> bytes:
+    attributes = b"".join(ber(0x30, ber(0x04, name) + ber(0x31, b"".join(ber(0x04, v) for v in values)))
+                          for name, values in attrs)
+    return ber(0x30, ber(0x02, message_id.to_bytes(2, "big", signed=True))
+               + ber(0x64, ber(0x04, dn) + ber(0x30, attributes)) + controls)
+
+
+def test_entries_read_from_the_wire_match_ldap3s_own_decoding():
+    from ldap3.utils.asn1 import decode_message_fast
+    from ldap3.utils.conv import to_unicode
+
+    long_text = ("Sjuksköterska " * 40).encode()  # a two-octet length
+    message = entry_message(300, "cn=Öberg\\2C Åsa,dc=se".encode(), [
+        (b"cn", ["Öberg, Åsa".encode(), b"A"]), (b"objectGUID", [GUID_LIKE]), (b"jpegPhoto", [PHOTO]),
+        (b"description", [long_text]), (b"title", []), (b"entryUUID", [GUID_ASCII])])
+    names: dict[bytes, str] = {}
+    wire = decode.wire_entry(message, names, to_unicode)
+    stock = decode_message_fast(message)
+    assert wire is not None and wire["messageID"] == stock["messageID"] == 300
+    assert wire["payload"] == decode.lean_entry(stock["payload"], {}, to_unicode)
+    assert wire["payload"]["attrs"]["description"] == [long_text.decode()] and "title" not in wire["payload"]["attrs"]
+    with_controls = entry_message(7, b"cn=x", [(b"cn", [b"x"])], controls=ber(0xA0, ber(0x30, ber(0x04, b"1.2.3"))))
+    done = ber(0x30, ber(0x02, b"\x07") + ber(0x65, ber(0x0A, b"\x00") + ber(0x04, b"") + ber(0x04, b"")))
+    assert decode.wire_entry(with_controls, names, to_unicode) is None  # left to ldap3
+    assert decode.wire_entry(done, names, to_unicode) is None
+    assert decode.wire_entry(message[:-3], names, to_unicode) is None  # truncated
+    handed = decode.handing_back(decode_message_fast)
+    marker = decode.Decoded(b"\x30")
+    marker.message = wire
+    assert handed(marker) is wire and handed(done) == decode_message_fast(done)
