@@ -167,6 +167,8 @@ def from_env() -> dict:
         # The scheduler process (jobs/); a second process waits for the lease.
         "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 90),
         "SCHEDULER_RENEW_SECONDS": _int("SCHEDULER_RENEW_SECONDS", 30),
+        # The scheduler process runs at this lower CPU priority (os.nice), so pages go first; 0: unchanged.
+        "SCHEDULER_NICE": _int("SCHEDULER_NICE", 10),
         # Swedish working hours for reminders (jobs/workdays.py), local time.
         "OFFICE_HOURS_START": env("OFFICE_HOURS_START", "08:00"),
         "OFFICE_HOURS_END": env("OFFICE_HOURS_END", "17:00"),
@@ -205,6 +207,8 @@ def from_env() -> dict:
         "TRAINING_PREVIEW_HOURS": _int("TRAINING_PREVIEW_HOURS", 24),
         # How often the scheduler picks up queued status refreshes (pages never recompute).
         "TRAINING_REFRESH_SECONDS": _int("TRAINING_REFRESH_SECONDS", 15),
+        # Big people exports streaming at once per gunicorn worker; more get 503 + Retry-After.
+        "EXPORTS_PER_WORKER": _int("EXPORTS_PER_WORKER", 1),
         # Reminder rounds (reminders/rounds.py): days relative to each person's due date,
         # how late a missed round may still go out, escalation, and "Remind now" per person and day.
         "REMINDER_ROUNDS": env("REMINDER_ROUNDS", "-14,0,7"),

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,10 @@ class Region:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     #: role -> session cookie (bench/load.py logs in once per role).
     cookies: dict[str, str] = field(default_factory=dict)
+    #: directory=True: the slapd the people came from, its LDAP_* settings, an LDIF of 2 % changes.
+    ldap: dict[str, str] = field(default_factory=dict)
+    slapd: Any = None
+    change_ldif: Path | None = None
 
 
 def load(url: str, people: int, completions: int) -> dict:
@@ -140,19 +145,40 @@ def start_scheduler(url: str) -> subprocess.Popen:
 
 @contextmanager
 def region(people: int = 55_000, completions: int = 150_000, workers: int = 2, threads: int = 4,
-           scheduler: bool = False, name: str = "vaksam_region") -> Iterator[Region]:
+           scheduler: bool = False, name: str = "vaksam_region", directory: bool = False) -> Iterator[Region]:
+    """A served region; `directory=True`: its people come from a throwaway slapd through a
+    first full sync (bench/region_directory.py), so a later sync can run against it."""
+    slapd = None
     with database(True, name) as url:
-        started = time.perf_counter()
-        info = load(url, people, completions)
-        print(f"setup: {people} people, {completions} completions, "
-              f"{10 + 10 * FAN_OUT[1] + 10 * FAN_OUT[1] * FAN_OUT[2]} units in {time.perf_counter() - started:.0f} s")
-        proc, base = start_gunicorn(url, workers, threads)
-        found = Region(url, base, info["users"], info["person_id"], info["feed"], {"gunicorn": proc})
-        if scheduler:
-            found.processes["scheduler"] = start_scheduler(url)
+        try:
+            started = time.perf_counter()
+            if directory:
+                from bench.region_directory import load_from_directory, start_slapd
+
+                slapd, ldap, change = start_slapd(people, Path(os.environ["VAKSAM_INSTANCE"]))
+                info = load_from_directory(url, ldap, completions // max(people, 1))
+                print(f"setup: {people} people from slapd (first full sync), {completions} completions "
+                      f"in {time.perf_counter() - started:.0f} s")
+            else:
+                info = load(url, people, completions)
+                print(f"setup: {people} people, {completions} completions, "
+                      f"{10 + 10 * FAN_OUT[1] + 10 * FAN_OUT[1] * FAN_OUT[2]} units in "
+                      f"{time.perf_counter() - started:.0f} s")
+            proc, base = start_gunicorn(url, workers, threads)
+            found = Region(url, base, info["users"], info["person_id"], info["feed"], {"gunicorn": proc})
+            if slapd is not None:
+                found.slapd, found.ldap, found.change_ldif = slapd, ldap, change
+            if scheduler:
+                found.processes["scheduler"] = start_scheduler(url)
+        except BaseException:
+            if slapd is not None:
+                slapd.stop()
+            raise
         try:
             yield found
         finally:
+            if slapd is not None:
+                slapd.stop()
             for process in found.processes.values():
                 process.terminate()
             for process in found.processes.values():
@@ -169,20 +195,27 @@ class Client:
         host, port = base.split(":")
         self.conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
         self.cookie = ""
+        #: Seconds from sending the last request to its first body byte (a streamed export's "freeze" figure).
+        self.ttfb = 0.0
+        self.first_byte = b""
 
     def request(self, method: str, path: str, body: str = "") -> tuple[int, int]:
         """(status, body bytes)."""
         headers = {"Cookie": self.cookie} if self.cookie else {}
         if body:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        start = time.perf_counter()
         try:
             self.conn.request(method, path, body=body or None, headers=headers)
             response = self.conn.getresponse()
         except (http.client.HTTPException, OSError):
             self.conn.close()  # reconnect once (a recycled worker closed it)
+            start = time.perf_counter()
             self.conn.request(method, path, body=body or None, headers=headers)
             response = self.conn.getresponse()
-        size = len(response.read())
+        self.first_byte = response.read(1)  # a streamed body's first chunk arrives with the headers
+        self.ttfb = time.perf_counter() - start
+        size = len(self.first_byte) + len(response.read())
         for name, value in response.getheaders():
             if name.lower() == "set-cookie" and value.startswith("vaksam_session="):
                 self.cookie = value.split(";", 1)[0]
@@ -193,18 +226,37 @@ class Client:
 
     def text(self, path: str) -> str:
         headers = {"Cookie": self.cookie} if self.cookie else {}
-        self.conn.request("GET", path, headers=headers)
-        response = self.conn.getresponse()
+        try:
+            self.conn.request("GET", path, headers=headers)
+            response = self.conn.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()  # reconnect once (a recycled worker closed it)
+            self.conn.request("GET", path, headers=headers)
+            response = self.conn.getresponse()
         for name, value in response.getheaders():
             if name.lower() == "set-cookie" and value.startswith("vaksam_session="):
                 self.cookie = value.split(";", 1)[0]
         return response.read().decode("utf-8")
 
     def csrf(self, path: str) -> str:
-        found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.text(path))
-        if not found:
+        return self.form_fields(path)["csrf_token"]
+
+    def form_fields(self, path: str, form_class: str = "") -> dict[str, str]:
+        """The hidden fields (the CSRF token among them) of the first form on `path`
+        (whose class contains `form_class`, if given), as a browser would send them."""
+        page = self.text(path)
+        if form_class:
+            start = page.find(f'class="{form_class}')
+            page = page[page.rfind("<form", 0, start):] if start >= 0 else ""
+        page = page[:page.find("</form>")] if "</form>" in page else page
+        fields = {}
+        for tag in re.findall(r"<input[^>]*>", page):
+            name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+            if name and 'type="hidden"' in tag:
+                fields[name.group(1)] = value.group(1) if value else ""
+        if "csrf_token" not in fields:
             raise RuntimeError(f"no CSRF token on {path}")
-        return found.group(1)
+        return fields
 
     def login(self, username: str) -> None:
         token = self.csrf("/login")

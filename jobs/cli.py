@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 
 import click
@@ -19,6 +20,7 @@ def scheduler_command():
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # typed as Flask, is the proxy
+    _lower_priority(int(app.config["SCHEDULER_NICE"]))
     leased = LeasedScheduler(app, BlockingScheduler())
     leased.setup()
     # SIGTERM: the running job finishes what it is doing (the outbox: the message in flight) and
@@ -31,6 +33,17 @@ def scheduler_command():
         pass
     finally:
         leased.shutdown()
+
+
+def _lower_priority(nice: int) -> None:
+    """Let web requests go first: the scheduler's jobs (a day rollover recomputing 55,000
+    statuses, an outbox round) are CPU-bound batch work that can wait a moment for a core,
+    a page cannot (docs/performance.md)."""
+    if nice > 0:
+        try:
+            os.nice(nice)
+        except OSError:  # not allowed here: run at the normal priority
+            pass
 
 
 jobs_group = AppGroup("jobs", help="Scheduled jobs.")

@@ -26,7 +26,7 @@ from models.oidc import OidcLogoutToken, OidcSignIn
 from models.outbox import MailOutage, OutboxMessage, OutboxSkip
 from models.pulse import Pulse, PulseParticipant, PulseQuestion, PulseTally
 from models.reminders import Reminder, ReminderTemplate
-from models.status_cache import PersonStatus, RefreshQueue, TeamSummary, TrainingRefresh
+from models.status_cache import PersonStatus, RefreshQueue, TeamSummary, TrainingRefresh, UnitSummary
 from models.training import Completion, Course, CourseVersion, Exemption, KpiSnapshot, Requirement, RequirementUnit
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
     "PlanMessage", "PlanTask", "PlanTransition", "Person", "PersonAncestor", "Registration", "RoleGrant",
     "SchedulerLease", "Unit", "UTCDateTime", "utcnow",
     "ApiToken", "ColumnMapping", "Completion", "Course", "CourseVersion", "Exemption", "ImportBatch",
-    "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh", "RefreshQueue",
+    "KpiSnapshot", "PersonStatus", "Requirement", "RequirementUnit", "TeamSummary", "TrainingRefresh", "RefreshQueue", "UnitSummary",
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
     "Recommendation", "Reminder", "ReminderTemplate", "PersonAddress", "Reply", "UserSession",
     "OidcLogoutToken", "OidcSignIn",

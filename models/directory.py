@@ -88,8 +88,8 @@ class Person(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     #: Number of people below this person (rebuilt with the tree); >0 means manager.
     subtree_size: Mapped[int] = mapped_column(Integer, default=0)
-    #: Row creation time.
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Row creation time (indexed: the first directory load, min(created_at), is read by every live status).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     #: Last change by the sync or an admin.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

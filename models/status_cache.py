@@ -1,5 +1,5 @@
 """The derived status cache of the mandatory training: every covered person's status, the
-counts per manager, when each requirement was last computed, and the people waiting for a
+counts per manager and per unit, when each requirement was last computed, and the people waiting for a
 refresh. Written only by `training/refresh.py` and `training/freshness.py`; see docs/training.md."""
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, one_of, utcnow
 from models.training import STATUS_STATES
+
+#: The kinds of `UnitSummary` rows.
+UNIT_SUMMARY_KINDS = ("own", "subtree")
 
 
 class PersonStatus(Base):
@@ -73,6 +76,35 @@ class TeamSummary(Base):
     overdue: Mapped[int] = mapped_column(Integer, default=0)
     #: Exempt.
     exempt: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UnitSummary(Base):
+    """Cache: counts per unit, for the region page. "own" counts the people placed in the unit
+    itself (unit 0: people without a unit); "subtree" counts everyone in the unit and below it
+    (unit 0: the whole region)."""
+
+    __tablename__ = "training_unit_summary"
+
+    #: The requirement.
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("training_requirement.id"), primary_key=True)
+    #: "own" (people placed in the unit) or "subtree" (everyone in it and below).
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    #: The unit (0: no unit for "own", the whole region for "subtree"; no foreign key: derived data).
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: People covered.
+    required: Mapped[int] = mapped_column(Integer, default=0)
+    #: Completed.
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    #: In progress.
+    in_progress: Mapped[int] = mapped_column(Integer, default=0)
+    #: Not started.
+    not_started: Mapped[int] = mapped_column(Integer, default=0)
+    #: Overdue.
+    overdue: Mapped[int] = mapped_column(Integer, default=0)
+    #: Exempt.
+    exempt: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (one_of("kind", UNIT_SUMMARY_KINDS),)
 
 
 class TrainingRefresh(Base):

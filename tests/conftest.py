@@ -81,6 +81,9 @@ def test_config(database_url: str, **extra) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "DEMO_MODE": False,
         "LOG_LEVEL": "WARNING",
+        # A WSGI server closes every response, which frees its export slot; the test client
+        # leaves a streamed export a test does not read open. Tests of the limit set it to 1.
+        "EXPORTS_PER_WORKER": 1000,
     }
     config.update(extra)
     return config

@@ -12,16 +12,20 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import IO
 
-from flask import Response, stream_with_context
+from flask import Response, current_app, stream_with_context
+from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from main.cells import safe_cell
 
 FORMATS = ("csv", "xlsx")
+#: Seconds a user is asked to wait (Retry-After) when this worker's export slots are taken.
+BUSY_RETRY_SECONDS = 10
 MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -112,14 +116,52 @@ def response(fmt: str, filename: str, title: str, data_time: datetime | None, he
     return resp
 
 
+def export_slot() -> Callable[[], None] | None:
+    """Claim one of this worker's EXPORTS_PER_WORKER slots for a big export; returns its release
+    (for `streamed`), or None when all are taken. A 55,000-row export is seconds of Python in
+    one thread, and under the GIL it slows every other thread of its worker; beyond the limit a
+    user gets `busy()` (503, Retry-After) at once rather than slowing everyone down."""
+    slots = current_app.extensions.get("vaksam_export_slots")
+    if slots is None:
+        slots = current_app.extensions.setdefault(
+            "vaksam_export_slots", threading.BoundedSemaphore(max(1, int(current_app.config["EXPORTS_PER_WORKER"]))))
+    if not slots.acquire(blocking=False):
+        return None
+    released = threading.Event()
+
+    def release() -> None:  # once, whoever gets there first (the response's close, or an error)
+        if not released.is_set():
+            released.set()
+            slots.release()
+
+    return release
+
+
+def busy() -> Response:
+    """The answer while this worker's export slots are taken: try again shortly."""
+    resp = Response(_("Många exporter pågår just nu. Försök igen om en stund."), status=503,
+                    content_type="text/plain; charset=utf-8")
+    resp.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
 def streamed(fmt: str, filename: str, title: str, data_time: datetime | None, headers: list[str],
-             batches: Iterable[list[list]]) -> Response:
-    """A download of a big table, streamed (`batches` is read lazily, inside the request)."""
-    if fmt == "xlsx":
-        body: Iterator[bytes] = _file_chunks(xlsx_file(title, data_time, headers, batches))
-    else:
-        body = stream_with_context(csv_chunks(title, data_time, headers, batches))
-    resp = Response(body, content_type=MIMETYPES[fmt])  # mimetype= would add a second charset
+             batches: Iterable[list[list]], release: Callable[[], None] | None = None) -> Response:
+    """A download of a big table, streamed (`batches` is read lazily, inside the request);
+    `release` (an `export_slot`) is called when the download ends, or fails to start."""
+    try:
+        if fmt == "xlsx":
+            body: Iterator[bytes] = _file_chunks(xlsx_file(title, data_time, headers, batches))
+        else:
+            body = stream_with_context(csv_chunks(title, data_time, headers, batches))
+        resp = Response(body, content_type=MIMETYPES[fmt])  # mimetype= would add a second charset
+    except BaseException:
+        if release:
+            release()
+        raise
+    if release:
+        resp.call_on_close(release)
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -2,7 +2,7 @@
 an export of 55,000 people streams with a bounded memory (see `training.exports`)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from flask import Response
@@ -37,9 +37,16 @@ def people_batches(requirement: Requirement, *, manager: Person | None = None, u
                    state: str = "all", unit_id: int | None = None, q: str = "", batch: int | None = None,
                    ) -> Iterator[list[tuple[PersonRow, UnitRow | None, Row]]]:
     """Every covered person in scope, by name, in batches read as they are needed (keyset
-    pagination on (sort_name, person_id): an export of 55,000 never holds them all)."""
+    pagination on (sort_name, person_id): an export of 55,000 never holds them all).
+
+    The statement is built here, at the call, from the request's objects; the batches are
+    read later, while the response streams, when those objects may be expired and detached
+    (the session store commits at the end of the request), so the reading touches none of them."""
     stmt = _selected((*STATUS_COLUMNS, PersonStatus.sort_name), requirement, manager, unit, state, unit_id, q)
-    batch = batch or EXPORT_BATCH
+    return _batches(stmt, batch or EXPORT_BATCH)
+
+
+def _batches(stmt, batch: int) -> Iterator[list[tuple[PersonRow, UnitRow | None, Row]]]:
     last: tuple[str, int] | None = None
     while True:
         window = stmt
@@ -75,16 +82,20 @@ def filters_text(args: dict, filter_labels: dict) -> str:
 
 def download(fmt: str, filename: str, title: str, data_time: datetime | None, requirement: Requirement,
              state_labels: dict, *, manager: Person | None = None, unit: Unit | None = None,
-             state: str = "all", unit_id: int | None = None, q: str = "") -> Response:
-    """A people export (the same columns everywhere) of exactly the list's selection, streamed as it is read."""
+             state: str = "all", unit_id: int | None = None, q: str = "",
+             release: Callable[[], None] | None = None) -> Response:
+    """A people export (the same columns everywhere) of exactly the list's selection, streamed
+    as it is read; `release` (its `exports.export_slot`) is called when it ends."""
     versions = version_names()
     labels = {key: str(label) for key, label in state_labels.items()}
     headers = [_("Namn"), _("Användarnamn"), _("Anställningsnummer"), _("Enhet"), _("Status"), _("Sista datum"),
                _("Genomförd"), _("Version")]
 
+    batches = people_batches(requirement, manager=manager, unit=unit, state=state, unit_id=unit_id, q=q)
+
     def cells() -> Iterator[list[list]]:
-        for batch in people_batches(requirement, manager=manager, unit=unit, state=state, unit_id=unit_id, q=q):
+        for batch in batches:
             yield [[p.name, p.username, p.employee_number or "", u.name if u else "", labels.get(s.state, s.state),
                     s.due_on, _local(s.completed_at), versions.get(s.version_id, "")] for p, u, s in batch]
 
-    return exports.streamed(fmt, filename, title, data_time, headers, cells())
+    return exports.streamed(fmt, filename, title, data_time, headers, cells(), release)

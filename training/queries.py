@@ -6,14 +6,13 @@ through `auth.access`; the manager queries here only ever look below the manager
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Select, func, literal, literal_column, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import Bundle, InstrumentedAttribute
 
 from directory import tree
 from directory.search import name_matches
@@ -28,6 +27,7 @@ from models import (
     TeamSummary,
     TrainingRefresh,
     Unit,
+    UnitSummary,
 )
 from training import facts
 from training.rows import PersonRow, UnitNode, UnitRow
@@ -209,53 +209,44 @@ def todo_total(summary: TeamSummaryView) -> int:
     return c.required - c.completed - c.exempt
 
 
-def unit_counts(requirement: Requirement) -> dict[int | None, Counts]:
-    """Counts per unit for its own members (None = people without a unit)."""
-    direct: dict[int | None, Counts] = defaultdict(Counts)
-    rows = db.session.execute(select(PersonStatus.unit_id, PersonStatus.state, func.count()).where(
-        PersonStatus.requirement_id == requirement.id).group_by(PersonStatus.unit_id, PersonStatus.state))
-    for uid, state, n in rows:
-        direct[uid].add(state, n)
-    return direct
-
-
 @dataclass
 class RegionView:
     unit: Unit | None
     total: Counts
     #: [(child unit or None for "no unit", counts for its whole subtree)]
     children: list[tuple[UnitNode | None, Counts]]
-    trail: list[UnitNode]
+    trail: list[UnitRow]
 
 
-def region(requirement: Requirement, unit: Unit | None) -> RegionView:
-    """The region (or one unit) split into its child units, each with everything below it."""
-    direct = unit_counts(requirement)
-    # Plain rows, not objects: the region has thousands of units.
-    units = {u.id: UnitNode(*u) for u in db.session.execute(select(Unit.id, Unit.name, Unit.path, Unit.parent_id,
-                                                                  Unit.level))}
-    subtree: dict[int, Counts] = defaultdict(Counts)
-    for uid, counts in direct.items():
-        if uid is None or uid not in units:
-            continue
-        for ancestor in _path_ids(units[uid].path):
-            subtree[ancestor].merge(counts)
-    if unit is None:
-        children: list[tuple[UnitNode | None, Counts]] = [
-            (u, subtree[u.id]) for u in units.values() if u.parent_id is None and subtree[u.id].required]
-        if direct.get(None) and direct[None].required:
-            children.append((None, direct[None]))
-        total = Counts()
-        for c in direct.values():
-            total.merge(c)
-    else:
-        children = [(u, subtree[u.id]) for u in units.values() if u.parent_id == unit.id and subtree[u.id].required]
-        own = direct.get(unit.id)
-        if own and own.required:
-            children.append((UnitNode(unit.id, unit.name, unit.path, unit.parent_id, unit.level), own))  # its own people
-        total = subtree[unit.id]
+def region(requirement: Requirement, unit: Unit | None, with_children: bool = True) -> RegionView:
+    """The region (or one unit) split into its child units, each with everything below it,
+    read from the cache's per-unit counts (`training.unit_counts`). `with_children=False`:
+    the total and the trail only (the page's rows are `training.unit_rows`')."""
+    scope = unit.id if unit else 0
+    table = UnitSummary
+    parent = Unit.parent_id.is_(None) if unit is None else Unit.parent_id == unit.id
+    # Plain unit rows, not objects.
+    children: list[tuple[UnitNode | None, Counts]] = [
+        (UnitNode(*unit_row), _counts(row)) for row, unit_row in db.session.execute(
+            select(table, Bundle("unit", Unit.id, Unit.name, Unit.path, Unit.parent_id, Unit.level))
+            .join(Unit, Unit.id == table.unit_id)
+            .where(table.requirement_id == requirement.id, table.kind == "subtree", table.required > 0, parent))
+    ] if with_children else []
+    own, total = Counts(), Counts()
+    for row in db.session.scalars(select(table).where(table.requirement_id == requirement.id,
+                                                      table.unit_id == scope)):
+        if row.kind == "own":
+            own = _counts(row)
+        else:
+            total = _counts(row)
+    if own.required and with_children:  # people placed in the unit itself, or (for the region) in no unit
+        children.append((UnitNode(unit.id, unit.name, unit.path, unit.parent_id, unit.level) if unit else None, own))
     children.sort(key=lambda uc: (uc[0] is None, uc[0].name if uc[0] else ""))
-    trail = [units[i] for i in _path_ids(unit.path) if i in units] if unit else []
+    trail: list[UnitRow] = []
+    if unit is not None:
+        ids = _path_ids(unit.path)
+        names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids))).tuples().all())
+        trail = [UnitRow(i, names[i]) for i in ids if i in names]
     return RegionView(unit, total, children, trail)
 
 

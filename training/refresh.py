@@ -1,6 +1,7 @@
-"""The status cache: every covered person's status (`training_status`) and the counts
-per manager (`training_team_summary`), so a team page for 55,000 people is a handful
-of indexed reads.
+"""The status cache: every covered person's status (`training_status`), the counts
+per manager (`training_team_summary`) and per unit (`training_unit_summary`, through
+`training.unit_counts`), so a team or region page for 55,000 people is a handful of
+indexed reads.
 
 The cache is derived data, written here and nowhere else: `refresh` recomputes one
 requirement for everyone, `refresh_people` updates a set of people and shifts their
@@ -18,7 +19,7 @@ from extensions import db
 from main.i18n import local_tz
 from models import Person, PersonAncestor, PersonStatus, Requirement, TeamSummary, TrainingRefresh, Unit
 from models.base import table_of
-from training import facts
+from training import facts, unit_counts
 from training.status import DONE_STATES, STATES, Status, local_date
 
 BATCH = 5000
@@ -91,7 +92,10 @@ def refresh(requirement: Requirement, now: datetime) -> int:
         for pid, s in statuses.items()
     }
     before, after = _write_statuses(requirement.id, fresh)
-    _write_summaries(requirement.id, {pid: (row["state"], row["unit_id"]) for pid, row in fresh.items()})
+    grouper = _Grouper()
+    states = {pid: (row["state"], row["unit_id"]) for pid, row in fresh.items()}
+    _write_summaries(requirement.id, states, grouper)
+    unit_counts.write_all(requirement.id, states, grouper.paths)
     _stamp(requirement.id, now)
     if len(before) + len(after) >= ANALYZE_AFTER_ROWS:
         _update_statistics()
@@ -106,6 +110,7 @@ def _update_statistics() -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("ANALYZE training_status"))
         db.session.execute(text("ANALYZE training_team_summary"))
+        db.session.execute(text("ANALYZE training_unit_summary"))
 
 
 def _stamp(requirement_id: int, now: datetime) -> None:
@@ -149,10 +154,9 @@ class _Grouper:
         return unit
 
 
-def _write_summaries(requirement_id: int, people: dict[int, tuple[str, int | None]]) -> None:
+def _write_summaries(requirement_id: int, people: dict[int, tuple[str, int | None]], grouper: _Grouper) -> None:
     """Counts for every manager: everyone below, direct reports, per sub-unit."""
     units = dict(db.session.execute(select(Person.id, Person.unit_id).where(Person.active.is_(True))).tuples().all())
-    grouper = _Grouper()
     counts: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0] * len(STATES))
     closure = db.session.execute(
         select(PersonAncestor.ancestor_id, PersonAncestor.descendant_id, PersonAncestor.depth)
@@ -216,6 +220,7 @@ def _shift_counts(requirement_id: int, before: dict[int, dict], after: dict[int,
                 delta[(manager, kind, uid)][_STATE_INDEX[row["state"]]] += step
     delta = {key: d for key, d in delta.items() if any(d)}
     _apply_deltas(requirement_id, delta)
+    unit_counts.shift(requirement_id, before, after, grouper.paths)
 
 
 def _apply_deltas(requirement_id: int, delta: dict[tuple[int, str, int], list[int]]) -> None:

@@ -54,8 +54,8 @@ def region():
     args = list_args()
     audit.record("training.region.view", "unit", unit.id if unit else None,
                  {"requirement": requirement.id, **{k: v for k, v in args.items() if v}})
-    view = queries.region(requirement, unit)
-    units = unit_rows.region_units(requirement, view.children, unit, **unit_args())
+    view = queries.region(requirement, unit, with_children=False)
+    units = unit_rows.region_units(requirement, unit, **unit_args())
     people = queries.people_page(requirement, unit=unit, **args) if unit is not None else None
     points, chart = trend_chart(requirement, unit)
     return render_template("training/region.html", requirement=requirement, view=view, people=people, args=args,
@@ -75,16 +75,14 @@ def region_export(fmt: str):
     stamp = data_time.astimezone(local_tz()).replace(microsecond=0) if data_time else None
     name = unit.name if unit else _("Hela regionen")
     if request.args.get("what") == "people":
-        args = list_args("all")
-        chosen = {k: args[k] for k in ("state", "unit_id", "q")}
-        rows = people_export.count_people(requirement, unit=unit, **chosen)
-        audit.record("training.region.export", "unit", unit.id if unit else None,
-                     {"requirement": requirement.id, "format": fmt, "what": "people", "unit": args["unit_id"],
-                      "q": args["q"], "rows": rows})
-        return people_export.download(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
-                                      f"{requirement.course.name} – {name} – "
-                                      f"{people_export.filters_text(args, FILTER_LABELS)}", stamp, requirement,
-                                      STATE_LABELS, unit=unit, **chosen)
+        release = exports.export_slot()
+        if release is None:
+            return exports.busy()
+        try:
+            return _people_download(fmt, requirement, unit, name, stamp, release)
+        except BaseException:
+            release()
+            raise
     view = queries.region(requirement, unit)
     headers = [_("Enhet"), _("Omfattas"), _("Genomförda"), _("Påbörjade"), _("Ej påbörjade"), _("Försenade"),
                _("Undantagna"), _("Andel genomförda (%)")]
@@ -96,6 +94,19 @@ def region_export(fmt: str):
                  {"requirement": requirement.id, "format": fmt, "what": "units"})
     return exports.response(fmt, f"utbildning-enheter-{unit.id if unit else 'region'}",
                             f"{requirement.course.name} – {name}", stamp, headers, lines)
+
+
+def _people_download(fmt: str, requirement, unit: Unit | None, name: str, stamp, release):
+    args = list_args("all")
+    chosen = {k: args[k] for k in ("state", "unit_id", "q")}
+    rows = people_export.count_people(requirement, unit=unit, **chosen)
+    audit.record("training.region.export", "unit", unit.id if unit else None,
+                 {"requirement": requirement.id, "format": fmt, "what": "people", "unit": args["unit_id"],
+                  "q": args["q"], "rows": rows})
+    return people_export.download(fmt, f"utbildning-personer-{unit.id if unit else 'region'}",
+                                  f"{requirement.course.name} – {name} – "
+                                  f"{people_export.filters_text(args, FILTER_LABELS)}", stamp, requirement,
+                                  STATE_LABELS, unit=unit, release=release, **chosen)
 
 
 @bp.post("/snapshots")

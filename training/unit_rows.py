@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import Float, and_, case, cast, func, or_, select
 
 from directory import tree
 from extensions import db
-from models import Person, PersonStatus, Requirement, TeamSummary, Unit
+from models import Person, PersonStatus, Requirement, TeamSummary, Unit, UnitSummary
 from training.queries import _counts, _path_ids
-from training.rows import UnitNode, UnitRow
+from training.rows import UnitRow
 from training.status import Counts
 
 #: Unit rows per page.
@@ -126,13 +126,30 @@ def _team_matches(requirement: Requirement, manager: Person, q: str) -> list[tup
     return [(UnitRow(uid, name), subtree[uid]) for uid, name, _p in matches if subtree.get(uid)]
 
 
-def region_units(requirement: Requirement, children: list[tuple[UnitNode | None, Counts]], unit: Unit | None, *,
-                 q: str = "", page: int = 1) -> UnitRows:
-    """The region page's rows: the children it computed, or the units below `unit` whose
-    name contains `q` (each with everyone in its subtree)."""
-    if not q:
-        return _paged([(UnitRow(u.id, u.name) if u else None, c) for u, c in children], page, q)
-    matches = _matching_units(q, unit.id if unit else None)
-    subtree = _subtree_counts(_own_counts(requirement, None), {uid for uid, _n, _p in matches})
-    return _paged([(UnitRow(uid, name), subtree[uid]) for uid, name, _p in matches if subtree.get(uid)], page, q)
-
+def region_units(requirement: Requirement, unit: Unit | None, *, q: str = "", page: int = 1) -> UnitRows:
+    """The region page's rows, from the cache's per-unit counts, worst first: the child units
+    of `unit` (or the förvaltningar) and its own people (or those in no unit), or the units
+    below it whose name contains `q`, each with everyone in its subtree."""
+    table = UnitSummary
+    scope = unit.id if unit else 0
+    if q:
+        wanted = and_(table.kind == "subtree", func.lower(Unit.name).like(f"%{q.lower()}%"))
+        if unit is not None:
+            wanted = and_(wanted, Unit.path.startswith(unit.path))  # the unit and the units below it
+    else:
+        parent = Unit.parent_id.is_(None) if unit is None else Unit.parent_id == unit.id
+        wanted = or_(and_(table.kind == "subtree", table.unit_id != 0, parent),
+                     and_(table.kind == "own", table.unit_id == scope))
+    where = (table.requirement_id == requirement.id, table.required > 0, wanted)
+    total = db.session.scalar(select(func.count()).select_from(table).outerjoin(Unit, Unit.id == table.unit_id)
+                              .where(*where)) or 0
+    pages = _pages(total)
+    page = min(max(page, 1), pages)
+    base = table.required - table.exempt
+    share = case((base > 0, cast(table.completed, Float) / base), else_=2.0)  # nobody to count: last
+    found = db.session.execute(
+        select(table, Unit.name).outerjoin(Unit, Unit.id == table.unit_id).where(*where)
+        .order_by(share, table.required.desc(), func.coalesce(Unit.name, ""), table.unit_id)
+        .limit(UNIT_ROWS).offset((page - 1) * UNIT_ROWS)).all()
+    rows = [(UnitRow(row.unit_id, name) if name is not None else None, _counts(row)) for row, name in found]
+    return UnitRows(rows, total, page, pages, q)

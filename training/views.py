@@ -111,6 +111,17 @@ def team_export(fmt: str):
     if fmt not in exports.FORMATS:
         abort(404)
     manager, requirement = _manager(), _requirement()
+    release = exports.export_slot()
+    if release is None:
+        return exports.busy()
+    try:
+        return _team_download(fmt, manager, requirement, release)
+    except BaseException:
+        release()
+        raise
+
+
+def _team_download(fmt: str, manager: Person, requirement, release):
     args = list_args(default_state="all")
     chosen = {k: args[k] for k in ("state", "unit_id", "q")}
     rows = people_export.count_people(requirement, manager=manager, **chosen)
@@ -121,7 +132,7 @@ def team_export(fmt: str):
                   "q": args["q"], "rows": rows})
     return people_export.download(fmt, f"utbildning-team-{manager.username}", title,
                                   _local(queries.data_time(requirement)), requirement, STATE_LABELS,
-                                  manager=manager, **chosen)
+                                  manager=manager, release=release, **chosen)
 
 
 def _local(moment):

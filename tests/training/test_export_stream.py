@@ -79,3 +79,30 @@ def test_xlsx_export_is_built_in_a_temporary_file(client, auth, data, monkeypatc
     assert response.is_streamed and len(made) == 1
     names = [row[0].value for row in load_workbook(io.BytesIO(response.get_data())).active.iter_rows(min_row=5)]
     assert len(names) == 9 and made[0].closed
+
+
+def test_one_export_per_worker_at_a_time_the_next_is_told_to_retry(client, auth, data, app):
+    auth.login("admin")
+    app.config["EXPORTS_PER_WORKER"] = 1
+    running = client.get("/admin/training/region/export.csv?what=people")
+    assert running.status_code == 200 and running.is_streamed
+    next(iter(running.response))  # started, not finished: it holds the worker's export slot
+    busy = client.get("/training/team/export.csv")
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "10"
+    assert "Försök igen om en stund" in busy.get_data(as_text=True)
+    assert client.get("/admin/training/region?unit_scope=").status_code == 200  # pages are not held up
+    running.close()  # the download ended: the slot is free again
+    again = client.get("/training/team/export.csv")
+    assert again.status_code == 200 and again.get_data().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_streamed_export_does_not_need_the_request_objects_once_started(client, auth, data, monkeypatch):
+    """The rows are read after the view has returned and the session has committed (and,
+    under gunicorn, maybe been closed): the export must not touch the request's ORM objects."""
+    monkeypatch.setattr(people_export, "EXPORT_BATCH", 2)
+    auth.login("admin")
+    response = client.get("/admin/training/region/export.csv?what=people")
+    db.session.expire_all()  # the session store's commit at the end of the request
+    db.session.close()  # what a closed request session leaves: every object detached
+    names = [line.split(";")[1] for line in b"".join(response.response).decode("utf-8-sig").splitlines()[4:]]
+    assert len(names) == 9 and "ann" in names

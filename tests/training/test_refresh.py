@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import create_engine, select, text, update
 
 from extensions import db
-from models import PersonStatus, RefreshQueue, TeamSummary, TrainingRefresh
+from models import PersonStatus, RefreshQueue, TeamSummary, TrainingRefresh, UnitSummary
 from tests.training.conftest import local
 from training import facts, freshness, operations, refresh
 from training.status import COMPLETED, IN_PROGRESS, OVERDUE
@@ -34,8 +34,19 @@ def stamp(requirement) -> TrainingRefresh:
 
 
 def counts() -> dict:
-    return {(s.manager_id, s.kind, s.unit_id): (s.required, s.completed, s.in_progress, s.overdue, s.exempt)
-            for s in db.session.scalars(select(TeamSummary).execution_options(populate_existing=True)) if s.required}
+    """Every non-empty count of the cache: per manager, and per unit (for the region page)."""
+    found = {(s.manager_id, s.kind, s.unit_id): (s.required, s.completed, s.in_progress, s.overdue, s.exempt)
+             for s in db.session.scalars(select(TeamSummary).execution_options(populate_existing=True))
+             if s.required}
+    found.update({("unit", s.kind, s.unit_id): (s.required, s.completed, s.in_progress, s.overdue, s.exempt)
+                  for s in db.session.scalars(select(UnitSummary).execution_options(populate_existing=True))
+                  if s.required})
+    return found
+
+
+def unit_summary(requirement, kind, unit_id):
+    return db.session.get(UnitSummary, dict(requirement_id=requirement.id, kind=kind, unit_id=unit_id),
+                          populate_existing=True)
 
 
 def test_cache_matches_the_rule_and_counts_roll_up(org, course, complete):
@@ -56,6 +67,12 @@ def test_cache_matches_the_rule_and_counts_roll_up(org, course, complete):
     akut, hsf = org["boss"].unit_id, org["top"].unit_id
     assert summary(req, org["top"], "unit", akut).required == 4
     assert summary(req, org["top"], "unit", hsf).required == 2
+    # Per unit: Akut holds boss, lead, ann, ben; HSF itself top, otherboss, carl (+ Akut below it);
+    # admin and comms have no unit; the region (unit 0) is everyone.
+    assert unit_summary(req, "own", akut).required == 4 and unit_summary(req, "subtree", akut).required == 4
+    assert unit_summary(req, "own", hsf).required == 3
+    assert (unit_summary(req, "subtree", hsf).required, unit_summary(req, "subtree", hsf).completed) == (7, 1)
+    assert unit_summary(req, "own", 0).required == 2 and unit_summary(req, "subtree", 0).required == 9
 
 
 def test_the_scheduled_refresh_rolls_the_day_over(org, course):
@@ -161,8 +178,10 @@ def test_refresh_people_gives_the_same_counts_as_a_full_refresh(org, course, com
     complete(org["ann"], course["v2024"], local(2025, 1, 10))
     complete(org["carl"], course["v2024"], state=IN_PROGRESS)
     org["ben"].active = False
+    org["admin"].unit_id = org["boss"].unit_id  # placed in Akut: moves between units' counts
     db.session.commit()
-    assert freshness.people_changed([org["ann"].id, org["carl"].id, org["ben"].id], NOW)
+    assert freshness.people_changed([org["ann"].id, org["carl"].id, org["ben"].id, org["admin"].id], NOW)
+    assert unit_summary(req, "own", 0).required == 1 and unit_summary(req, "subtree", org["top"].unit_id).required == 7
     incremental = counts()
     refresh.refresh(req, NOW)
     db.session.commit()
