@@ -13,7 +13,8 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from config import BASE_DIR
-from followup.report import ActionLine, FollowupReport, format_number
+from followup.report import ActionLine, FollowupReport
+from main.i18n import fmt_measure
 
 #: Where a Unicode TTF is looked for (first found wins); without one the PDF uses a core font (Latin-1).
 FONT_CANDIDATES = [
@@ -73,7 +74,7 @@ def blocks(report: FollowupReport) -> list[Block]:
             out.append(Block("list", items=s.remarks or [_("Inga.")]))
         out.append(Block("h2", _("Nyckeltal")))
         headers = [_("Nyckeltal")] + report.quarter_labels + [_("Mål")]
-        rows = [[k.name] + [format_number(v, k.unit) for v in k.values] + [format_number(k.target, k.unit)]
+        rows = [[k.name] + [fmt_measure(v, k.unit) for v in k.values] + [fmt_measure(k.target, k.unit)]
                 for k in report.kpis]
         out.append(Block("table", headers=headers, rows=rows) if report.quarters
                    else Block("p", _("Inga nyckeltal är registrerade för kvartal som slutat senast detta datum.")))
