@@ -61,3 +61,13 @@ def test_chart_scales_to_the_values_with_a_target_per_quarter(app):
                                     targets=[2.0, 2.0], unit="", top=None, target_label="Mål"))
     assert svg.count("<circle") == 2 and svg.count("<rect") == 2 and "Incidenter: 6" in svg and "Mål: 2" in svg
     assert ">10</text>" in svg  # the axis goes to a round 10, not to 100
+
+
+def test_every_page_with_a_chart_has_its_data_table():
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    with_charts = [p for p in templates.rglob("*.html")
+                   if re.search(r"\{\{\s*(chart|bars)\s*\}\}", p.read_text(encoding="utf-8"))]
+    assert len(with_charts) >= 4  # training region and report, the KPI page, pulse results
+    assert [p.name for p in with_charts if "<table" not in p.read_text(encoding="utf-8")] == []
