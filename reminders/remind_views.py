@@ -32,7 +32,7 @@ def _names(names: list[str]) -> str:
     names = sorted(names)
     if len(names) <= NAMES_SHOWN:
         return ", ".join(names)
-    return _("%(names)s och %(n)s till", names=", ".join(names[:NAMES_SHOWN]), n=len(names) - NAMES_SHOWN)
+    return _("%(names)s och %(n)s till", names=", ".join(names[:NAMES_SHOWN]), n=fmt_number(len(names) - NAMES_SHOWN))
 
 
 @bp.post("/training/remind-all")
