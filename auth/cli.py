@@ -36,7 +36,7 @@ def create_user(username, display_name, email, roles, password, manager):
         if manager:
             boss = db.session.scalar(select(Person).where(Person.username == manager.lower()))
             if boss is None:
-                raise operations.AuthError(f"No such manager: {manager}")
+                raise operations.AuthError("unknown_manager", f"No such manager: {manager}", manager=manager)
             person.manager_id = boss.id
             from directory.tree import rebuild_closure
 

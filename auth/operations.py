@@ -18,7 +18,12 @@ MIN_PASSWORD_LENGTH = 10
 
 
 class AuthError(Exception):
-    """A problem the caller should show to the user (message is Swedish-first text key)."""
+    """A refused account change. `code` picks the Swedish text in the UI (auth.labels.ERRORS, with
+    `params`); the message is English (CLI)."""
+
+    def __init__(self, code: str, message: str, **params):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 def hash_password(password: str) -> str:
@@ -44,10 +49,11 @@ def create_local_user(
     """Create (or update) a local account. Idempotent on the user name."""
     username = normalise_username(username)
     if not username or len(username) > 200 or any(c.isspace() for c in username):
-        raise AuthError("Ogiltigt användarnamn.")
+        raise AuthError("bad_username", f"Invalid user name: {username!r}.")
     if password_hash is None:
         if len(password) < MIN_PASSWORD_LENGTH:
-            raise AuthError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+            raise AuthError("short_password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
+                            min=MIN_PASSWORD_LENGTH)
         password_hash = hash_password(password)
     person = db.session.scalar(select(Person).where(Person.username == username))
     if person is None:
@@ -67,7 +73,7 @@ def create_local_user(
 def grant_role(person: Person, role: str, granted_by: Person | None, source: str = "app") -> bool:
     """Grant admin or comms; returns False if the person already had it."""
     if role not in GRANTABLE_ROLES:
-        raise AuthError(f"Okänd roll: {role}")
+        raise AuthError("unknown_role", f"Unknown role: {role}", role=role)
     existing = db.session.scalar(
         select(RoleGrant).where(RoleGrant.person_id == person.id, RoleGrant.role == role, RoleGrant.source == source)
     )

@@ -14,6 +14,7 @@ from extensions import db
 from lms import importer, previews, queries
 from lms import operations as lms_operations
 from lms.forms import ConfirmForm, UploadForm
+from lms.labels import FILE_ERRORS
 from main.forms import ActionForm, require_action
 from main.i18n import fmt_number
 from models import ImportBatch, utcnow
@@ -21,22 +22,6 @@ from training import exports, operations
 
 bp = Blueprint("training_import", __name__, url_prefix="/admin/training")
 
-FILE_ERRORS = {
-    "empty": _l("Filen är tom."),
-    "not_a_report": _l("Filen är ingen rapport från kompetensportalen. Ladda upp en CSV- eller XLSX-fil."),
-    "bad_xlsx": _l("XLSX-filen gick inte att läsa. Öppna den i Excel och spara den igen."),
-    "wrong_columns": _l("Filen saknar kolumnerna vi behöver: något som identifierar personen (Anställningsnummer, "
-                        "Användarnamn eller E-post) och Status eller Slutförd. Spara en kolumnmappning om filen "
-                        "har andra rubriker."),
-    "no_course": _l("Filen har ingen kolumn för kurs. Välj vilken kurs filen gäller."),
-    "mapping_mismatch": _l("Filen saknar en kolumn som den valda mappningen förväntar sig."),
-    "too_large": _l("Filen är för stor."),
-    "too_many_rows": _l("Filen har för många rader. Dela upp den i mindre filer."),
-    "too_many_columns": _l("Filen har för många kolumner. En rapport från kompetensportalen har bara ett fåtal; "
-                           "ta bort de övriga kolumnerna."),
-    "separator_mismatch": _l("Rubrikraden och dataraderna använder olika avgränsare (semikolon eller komma), så "
-                             "ingen rad gick att läsa. Spara filen igen som CSV från Excel."),
-}
 REASONS = {
     "no_identifier": _l("saknar anställningsnummer, användarnamn och e-post"),
     "unknown_status": _l("okänd status"),

@@ -40,7 +40,7 @@ def test(address, as_json):
     import secrets
 
     result = operations.enqueue(
-        f"cli-test:{secrets.token_hex(8)}", to=address, subject="Vaksam: testmeddelande",
+        f"cli-test:{secrets.token_hex(8)}", to=address, subject="Vaksam: testmeddelande / test message",
         text="Det här är ett test av e-postutskicket från Vaksam.\n\nThis is a test message from Vaksam.\n",
     )
     db.session.commit()

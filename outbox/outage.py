@@ -85,7 +85,7 @@ def _alert(outage: MailOutage, now: datetime) -> None:
     first = outage.started_at - timedelta(days=30)
     for address in alert_recipients():
         result = enqueue(f"mail-outage:{outage.id}:{address}"[:200], to=address,
-                         subject=f"Vaksam: e-post har inte kunnat skickas sedan {since}",
+                         subject=f"Vaksam: e-post har inte kunnat skickas sedan {since} / mail not sent since {since}",
                          text=text, send_after=first, related=("mail_outage", outage.id), now=now)
         if not result.ok:
             log.error("mail outage alert: cannot mail %r (%s)", address, result.outcome)

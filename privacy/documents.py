@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask_babel import force_locale
+
 from followup.document import Block, blocks_to_docx, pdf_font
 from privacy.retention import CATEGORIES, describe_period, periods
 
@@ -58,7 +60,13 @@ def _host(url: str) -> str:
 
 
 def record_blocks(config) -> list[Block]:
-    """The record of processing from the retention table and the settings."""
+    """The record of processing from the retention table and the settings, in Swedish whatever the
+    reader's language (the retention table's texts are lazy msgids)."""
+    with force_locale("sv"):
+        return _record_blocks(config)
+
+
+def _record_blocks(config) -> list[Block]:
     amounts = periods(config)
     db_url = config["SQLALCHEMY_DATABASE_URI"]
     database = "PostgreSQL på " + _host(db_url) if db_url.startswith("postgresql") else "SQLite-fil på applikationsservern"
@@ -79,7 +87,7 @@ def record_blocks(config) -> list[Block]:
                              "Chefer (för sina medarbetares utbildningsstatus)"]),
         Block("h2", "Kategorier av personuppgifter, ändamål och lagringstider"),
         Block("table", headers=["Kategori", "Ändamål", "Rättslig grund", "Lagringstid", "Vid periodens slut"],
-              rows=[[f"{c.label}: {c.data}", c.purpose, c.legal_ground,
+              rows=[[f"{c.label}: {c.data}", str(c.purpose), str(c.legal_ground),
                      describe_period(c, amounts[c.name]) + (f" ({c.setting})" if c.setting else " (fast)"),
                      f"{c.end}. Sparas: {c.kept}."] for c in CATEGORIES]),
         Block("h2", "Mottagare och källor"),

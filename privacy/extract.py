@@ -39,8 +39,8 @@ def _row(table_name: str, columns, row) -> dict:
 def _table_section(person_id: int, ref) -> dict:
     table = db.metadata.tables[ref.table]
     column = table.c[ref.column]
-    section = {"label": ref.label, "table": ref.table, "column": ref.column, "retention": ref.retention,
-               "retention_label": BY_NAME[ref.retention].label}
+    section = {"label": str(ref.label), "table": ref.table, "column": ref.column, "retention": ref.retention,
+               "retention_label": str(BY_NAME[ref.retention].label)}
     if ref.show == "count":
         section["count"] = db.session.scalar(select(func.count()).select_from(table).where(column == person_id))
         return section
@@ -74,10 +74,10 @@ def _extra(person: Person, key: str) -> list[dict]:
 
 
 def build(person: Person, now: datetime) -> dict:
-    """The whole extract for `person`, as of `now`."""
+    """The whole extract for `person`, as of `now`; labels in the current language (plain text, JSON-ready)."""
     sections = {f"{ref.table}.{ref.column}": _table_section(person.id, ref) for ref in present(db.metadata.tables)}
     for key, label, category in EXTRA_SECTIONS:
-        sections[key] = {"label": label, "retention": category, "retention_label": BY_NAME[category].label,
+        sections[key] = {"label": str(label), "retention": category, "retention_label": str(BY_NAME[category].label),
                          "rows": _extra(person, key)}
     return {"generated_at": now.isoformat(), "controller": "Vaksam", "person": _person(person),
             "sections": sections}

@@ -5,6 +5,7 @@ import json
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale
 
 import audit
 from models import Person
@@ -31,7 +32,8 @@ def produce_extract(person: Person, fmt: str, now: datetime, actor_id: int | Non
     """The register extract as PDF or JSON bytes; recorded in the audit log (committed)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    data = extract.build(person, now)
+    with force_locale("sv"):  # a Swedish document by purpose, whatever the asker's language
+        data = extract.build(person, now)
     body = documents.extract_pdf(data) if fmt == "pdf" else \
         json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     audit.record("person.extract", "person", person.id, {"format": fmt}, actor_id=actor_id)

@@ -3,10 +3,11 @@
     python -m scripts.layout            # list packages and module sizes; exit 1 on a broken rule
     python -m scripts.layout --quiet    # only the broken rules
 
-Rules (docs/architecture.md): no module over 300 lines outside tests, migrations and benchmarks;
-views (`views.py`, `*_views.py`, `blueprint.py`) parse, call and render — they build no queries and
+Rules (docs/architecture.md): no module over 300 lines outside tests and migrations (benchmark
+scripts in bench/ included); views (`views.py`, `*_views.py`, `blueprint.py`) parse, call and render — they build no queries and
 write nothing themselves (`select(`, `db.session.add/delete/execute/scalar(s)/get`, Core insert/
-update/delete); reads go in `queries.py`, writes in `operations.py`, and views use `db.get_or_404`.
+update/delete); reads go in `queries.py`, writes in `operations.py`, and views use `db.get_or_404`;
+no Swedish text in Python outside `_()`/`_l()` and the declared data (scripts/literals.py).
 """
 from __future__ import annotations
 
@@ -16,9 +17,15 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts import literals
+
 ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 300
 SKIP = {"tests", "migrations", "bench", ".venv", "node_modules", "scripts"}
+#: Over MAX_LINES for now, each with the branch that splits it.
+LONG_ALLOWED = {
+    "bench/directory_sync.py",  # split in branch sync
+}
 VIEW_FILE = re.compile(r"(^views|_views|^blueprint)\.py$")
 #: What a view may not do itself (a query or a write through the session).
 FORBIDDEN = re.compile(
@@ -48,20 +55,26 @@ def top_level_modules(root: Path = ROOT) -> dict[str, int]:
     return {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in sorted(root.glob("*.py"))}
 
 
+def bench_scripts(root: Path = ROOT) -> dict[str, int]:
+    return {str(p.relative_to(root)): len(p.read_text(encoding="utf-8").splitlines())
+            for p in sorted((root / "bench").glob("*.py"))}
+
+
 def problems(root: Path = ROOT) -> list[str]:
     found = []
     sizes = dict(top_level_modules(root))
+    sizes.update(bench_scripts(root))
     for pkg in packages(root):
         sizes.update(pkg.modules)
     for name, lines in sorted(sizes.items()):
-        if lines > MAX_LINES:
+        if lines > MAX_LINES and name not in LONG_ALLOWED:
             found.append(f"{name}: {lines} lines (at most {MAX_LINES})")
         if VIEW_FILE.search(Path(name).name):
             for number, line in enumerate((root / name).read_text(encoding="utf-8").splitlines(), 1):
                 code = line.split("#", 1)[0]
                 if FORBIDDEN.search(code):
                     found.append(f"{name}:{number}: a view queries or writes: {line.strip()}")
-    return found
+    return found + literals.problems(root)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,3 +27,9 @@ def test_a_view_that_queries_or_a_long_module_breaks_a_rule(tmp_path):
 
 def test_the_tree_keeps_the_rules():
     assert layout.problems() == []
+
+
+def test_a_long_benchmark_script_breaks_a_rule(tmp_path):
+    (tmp_path / "bench").mkdir()
+    (tmp_path / "bench" / "huge.py").write_text("x = 1\n" * 301)
+    assert "bench/huge.py: 301 lines (at most 300)" in layout.problems(tmp_path)

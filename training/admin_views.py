@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from auth.access import requires
 from extensions import db
@@ -12,25 +11,9 @@ from main.forms import ActionForm
 from models import Requirement
 from training import operations, setup_queries
 from training.forms import CourseForm, RequirementForm, VersionForm
+from training.labels import error_text
 
 bp = Blueprint("training_admin", __name__, url_prefix="/admin/training")
-
-ERRORS = {
-    "bad_code": _l("Koden ska vara 1–40 tecken utan mellanslag."),
-    "bad_url": _l("Ange en adress som börjar med https://, http:// eller mailto:."),
-    "bad_duration": _l("Ange ett antal minuter mellan 1 och 1440."),
-    "lms_name_taken": _l("En annan version har redan det namnet i kompetensportalen."),
-    "no_units": _l("Välj minst en enhet."),
-    "unknown_unit": _l("En av enheterna finns inte."),
-    "no_due": _l("Ange ett sista datum, en tid för nyanställda eller hur ofta kursen ska förnyas."),
-    "transition_without_version": _l("Ett övergångsdatum kräver att du väljer vilken version som gäller."),
-    "foreign_version": _l("Versionen måste höra till kursen."),
-}
-
-
-def error_text(exc: operations.TrainingError) -> str:
-    return str(ERRORS.get(exc.code, _("Ändringen kunde inte sparas.")))
-
 
 def _course_choices(form_field) -> None:
     form_field.choices = [(c.id, c.name) for c in setup_queries.courses()]

@@ -22,7 +22,7 @@ def test_create_user_is_idempotent(runner, app):
 
 def test_short_password_refused(runner, app):
     result = runner.invoke(args=["users", "create", "eva", "--password", "short"])
-    assert result.exit_code != 0 and "minst 10 tecken" in result.output
+    assert result.exit_code != 0 and "at least 10 characters" in result.output
     assert db.session.scalar(select(Person).where(Person.username == "eva")) is None
 
 
