@@ -131,7 +131,7 @@ def from_env() -> dict:
         "OUTBOX_RUN_SECONDS": _int("OUTBOX_RUN_SECONDS", 240),
         "OUTBOX_MAIL_DIR": env("OUTBOX_MAIL_DIR") or str(instance / "mail"),
         # Campaigns and the communication plan (campaign/); docs/campaign.md explains each.
-        "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev"),
+        "PLAN_CHANNELS": env("PLAN_CHANNELS", "e-post,intranät,Teams,nyhetsbrev,skärmar,APT-material,chefsbrev,quiz"),
         "PLAN_EMAIL_CHANNEL": env("PLAN_EMAIL_CHANNEL", "e-post"),
         # Four-eyes: a plan message is approved by someone other than who wrote it or sent it for review.
         "PLAN_FOUR_EYES": _bool(env("PLAN_FOUR_EYES"), default=True),
@@ -141,6 +141,10 @@ def from_env() -> dict:
         "PULSE_MIN_GROUP": _int("PULSE_MIN_GROUP", 5),
         "PULSE_REPORT_LEVEL": _int("PULSE_REPORT_LEVEL", 1),
         "PULSE_REMINDER_DAYS": _int("PULSE_REMINDER_DAYS", 2),
+        "PULSE_PLAN_CHANNEL": env("PULSE_PLAN_CHANNEL", "quiz"),
+        "APT_CHANNEL": env("APT_CHANNEL", "APT-material"),
+        "APT_MESSAGE_DEADLINE_DAYS": _int("APT_MESSAGE_DEADLINE_DAYS", 30),
+        "APT_DIGEST_DAYS": _int("APT_DIGEST_DAYS", 7),
         "BOARD_REPORT_DATES": env("BOARD_REPORT_DATES", "04-15,11-15"),
         # Calendar invitations and feeds (invites/); docs/invites.md explains each.
         # Empty INVITE_ORGANIZER means MAIL_FROM; it must be a monitored mailbox (replies land there).
@@ -216,6 +220,8 @@ def from_env() -> dict:
         "FOLLOWUP_UPLOAD_DIR": env("FOLLOWUP_UPLOAD_DIR") or str(instance / "uploads" / "followup"),
         "FOLLOWUP_KPI_POLL_MINUTES": _int("FOLLOWUP_KPI_POLL_MINUTES", 60),
         "FOLLOWUP_PDF_FONT": env("FOLLOWUP_PDF_FONT", ""),
+        # The recommendation (by number) whose evidence is the pulse and APT figures (docs/pulse.md); 0 = none.
+        "FOLLOWUP_AWARENESS_RECOMMENDATION": _int("FOLLOWUP_AWARENESS_RECOMMENDATION", 2),
         # Retention (gallring) and the record of processing (privacy/); docs/privacy.md explains each
         # with its purpose and legal ground. A period below the category's minimum (e.g. 0) is refused.
         "RETENTION_MAIL_DAYS": _int("RETENTION_MAIL_DAYS", 90),

@@ -3,14 +3,22 @@
 A package that owns a change sends the signal (each signal's doc says whether before or
 after the commit); packages that care connect a receiver in their own `init_app`. Receivers take the
 sender and `**kwargs`, so a new keyword argument breaks nobody. The sender is the
-Flask app (`current_app._get_current_object()`), which keeps receivers of one app
+Flask app (`sender()`, the object behind `current_app`), which keeps receivers of one app
 from firing for another app in the same process (the tests build many).
 """
 from __future__ import annotations
 
 from blinker import Namespace
+from flask import Flask, current_app
 
 _signals = Namespace()
+
+
+def sender() -> Flask:
+    """The app object behind `current_app`: the sender of every signal."""
+    # Flask types `current_app` as a `Flask`, not as the werkzeug proxy it is.
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
 
 directory_synced = _signals.signal("directory-synced", doc="""
 A directory sync (full or incremental) has been applied and committed.
@@ -35,3 +43,9 @@ writing transaction, after the flush: what receivers write (invitations, freed s
 committed or rolled back with the change itself.
 kwargs: `activity` (Activity), `now` (datetime), `change` (str: "created", "updated"),
 `actor_id` (int | None).""")
+
+plan_message_published = _signals.signal("plan-message-published", doc="""
+A plan message in a channel Vaksam does not post to was marked published
+(`campaign.operations.mark_published`). Sent inside the writing transaction, after the flush:
+what receivers write (the APT mail to the managers) is committed or rolled back with it.
+kwargs: `message` (PlanMessage), `now` (datetime), `actor_id` (int | None).""")

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from apt import queries
+from apt.materials import Material, as_material, owner_columns
 from extensions import db
 from main.i18n import local_tz
-from models import Activity, Person
+from models import Activity, Person, PlanMessage
 from models.apt import AptConfirmation, AptStandIn
 
 
@@ -21,24 +22,28 @@ class AptError(ValueError):
         self.code = code
 
 
-def confirm(activity: Activity, unit_id: int, by: Person, presented_on: date, present_count: int | None,
-            now: datetime) -> AptConfirmation:
+def confirm(thing: Material | Activity | PlanMessage | None, unit_id: int, by: Person, presented_on: date,
+            present_count: int | None, now: datetime) -> AptConfirmation:
     """Record "presented at the APT on …" for `unit_id`, once; only for a unit `by` may confirm for."""
-    if activity.kind != "apt" or activity.status == "cancelled":
+    try:
+        material = as_material(thing) if thing is not None else None
+    except ValueError:
+        material = None
+    if material is None:
         raise AptError("not_apt")
     if unit_id not in {u.id for u in queries.units_for(by)}:
         raise AptError("not_your_unit")
-    if unit_id not in {u.id for u in queries.expected_units(activity)}:
+    if unit_id not in {u.id for u in queries.expected_units(material)}:
         raise AptError("not_in_audience")
     if present_count is not None and not 0 <= present_count <= 10000:
         raise AptError("count")
     if presented_on > now.astimezone(local_tz()).date():
         raise AptError("future")
     existing = db.session.scalar(select(AptConfirmation).where(
-        AptConfirmation.activity_id == activity.id, AptConfirmation.unit_id == unit_id))
+        material.column_in() == material.id, AptConfirmation.unit_id == unit_id))
     if existing is not None:
         raise AptError("already")
-    row = AptConfirmation(activity_id=activity.id, unit_id=unit_id, confirmed_by_id=by.id, presented_on=presented_on,
+    row = AptConfirmation(**owner_columns(material), unit_id=unit_id, confirmed_by_id=by.id, presented_on=presented_on,
                           present_count=present_count, created_at=now)
     db.session.add(row)
     db.session.flush()

@@ -1,15 +1,21 @@
-"""Reads of APT-kvittens: which units an APT material expects, who may confirm, and the coverage."""
+"""Reads of APT-kvittens: which units an APT material expects, who may confirm, and the coverage.
+
+Functions take a `Material` (apt/materials.py); an Activity or PlanMessage is accepted too."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 
 from sqlalchemy import select
 
+from apt.materials import Material, as_material
 from directory import tree
 from extensions import db
-from models import Activity, Person, Unit
+from models import Activity, Person, PlanMessage, Unit
 from models.apt import AptConfirmation, AptStandIn
+
+Thing = Material | Activity | PlanMessage
 
 
 @dataclass
@@ -28,23 +34,23 @@ class Coverage:
         return round(100 * self.confirmed / len(self.expected), 1) if self.expected else 0.0
 
 
-def materials(start: date | None = None) -> list[Activity]:
-    """APT materials (activities of kind "apt", not cancelled), newest first."""
-    stmt = select(Activity).where(Activity.kind == "apt", Activity.status != "cancelled")
-    return list(db.session.scalars(stmt.order_by(Activity.starts_at.desc())))
-
-
-def expected_units(activity: Activity) -> list[Unit]:
+def expected_units(thing: Thing) -> list[Unit]:
     """The units with an active manager in the material's audience: each is to confirm once."""
+    material = as_material(thing)
     stmt = select(Unit).join(Person, Person.unit_id == Unit.id).where(
         Person.active.is_(True), Person.subtree_size > 0)
-    if not activity.whole_region:
-        stmt = stmt.where(Unit.id.in_(tree.units_below([u.id for u in activity.units])))
+    if not material.whole_region:
+        stmt = stmt.where(Unit.id.in_(tree.units_below(list(material.unit_ids))))
     return list(db.session.scalars(stmt.distinct().order_by(Unit.path)))
 
 
-def confirmations(activity_id: int) -> dict[int, AptConfirmation]:
-    rows = db.session.scalars(select(AptConfirmation).where(AptConfirmation.activity_id == activity_id))
+def confirmations(thing: Thing, until: datetime | None = None) -> dict[int, AptConfirmation]:
+    """The material's confirmations by unit id (those made by `until`, if given)."""
+    material = as_material(thing)
+    stmt = select(AptConfirmation).where(material.column_in() == material.id)
+    if until is not None:
+        stmt = stmt.where(AptConfirmation.created_at <= until)
+    rows = db.session.scalars(stmt)
     return {row.unit_id: row for row in rows}
 
 
@@ -68,10 +74,36 @@ def person_by_username(username: str) -> Person | None:
                                                   Person.active.is_(True)))
 
 
-def coverage(activity: Activity) -> list[Coverage]:
-    """Per förvaltning: the units expected to confirm and those still missing."""
-    done = confirmations(activity.id)
-    expected = expected_units(activity)
+def managers_of(unit_ids: Iterable[int]) -> list[Person]:
+    """The active managers whose own unit is one of these (the people asked to confirm)."""
+    ids = list(unit_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Person).where(
+        Person.unit_id.in_(ids), Person.active.is_(True), Person.subtree_size > 0).order_by(Person.id)))
+
+
+def missing_units(thing: Thing) -> list[Unit]:
+    """The expected units that have not confirmed (yet)."""
+    done = confirmations(thing)
+    return [unit for unit in expected_units(thing) if unit.id not in done]
+
+
+def overdue(now: datetime, materials: Iterable[Material]) -> list[tuple[Material, list[Unit]]]:
+    """Materials past their deadline with the units that have still not confirmed them."""
+    out = []
+    for material in materials:
+        if material.deadline <= now:
+            missing = missing_units(material)
+            if missing:
+                out.append((material, missing))
+    return out
+
+
+def coverage(thing: Thing, until: datetime | None = None) -> list[Coverage]:
+    """Per förvaltning: the units expected to confirm and those still missing (as of `until`)."""
+    done = confirmations(thing, until)
+    expected = expected_units(thing)
     tops = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.level == 0))}
     groups: dict[int | None, Coverage] = {}
     for unit in expected:
@@ -83,11 +115,11 @@ def coverage(activity: Activity) -> list[Coverage]:
     return sorted(groups.values(), key=lambda c: c.top.name if c.top else "")
 
 
-def coverage_share(activities: list[Activity]) -> tuple[int, int]:
+def coverage_share(things: Iterable[Thing]) -> tuple[int, int]:
     """(units confirmed, units expected) over several materials."""
     confirmed = expected = 0
-    for activity in activities:
-        for group in coverage(activity):
+    for thing in things:
+        for group in coverage(thing):
             confirmed += group.confirmed
             expected += len(group.expected)
     return confirmed, expected

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -80,7 +81,8 @@ def list_users(as_json):
     people = db.session.scalars(
         select(Person).where((Person.password_hash.is_not(None)) | Person.grants.any()).order_by(Person.username)
     ).all()
-    rows = [{"username": p.username, "name": p.name, "roles": sorted(p.roles), "active": p.active} for p in people]
+    rows: list[dict[str, Any]] = [{"username": p.username, "name": p.name, "roles": sorted(p.roles), "active": p.active}
+                                  for p in people]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
     else:

@@ -26,7 +26,7 @@ from auth.forms import LoginForm
 from extensions import csrf, db
 from main.navigation import safe_next
 from models import utcnow
-from signals import roles_changed
+from signals import roles_changed, sender
 
 bp = Blueprint("oidc", __name__)
 
@@ -134,7 +134,7 @@ def callback():
     audit.record("login.oidc", "person", person.id, {"sub": sign_in.subject, "sid": sign_in.session_id, **roles},
                  actor_id=person.id)  # commits the roles and the sign-in with it
     if roles["granted"] or roles["removed"]:
-        roles_changed.send(current_app._get_current_object(), person_id=person.id, removed=set(roles["removed"]))
+        roles_changed.send(sender(), person_id=person.id, removed=set(roles["removed"]))
     target = safe_next(session.get(NEXT_KEY))
     sessions.begin(person.roles)
     login_user(person)
@@ -187,7 +187,7 @@ def local_login():
     if form.validate_on_submit():
         result = oidc_operations.authenticate_local(form.username.data, form.password.data,
                                                     request.remote_addr or "?", utcnow())
-        if result.outcome == "ok":
+        if result.outcome == "ok" and result.person is not None:
             audit.record("login.local", "person", result.person.id, None, actor_id=result.person.id)
             sessions.begin(result.person.roles)
             login_user(result.person)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
 
@@ -12,7 +11,7 @@ from extensions import db
 from models import LoginAttempt, Person, RoleGrant
 from models.auth import GRANTABLE_ROLES
 from models.base import affected
-from signals import roles_changed
+from signals import roles_changed, sender
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -105,7 +104,5 @@ def change_role(person: Person, action: str, role: str, actor: Person | None) ->
         changed = revoke_role(person, role)
     db.session.commit()
     if changed:
-        roles_changed.send(current_app._get_current_object(),  # type: ignore[attr-defined]
-                           person_id=person.id,
-                           removed={role} if action == "revoke" else set())
+        roles_changed.send(sender(), person_id=person.id, removed={role} if action == "revoke" else set())
     return changed

@@ -40,7 +40,7 @@ def login():
     if form.validate_on_submit():
         result = password_login.authenticate(form.username.data, form.password.data, request.remote_addr or "?",
                                              utcnow())
-        if result.outcome == "ok":
+        if result.outcome == "ok" and result.person is not None:
             sessions.begin(result.person.roles)
             login_user(result.person)
             return redirect(safe_next(form.next.data) or url_for("main.index"))

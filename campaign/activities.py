@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -154,7 +153,7 @@ def save_activity(campaign: Campaign, data: ActivityData, actor: Person, now: da
             raise
         return existing
     # Calendar invitations follow the change (invites/ listens), in this same transaction.
-    signals.activity_changed.send(current_app._get_current_object(), activity=activity, now=now,
+    signals.activity_changed.send(signals.sender(), activity=activity, now=now,
                                   change="created" if created else "updated", actor_id=actor.id)
     return activity
 
@@ -200,15 +199,15 @@ def copy_to_next_year(campaign: Campaign, actor: Person, now: datetime, years: i
         _note_outside(report, new.title, new.starts_at, tz)
     messages = db.session.scalars(select(PlanMessage).where(PlanMessage.campaign_id == campaign.id,
                                                             PlanMessage.status != "cancelled"))
-    for old in messages:
-        new = PlanMessage(campaign_id=copy.id, title=old.title, body=old.body, channel=old.channel,
-                          audience=old.audience, units=list(old.units), owner_id=old.owner_id, status="draft",
-                          planned_at=yearshift.shift_datetime(old.planned_at, tz, years), created_by_id=actor.id,
-                          created_at=now, updated_at=now)
-        record(new, "", "draft", actor, now, f"Kopierad från ”{campaign.title}”.")
-        db.session.add(new)
+    for message in messages:
+        draft = PlanMessage(campaign_id=copy.id, title=message.title, body=message.body, channel=message.channel,
+                            audience=message.audience, units=list(message.units), owner_id=message.owner_id,
+                            status="draft", planned_at=yearshift.shift_datetime(message.planned_at, tz, years),
+                            created_by_id=actor.id, created_at=now, updated_at=now)
+        record(draft, "", "draft", actor, now, f"Kopierad från ”{campaign.title}”.")
+        db.session.add(draft)
         report.messages += 1
-        _note_outside(report, new.title, new.planned_at, tz)
+        _note_outside(report, draft.title, draft.planned_at, tz)
     db.session.flush()
     return report
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import markdown
+import markdown  # type: ignore[import-untyped]  # no stubs installed (types-Markdown)
 import nh3
 from markupsafe import escape
 
@@ -97,7 +97,7 @@ class _TextWriter(HTMLParser):
             self.lists.append([tag, 0])
         elif tag == "li":
             self._newline(1)
-            kind = self.lists[-1] if self.lists else ["ul", 0]
+            kind: list = self.lists[-1] if self.lists else ["ul", 0]
             kind[1] += 1
             indent = "  " * max(len(self.lists) - 1, 0)
             self.out.append(f"{indent}{kind[1]}. " if kind[0] == "ol" else f"{indent}- ")

@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+import signals
 from campaign import audience as audience_mod
 from campaign import workflow
 from extensions import db
@@ -247,9 +248,10 @@ SELF_APPROVED = "(Godkänt av samma person som ändrade eller skickade det för 
 def authors(message: PlanMessage) -> set[int]:
     """Who may not approve the message: the last to change its content and the last to send it for review."""
     people = {message.content_edited_by_id} if message.content_edited_by_id else set()
-    submitted = [t for t in message.transitions if t.to_status == "review" and t.actor_id is not None]
+    submitted = [(t.at, t.id or 0, t.actor_id) for t in message.transitions
+                 if t.to_status == "review" and t.actor_id is not None]
     if submitted:
-        people.add(max(submitted, key=lambda t: (t.at, t.id or 0)).actor_id)
+        people.add(max(submitted, key=lambda s: s[:2])[2])
     return people
 
 
@@ -270,4 +272,6 @@ def mark_published(message: PlanMessage, actor: Person, now: datetime) -> bool:
     record(message, message.status, "published", actor, now)
     message.status, message.sent_at, message.updated_at = "published", now, now
     _flush()
+    signals.plan_message_published.send(signals.sender(), message=message, now=now,
+                                        actor_id=actor.id)
     return True

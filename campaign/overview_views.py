@@ -1,7 +1,7 @@
 """Overviews for planners: the month calendar, the årshjul and the "publish now" tasks."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from babel.dates import get_month_names
 from flask import render_template, request, url_for
@@ -17,10 +17,10 @@ from main.i18n import local_tz
 from models import utcnow
 
 
-def _calendar_entries(first: date) -> list:
+def _calendar_entries(first: date) -> list[tuple[datetime, datetime | None, monthgrid.DayItem]]:
     tz = local_tz()
     start, end = queries.month_bounds_utc(first)
-    entries = []
+    entries: list[tuple[datetime, datetime | None, monthgrid.DayItem]] = []
     for a, o in queries.occurrences_between(start, end):  # every occurrence of a series
         local = o.starts_at.astimezone(tz)
         when = str(_("Heldag")) if a.all_day else local.strftime("%H:%M")

@@ -13,7 +13,7 @@ from campaign import export, labels, markup, operations, preview, queries, workf
 from campaign.blueprint import PLANNERS, bp, show_error, version_of, warn_outside_period
 from campaign.forms import MessageForm, MoveForm
 from extensions import db
-from main.forms import ActionForm, require_action
+from main.forms import ActionForm, filled, require_action
 from main.tokens import new_token
 from models import Person, PlanMessage, utcnow
 
@@ -29,7 +29,7 @@ def _filters() -> queries.PlanFilters:
         month=a.get("month", "") if queries.parse_month(a.get("month", "")) else "",
         audience=a.get("audience", "") if a.get("audience") in labels.AUDIENCES else "",
         owner=a.get("owner", type=int), campaign=a.get("campaign", type=int),
-        sort=a.get("sort") if a.get("sort") in queries.SORTS else "planned_at", desc=a.get("desc") == "1",
+        sort=a.get("sort", "planned_at") if a.get("sort") in queries.SORTS else "planned_at", desc=a.get("desc") == "1",
         page=max(a.get("page", 1, type=int), 1))
 
 
@@ -65,7 +65,7 @@ def _setup(form: MessageForm, message: PlanMessage | None = None) -> MessageForm
 def _data(form: MessageForm) -> operations.MessageData:
     return operations.MessageData(
         title=form.title.data, body=form.body.data, channel=form.channel.data, audience=form.audience.data,
-        planned_at=form.planned_at.utc, owner_id=form.owner_id.data,
+        planned_at=filled(form.planned_at.utc), owner_id=form.owner_id.data,
         unit_ids=[] if form.audience.data == "all" else list(form.unit_ids.data or []),
         campaign_id=form.campaign_id.data or None)
 

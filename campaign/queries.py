@@ -90,7 +90,7 @@ class PlanPage:
 
 def plan_page(f: PlanFilters, page_size: int = PAGE_SIZE) -> PlanPage:
     stmt = _filtered(f)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(f.page, 1), pages)
     items = db.session.scalars(_ordered(stmt, f).options(selectinload(PlanMessage.units))
@@ -200,7 +200,7 @@ def open_tasks(owner: Person | None) -> list[PlanTask]:
 
 
 def _unit_and_above(unit_id: int | None) -> set[int]:
-    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())
+    parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).tuples().all())
     found: set[int] = set()
     while unit_id is not None and unit_id not in found:
         found.add(unit_id)

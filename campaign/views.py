@@ -13,7 +13,7 @@ from campaign.forms import ActivityForm, CampaignForm
 from campaign.occurrence_views import occurrence_form
 from campaign.operations import PlanError
 from extensions import db
-from main.forms import ActionForm, require_action
+from main.forms import ActionForm, filled, require_action
 from main.tokens import new_token
 from models import Activity, Campaign, utcnow
 from models.campaign import THEMES_2024
@@ -31,7 +31,7 @@ def _campaign_form(form: CampaignForm, campaign: Campaign | None = None) -> Camp
 
 
 def _campaign_data(form: CampaignForm) -> ops.CampaignData:
-    return ops.CampaignData(form.title.data, form.starts_on.data, form.ends_on.data, form.goals.data or "",
+    return ops.CampaignData(form.title.data, filled(form.starts_on.data), filled(form.ends_on.data), form.goals.data or "",
                             form.theme_list(), form.owner_id.data)
 
 
@@ -122,7 +122,7 @@ def _activity_data(form: ActivityForm, activity: Activity | None = None) -> ops.
         place=form.place.data or "", online_url=form.online_url.data or "", whole_region=whole,
         capacity=form.capacity.data, organiser_id=form.organiser_id.data, status=form.status.data,
         unit_ids=[] if whole else form.unit_ids.data, overrides=list(activity.overrides or []) if activity else [],
-        **repeat.to_data(form, form.starts_at.utc, form.ends_at.utc))
+        **repeat.to_data(form, filled(form.starts_at.utc), filled(form.ends_at.utc)))
 
 
 @bp.route("/kampanjer/<int:campaign_id>/aktiviteter/ny", methods=["GET", "POST"])

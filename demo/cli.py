@@ -42,7 +42,7 @@ def serve(host, port):
 
     from jobs.runner import LeasedScheduler
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # typed as Flask, is the proxy
     base = f"http://{host}:{port}"
     app.config["BASE_URL"] = base  # links in mails and calendar files point at this server
     leased = LeasedScheduler(app, BackgroundScheduler())

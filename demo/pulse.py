@@ -2,7 +2,10 @@
 
 * a closed pulse with answers from about half of the region, so some units are merged for being small;
 * an open pulse the demo employee ("anstalld") can answer today (participants written, no mails);
-* an APT material for the whole region with about half of the units confirmed, the demo manager's not.
+* an APT material for the whole region with about half of the units confirmed, the demo manager's not;
+* the plan's APT messages whose deadline has passed confirmed by about half of the units (so the
+  follow-up report has APT coverage to show under recommendation 2, and the demo manager has one
+  overdue in the next digest).
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from sqlalchemy import select
 
 from apt import operations as apt_ops
 from apt import queries as apt_queries
+from apt.materials import MESSAGE, all_materials
 from campaign.activities import new_uid
 from demo import dates
 from extensions import db
@@ -101,13 +105,31 @@ def _apt(now: datetime, rng: random.Random) -> int:
     chef_unit = db.session.scalar(select(Person.unit_id).where(Person.username == MANAGER))
     done_units: set[int | None] = {chef_unit}  # the demo manager's unit is left for the demo
     for manager in managers:
-        if manager.unit_id in done_units or rng.random() > 0.5:
+        if manager.unit_id in done_units or rng.random() > 0.5 or manager.unit_id is None:
             continue
         apt_ops.confirm(activity, manager.unit_id, manager, (now - timedelta(days=rng.randrange(1, 9))).date(),
                         rng.randrange(5, 30), now)
         done_units.add(manager.unit_id)
         confirmed += 1
     return confirmed
+
+
+def _apt_messages(now: datetime, rng: random.Random) -> None:
+    """About half of the units confirm each APT plan message whose deadline has passed (once)."""
+    for material in all_materials():
+        if material.kind != MESSAGE or material.deadline > now or apt_queries.confirmations(material):
+            continue
+        first = datetime.combine(material.deadline.astimezone(local_tz()).date(), time(12), tzinfo=local_tz())
+        managers = db.session.scalars(select(Person).where(Person.active.is_(True), Person.subtree_size > 0,
+                                                           Person.username != MANAGER).order_by(Person.id))
+        expected = {u.id for u in apt_queries.expected_units(material)}
+        done: set[int | None] = set()
+        for manager in managers:
+            if manager.unit_id in done or manager.unit_id not in expected or rng.random() > 0.55:
+                continue
+            at = first - timedelta(days=rng.randrange(2, 25))
+            apt_ops.confirm(material, manager.unit_id, manager, at.date(), rng.randrange(5, 30), at)
+            done.add(manager.unit_id)
 
 
 def load_demo_pulse() -> dict:
@@ -118,7 +140,8 @@ def load_demo_pulse() -> dict:
     answered = _answers(closed, rng)
     opened = _pulse(OPEN_TITLE, today - timedelta(days=2), today + timedelta(days=10))
     confirmed = _apt(now, rng)
+    _apt_messages(now, rng)
     db.session.commit()
+    apt = db.session.scalar(select(Activity).where(Activity.title == APT_TITLE)) if confirmed else None
     return {"closed_pulse": closed.id, "answers": answered, "open_pulse": opened.id, "apt_confirmed": confirmed,
-            "apt_units": len(apt_queries.expected_units(db.session.scalar(
-                select(Activity).where(Activity.title == APT_TITLE)))) if confirmed else 0}
+            "apt_units": len(apt_queries.expected_units(apt)) if apt is not None else 0}

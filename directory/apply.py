@@ -12,20 +12,21 @@ from directory.dn import normalise_dn
 from directory.tree import rebuild_closure, rebuild_unit_paths
 from extensions import db
 from models import Person, RoleGrant, Unit
+from models.base import table_of
 
 BATCH = 2000
-person_table = Person.__table__
+person_table = table_of(Person)
 
 
 def _ensure_units(plan) -> dict[str, int]:
     """Create the new units (a level at a time, parents first) and set `active`; unit ids by key."""
-    table = Unit.__table__
+    table = table_of(Unit)
     stored = db.session.execute(select(table.c.key, table.c.id, table.c.active)).all()
     ids = {key: uid for key, uid, _active in stored}
     for _level, paths in groupby(plan.new_units, key=len):  # new_units is sorted by depth
         rows = [{"key": "/".join(p), "name": p[-1], "parent_id": ids.get("/".join(p[:-1])) if len(p) > 1 else None,
                  "level": len(p) - 1, "path": "/", "active": True} for p in paths]
-        ids.update(db.session.execute(insert(table).returning(table.c.key, table.c.id), rows).all())
+        ids.update(db.session.execute(insert(table).returning(table.c.key, table.c.id), rows).tuples().all())
     for active in (True, False):
         flip = [key for key, _uid, was in stored if (key in plan.unit_keys) == active and bool(was) != active]
         for i in range(0, len(flip), BATCH):
@@ -128,8 +129,8 @@ def _insert_people(plan, unit_ids: dict[str, int], now: datetime, on_write, stor
     for chunk in _in_manager_order(plan):
         rows = [_person_row(r, unit_ids, now, plan, stored) for r in chunk]
         _insert_many(rows)  # then the new ids by external id (INSERT … RETURNING of many rows costs more)
-        new_ids = dict(db.session.execute(select(person_table.c.external_id, person_table.c.id).where(
-            person_table.c.external_id.in_([row["external_id"] for row in rows]))).all())
+        new_ids: dict[str, int] = dict(db.session.execute(select(person_table.c.external_id, person_table.c.id).where(
+            person_table.c.external_id.in_([row["external_id"] for row in rows]))).tuples().all())
         for row in rows:
             stored[row["external_id"]] = (new_ids[row["external_id"]], row["manager_id"], row["manager_unknown"])
         written += len(chunk)
@@ -151,6 +152,8 @@ def _copy_people(plan, unit_ids: dict[str, int], now: datetime, on_write, stored
         stored[rec.external_id] = (pid, None, None)
     columns = ["id", *_person_row(plan.creates[0], unit_ids, now, plan, stored)]
     driver = db.session.connection().connection.driver_connection  # psycopg, inside the sync's transaction
+    if driver is None:
+        raise RuntimeError("the database connection was closed during the sync")
     with driver.cursor() as cursor, cursor.copy(f"COPY {person_table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for rec in plan.creates:
             row = _person_row(rec, unit_ids, now, plan, stored)
@@ -236,10 +239,10 @@ def _write_group_roles(settings, removed: dict[int, set[str]]) -> None:
             continue
         member_dns = sorted({n for n in (normalise_dn(m) for m in client.group_members(settings.server, group_dn))
                              if n})
-        by_dn = {}  # one person per DN; the newest record holds a DN that was reused
+        by_dn: dict[str | None, int] = {}  # one person per DN; the newest record holds a DN that was reused
         for i in range(0, len(member_dns), BATCH):
             by_dn.update(db.session.execute(select(Person.dn_norm, Person.id).where(
-                Person.dn_norm.in_(member_dns[i : i + BATCH])).order_by(Person.id)).all())
+                Person.dn_norm.in_(member_dns[i : i + BATCH])).order_by(Person.id)).tuples().all())
         members = set(by_dn.values())
         current = set(db.session.scalars(select(RoleGrant.person_id).where(
             RoleGrant.role == role, RoleGrant.source == "directory")))

@@ -116,7 +116,7 @@ def plan_changes(records: dict[str, PersonRecord], settings: SyncSettings) -> Pl
         result.problems["cycles"].append([records[ext].username])
         unknown.add(ext)
         managers[ext] = None
-    known = dict(db.session.execute(select(Unit.key, Unit.active)).all())
+    known = dict(db.session.execute(select(Unit.key, Unit.active)).tuples().all())
     unit_keys = {k for k, active in known.items() if active}
     record_keys = {"/".join(r.unit_path[: i + 1]) for r in records.values() for i in range(len(r.unit_path))}
     unit_keys |= record_keys
@@ -178,10 +178,10 @@ def run_changes(now: datetime) -> SyncResult:
     result.seconds = time.perf_counter() - t0
     finished(run_id, result, outcome)
     if outcome == "ok":
-        run = db.session.get(DirectorySyncRun, run_id)
+        run = db.session.get_one(DirectorySyncRun, run_id)
         run.counts = {**(run.counts or {}), "high_water": mark}
         db.session.commit()
-        signals.directory_synced.send(current_app._get_current_object(), run_id=run_id,
+        signals.directory_synced.send(signals.sender(), run_id=run_id,
                                       changed_person_ids=changed, deactivated_person_ids=set())
     result.high_water = mark
     return result

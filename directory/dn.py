@@ -101,6 +101,14 @@ def normalise_dn(dn: str | None) -> str | None:
     return ",".join(parts)
 
 
+def normalise_present_dn(dn: str) -> str:
+    """`normalise_dn` of a DN known not to be blank, so never None (DNError if it is)."""
+    norm = normalise_dn(dn)
+    if norm is None:
+        raise DNError(f"blank DN: {dn!r}")
+    return norm
+
+
 def escape_rdn_value(value: str) -> str:
     """Escape a value for use in a DN (for building test and demo entries)."""
     return _escape(value)

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from directory.dn import DNError, normalise_dn
+from directory.dn import DNError, normalise_dn, normalise_present_dn
 
 FIELDS = ("id", "username", "email", "email_alt", "display_name", "given_name", "family_name", "title",
           "unit_top", "unit", "manager", "employee_number", "disabled", "start_date", "email_proxy")
@@ -188,11 +188,11 @@ def _first_rdn_norm(text: str) -> str:
     attr, _, raw = text.partition("=")
     attr = attr.strip()
     if not attr:
-        return normalise_dn(text)  # raises DNError, as for the whole DN
-    value = raw.strip(" ").encode()
-    if b"\\" in value:
-        value = _ESCAPED.sub(_unescaped, value)
-    value = value.decode("utf-8", errors="replace").casefold()
+        return normalise_present_dn(text)  # raises DNError, as for the whole DN
+    encoded = raw.strip(" ").encode()
+    if b"\\" in encoded:
+        encoded = _ESCAPED.sub(_unescaped, encoded)
+    value = encoded.decode("utf-8", errors="replace").casefold()
     out = _NEEDS_ESCAPE.sub(_escaped, value)
     if value[:1] in ("#", " "):
         out = "\\" + out
@@ -211,7 +211,7 @@ class DnCache:
 
     def __init__(self):
         self._parents: dict[str, str] = {}
-        self._managers: dict[str, str | None] = {}
+        self._managers: dict[str | None, str | None] = {}
 
     def own(self, dn: str) -> str | None:
         """A DN that is probably unique: normalise its first RDN, reuse its parent's form."""
@@ -223,7 +223,7 @@ class DnCache:
         if parent is None:
             if not rest.strip():
                 return normalise_dn(dn)
-            parent = self._parents[rest] = normalise_dn(rest)
+            parent = self._parents[rest] = normalise_present_dn(rest)
         return f"{_first_rdn_norm(first.group())},{parent}"
 
     def manager(self, dn: str | None) -> str | None:

@@ -34,7 +34,7 @@ def started(now: datetime, dry_run: bool, trigger: str, requested_by_id: int | N
 
 
 def finished(run_id: int, result: SyncResult, outcome: str) -> None:
-    run = db.session.get(DirectorySyncRun, run_id)
+    run = db.session.get_one(DirectorySyncRun, run_id)
     run.outcome, run.finished_at = outcome, utcnow()
     run.counts, run.problems = result.counts(), result.problems
     run.message, run.seconds = result.message or None, round(result.seconds, 3)

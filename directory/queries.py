@@ -40,12 +40,12 @@ def team_page(manager: Person, *, q: str = "", scope: str = "all", sort: str = "
         stmt = stmt.where(PersonAncestor.depth == 1)
     if q:
         stmt = stmt.where(name_matches(q, Unit.name))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     direct = db.session.scalar(
         select(func.count()).select_from(PersonAncestor).where(
             PersonAncestor.ancestor_id == manager.id, PersonAncestor.depth == 1
         )
-    )
+    ) or 0
     cols = SORTS.get(sort, SORTS["name"])
     order = [c.desc() if desc else c.asc() for c in cols] + [Person.id]
     pages = max(1, -(-total // page_size))
@@ -66,7 +66,7 @@ def chain_of_managers(person: Person) -> list[Person]:
 
 
 def count_below(manager_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(tree.people_below(manager_id).subquery()))
+    return db.session.scalar(select(func.count()).select_from(tree.people_below(manager_id).subquery())) or 0
 
 
 def org_roots() -> tuple[list[Person], list[Person]]:

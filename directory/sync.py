@@ -224,7 +224,7 @@ def finish_counts(plan: Plan, existing_managers: dict[str, str | None], existing
 def _announce(plan: Plan, run_id: int) -> None:
     """After the commit: who left, whose directory roles were taken away (their sessions end),
     and `signals.directory_synced` once for a run that changed anyone."""
-    app = current_app._get_current_object()
+    app = signals.sender()
     for person_id in plan.deactivate:
         person_deactivated.send(app, person_id=person_id)
     for person_id, removed in plan.roles_removed.items():

@@ -13,15 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, false, insert, literal, select, tuple_, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from extensions import db
 from models import Person, PersonAncestor, Unit
 from models.base import table_of
 
 BATCH = 5000
+#: A session, or Flask-SQLAlchemy's `db.session` (a scoped session standing in for one).
+AnySession = Session | scoped_session[Any]
 
 
 @dataclass
@@ -34,7 +37,7 @@ class TreeReport:
     cycles: list[int] = field(default_factory=list)
 
 
-def _parents(session: Session) -> dict[int, int | None]:
+def _parents(session: AnySession) -> dict[int, int | None]:
     rows = session.execute(select(Person.id, Person.manager_id).where(Person.active.is_(True))).all()
     return {pid: mid for pid, mid in rows}
 
@@ -85,7 +88,7 @@ def find_cycles(parents: dict) -> list:
     return sorted(set(parents) - reached)
 
 
-def rebuild_closure(session: Session) -> TreeReport:
+def rebuild_closure(session: AnySession) -> TreeReport:
     """Bring `person_ancestor` and `Person.subtree_size` in line with the managers.
 
     Works per person on their chain of managers (a tuple of ids, nearest first) rather
@@ -148,7 +151,7 @@ def _chains(parents: dict[int, int | None]) -> dict[int, tuple[int, ...]]:
     return chains
 
 
-def _stored_chains(session: Session) -> dict[int, tuple[int, ...] | dict[int, int]]:
+def _stored_chains(session: AnySession) -> dict[int, tuple[int, ...] | dict[int, int]]:
     """The closure table per descendant: the chain of ancestors when the depths run 1, 2, …
     (always, when written by `rebuild_closure`), else {ancestor: depth}."""
     rows = session.execute(select(PersonAncestor.descendant_id, PersonAncestor.ancestor_id, PersonAncestor.depth)
@@ -163,7 +166,7 @@ def _stored_chains(session: Session) -> dict[int, tuple[int, ...] | dict[int, in
     return stored
 
 
-def _fill_closure_in_database(session: Session, max_depth: int) -> None:
+def _fill_closure_in_database(session: AnySession, max_depth: int) -> None:
     """Fill the empty closure table with one INSERT … SELECT over a recursive query.
 
     Gives the same rows as `compute_closure` once cycles are detached: active people,
@@ -187,7 +190,7 @@ def _fill_closure_in_database(session: Session, max_depth: int) -> None:
         ["ancestor_id", "descendant_id", "depth"], select(up.c.ancestor_id, up.c.descendant_id, up.c.depth)))
 
 
-def _update_subtree_sizes(session: Session, chains: dict[int, tuple[int, ...]]) -> None:
+def _update_subtree_sizes(session: AnySession, chains: dict[int, tuple[int, ...]]) -> None:
     sizes: dict[int, int] = defaultdict(int)
     for chain in chains.values():
         for anc in chain:
@@ -202,7 +205,7 @@ def _update_subtree_sizes(session: Session, chains: dict[int, tuple[int, ...]]) 
         session.execute(stmt, changed)
 
 
-def rebuild_unit_paths(session: Session) -> None:
+def rebuild_unit_paths(session: AnySession) -> None:
     """Recompute `Unit.path` and `Unit.level` from `Unit.parent_id`."""
     rows = session.execute(select(Unit.id, Unit.parent_id, Unit.path, Unit.level)).all()
     parent = {uid: pid for uid, pid, _p, _l in rows}

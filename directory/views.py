@@ -1,6 +1,8 @@
 """Pages about people: a manager's team list and a person's page."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
@@ -22,7 +24,7 @@ def team():
     if manager_id and manager_id != current_user.id:
         manager = db.get_or_404(Person, manager_id)
         require_visible(manager)
-    args = {
+    args: dict[str, Any] = {
         "q": request.args.get("q", "").strip()[:200],
         "scope": "direct" if request.args.get("scope") == "direct" else "all",
         "sort": request.args.get("sort", "name") if request.args.get("sort") in queries.SORTS else "name",

@@ -13,8 +13,9 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from config import BASE_DIR
+from followup.awareness import Awareness
 from followup.report import ActionLine, FollowupReport
-from main.i18n import fmt_measure
+from main.i18n import fmt_measure, fmt_number
 
 #: Where a Unicode TTF is looked for (first found wins); without one the PDF uses a core font (Latin-1).
 FONT_CANDIDATES = [
@@ -51,6 +52,30 @@ def _action_text(a: ActionLine, done: bool) -> str:
     return " – ".join(parts[:2]) + (" " + " ".join(parts[2:]) if len(parts) > 2 else "")
 
 
+def awareness_blocks(found: Awareness) -> list[Block]:
+    """The pulse and APT figures as evidence (call inside force_locale)."""
+    out = [Block("h3", _("Underlag: kännedomsmätning och APT-kvittens"))]
+    if found.pulse is not None:
+        p = found.pulse
+        out.append(Block("p", _("Kännedomsmätningen ”%(title)s” (stängde %(day)s): %(answers)s svar av %(asked)s "
+                                "tillfrågade, %(share)s rätt svar i hela regionen.", title=p.title,
+                                day=long_date(p.closes_on), answers=fmt_number(p.answers), asked=fmt_number(p.asked),
+                                share=fmt_measure(p.share_right, "%"))))
+        out.append(Block("table", headers=[_("Fråga"), _("Andel rätt / medel (1–5)")], rows=[
+            [f"{q.position}. {q.text}", fmt_measure(q.value, "%" if q.kind == "choice" else "")]
+            for q in p.questions]))
+    if found.apt is not None:
+        a = found.apt
+        out.append(Block("p", _("APT-materialet ”%(title)s” (senast %(day)s): %(done)s av %(total)s enheter "
+                                "(%(share)s) har kvitterat att det tagits upp på APT.", title=a.title,
+                                day=long_date(a.deadline), done=fmt_number(a.confirmed), total=fmt_number(a.expected),
+                                share=fmt_measure(a.percent, "%"))))
+        out.append(Block("table", headers=[_("Förvaltning"), _("Kvitterade enheter"), _("Andel")], rows=[
+            [g.name or _("Utan förvaltning"), f"{fmt_number(g.confirmed)} / {fmt_number(g.expected)}", fmt_measure(g.percent, "%")]
+            for g in a.groups]))
+    return out
+
+
 def blocks(report: FollowupReport) -> list[Block]:
     """The whole report, in Swedish, as blocks."""
     with force_locale("sv"):
@@ -72,6 +97,8 @@ def blocks(report: FollowupReport) -> list[Block]:
                 for a in s.timeline] or [_("Inga planerade åtgärder.")]))
             out.append(Block("h3", _("Övriga synpunkter")))
             out.append(Block("list", items=s.remarks or [_("Inga.")]))
+            if s.awareness is not None:
+                out.extend(awareness_blocks(s.awareness))
         out.append(Block("h2", _("Nyckeltal")))
         headers = [_("Nyckeltal")] + report.quarter_labels + [_("Mål")]
         rows = [[k.name] + [fmt_measure(v, k.unit) for v in k.values] + [fmt_measure(k.target, k.unit)]

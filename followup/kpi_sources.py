@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 
 from apt import queries as apt_queries
+from apt.materials import all_materials as apt_materials
 from extensions import db
 from followup.quarters import quarter_start
 from invites.queries import count_registrations
@@ -123,7 +124,9 @@ def pulse_share_right(end: date, moment: datetime) -> Computed:
     pulse = db.session.scalar(select(Pulse).where(Pulse.closes_on >= quarter_start(end), Pulse.closes_on <= end,
                                                   Pulse.closes_on < today)
                               .order_by(Pulse.closes_on.desc(), Pulse.id.desc()).limit(1))
-    value = pulse_results.region_share_right(pulse) if pulse is not None else None
+    if pulse is None:
+        return Computed(None, note=NO_PULSE)
+    value = pulse_results.region_share_right(pulse)
     if value is None:
         return Computed(None, note=NO_PULSE)
     return Computed(value, {"pulse_id": pulse.id, "title": pulse.title_sv})
@@ -131,7 +134,7 @@ def pulse_share_right(end: date, moment: datetime) -> Computed:
 
 def apt_coverage(end: date, moment: datetime) -> Computed:
     """APT materials whose deadline fell in the quarter (by `moment`): share of units that confirmed."""
-    due = [a for a in apt_queries.materials() if _start_utc(end) <= a.ends_at <= moment]
+    due = [m for m in apt_materials() if _start_utc(end) <= m.deadline <= moment]
     confirmed, expected = apt_queries.coverage_share(due)
     if not expected:
         return Computed(None, note=NO_APT)

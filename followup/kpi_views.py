@@ -14,7 +14,7 @@ from followup.forms import KpiForm, KpiValueForm
 from followup.operations import FollowupError
 from followup.quarters import label as quarter_label
 from main import charts
-from main.forms import ActionForm, require_action
+from main.forms import ActionForm, filled, require_action
 from main.i18n import fmt_number
 from models import Kpi, utcnow
 
@@ -22,7 +22,7 @@ from models import Kpi, utcnow
 @bp.get("/nyckeltal")
 @requires("admin")
 def kpis_page():
-    rows = [(k, (kpis.values_until(k) or [None])[-1]) for k in kpis.kpis()]
+    rows = [(k, next(reversed(kpis.values_until(k)), None)) for k in kpis.kpis()]  # each KPI's latest value
     return render_template("followup/kpis.html", rows=rows, button=ActionForm(),
                            quarter_label=quarter_label)
 
@@ -107,9 +107,9 @@ def kpi_value(kpi_id: int):
         return _kpi_page(kpi, 400, form)
     try:
         if kpi.source:
-            row = kpis.record_computed(kpi, form.period_end.data, utcnow(), current_user)
+            row = kpis.record_computed(kpi, filled(form.period_end.data), utcnow(), current_user)
         else:
-            row = kpis.set_manual_value(kpi, form.period_end.data, form.value.data, form.target.data,
+            row = kpis.set_manual_value(kpi, filled(form.period_end.data), filled(form.value.data), form.target.data,
                                         form.note.data or "", current_user, utcnow())
         db.session.commit()
     except FollowupError as error:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from extensions import db
-from followup import history, kpis, labels
+from followup import awareness, history, kpis, labels
 from followup.quarters import is_quarter_end, previous_quarter_end
 from followup.quarters import label as quarter_label
 from main.i18n import local_tz
@@ -50,6 +50,8 @@ class Section:
     taken: list[ActionLine]
     planned: list[ActionLine]
     remarks: list[str]
+    #: The pulse and APT figures, under the recommendation they answer (followup/awareness.py).
+    awareness: awareness.Awareness | None = None
 
     @property
     def timeline(self) -> list[ActionLine]:
@@ -145,9 +147,10 @@ def build(report: AuditReport, as_of: date) -> FollowupReport:
         remarks = [recs_then[rec.id]["remarks"]] if recs_then[rec.id]["remarks"] else []
         remarks += [_("”%(title)s” är uppskjuten: %(reason)s", title=a.title, reason=a.postponed_reason)
                     for a in mine if a.status == "postponed"]
-        sections.append(Section(recs_then[rec.id]["number"], recs_then[rec.id]["text"],
-                                [a for a in mine if a.status == "done"],
-                                [a for a in mine if a.status != "done"], remarks))
+        number = recs_then[rec.id]["number"]
+        sections.append(Section(number, recs_then[rec.id]["text"], [a for a in mine if a.status == "done"],
+                                [a for a in mine if a.status != "done"], remarks,
+                                awareness.build(as_of, moment) if awareness.applies_to(number) else None))
     quarters, kpi_lines = _kpi_table(as_of)
     return FollowupReport(report.id, report.title, report.auditor, report.issued_on, as_of, sections, quarters,
                           kpi_lines)

@@ -43,7 +43,8 @@ def followup_page(report_id: int):
     as_of, error = _as_of()
     data = followup_report.build(audit_report, as_of)
     audit.record("followup.report.view", "followup_report", audit_report.id, {"as_of": as_of.isoformat()})
-    return render_template("followup/followup_report.html", data=data, error=error), 400 if error else 200
+    return render_template("followup/followup_report.html", data=data, error=error,
+                           awareness_blocks=document.awareness_blocks), 400 if error else 200
 
 
 @bp.get("/rapporter/<int:report_id>/uppfoljning.<fmt>")

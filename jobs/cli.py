@@ -18,7 +18,7 @@ def scheduler_command():
     """Run the scheduler in the foreground (one per installation; others wait)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # typed as Flask, is the proxy
     leased = LeasedScheduler(app, BlockingScheduler())
     leased.setup()
     # SIGTERM: the running job finishes what it is doing (the outbox: the message in flight) and

@@ -22,7 +22,7 @@ from lms.matching import AMBIGUOUS, UNMATCHED, PersonIndex
 from lms.results import ImportResult
 from main.i18n import local_tz
 from models import Completion, Course, CourseVersion, ImportBatch, Person
-from models.base import FastUTCText, fast_utc
+from models.base import FastUTCText, fast_utc, table_of
 
 
 @dataclass
@@ -33,7 +33,7 @@ class _Versions:
 
     @classmethod
     def load(cls, course: Course | None) -> _Versions:
-        by_name = {}
+        by_name: dict[str, CourseVersion] = {}
         for version in db.session.scalars(select(CourseVersion).order_by(CourseVersion.published_on)):
             by_name.setdefault(version.name.lower(), version)
             by_name[version.lms_name.lower()] = version
@@ -224,7 +224,7 @@ def _is_known(known: dict, pid, vid, state, moment, done_in_file) -> bool:
     return (pid, vid, IN_PROGRESS) in known or (pid, vid, COMPLETED) in known or (pid, vid) in done_in_file
 
 
-def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapping_id, strict, actor, source,
+def _write(result: ImportResult, new_rows: list[tuple], data: bytes, course, mapping_id, strict, actor, source,
            now) -> None:
     counts = {k: len(getattr(result, k)) for k in ("unmatched", "ambiguous", "duplicates", "invalid")}
     batch = ImportBatch(
@@ -239,7 +239,7 @@ def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapp
     db.session.flush()
     result.batch_id = batch.id
     result.person_ids = {row[0] for row in new_rows}
-    stmt = insert(Completion.__table__)
+    stmt = insert(table_of(Completion))
     if db.session.get_bind().dialect.name == "sqlite":  # the same stored text, without per-value processing
         stmt = stmt.values(completed_at=bindparam("completed_at", type_=FastUTCText()),
                            recorded_at=bindparam("recorded_at", type_=FastUTCText()))
@@ -256,4 +256,4 @@ def _write(result: ImportResult, new_rows: list[dict], data: bytes, course, mapp
 def imports_of(sha256: str) -> int:
     """How many imports (in force, or that changed nothing) there were of a file with this hash."""
     return db.session.scalar(select(func.count()).select_from(ImportBatch).where(
-        ImportBatch.sha256 == sha256, ImportBatch.status.in_(("imported", "unchanged"))))
+        ImportBatch.sha256 == sha256, ImportBatch.status.in_(("imported", "unchanged")))) or 0

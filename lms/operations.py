@@ -1,8 +1,6 @@
 """Writes for the LMS setup: saved column mappings (tokens are in `lms.tokens`). Callers commit."""
 from __future__ import annotations
 
-from flask import current_app
-
 import signals
 from extensions import db
 from lms import queries
@@ -12,7 +10,7 @@ from models import ColumnMapping, Person
 def announce(person_ids: set[int], batch_id: int | None) -> None:
     """Tell the status cache (and anyone else) that these people's completions changed
     (an import, its undo, an API report); call right after the commit."""
-    signals.completions_imported.send(current_app._get_current_object(), person_ids=person_ids, batch_id=batch_id)
+    signals.completions_imported.send(signals.sender(), person_ids=person_ids, batch_id=batch_id)
 
 
 def save_mapping(name: str, columns: dict[str, str], actor: Person | None) -> ColumnMapping:

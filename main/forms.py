@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from typing import TypeVar
 
 from flask import abort, flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.widgets import DateInput
+
+T = TypeVar("T")
 
 
 class ActionForm(FlaskForm):
@@ -20,6 +23,13 @@ def require_action() -> None:
     """Refuse a button's POST (400) unless its CSRF token is valid."""
     if not ActionForm().validate_on_submit():
         abort(400)
+
+
+def filled(value: T | None) -> T:
+    """A required field's value once its form has validated (its InputRequired refused an empty one)."""
+    if value is None:
+        raise ValueError("a required form field is empty after validation")
+    return value
 
 
 def error_on_field(form, field: str | None, text: str) -> None:

@@ -1,5 +1,5 @@
 """All models, one module per area; importing this package registers every table."""
-from models.apt import AptConfirmation, AptStandIn
+from models.apt import AptConfirmation, AptDigestEntry, AptStandIn
 from models.audit import AuditEvent
 from models.auth import LoginAttempt, RoleGrant, UserSession
 from models.base import Base, UTCDateTime, utcnow
@@ -39,5 +39,5 @@ __all__ = [
     "Action", "AuditReport", "Board", "BoardUnit", "ChangeLog", "Comment", "Document", "Evidence", "Kpi", "KpiValue",
     "Recommendation", "Reminder", "ReminderTemplate", "PersonAddress", "Reply", "UserSession",
     "OidcLogoutToken", "OidcSignIn",
-    "AptConfirmation", "AptStandIn", "Pulse", "PulseParticipant", "PulseQuestion", "PulseTally",
+    "AptConfirmation", "AptDigestEntry", "AptStandIn", "Pulse", "PulseParticipant", "PulseQuestion", "PulseTally",
 ]

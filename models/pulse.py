@@ -47,6 +47,9 @@ class Pulse(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     #: Row creation time.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The communication-plan item (a plan message on the PULSE_PLAN_CHANNEL) that plans it, if any.
+    plan_message_id: Mapped[int | None] = mapped_column(ForeignKey("plan_message.id", ondelete="SET NULL"),
+                                                        unique=True)
 
     questions: Mapped[list[PulseQuestion]] = relationship(
         back_populates="pulse", order_by="PulseQuestion.position", cascade="all, delete-orphan")

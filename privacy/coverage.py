@@ -79,6 +79,8 @@ REFERENCES: tuple[PersonReference, ...] = (
     PersonReference("apt_confirmation", "confirmed_by_id", _l("APT-kvittenser som personen gjort"), "leavers"),
     PersonReference("apt_stand_in", "manager_id", _l("Ställföreträdare som personen utsett"), "leavers"),
     PersonReference("apt_stand_in", "stand_in_id", _l("Chefer som personen är ställföreträdare för"), "leavers"),
+    PersonReference("apt_digest_entry", "person_id", _l("APT-material som listats i personens sammanfattningar"),
+                    "leavers"),
     PersonReference("pulse", "created_by_id", _l("Kännedomsmätningar som personen skapat"), "leavers"),
     PersonReference("pulse_participant", "person_id", _l("Kännedomsmätningar personen fått (och om hen svarat; "
                     "svaren sparas utan koppling till personen)"), "pulse_participants"),

@@ -8,6 +8,7 @@ from sqlalchemy import String, cast, delete, literal, or_, select, update
 
 from extensions import db
 from models import (
+    AptStandIn,
     Exemption,
     LoginAttempt,
     OutboxMessage,
@@ -37,6 +38,8 @@ def pseudonymise(ids: list[int], now: datetime) -> None:
     ).execution_options(synchronize_session=False))
     db.session.execute(delete(PersonAncestor).where(or_(PersonAncestor.descendant_id.in_(ids),
                                                         PersonAncestor.ancestor_id.in_(ids))))
+    # A leaver neither stands in for a manager nor has a stand-in: both ends of the row go.
+    db.session.execute(delete(AptStandIn).where(or_(AptStandIn.manager_id.in_(ids), AptStandIn.stand_in_id.in_(ids))))
     for name in LEAVER_DELETES:
         table = shared_table(name)
         if table is not None:

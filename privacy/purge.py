@@ -48,7 +48,7 @@ def _search_term_present() -> ColumnElement:
 
 def _without_search_terms():
     if db.engine.dialect.name == "postgresql":
-        value = cast(AuditEvent.detail, JSONB)
+        value: ColumnElement = cast(AuditEvent.detail, JSONB)
         for key in SEARCH_KEYS:
             value = value.op("-")(literal(key, String))
         return cast(value, AuditEvent.detail.type)  # back to json: the column's type

@@ -9,7 +9,7 @@ from extensions import db
 
 #: Rows of a leaver deleted when they are pseudonymised (each table has a person_id column).
 LEAVER_DELETES = ("role_grant", "invite_feed_token", "person_address", "oidc_sign_in", "user_session",
-                  "training_refresh_queue")
+                  "training_refresh_queue", "apt_digest_entry")
 #: Tables of answers to an activity (activity_id), deleted with its registrations; the second item
 #: names the column that dates an answer matched to no activity (None: every row has an activity).
 REPLY_TABLES = (("invite_registration", None), ("invite_attendee", None), ("invite_reply", "received_at"))

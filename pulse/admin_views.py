@@ -1,7 +1,7 @@
 """The security unit's pulse pages: the list, a new pulse, one pulse with its audience and results."""
 from __future__ import annotations
 
-from flask import current_app, flash, make_response, redirect, render_template, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,11 +9,11 @@ from auth.access import requires
 from campaign.queries import unit_choices
 from extensions import db
 from main import charts
-from main.forms import error_on_field
+from main.forms import error_on_field, filled, require_action
 from main.i18n import local_tz
-from models import utcnow
+from models import PlanMessage, utcnow
 from models.pulse import Pulse
-from pulse import labels, operations, queries, results, rules
+from pulse import labels, operations, planning, queries, results, rules
 from pulse.blueprint import PULSE_ADMINS, bp
 from pulse.forms import AudienceForm, PulseForm
 
@@ -35,13 +35,16 @@ def pulses():
 def new_pulse():
     form = PulseForm()
     form.unit_ids.choices = unit_choices()
+    plan_item = _plan_item(request.args.get("plan", ""))
     if form.validate_on_submit():
         spec = rules.PulseSpec(title_sv=form.title_sv.data, title_en=form.title_en.data or "",
-                               opens_on=form.opens_on.data, closes_on=form.closes_on.data,
+                               opens_on=filled(form.opens_on.data), closes_on=filled(form.closes_on.data),
                                questions=form.question_specs(), audience=form.audience.data,
                                unit_ids=list(form.unit_ids.data or []))
         try:
             pulse = operations.create_pulse(spec, by=current_user)
+            if plan_item is not None:
+                planning.link(pulse, plan_item)
         except rules.PulseError as error:
             db.session.rollback()
             error_on_field(form, None, labels.error_text(error.code, error.detail))
@@ -49,7 +52,44 @@ def new_pulse():
             db.session.commit()
             flash(_("Mätningen är sparad."), "success")
             return redirect(url_for("pulse.pulse", pulse_id=pulse.id))
-    return render_template("pulse/pulse_form.html", form=form)
+    return render_template("pulse/pulse_form.html", form=form, plan_item=plan_item)
+
+
+def _plan_item(raw: str) -> PlanMessage | None:
+    """The plan message named by ?plan=<id> (a pulse created from the plan); 404 for a bad one."""
+    if not raw:
+        return None
+    message = planning.message_by_id(raw)
+    if message is None or not planning.is_plan_item(message):
+        abort(404)
+    return message
+
+
+@bp.post("/admin/puls/planera")
+@requires(*PULSE_ADMINS)
+def link_plan_item():
+    """Link (or, with no pulse chosen, unlink) a pulse and a plan item; back to the plan's message page."""
+    require_action()
+    raw_message, raw_pulse = request.form.get("message_id", ""), request.form.get("pulse_id", "")
+    message, pulse = planning.message_by_id(raw_message), planning.pulse_by_id(raw_pulse)
+    if message is None:
+        abort(404)
+    try:
+        if pulse is None:
+            if raw_pulse:
+                raise rules.PulseError("plan_missing")
+            current = planning.pulse_for(message.id)
+            if current is not None:
+                planning.link(current, None)
+        else:
+            planning.link(pulse, message)
+    except rules.PulseError as error:
+        db.session.rollback()
+        flash(labels.error_text(error.code), "error")
+    else:
+        db.session.commit()
+        flash(_("Kopplingen till kommunikationsplanen är sparad."), "success")
+    return redirect(url_for("campaign.message", message_id=message.id))
 
 
 @bp.route("/admin/puls/<int:pulse_id>", methods=["GET", "POST"])

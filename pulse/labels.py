@@ -19,6 +19,9 @@ ERRORS = {
     "missing": _l("Svara på fråga %(n)s."),
     "already": _l("Du har redan svarat på den här mätningen. Tack! Ett svar per person räknas."),
     "not_asked": _l("Den här länken gäller inte för dig."),
+    "plan_channel": _l("Bara ett meddelande i kanalen för kännedomsmätningar kan planera en mätning."),
+    "plan_taken": _l("Det meddelandet planerar redan en annan mätning."),
+    "plan_missing": _l("Välj ett meddelande och en mätning ur listorna."),
 }
 
 

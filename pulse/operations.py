@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from main.i18n import local_tz
 from models import Person, Unit
+from models.base import affected
 from models.pulse import Pulse, PulseParticipant, PulseQuestion, PulseTally
 from pulse import rules
 from pulse.rules import PulseError, PulseSpec
@@ -65,7 +66,7 @@ def answer(pulse: Pulse, person: Person, choices: dict[int, int], now: datetime)
         .where(PulseParticipant.pulse_id == pulse.id, PulseParticipant.person_id == person.id,
                PulseParticipant.answered.is_(False))
         .values(answered=True))
-    if marked.rowcount != 1:  # one atomic update: two tabs submitting at once count once
+    if affected(marked) != 1:  # one atomic update: two tabs submitting at once count once
         asked = db.session.get(PulseParticipant, (pulse.id, person.id))
         raise PulseError("already" if asked is not None else "not_asked")
     unit_id = _reporting_unit(person)
@@ -83,7 +84,7 @@ def _count(pulse_id: int, question_id: int, choice: int, unit_id: int, day: date
     key = (PulseTally.pulse_id == pulse_id, PulseTally.question_id == question_id, PulseTally.choice == choice,
            PulseTally.unit_id == unit_id, PulseTally.answered_on == day)
     for _attempt in range(3):
-        if db.session.execute(update(PulseTally).where(*key).values(count=PulseTally.count + 1)).rowcount:
+        if affected(db.session.execute(update(PulseTally).where(*key).values(count=PulseTally.count + 1))):
             return
         try:
             with db.session.begin_nested():

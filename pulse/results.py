@@ -52,7 +52,8 @@ def _question_result(question: PulseQuestion, counts: Counter) -> QuestionResult
     if not total:
         return QuestionResult(question, distribution, None)
     if question.kind == "choice":
-        return QuestionResult(question, distribution, round(100 * distribution[question.correct] / total, 1))
+        right = distribution[question.correct] if question.correct is not None else 0  # the rules require one
+        return QuestionResult(question, distribution, round(100 * right / total, 1))
     return QuestionResult(question, distribution, round(sum((i + 1) * n for i, n in enumerate(distribution)) / total, 2))
 
 

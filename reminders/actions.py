@@ -61,7 +61,7 @@ def manual_counts(person_ids: list[int], now: datetime, kept_only: bool = False)
         Reminder.kind == MANUAL, Reminder.person_id.in_(person_ids), Reminder.created_at >= midnight)
     if kept_only:
         stmt = stmt.where(Reminder.outcome != "undone")
-    return dict(db.session.execute(stmt.group_by(Reminder.person_id)).all())
+    return dict(db.session.execute(stmt.group_by(Reminder.person_id)).tuples().all())
 
 
 def remind_now(requirement: Requirement, people: list[Person], by: Person, now: datetime) -> ManualReport:
@@ -109,7 +109,7 @@ def sent_counts(since: datetime) -> dict[str, int]:
     """Reminders queued since `since`, per kind (the admins' overview)."""
     return dict(db.session.execute(
         select(Reminder.kind, func.count()).where(Reminder.created_at >= since, Reminder.outcome == outbox.QUEUED)
-        .group_by(Reminder.kind)).all())
+        .group_by(Reminder.kind)).tuples().all())
 
 
 def find_person(query: str) -> Person | None:
@@ -127,7 +127,7 @@ def last_reminded(requirement: Requirement, person_ids: list[int]) -> dict[int, 
         select(Reminder.person_id, func.max(Reminder.created_at)).where(
             Reminder.requirement_id == requirement.id, Reminder.person_id.in_(person_ids),
             Reminder.kind.in_((EMPLOYEE, MANUAL)), Reminder.outcome == outbox.QUEUED)
-        .group_by(Reminder.person_id)).all())
+        .group_by(Reminder.person_id)).tuples().all())
 
 
 def sample_values(kind: str, person: Person, requirement: Requirement, now: datetime) -> tuple[Values, list[int]]:
@@ -146,10 +146,10 @@ def sample_values(kind: str, person: Person, requirement: Requirement, now: date
     if kind == DIGEST:
         lines = _lines(requirement, reports, now, lambda s: not s.done)
         return list_values(person, requirement, [line for _p, line in lines]), [p.id for p, _l in lines]
-    names = {p.id: p.name for p in reports}
+    names: dict[int | None, str] = {p.id: p.name for p in reports}  # keyed by manager_id below
     grouped: dict[str, list[ListedPerson]] = defaultdict(list)
     shown = []
-    lines = _lines(requirement, _reports_of(list(names)), now, lambda s: s.state == OVERDUE)
+    lines = _lines(requirement, _reports_of([p.id for p in reports]), now, lambda s: s.state == OVERDUE)
     for p, line in sorted(lines, key=lambda pl: (names[pl[0].manager_id], pl[1].name)):
         grouped[names[p.manager_id]].append(line)
         shown.append(p.id)

@@ -17,6 +17,8 @@ The rules (pure functions of the data and `today`, in `reminders.schedule`):
   reminders go out in the first run of its day, so that is one digest per round; people
   who appear later that day (a new starter from the directory sync) come in a second,
   shorter digest. People the reminder could not be mailed to are listed too.
+- A manager whose unit has not confirmed an APT material by its deadline gets it in the digest's
+  "APT att bekräfta" section (or, with no digest this run, an APT-only digest): apt/digest.py.
 - People still overdue REMINDER_ESCALATE_AFTER_DAYS after their due date are escalated
   once (per due date) to the active manager above their manager, grouped by manager.
 
@@ -35,25 +37,25 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import insert, select
 
+from apt import digest as apt_digest
 from extensions import db
 from jobs.workdays import next_working_moment, office_hours, within_office_hours
 from main.i18n import local_tz
-from models import CourseVersion, PersonStatus, Requirement
-from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, RENEWAL, Reminder
+from models import PersonStatus, Requirement
+from models.base import table_of
+from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, Reminder
 from outbox import operations as outbox
 from outbox.mime import InvalidAddress, validate_address
 from reminders.people import People, Recipient
 from reminders.schedule import Candidate, Planned, Schedule, plan, schedule_from
 from reminders.texts import (
-    VALID_UNTIL,
     ListedPerson,
     Values,
     Wording,
-    employee_values,
     list_values,
     recipient_locale,
     render,
-    renewal_values,
+    round_values,
     wording,
 )
 from training import facts, freshness
@@ -81,16 +83,20 @@ class RoundReport:
     unmailable: dict[str, int] = field(default_factory=dict)
     #: People with no active manager above them to tell (no digest or escalation).
     no_manager: int = 0
+    #: Digests with nothing but overdue APT materials (apt/digest.py).
+    apt_digests: int = 0
 
     def as_dict(self) -> dict:
         return {"ok": True, "dry_run": self.dry_run, "skipped": self.skipped, "employees": self.employees,
-                "digests": self.digests, "escalations": self.escalations, "no_address": self.no_address,
+                "digests": self.digests, "escalations": self.escalations, "apt_digests": self.apt_digests,
+                "no_address": self.no_address,
                 "unmailable": dict(self.unmailable), "no_manager": self.no_manager}
 
     def __str__(self) -> str:
         if self.skipped:
             return f"skipped: {self.skipped}"
         text = f"{self.employees} reminders, {self.digests} digests, {self.escalations} escalations"
+        text += f", {self.apt_digests} APT digests" if self.apt_digests else ""
         if self.no_address:
             reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.unmailable.items()))
             text += f", {len(self.no_address)} without a usable address" + (f" ({reasons})" if reasons else "")
@@ -134,11 +140,13 @@ def run_round(now: datetime, *, dry_run: bool = False, ignore_office_hours: bool
     today = local_date(now, local_tz())
     freshness.run_pending(now)
     send_after = next_working_moment(now, local_tz(), *hours)  # --any-time at night: delivered in the morning
+    apt_due = apt_digest.due_by_manager(now)  # taken out as a digest lists it; the rest get their own
     for requirement in facts.active_requirements():
         candidates = _candidates(requirement)
         planned = plan(candidates, today, schedule, _already(requirement, today, schedule))
         if planned:
-            _Round(requirement, now, send_after, today, schedule, report, dry_run).send(planned, candidates)
+            _Round(requirement, now, send_after, today, schedule, report, dry_run, apt_due).send(planned, candidates)
+    report.apt_digests = apt_digest.send_own(apt_due, now, send_after, dry_run=dry_run)
     return report
 
 
@@ -151,10 +159,10 @@ class _Round:
     """Queues one run's reminders for one requirement, a manager's group at a time, then the escalations."""
 
     def __init__(self, requirement: Requirement, now: datetime, send_after: datetime, today: date,
-                 schedule: Schedule, report: RoundReport, dry_run: bool):
+                 schedule: Schedule, report: RoundReport, dry_run: bool, apt_due: dict[int, apt_digest.Due]):
         self.requirement, self.requirement_id = requirement, requirement.id
         self.now, self.send_after, self.today, self.schedule = now, send_after, today, schedule
-        self.report, self.dry_run = report, dry_run
+        self.report, self.dry_run, self.apt_due = report, dry_run, apt_due
         self.people = People()
         self.statuses: dict[int, Candidate] = {}
         self.texts: dict[tuple[str, str], Wording] = {}
@@ -173,8 +181,8 @@ class _Round:
             manager = self.people.manager_of(item.person_id)
             by_manager[manager.id if manager else None].append(item)
         for manager_id, items in by_manager.items():
-            listed = {item.person_id: self._employee(item) for item in items}
-            listed = {pid: line for pid, line in listed.items() if line is not None}
+            lines = {item.person_id: self._employee(item) for item in items}
+            listed = {pid: line for pid, line in lines.items() if line is not None}
             if manager_id is None:
                 self.report.no_manager += len(items)
             elif listed:
@@ -188,13 +196,8 @@ class _Round:
     def _employee(self, item: Planned) -> ListedPerson | None:
         """Queue one reminder; the person's line for the digest, or None if nothing new went out."""
         person, candidate = self.people[item.person_id], self.statuses[item.person_id]
-        manager, state, kind = self.people.manager_of(person.id), candidate.state, EMPLOYEE
-        if candidate.old_version_id is not None:  # done with an older version: "valid until …, take the new one"
-            version = db.session.get(CourseVersion, candidate.old_version_id)
-            values = renewal_values(person, manager, version.name if version else "", self.requirement)
-            state, kind = VALID_UNTIL, RENEWAL
-        else:
-            values = employee_values(person, manager, state, item.due_on, self.requirement)
+        kind, state, values = round_values(person, self.people.manager_of(person.id), candidate.state, item.due_on,
+                                           self.requirement, candidate.old_version_id)
         key = f"reminder:{self.requirement_id}:{person.id}:{item.due_on.isoformat()}:{item.offset}"
         outcome, message_id = self._queue(key, person, kind, values)
         self._record(person.id, EMPLOYEE, item.offset, item.due_on, outcome, message_id)
@@ -206,7 +209,13 @@ class _Round:
     def _digest(self, manager: Recipient, listed: dict[int, ListedPerson]) -> None:
         lines = sorted(listed.values(), key=lambda p: p.name)
         key = f"reminder-digest:{self.requirement_id}:{manager.id}:{self.today.isoformat()}:{_ids_hash(listed)}"
-        outcome, message_id = self._queue(key, manager, DIGEST, list_values(manager, self.requirement, lines))
+        apt = self.apt_due.get(manager.id)
+        values = list_values(manager, self.requirement, lines)
+        outcome, message_id = self._queue(key, manager, DIGEST, values, apt.items if apt else None)
+        if apt is not None and outcome == outbox.QUEUED:
+            del self.apt_due[manager.id]
+            if not self.dry_run:
+                apt_digest.record(manager.id, apt.items, self.now)
         self._record(manager.id, DIGEST, None, None, outcome, message_id, about=list(listed))
         self.report.digests += outcome == outbox.QUEUED
 
@@ -218,7 +227,7 @@ class _Round:
         for item in escalated:
             manager = self.people.manager_of(item.person_id)
             skip = self.people.manager_of(manager.id) if manager else None
-            if skip is None:
+            if manager is None or skip is None:
                 self.report.no_manager += 1  # not recorded: found again if the directory gets mended
                 continue
             groups[skip.id][manager.id].append(item)
@@ -242,8 +251,10 @@ class _Round:
 
     # -- queueing, recording, committing
 
-    def _queue(self, key: str, to: Recipient, kind: str, values: Values) -> tuple[str, int | None]:
-        """Queue one mail; (outcome, outbox id). A dry run checks the address and queues nothing."""
+    def _queue(self, key: str, to: Recipient, kind: str, values: Values,
+               apt: list[apt_digest.Item] | None = None) -> tuple[str, int | None]:
+        """Queue one mail (a digest with `apt`: plus its APT section); (outcome, outbox id). A dry run
+        checks the address and queues nothing."""
         if self.dry_run:
             try:
                 validate_address(to.email or "")
@@ -256,8 +267,9 @@ class _Round:
         if (kind, locale) not in self.texts:
             self.texts[(kind, locale)] = wording(kind, locale)
         rendered = render(self.texts[(kind, locale)], values, locale)
+        text, html = apt_digest.with_section(rendered.text, rendered.html, apt or [], locale)
         result = outbox.enqueue(key, to=to.email, to_name=to.name, person_id=to.id, subject=rendered.subject,
-                                text=rendered.text, html=rendered.html, send_after=self.send_after,
+                                text=text, html=html, send_after=self.send_after,
                                 related=("training_reminder", self.requirement_id), now=self.now)
         if not result.ok:  # skipped; the outbox lists them for the admins, the round goes on
             self.report.no_address.append(to.name)
@@ -279,7 +291,7 @@ class _Round:
     def _commit(self) -> None:
         if not self.dry_run:
             if self.records:
-                db.session.execute(insert(Reminder.__table__), self.records)
+                db.session.execute(insert(table_of(Reminder)), self.records)
             db.session.commit()
         self.records, self.pending = [], 0
 

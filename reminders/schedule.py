@@ -101,7 +101,7 @@ def plan(candidates: Iterable[Candidate], today: date, schedule: Schedule,
         offset = current_round(c.due_on, today, schedule)
         if offset is not None and (c.person_id, EMPLOYEE, c.due_on, offset) not in already:
             result.append(Planned(c.person_id, EMPLOYEE, c.due_on, offset))
-        if c.state == OVERDUE and escalation_open(c.due_on, today, schedule):
+        if c.state == OVERDUE and schedule.escalate_after is not None and escalation_open(c.due_on, today, schedule):
             key = (c.person_id, ESCALATED, c.due_on, schedule.escalate_after)
             if key not in already:
                 result.append(Planned(*key))

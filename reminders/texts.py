@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 
 from campaign import markup
 from extensions import db
-from models import ReminderTemplate
+from models import CourseVersion, ReminderTemplate
 from models.reminders import DIGEST, EMPLOYEE, ESCALATION, RENEWAL
 from reminders.defaults import DEFAULTS
 
@@ -254,6 +254,16 @@ def renewal_values(person, manager, version_name: str, requirement) -> Values:
     values.fields.update({"version": version_name, "ny_version": current.name if current else requirement.course.name,
                           "gäller_till": format_day(requirement.transition_on, locale)})
     return values
+
+
+def round_values(person, manager, state: str, due_on: date | None, requirement,
+                 old_version_id: int | None = None) -> tuple[str, str, Values]:
+    """(text kind, state for the digest, values) of a round's reminder: the "renewal" text for someone
+    done with the older version `old_version_id`, else the employee reminder."""
+    if old_version_id is None:
+        return EMPLOYEE, state, employee_values(person, manager, state, due_on, requirement)
+    version = db.session.get(CourseVersion, old_version_id)
+    return RENEWAL, VALID_UNTIL, renewal_values(person, manager, version.name if version else "", requirement)
 
 
 def list_values(recipient, requirement, people: list[ListedPerson] | dict[str, list[ListedPerson]],

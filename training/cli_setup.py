@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -124,7 +125,7 @@ def list_courses(as_json):
     """List courses, versions and requirements."""
     courses = db.session.scalars(select(Course).order_by(Course.code)).all()
     requirements = db.session.scalars(select(Requirement).order_by(Requirement.id)).all()
-    data = [{
+    data: list[dict[str, Any]] = [{
         "code": c.code, "name": c.name, "url": c.url, "minutes": c.duration_minutes,
         "versions": [{"name": v.name, "lms_name": v.lms_name, "published": v.published_on.isoformat()}
                      for v in c.versions],

@@ -48,7 +48,7 @@ def _events(person: DemoPerson, rng: random.Random) -> list[tuple[str, str, date
     """What the LMS knows about one person: (version, status, completion time)."""
     unit = person.unit_path[1] if len(person.unit_path) > 1 else "Säkerhetsenheten"
     rate = RATES.get(unit, 0.6)
-    events = []
+    events: list[tuple[str, str, datetime | None]] = []
     if rng.random() < 0.75:
         events.append((V2023, "Godkänd", _moment(rng, date(2023, 9, 4), date(2024, 6, 28))))
     roll = rng.random()

@@ -21,9 +21,9 @@ def _day(value: date) -> str:
 def earlier_completion(requirement: Requirement, history: list[tuple[Completion, CourseVersion]]
                        ) -> tuple[Completion, CourseVersion] | None:
     """The person's latest completion of the requirement's course (whether it still counts or not)."""
-    done = [(c, v) for c, v in history
+    done = [(c.completed_at, (c, v)) for c, v in history
             if v.course_id == requirement.course_id and c.state == COMPLETED and c.completed_at is not None]
-    return max(done, key=lambda cv: cv[0].completed_at) if done else None
+    return max(done, key=lambda item: item[0])[1] if done else None
 
 
 def status_sentence(requirement: Requirement, status: Status | None,

@@ -21,7 +21,7 @@ from training.status import CompletionFact, ExemptionFact, PersonFacts, Rule, St
 def rule_for(requirement: Requirement) -> Rule:
     versions = dict(db.session.execute(
         select(CourseVersion.id, CourseVersion.published_on).where(CourseVersion.course_id == requirement.course_id)
-    ).all())
+    ).tuples().all())
     unit_ids = None
     if requirement.audience == "units":
         unit_ids = frozenset(db.session.scalars(

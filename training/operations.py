@@ -24,6 +24,7 @@ from models import (
     RequirementUnit,
     Unit,
 )
+from models.base import affected
 from training.refresh import mark_dirty
 
 
@@ -65,7 +66,9 @@ def ensure_course(code: str, name: str, url: str | None = None, duration_minutes
         raise TrainingError("bad_duration", "A course takes 1-1440 minutes (0 = unknown).")
     if url is not None and markup.url_refusal(url):  # it becomes a link in every reminder
         raise TrainingError("bad_url", "The course link must be an https://, http:// or mailto: address.")
-    values = {"name": name[:200]} | ({"url": url.strip()[:1000]} if url is not None else {})
+    values: dict[str, str | int | None] = {"name": name[:200]}
+    if url is not None:
+        values["url"] = url.strip()[:1000]
     if duration_minutes is not None:
         values["duration_minutes"] = duration_minutes or None
     if course is None:
@@ -156,7 +159,7 @@ def ensure_requirement(course: Course, spec: RequirementSpec) -> Outcome:
         "current_version_id": spec.current_version_id, "transition_on": spec.transition_on, "active": spec.active,
     }
     created = requirement is None
-    if created:
+    if requirement is None:
         requirement = Requirement(name=spec.name.strip()[:200], **values)
         db.session.add(requirement)
         db.session.flush()
@@ -221,7 +224,7 @@ def undo_import(batch: ImportBatch, by: Person | None, now: datetime) -> int:
     """Remove the completions a mistaken import added; returns how many. Audited."""
     if not undoable(batch):
         raise TrainingError("not_undoable", "Only the newest import still in force can be undone.")
-    removed = db.session.execute(delete(Completion).where(Completion.batch_id == batch.id)).rowcount or 0
+    removed = affected(db.session.execute(delete(Completion).where(Completion.batch_id == batch.id)))
     batch.status, batch.undone_at, batch.undone_by_id = "undone", now, by.id if by else None
     audit.record("training.import.undo", "import", batch.id, {"removed": removed, "file": batch.filename},
                  actor_id=by.id if by else None, commit=False)

@@ -13,7 +13,8 @@ from extensions import db
 from main.i18n import local_tz
 from models import CourseVersion, Person, PersonStatus, Requirement, Unit
 from training import exports
-from training.queries import STATUS_COLUMNS, PersonRow, UnitRow, _filtered, _scoped, _with_people, needs_new, unit_name
+from training.queries import STATUS_COLUMNS, _filtered, _scoped, _with_people, needs_new, unit_name
+from training.rows import PersonRow, UnitRow
 
 #: People read per batch by `people_batches` (exports).
 EXPORT_BATCH = 2000

@@ -7,11 +7,13 @@ through `auth.access`; the manager queries here only ever look below the manager
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any
 
 from sqlalchemy import Row, Select, func, literal, literal_column, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from directory import tree
 from directory.search import name_matches
@@ -28,6 +30,7 @@ from models import (
     Unit,
 )
 from training import facts
+from training.rows import PersonRow, UnitNode, UnitRow
 from training.status import STATES, Counts
 
 #: Status filters on the team and region pages.
@@ -123,12 +126,15 @@ def _filtered(stmt: Select, state: str, unit_id: int | None, q: str) -> Select:
 
 
 def _ordered(stmt: Select, sort: str, desc: bool) -> Select:
+    keys: list[InstrumentedAttribute[Any]]
     if sort == "unit":
         stmt = stmt.outerjoin(Unit, Unit.id == PersonStatus.unit_id)
         keys = [Unit.name, PersonStatus.sort_name]
     else:
-        keys = {"due": [PersonStatus.due_on, PersonStatus.sort_name], "name": [PersonStatus.sort_name],
-                "status": [PersonStatus.state, PersonStatus.due_on, PersonStatus.sort_name]}[sort]
+        by_sort: dict[str, list[InstrumentedAttribute[Any]]] = {
+            "due": [PersonStatus.due_on, PersonStatus.sort_name], "name": [PersonStatus.sort_name],
+            "status": [PersonStatus.state, PersonStatus.due_on, PersonStatus.sort_name]}
+        keys = by_sort[sort]
     return stmt.order_by(*[k.desc() if desc else k.asc() for k in keys], PersonStatus.person_id)
 
 
@@ -140,7 +146,7 @@ def people_page(requirement: Requirement, *, manager: Person | None = None, unit
     stmt = _filtered(stmt, state, unit_id, q)
     total = known_total
     if total is None:
-        total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
     window = _ordered(stmt, sort, desc).limit(literal_column(str(int(page_size))))
@@ -177,26 +183,12 @@ def _scoped(stmt: Select, requirement: Requirement, manager: Person | None, unit
     return stmt
 
 
-class PersonRow(NamedTuple):
-    """What a people list shows of a person (a plain row: lists are read often and big)."""
-
-    id: int
-    name: str
-    username: str
-    employee_number: str | None
-    unit_id: int | None
-
-
-class UnitRow(NamedTuple):
-    id: int
-    name: str
-
-
-def _with_people(statuses) -> list[tuple[PersonRow, UnitRow | None, PersonStatus]]:
+def _with_people(statuses: Sequence[Row]) -> list[tuple[PersonRow, UnitRow | None, Row]]:
     ids = [s.person_id for s in statuses]
     if not ids:
         return []
-    people, units = {}, {}
+    people: dict[int, PersonRow] = {}
+    units: dict[int | None, UnitRow] = {}
     for pid, display, given, family, username, number, unit_id, unit_name in db.session.execute(
             select(Person.id, Person.display_name, Person.given_name, Person.family_name, Person.username,
                    Person.employee_number, Person.unit_id, Unit.name)
@@ -232,15 +224,16 @@ class RegionView:
     unit: Unit | None
     total: Counts
     #: [(child unit or None for "no unit", counts for its whole subtree)]
-    children: list[tuple[Unit | None, Counts]]
-    trail: list[Unit]
+    children: list[tuple[UnitNode | None, Counts]]
+    trail: list[UnitNode]
 
 
 def region(requirement: Requirement, unit: Unit | None) -> RegionView:
     """The region (or one unit) split into its child units, each with everything below it."""
     direct = unit_counts(requirement)
     # Plain rows, not objects: the region has thousands of units.
-    units = {u.id: u for u in db.session.execute(select(Unit.id, Unit.name, Unit.path, Unit.parent_id, Unit.level))}
+    units = {u.id: UnitNode(*u) for u in db.session.execute(select(Unit.id, Unit.name, Unit.path, Unit.parent_id,
+                                                                  Unit.level))}
     subtree: dict[int, Counts] = defaultdict(Counts)
     for uid, counts in direct.items():
         if uid is None or uid not in units:
@@ -248,7 +241,8 @@ def region(requirement: Requirement, unit: Unit | None) -> RegionView:
         for ancestor in _path_ids(units[uid].path):
             subtree[ancestor].merge(counts)
     if unit is None:
-        children = [(u, subtree[u.id]) for u in units.values() if u.parent_id is None and subtree[u.id].required]
+        children: list[tuple[UnitNode | None, Counts]] = [
+            (u, subtree[u.id]) for u in units.values() if u.parent_id is None and subtree[u.id].required]
         if direct.get(None) and direct[None].required:
             children.append((None, direct[None]))
         total = Counts()
@@ -258,7 +252,7 @@ def region(requirement: Requirement, unit: Unit | None) -> RegionView:
         children = [(u, subtree[u.id]) for u in units.values() if u.parent_id == unit.id and subtree[u.id].required]
         own = direct.get(unit.id)
         if own and own.required:
-            children.append((unit, own))  # people placed in the unit itself
+            children.append((UnitNode(unit.id, unit.name, unit.path, unit.parent_id, unit.level), own))  # its own people
         total = subtree[unit.id]
     children.sort(key=lambda uc: (uc[0] is None, uc[0].name if uc[0] else ""))
     trail = [units[i] for i in _path_ids(unit.path) if i in units] if unit else []
@@ -269,7 +263,8 @@ def _path_ids(path: str) -> list[int]:
     return [int(x) for x in (path or "").strip("/").split("/") if x]
 
 
-def _report(requirement: Requirement, scope: dict, total: Counts, units: list[tuple[Unit | None, Counts]]) -> dict:
+def _report(requirement: Requirement, scope: dict, total: Counts,
+            units: Sequence[tuple[UnitRow | UnitNode | None, Counts]]) -> dict:
     as_of = data_time(requirement)
     return {
         "as_of": as_of.isoformat() if as_of else None, "scope": scope,

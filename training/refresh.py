@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 from extensions import db
 from main.i18n import local_tz
 from models import Person, PersonAncestor, PersonStatus, Requirement, TeamSummary, TrainingRefresh, Unit
+from models.base import table_of
 from training import facts
 from training.status import DONE_STATES, STATES, Status, local_date
 
@@ -69,13 +70,13 @@ def _write_statuses(requirement_id: int, fresh: dict[int, dict], person_ids=None
         db.session.execute(delete(PersonStatus).where(
             PersonStatus.requirement_id == requirement_id, PersonStatus.person_id.in_(gone[i:i + BATCH])))
     if added:
-        db.session.execute(insert(PersonStatus.__table__), added)
+        db.session.execute(insert(table_of(PersonStatus)), added)
     if changed:
-        table = PersonStatus.__table__
-        stmt = update(table).where(
+        table = table_of(PersonStatus)
+        by_key = update(table).where(
             table.c.requirement_id == bindparam("b_req"), table.c.person_id == bindparam("b_pid")
         ).values({c: bindparam(c) for c in ("state", "done", *_COMPARED[1:])})
-        db.session.execute(stmt, [{**row, "b_req": requirement_id, "b_pid": row["person_id"]} for row in changed])
+        db.session.execute(by_key, [{**row, "b_req": requirement_id, "b_pid": row["person_id"]} for row in changed])
     before = {pid: old[pid] for pid in gone} | {r["person_id"]: old[r["person_id"]] for r in changed}
     after = {r["person_id"]: r for r in added + changed}
     return before, after
@@ -150,7 +151,7 @@ class _Grouper:
 
 def _write_summaries(requirement_id: int, people: dict[int, tuple[str, int | None]]) -> None:
     """Counts for every manager: everyone below, direct reports, per sub-unit."""
-    units = dict(db.session.execute(select(Person.id, Person.unit_id).where(Person.active.is_(True))).all())
+    units = dict(db.session.execute(select(Person.id, Person.unit_id).where(Person.active.is_(True))).tuples().all())
     grouper = _Grouper()
     counts: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0] * len(STATES))
     closure = db.session.execute(
@@ -172,7 +173,7 @@ def _write_summaries(requirement_id: int, people: dict[int, tuple[str, int | Non
         for (m, kind, uid), c in counts.items()
     ]
     for i in range(0, len(rows), BATCH):
-        db.session.execute(insert(TeamSummary.__table__), rows[i:i + BATCH])
+        db.session.execute(insert(table_of(TeamSummary)), rows[i:i + BATCH])
 
 
 def refresh_people(requirement: Requirement, person_ids: list[int], now: datetime) -> int:
@@ -218,14 +219,15 @@ def _shift_counts(requirement_id: int, before: dict[int, dict], after: dict[int,
 
 
 def _apply_deltas(requirement_id: int, delta: dict[tuple[int, str, int], list[int]]) -> None:
-    table = TeamSummary.__table__
+    table = table_of(TeamSummary)
     managers = sorted({m for m, _k, _u in delta})
     existing: dict[tuple[int, str, int], list[int]] = {}
     for i in range(0, len(managers), BATCH):
-        for row in db.session.execute(select(table).where(
+        for stored in db.session.execute(select(table).where(
                 table.c.requirement_id == requirement_id, table.c.manager_id.in_(managers[i:i + BATCH]))):
-            existing[(row.manager_id, row.kind, row.unit_id)] = [getattr(row, s) for s in STATES]
-    inserts, updates = [], []
+            existing[(stored.manager_id, stored.kind, stored.unit_id)] = [getattr(stored, s) for s in STATES]
+    inserts: list[dict] = []
+    updates: list[dict] = []
     for (manager, kind, uid), d in delta.items():
         counts = [max(0, old + step) for old, step in zip(existing.get((manager, kind, uid), [0] * len(STATES)), d, strict=True)]
         row = {"requirement_id": requirement_id, "manager_id": manager, "kind": kind, "unit_id": uid,

@@ -89,14 +89,14 @@ def region_export(fmt: str):
     view = queries.region(requirement, unit)
     headers = [_("Enhet"), _("Omfattas"), _("Genomförda"), _("Påbörjade"), _("Ej påbörjade"), _("Försenade"),
                _("Undantagna"), _("Andel genomförda (%)")]
-    rows = [[u.name if u else _("(ingen enhet)"), c.required, c.completed, c.in_progress, c.not_started, c.overdue,
-             c.exempt, c.percent] for u, c in view.children]
-    rows.append([_("Totalt"), view.total.required, view.total.completed, view.total.in_progress,
+    lines = [[u.name if u else _("(ingen enhet)"), c.required, c.completed, c.in_progress, c.not_started, c.overdue,
+              c.exempt, c.percent] for u, c in view.children]
+    lines.append([_("Totalt"), view.total.required, view.total.completed, view.total.in_progress,
                  view.total.not_started, view.total.overdue, view.total.exempt, view.total.percent])
     audit.record("training.region.export", "unit", unit.id if unit else None,
                  {"requirement": requirement.id, "format": fmt, "what": "units"})
     return exports.response(fmt, f"utbildning-enheter-{unit.id if unit else 'region'}",
-                            f"{requirement.course.name} – {name}", stamp, headers, rows)
+                            f"{requirement.course.name} – {name}", stamp, headers, lines)
 
 
 @bp.post("/snapshots")
@@ -107,8 +107,8 @@ def take_snapshot():
     audit.record("training.snapshot", None, None, {"rows": rows}, commit=False)
     db.session.commit()
     flash(_("Nyckeltal sparade för %(n)s enheter.", n=fmt_number(rows)), "success")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/admin/")
-                    else url_for("training_reports.region"))
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/admin/") else url_for("training_reports.region"))
 
 
 def _report():

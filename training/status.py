@@ -25,7 +25,7 @@ import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 COMPLETED = "completed"
 IN_PROGRESS = "in_progress"
@@ -120,7 +120,7 @@ def covers(rule: Rule, person: PersonFacts, today: date) -> bool:
     return any(f"/{uid}/" in person.unit_path for uid in rule.unit_ids)
 
 
-def _counts_until(rule: Rule, completion: CompletionFact, tz: tzinfo) -> date | None | bool:
+def _counts_until(rule: Rule, completion: CompletionFact, tz: tzinfo) -> date | None | Literal[False]:
     """Last day the completion counts (None = for good), or False if it never counts."""
     published = rule.versions.get(completion.version_id)
     if published is None or completion.state != COMPLETED or completion.completed_at is None:
@@ -171,7 +171,7 @@ def person_status(
     today = local_date(now, tz)
     if not covers(rule, person, today):
         return None
-    best: tuple[CompletionFact, date | None] | None = None
+    best: tuple[CompletionFact, datetime, date | None] | None = None  # completion, completed_at, until
     due = _base_due(rule, person)
     started = False
     for c in completions:
@@ -185,10 +185,10 @@ def person_status(
             continue
         if until is not None and until < today:
             due = until if due is None else max(due, until)  # it stopped counting that day
-        elif best is None or c.completed_at > best[0].completed_at:
-            best = (c, until)
+        elif best is None or c.completed_at > best[1]:
+            best = (c, c.completed_at, until)
     if best is not None:
-        return Status(COMPLETED, due, best[0].version_id, best[0].completed_at, best[1], started=True)
+        return Status(COMPLETED, due, best[0].version_id, best[1], best[2], started=True)
     exempt_until = _exempt_until(rule, exemptions, today)
     if exempt_until is not None:
         return Status(EXEMPT, due, exempt_until=exempt_until, started=started)

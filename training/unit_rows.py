@@ -14,7 +14,8 @@ from sqlalchemy import Float, case, cast, func, select
 from directory import tree
 from extensions import db
 from models import Person, PersonStatus, Requirement, TeamSummary, Unit
-from training.queries import UnitRow, _counts, _path_ids
+from training.queries import _counts, _path_ids
+from training.rows import UnitNode, UnitRow
 from training.status import Counts
 
 #: Unit rows per page.
@@ -125,7 +126,7 @@ def _team_matches(requirement: Requirement, manager: Person, q: str) -> list[tup
     return [(UnitRow(uid, name), subtree[uid]) for uid, name, _p in matches if subtree.get(uid)]
 
 
-def region_units(requirement: Requirement, children: list[tuple[Unit | None, Counts]], unit: Unit | None, *,
+def region_units(requirement: Requirement, children: list[tuple[UnitNode | None, Counts]], unit: Unit | None, *,
                  q: str = "", page: int = 1) -> UnitRows:
     """The region page's rows: the children it computed, or the units below `unit` whose
     name contains `q` (each with everyone in its subtree)."""

@@ -1,7 +1,7 @@
 """Reminder texts of kind "renewal": to people done with an older course version
 
 Revision ID: 0020r
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 06:20:00
 
 The CHECK on training_reminder_template.kind gains 'renewal' (the round's reminder to someone
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0020r"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -3,27 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-import pytest
 import time_machine
 
 from extensions import db
-
-NOW = datetime(2031, 10, 20, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def apt(region):
-    from models import Activity, Campaign
-
-    campaign = Campaign(title="Oktober 2031", starts_on=date(2031, 10, 1), ends_on=date(2031, 10, 31), themes=["A"],
-                        owner_id=region["admin"].id)
-    activity = Activity(campaign=campaign, uid="apt1@vaksam", title="APT-material: phishing", theme="A", kind="apt",
-                        starts_at=datetime(2031, 10, 1, 6, tzinfo=timezone.utc),
-                        ends_at=datetime(2031, 10, 31, 15, tzinfo=timezone.utc), organiser_id=region["admin"].id,
-                        whole_region=False, units=[region["units"]["hsf"]])
-    db.session.add_all([campaign, activity])
-    db.session.commit()
-    return activity
+from tests.apt.conftest import NOW
 
 
 def test_expected_units_are_the_managers_units_in_the_audience(apt, region):
@@ -48,7 +31,7 @@ def test_a_manager_confirms_in_one_click_and_the_coverage_moves(apt, region, cli
     assert "Tack! Presenterat på APT den 2031-10-20." in done.text
     assert "redan kvitterat" in again.text
     assert queries.coverage_share([apt]) == (1, 3)
-    row = queries.confirmations(apt.id)[region["units"]["akut"].id]
+    row = queries.confirmations(apt)[region["units"]["akut"].id]
     assert row.present_count == 12 and row.confirmed_by_id == region["akutlead"].id
     auth.logout()
     auth.login("admin")
@@ -77,7 +60,7 @@ def test_a_stand_in_set_by_the_manager_may_confirm(apt, region, client, auth):
         client.post(f"/apt/{apt.id}/{region['units']['pv'].id}", data={"presented_on": "2031-10-15"})
         refused = client.post(f"/apt/{apt.id}/{region['units']['akut'].id}", follow_redirects=True)
     assert "bara kvittera för din egen enhet" in refused.text
-    assert queries.confirmations(apt.id)[region["units"]["pv"].id].presented_on == date(2031, 10, 15)
+    assert queries.confirmations(apt)[region["units"]["pv"].id].presented_on == date(2031, 10, 15)
     assert queries.coverage_share([apt]) == (1, 3)
 
 
@@ -94,3 +77,20 @@ def test_coverage_feeds_the_quarterly_kpi(apt, region):
     kpi = db.session.scalar(select(Kpi).where(Kpi.source == "apt_coverage"))
     value = kpis.record_computed(kpi, date(2031, 12, 31), datetime(2032, 1, 2, tzinfo=timezone.utc))
     assert value.value == 33.3 and value.breakdown == {"confirmed": 1, "expected": 3}
+
+
+def test_the_start_page_card_confirms_in_one_click_and_then_goes(apt, region, client, auth):
+    from apt import queries
+
+    auth.login("akutlead")
+    with time_machine.travel(NOW, tick=False):
+        card = client.get("/").text
+        assert "APT att bekräfta" in card and "APT-material: phishing" in card
+        assert f'action="/apt/{apt.id}/{region["units"]["akut"].id}"' in card
+        client.post(f"/apt/{apt.id}/{region['units']['akut'].id}")  # the card's button: today, no count
+        after = client.get("/").text
+    assert queries.confirmations(apt)[region["units"]["akut"].id].presented_on == date(2031, 10, 20)
+    assert "APT att bekräfta" not in after
+    auth.logout()
+    auth.login("akut0")  # not a manager, no stand-in: no card
+    assert "APT att bekräfta" not in client.get("/").text
