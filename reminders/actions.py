@@ -160,7 +160,9 @@ def sample_values(kind: str, person: Person, requirement: Requirement, now: date
 def _older_version_name(requirement: Requirement, status) -> str:
     """The older version `status` is done with, else the course's newest version before the current one."""
     if status is not None and status.version_id and status.version_id != requirement.current_version_id:
-        return db.session.get(CourseVersion, status.version_id).name
+        done = db.session.get(CourseVersion, status.version_id)
+        if done is not None:
+            return done.name
     versions = db.session.scalars(select(CourseVersion).where(CourseVersion.course_id == requirement.course_id)
                                   .order_by(CourseVersion.published_on.desc(), CourseVersion.id.desc()))
     names = [v.name for v in versions if v.id != requirement.current_version_id]
