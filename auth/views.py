@@ -12,6 +12,7 @@ from auth.access import requires
 from auth.forms import LoginForm, RoleForm
 from extensions import db
 from main.forms import require_action
+from main.i18n import fmt_number
 from main.navigation import safe_next
 from models import Person, utcnow
 
@@ -101,7 +102,7 @@ def end_sessions(person_id: int):
     else:
         count = sessions.end_sessions_for(person.id, f"ended by admin {current_user.id}")
     audit.record("session.end", "person", person.id, {"count": count, "session": one})
-    flash(_("%(count)s inloggning(ar) avslutade för %(name)s.", count=count, name=person.name), "success")
+    flash(_("%(count)s inloggning(ar) avslutade för %(name)s.", count=fmt_number(count), name=person.name), "success")
     return redirect(url_for("directory.person", person_id=person.id))
 
 

@@ -23,7 +23,7 @@ from campaign import labels, markup
 from campaign.repeat import RepeatFields
 from campaign.timeutil import NonexistentLocalTime, local_to_utc, parse_local, utc_to_local
 from main.forms import SwedishDateField, clean_line, clean_text
-from main.i18n import local_tz
+from main.i18n import fmt_number, local_tz
 
 
 class LocalDateTimeField(Field):
@@ -94,7 +94,7 @@ class MessageForm(FlaskForm):
         limit = current_app.config["PLAN_BODY_MAX_CHARS"]
         if len(field.data or "") > limit:
             raise ValidationError(_l("Texten är för lång: högst %(limit)s tecken (den är %(n)s).",
-                                     limit=limit, n=len(field.data)))
+                                     limit=fmt_number(limit), n=fmt_number(len(field.data))))
         unknown = markup.unknown_placeholders(self.title.data or "", field.data or "")
         if unknown:
             raise ValidationError(_l("Okänd platshållare: %(names)s. Tillåtna är %(known)s.",

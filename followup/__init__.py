@@ -5,7 +5,7 @@
 * writes: operations.py (reports, actions, evidence, uploads via uploads.py), kpis.py
   (KPI values), boards.py (boards and their förvaltningar); history.py keeps every change
 * reads: queries.py, report.py (the follow-up report as of a date), kpi_sources.py (the
-  computed KPIs); output: document.py + pdf.py (DOCX/PDF), charts.py (SVG trend)
+  computed KPIs); output: document.py + pdf.py (DOCX/PDF); the trend chart is main/charts.py
 * scheduled: tasks.py (computed KPIs at each quarter end); årshjul: wheel_items.py
 """
 from __future__ import annotations

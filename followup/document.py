@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 
 from config import BASE_DIR
 from followup.awareness import Awareness
-from followup.report import ActionLine, FollowupReport, format_number
+from followup.report import ActionLine, FollowupReport
+from main.i18n import fmt_measure, fmt_number
 
 #: Where a Unicode TTF is looked for (first found wins); without one the PDF uses a core font (Latin-1).
 FONT_CANDIDATES = [
@@ -58,19 +59,19 @@ def awareness_blocks(found: Awareness) -> list[Block]:
         p = found.pulse
         out.append(Block("p", _("Kännedomsmätningen ”%(title)s” (stängde %(day)s): %(answers)s svar av %(asked)s "
                                 "tillfrågade, %(share)s rätt svar i hela regionen.", title=p.title,
-                                day=long_date(p.closes_on), answers=p.answers, asked=p.asked,
-                                share=format_number(p.share_right, "%"))))
+                                day=long_date(p.closes_on), answers=fmt_number(p.answers), asked=fmt_number(p.asked),
+                                share=fmt_measure(p.share_right, "%"))))
         out.append(Block("table", headers=[_("Fråga"), _("Andel rätt / medel (1–5)")], rows=[
-            [f"{q.position}. {q.text}", format_number(q.value, "%" if q.kind == "choice" else "")]
+            [f"{q.position}. {q.text}", fmt_measure(q.value, "%" if q.kind == "choice" else "")]
             for q in p.questions]))
     if found.apt is not None:
         a = found.apt
         out.append(Block("p", _("APT-materialet ”%(title)s” (senast %(day)s): %(done)s av %(total)s enheter "
                                 "(%(share)s) har kvitterat att det tagits upp på APT.", title=a.title,
-                                day=long_date(a.deadline), done=a.confirmed, total=a.expected,
-                                share=format_number(a.percent, "%"))))
+                                day=long_date(a.deadline), done=fmt_number(a.confirmed), total=fmt_number(a.expected),
+                                share=fmt_measure(a.percent, "%"))))
         out.append(Block("table", headers=[_("Förvaltning"), _("Kvitterade enheter"), _("Andel")], rows=[
-            [g.name or _("Utan förvaltning"), f"{g.confirmed} / {g.expected}", format_number(g.percent, "%")]
+            [g.name or _("Utan förvaltning"), f"{fmt_number(g.confirmed)} / {fmt_number(g.expected)}", fmt_measure(g.percent, "%")]
             for g in a.groups]))
     return out
 
@@ -100,7 +101,7 @@ def blocks(report: FollowupReport) -> list[Block]:
                 out.extend(awareness_blocks(s.awareness))
         out.append(Block("h2", _("Nyckeltal")))
         headers = [_("Nyckeltal")] + report.quarter_labels + [_("Mål")]
-        rows = [[k.name] + [format_number(v, k.unit) for v in k.values] + [format_number(k.target, k.unit)]
+        rows = [[k.name] + [fmt_measure(v, k.unit) for v in k.values] + [fmt_measure(k.target, k.unit)]
                 for k in report.kpis]
         out.append(Block("table", headers=headers, rows=rows) if report.quarters
                    else Block("p", _("Inga nyckeltal är registrerade för kvartal som slutat senast detta datum.")))

@@ -8,13 +8,14 @@ from flask_login import current_user
 
 from auth.access import requires
 from extensions import db
-from followup import charts, kpis
+from followup import kpis
 from followup.blueprint import bp, show_error
 from followup.forms import KpiForm, KpiValueForm
 from followup.operations import FollowupError
 from followup.quarters import label as quarter_label
-from followup.report import format_number
+from main import charts
 from main.forms import ActionForm, filled, require_action
+from main.i18n import fmt_number
 from models import Kpi, utcnow
 
 
@@ -22,7 +23,7 @@ from models import Kpi, utcnow
 @requires("admin")
 def kpis_page():
     rows = [(k, next(reversed(kpis.values_until(k)), None)) for k in kpis.kpis()]  # each KPI's latest value
-    return render_template("followup/kpis.html", rows=rows, button=ActionForm(), format_number=format_number,
+    return render_template("followup/kpis.html", rows=rows, button=ActionForm(),
                            quarter_label=quarter_label)
 
 
@@ -32,7 +33,7 @@ def standard_kpis():
     require_action()
     added = kpis.ensure_standard_kpis()
     db.session.commit()
-    flash(_("%(n)s nyckeltal lades till.", n=added), "success")
+    flash(_("%(n)s nyckeltal lades till.", n=fmt_number(added)), "success")
     return redirect(url_for("followup.kpis_page"))
 
 
@@ -43,10 +44,11 @@ def _chart(kpi: Kpi, values):
     breakdown_keys = sorted({k for v in values for k in (v.breakdown or {})}) if kpi.source == "plan_messages_sent" \
         else []
     series += [(key, [float((v.breakdown or {}).get(key, 0)) for v in values]) for key in breakdown_keys[:6]]
-    return charts.trend(_("%(name)s per kvartal", name=kpi.name),
-                        _("Linjediagram med målvärdet streckat. Samma siffror finns i tabellen under diagrammet."),
-                        [quarter_label(v.period_end) for v in values], series, [v.target for v in values],
-                        target_label=_("Mål"))
+    return charts.line_chart(_("%(name)s per kvartal", name=kpi.name),
+                             _("Linjediagram med målvärdet streckat. Samma siffror finns i tabellen under diagrammet."),
+                             [quarter_label(v.period_end) for v in values], series, chart_id="kpi-trend",
+                             targets=[v.target for v in values], unit=kpi.unit or "", top=None,
+                             target_label=_("Mål"))
 
 
 def _kpi_page(kpi: Kpi, status: int = 200, value_form: KpiValueForm | None = None):
@@ -55,7 +57,7 @@ def _kpi_page(kpi: Kpi, status: int = 200, value_form: KpiValueForm | None = Non
     if value_form is None:
         form.target.data = kpi.target
     return render_template("followup/kpi.html", kpi=kpi, values=values, chart=_chart(kpi, values), form=form,
-                           button=ActionForm(), format_number=format_number, quarter_label=quarter_label), status
+                           button=ActionForm(), quarter_label=quarter_label), status
 
 
 @bp.get("/nyckeltal/<int:kpi_id>")

@@ -155,10 +155,3 @@ def build(report: AuditReport, as_of: date) -> FollowupReport:
     return FollowupReport(report.id, report.title, report.auditor, report.issued_on, as_of, sections, quarters,
                           kpi_lines)
 
-
-def format_number(value: float | None, unit: str = "") -> str:
-    """Swedish number: decimal comma, no decimals for whole numbers; "–" for none."""
-    if value is None:
-        return "–"
-    text = str(int(value)) if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
-    return f"{text} {unit}".strip() if unit == "%" else text

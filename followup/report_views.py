@@ -44,7 +44,6 @@ def followup_page(report_id: int):
     data = followup_report.build(audit_report, as_of)
     audit.record("followup.report.view", "followup_report", audit_report.id, {"as_of": as_of.isoformat()})
     return render_template("followup/followup_report.html", data=data, error=error,
-                           format_number=followup_report.format_number,
                            awareness_blocks=document.awareness_blocks), 400 if error else 200
 
 

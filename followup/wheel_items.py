@@ -16,6 +16,7 @@ from extensions import db
 from followup import labels
 from followup.quarters import ends_between
 from followup.quarters import label as quarter_label
+from main.i18n import fmt_number
 from models import Action, AuditReport, Board, Kpi, KpiValue
 
 
@@ -60,7 +61,7 @@ def kpi_dates(year: int) -> list[WheelItem]:
         .group_by(KpiValue.period_end))}
     return [WheelItem(end, None, _("Nyckeltal för uppföljningen, %(q)s", q=quarter_label(end)), "followup",
                       url_for("followup.kpis_page"),
-                      _("%(n)s av %(total)s registrerade", n=counts.get(end, 0), total=total))
+                      _("%(n)s av %(total)s registrerade", n=fmt_number(counts.get(end, 0)), total=fmt_number(total)))
             for end in ends_between(date(year, 1, 1), date(year, 12, 31))]
 
 

@@ -14,6 +14,7 @@ from extensions import db
 from invites import answers, content, feeds, labels, operations, queries, registration, tokens
 from invites.operations import InviteError
 from main.forms import ActionForm, require_action
+from main.i18n import fmt_number
 from models import Activity, Campaign, utcnow
 
 bp = Blueprint("invites", __name__)
@@ -193,7 +194,7 @@ def invitations(activity_id: int):
             report = operations.invite_audience(activity, utcnow())
             db.session.commit()
             flash(_("%(n)s inbjudningar ligger i utkorgen; %(m)s personer saknar e-postadress.",
-                    n=report.queued, m=report.no_address), "success")
+                    n=fmt_number(report.queued), m=fmt_number(report.no_address)), "success")
         except InviteError as error:
             db.session.rollback()
             flash(str(labels.ERRORS.get(error.code, _("Det gick inte."))), "error")

@@ -16,6 +16,7 @@ from lms import operations as lms_operations
 from lms.forms import ConfirmForm, UploadForm
 from lms.labels import FILE_ERRORS
 from main.forms import ActionForm, require_action
+from main.i18n import fmt_number
 from models import ImportBatch, utcnow
 from training import exports, operations
 
@@ -111,7 +112,7 @@ def confirm():
     db.session.commit()
     previews.discard(form.token.data)
     lms_operations.announce(result.person_ids, result.batch_id)
-    flash(_("Importen är klar: %(n)s nya rader.", n=result.imported), "success")
+    flash(_("Importen är klar: %(n)s nya rader.", n=fmt_number(result.imported)), "success")
     return redirect(url_for("training_import.batch", batch_id=result.batch_id))
 
 
@@ -179,5 +180,5 @@ def undo(batch_id: int):
         return redirect(url_for("training_import.batch", batch_id=row.id))
     db.session.commit()
     lms_operations.announce(people, row.id)
-    flash(_("Importen är ångrad; %(n)s rader togs bort.", n=removed), "success")
+    flash(_("Importen är ångrad; %(n)s rader togs bort.", n=fmt_number(removed)), "success")
     return redirect(url_for("training_import.batch", batch_id=row.id))

@@ -1,4 +1,9 @@
-"""Language and time zone selection, and Swedish date/time formatting for templates.
+"""Language and time zone selection, and the one place that formats dates, times and numbers.
+
+Numbers follow the page's language: Swedish "1 234 567", "57,7 %" (a no-break space
+between thousands and before the per cent sign), English "1,234,567", "57.7 %". Templates,
+charts, documents and flash messages all call the helpers here (filters `number`, `percent`,
+`share`, `measure`); a test in tests/main keeps templates from formatting numbers by hand.
 
 Order for the language: the signed-in user's choice, then the anonymous visitor's
 choice kept in the session, then the browser's Accept-Language, then Swedish.
@@ -9,8 +14,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
 
 LANGUAGES = ("sv", "en")
 
@@ -57,13 +63,63 @@ def fmt_iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-def fmt_number(value: int | float | None) -> str:
-    """'12 345' in Swedish (a non-breaking space between thousands), '12,345' in English."""
-    return "" if value is None else format_decimal(value)
+#: No-break space: between thousands in Swedish, and between a number and its per cent sign.
+NBSP = "\u00a0"
+#: At most one decimal: counts stay whole ("12 345"), measures get one ("3,5").
+NUMBER = "#,##0.#"
+#: Always one decimal, as shares are compared with each other ("57,7 %", "90,0 %").
+PERCENT = "#,##0.0"
+
+
+def fmt_number(value: int | float | None, pattern: str = NUMBER) -> str:
+    """'12 345' or '3,5' in Swedish (a no-break space between thousands), '12,345' or '3.5' in English;
+    empty for None."""
+    return "" if value is None else format_decimal(value, format=pattern)
+
+
+def fmt_percent(value: int | float | None, pattern: str = PERCENT) -> str:
+    """'57,7 %' in Swedish, '57.7 %' in English (a no-break space before the sign); '–' for None."""
+    return "–" if value is None else f"{format_decimal(value, format=pattern)}{NBSP}%"
+
+
+def fmt_share(part: int | float | None, whole: int | float | None, pattern: str = PERCENT) -> str:
+    """`part` of `whole` as a percentage ('57,7 %'); '–' when there is nothing to divide."""
+    if part is None or not whole:
+        return "–"
+    return fmt_percent(100 * part / whole, pattern)
+
+
+def fmt_measure(value: int | float | None, unit: str | None = "") -> str:
+    """A measured value with its unit ('57,7 %', '12 345'); per cents keep no decimal when whole
+    ('90 %'); other units are named beside the number by the page. '–' for None."""
+    if value is None:
+        return "–"
+    return fmt_percent(value, NUMBER) if unit == "%" else fmt_number(value)
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """flask_babel's ngettext, with `%(num)s` in the page's number format ("1 234 påminnelser")."""
+    variables.setdefault("num", fmt_number(num))
+    return get_translations().ungettext(singular, plural, num) % variables
+
+
+def _formatted_ngettext(plain):
+    """Jinja's ngettext with `%(num)s` in the page's number format ("1 234 personer")."""
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", fmt_number(num))
+        return plain(context, singular, plural, num, **variables)
+
+    return ngettext
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["number"] = fmt_number
+    app.jinja_env.filters["percent"] = fmt_percent
+    app.jinja_env.filters["share"] = fmt_share
+    app.jinja_env.filters["measure"] = fmt_measure
+    # Flask-Babel installed ngettext (babel.init_app runs first); counts in it get the page's format too.
+    app.jinja_env.globals["ngettext"] = _formatted_ngettext(app.jinja_env.globals["ngettext"])
     app.jinja_env.filters["datetime"] = fmt_datetime
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["iso"] = fmt_iso

@@ -17,6 +17,9 @@ from models.base import Base, one_of, utcnow
 #: Kinds of mail, as in `ReminderTemplate.kind` and `Reminder.kind`: the employee's reminder in a
 #: round, the manager's digest, the escalation to the manager's manager, and "Remind now".
 EMPLOYEE, DIGEST, ESCALATION, MANUAL = "employee", "digest", "escalation", "manual"
+#: A `ReminderTemplate.kind` only: the round's reminder to someone done with an older course version
+#: that counts only until the requirement's transition date (recorded as "employee").
+RENEWAL = "renewal"
 #: A `Reminder.kind` only: this employee was escalated (listed in an escalation mail).
 ESCALATED = "escalated"
 #: `Reminder.outcome` values: the outbox's enqueue outcomes, "no_manager" and "undone" (see the column).
@@ -29,7 +32,8 @@ class ReminderTemplate(Base):
     __tablename__ = "training_reminder_template"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: "employee", "digest" (to the manager) or "escalation" (to the manager's manager).
+    #: "employee", "renewal" (done with an older version: take the new one), "digest" (to the
+    #: manager) or "escalation" (to the manager's manager).
     kind: Mapped[str] = mapped_column(String(20))
     #: "sv" or "en" (the recipient's chosen language; Swedish when none was chosen).
     locale: Mapped[str] = mapped_column(String(8))
@@ -43,7 +47,7 @@ class ReminderTemplate(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
-        one_of("kind", (EMPLOYEE, DIGEST, ESCALATION)),
+        one_of("kind", (EMPLOYEE, RENEWAL, DIGEST, ESCALATION)),
         UniqueConstraint("kind", "locale", name="uq_training_reminder_template_kind_locale"),)
 
 

@@ -9,6 +9,7 @@ import audit
 from auth.access import requires
 from extensions import db
 from main.forms import ActionForm, require_action
+from main.i18n import fmt_number
 from models import OutboxMessage
 from models.outbox import STATUSES
 from outbox import operations, queries
@@ -114,5 +115,5 @@ def retry_failed():
     count = operations.retry_all_failed()
     audit.record("outbox.retry_failed", "outbox_message", None, {"count": count}, commit=False)
     db.session.commit()
-    flash(_("%(n)s misslyckade meddelanden ligger i kön igen.", n=count), "success")
+    flash(_("%(n)s misslyckade meddelanden ligger i kön igen.", n=fmt_number(count)), "success")
     return redirect(url_for("outbox.overview", status="queued"))

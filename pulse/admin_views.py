@@ -8,11 +8,12 @@ from flask_login import current_user
 from auth.access import requires
 from campaign.queries import unit_choices
 from extensions import db
+from main import charts
 from main.forms import error_on_field, filled, require_action
 from main.i18n import local_tz
 from models import PlanMessage, utcnow
 from models.pulse import Pulse
-from pulse import charts, labels, operations, planning, queries, results, rules
+from pulse import labels, operations, planning, queries, results, rules
 from pulse.blueprint import PULSE_ADMINS, bp
 from pulse.forms import AudienceForm, PulseForm
 
@@ -123,9 +124,9 @@ def pulse_results(pulse_id: int):
     rows = _report(pulse)
     bars = [(_("Fråga %(n)s", n=r.question.position), r.value) for r in rows[0].questions
             if r.question.kind == "choice"]
-    chart = charts.share_right(_("Andel rätt per fråga, hela regionen"),
-                               _("Stapel per fråga med andelen som svarade rätt; samma siffror finns i tabellen."),
-                               bars)
+    chart = charts.bar_chart(_("Andel rätt per fråga, hela regionen"),
+                             _("Stapel per fråga med andelen som svarade rätt; samma siffror finns i tabellen."),
+                             bars, chart_id="pulse-chart")
     response = make_response(render_template("pulse/results.html", pulse=pulse, rows=rows, chart=chart,
                                              trend=results.trend(pulse), counts=queries.response_counts(pulse.id),
                                              minimum=current_app.config["PULSE_MIN_GROUP"]))

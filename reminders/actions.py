@@ -13,10 +13,19 @@ import audit
 from extensions import db
 from jobs.workdays import next_working_moment, office_hours
 from main.i18n import local_tz
-from models import Person, Requirement
-from models.reminders import DIGEST, EMPLOYEE, MANUAL, Reminder
+from models import CourseVersion, Person, Requirement
+from models.reminders import DIGEST, EMPLOYEE, MANUAL, RENEWAL, Reminder
 from outbox import operations as outbox
-from reminders.texts import ListedPerson, Values, employee_values, list_values, recipient_locale, render, wording
+from reminders.texts import (
+    ListedPerson,
+    Values,
+    employee_values,
+    list_values,
+    recipient_locale,
+    render,
+    renewal_values,
+    wording,
+)
 from training import facts
 from training.status import OVERDUE, local_date
 
@@ -129,6 +138,10 @@ def sample_values(kind: str, person: Person, requirement: Requirement, now: date
         status = facts.status_of(requirement, person, now)
         state, due = (status.state, status.due_on) if status else ("not_started", requirement.due_on)
         return employee_values(person, active_manager(person), state, due, requirement), [person.id]
+    if kind == RENEWAL:
+        status = facts.status_of(requirement, person, now)
+        return renewal_values(person, active_manager(person), _older_version_name(requirement, status), requirement), \
+            [person.id]
     reports = _reports_of([person.id])
     if kind == DIGEST:
         lines = _lines(requirement, reports, now, lambda s: not s.done)
@@ -142,6 +155,18 @@ def sample_values(kind: str, person: Person, requirement: Requirement, now: date
         shown.append(p.id)
     days = current_app.config["REMINDER_ESCALATE_AFTER_DAYS"]
     return list_values(person, requirement, dict(grouped), days=days), shown
+
+
+def _older_version_name(requirement: Requirement, status) -> str:
+    """The older version `status` is done with, else the course's newest version before the current one."""
+    if status is not None and status.version_id and status.version_id != requirement.current_version_id:
+        done = db.session.get(CourseVersion, status.version_id)
+        if done is not None:
+            return done.name
+    versions = db.session.scalars(select(CourseVersion).where(CourseVersion.course_id == requirement.course_id)
+                                  .order_by(CourseVersion.published_on.desc(), CourseVersion.id.desc()))
+    names = [v.name for v in versions if v.id != requirement.current_version_id]
+    return names[0] if names else requirement.course.name
 
 
 def _reports_of(manager_ids: list[int]) -> list[Person]:

@@ -1,7 +1,7 @@
 """The built-in reminder texts, per kind and language (admins may replace them on the texts page)."""
 from __future__ import annotations
 
-from models.reminders import DIGEST, EMPLOYEE, ESCALATION
+from models.reminders import DIGEST, EMPLOYEE, ESCALATION, RENEWAL
 
 #: Built-in texts: (kind, locale) -> (subject, body).
 DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
@@ -23,6 +23,28 @@ DEFAULTS: dict[tuple[str, str], tuple[str, str]] = {
         "yet (status: {status}). The due date is **{sista_datum}**.\n\n"
         "The course takes {kurslängd} and you find it here: {kurslänk}\n\n"
         "Already done? It can take a few days before it shows here. "
+        "If you have questions, talk to your manager ({chef}).\n\n"
+        "Thank you for helping to keep our information safe!\n\n"
+        "The information security unit",
+    ),
+    (RENEWAL, "sv"): (
+        "Ny version av {kurs}: gå den senast {gäller_till}",
+        "Hej {förnamn}!\n\n"
+        "Din genomförda version av utbildningen, **{version}**, gäller till **{gäller_till}**. "
+        "Gå den nya versionen, **{ny_version}**, senast dess så att du fortsätter att räknas som klar.\n\n"
+        "Kursen tar {kurslängd} och du hittar den här: {kurslänk}\n\n"
+        "Har du redan gått den nya versionen? Då kan det dröja några dagar innan det syns hos oss. "
+        "Har du frågor, prata med din chef ({chef}).\n\n"
+        "Tack för att du hjälper till att hålla vår information säker!\n\n"
+        "Säkerhetsenheten",
+    ),
+    (RENEWAL, "en"): (
+        "New version of {kurs}: take it by {gäller_till}",
+        "Hello {förnamn},\n\n"
+        "The version of the course you completed, **{version}**, is valid until **{gäller_till}**. "
+        "Take the new version, **{ny_version}**, by then to stay counted as done.\n\n"
+        "The course takes {kurslängd} and you find it here: {kurslänk}\n\n"
+        "Already taken the new version? It can take a few days before it shows here. "
         "If you have questions, talk to your manager ({chef}).\n\n"
         "Thank you for helping to keep our information safe!\n\n"
         "The information security unit",

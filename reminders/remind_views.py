@@ -9,12 +9,11 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from auth.access import require_visible, requires
 from extensions import db
-from main.i18n import fmt_datetime
+from main.i18n import fmt_datetime, fmt_number, ngettext
 from main.navigation import safe_next
 from models import Person, utcnow
 from reminders import remind_all
@@ -33,7 +32,7 @@ def _names(names: list[str]) -> str:
     names = sorted(names)
     if len(names) <= NAMES_SHOWN:
         return ", ".join(names)
-    return _("%(names)s och %(n)s till", names=", ".join(names[:NAMES_SHOWN]), n=len(names) - NAMES_SHOWN)
+    return _("%(names)s och %(n)s till", names=", ".join(names[:NAMES_SHOWN]), n=fmt_number(len(names) - NAMES_SHOWN))
 
 
 @bp.post("/training/remind-all")
@@ -55,7 +54,7 @@ def remind_all_view():
     limit = current_app.config["REMIND_ALL_MAX"]
     if len(people) > limit:
         flash(_("%(n)s personer är inte klara; högst %(max)s kan påminnas med ett klick. Välj en enhet eller "
-                "låt de schemalagda påminnelserna sköta det.", n=len(people), max=limit), "error")
+                "låt de schemalagda påminnelserna sköta det.", n=fmt_number(len(people)), max=fmt_number(limit)), "error")
         return redirect(back)
     report = remind_all.remind_now(requirement, people, current_user, now)
     db.session.commit()

@@ -10,7 +10,8 @@ The rules (pure functions of the data and `today`, in `reminders.schedule`):
 - Everyone not done (not started, in progress, overdue) gets the round's reminder once:
   the record (`Reminder`) and the outbox's idempotency key both say so. So does everyone done
   with an older version that counts only until the requirement's transition date, with the
-  rounds counted back from that date.
+  rounds counted back from that date and a text of its own (kind "renewal": your version is
+  valid until …, take the new one).
 - Each manager (the nearest active one above the person) gets one digest per run that
   reminded any of their people, listing them, instead of one mail per employee. A round's
   reminders go out in the first run of its day, so that is one digest per round; people
@@ -51,10 +52,10 @@ from reminders.texts import (
     ListedPerson,
     Values,
     Wording,
-    employee_values,
     list_values,
     recipient_locale,
     render,
+    round_values,
     wording,
 )
 from training import facts, freshness
@@ -120,10 +121,10 @@ def _candidates(requirement: Requirement) -> list[Candidate]:
         select(PersonStatus.person_id, PersonStatus.state, PersonStatus.due_on).where(
             PersonStatus.requirement_id == requirement.id, PersonStatus.done.is_(False)))]
     if requirement.transition_on is not None and requirement.current_version_id is not None:
-        people += [Candidate(pid, NOT_STARTED, requirement.transition_on) for pid in db.session.scalars(
-            select(PersonStatus.person_id).where(
-                PersonStatus.requirement_id == requirement.id, PersonStatus.state == COMPLETED,
-                PersonStatus.version_id != requirement.current_version_id))]
+        older = db.session.execute(select(PersonStatus.person_id, PersonStatus.version_id).where(
+            PersonStatus.requirement_id == requirement.id, PersonStatus.state == COMPLETED,
+            PersonStatus.version_id != requirement.current_version_id))
+        people += [Candidate(pid, NOT_STARTED, requirement.transition_on, version_id) for pid, version_id in older]
     return people
 
 
@@ -194,11 +195,11 @@ class _Round:
 
     def _employee(self, item: Planned) -> ListedPerson | None:
         """Queue one reminder; the person's line for the digest, or None if nothing new went out."""
-        person = self.people[item.person_id]
-        state = self.statuses[person.id].state
-        values = employee_values(person, self.people.manager_of(person.id), state, item.due_on, self.requirement)
+        person, candidate = self.people[item.person_id], self.statuses[item.person_id]
+        kind, state, values = round_values(person, self.people.manager_of(person.id), candidate.state, item.due_on,
+                                           self.requirement, candidate.old_version_id)
         key = f"reminder:{self.requirement_id}:{person.id}:{item.due_on.isoformat()}:{item.offset}"
-        outcome, message_id = self._queue(key, person, EMPLOYEE, values)
+        outcome, message_id = self._queue(key, person, kind, values)
         self._record(person.id, EMPLOYEE, item.offset, item.due_on, outcome, message_id)
         if outcome == outbox.DUPLICATE:  # queued by an overlapping run: it lists the person
             return None

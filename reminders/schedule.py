@@ -77,6 +77,8 @@ class Candidate(NamedTuple):
     person_id: int
     state: str
     due_on: date | None
+    #: Done with this older version, which counts only until the transition date (`due_on`).
+    old_version_id: int | None = None
 
 
 class Planned(NamedTuple):

@@ -1,8 +1,9 @@
 """The wording of training reminders: built-in texts, admins' own versions, placeholders.
 
-Three kinds, each in Swedish and English (the recipient's chosen language; Swedish when
-none was chosen): the employee's reminder, the manager's digest and the escalation to
-the manager's manager. Bodies are Markdown and go through the same sanitiser as the
+Four kinds, each in Swedish and English (the recipient's chosen language; Swedish when
+none was chosen): the employee's reminder, the reminder to someone done with an older course
+version that counts only until the transition date ("renewal"), the manager's digest and the
+escalation to the manager's manager. Bodies are Markdown and go through the same sanitiser as the
 communication plan's messages (`campaign.markup`); placeholder values are escaped, and
 the links ({kurslänk}, {teamlänk}) become links. {lista} is the list of people a digest
 or escalation is about, built here from escaped names.
@@ -21,27 +22,30 @@ from sqlalchemy import delete, select
 
 from campaign import markup
 from extensions import db
-from models import ReminderTemplate
-from models.reminders import DIGEST, EMPLOYEE, ESCALATION
+from models import CourseVersion, ReminderTemplate
+from models.reminders import DIGEST, EMPLOYEE, ESCALATION, RENEWAL
 from reminders.defaults import DEFAULTS
 
-KINDS = (EMPLOYEE, DIGEST, ESCALATION)
+KINDS = (EMPLOYEE, RENEWAL, DIGEST, ESCALATION)
 LOCALES = ("sv", "en")
 #: Placeholders each kind may use (the form refuses others).
 PLACEHOLDERS = {
     EMPLOYEE: ("förnamn", "namn", "kurs", "sista_datum", "status", "kurslänk", "kurslängd", "chef"),
+    RENEWAL: ("förnamn", "namn", "kurs", "version", "ny_version", "gäller_till", "kurslänk", "kurslängd", "chef"),
     DIGEST: ("förnamn", "namn", "kurs", "antal", "lista", "teamlänk"),
     ESCALATION: ("förnamn", "namn", "kurs", "antal", "dagar", "lista", "teamlänk"),
 }
 LINKS = frozenset({"kurslänk", "teamlänk"})
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,40})\}")
 
+#: A digest line's state for someone done with an older version that counts until the transition date.
+VALID_UNTIL = "valid_until"
 #: Words for the statuses, per language (not the UI's language: the recipient's).
 STATUS_WORDS = {
     "sv": {"not_started": "inte påbörjad", "in_progress": "påbörjad", "overdue": "försenad",
-           "completed": "genomförd", "exempt": "undantagen"},
+           "completed": "genomförd", "exempt": "undantagen", VALID_UNTIL: "klar med en äldre version"},
     "en": {"not_started": "not started", "in_progress": "in progress", "overdue": "overdue",
-           "completed": "completed", "exempt": "exempt"},
+           "completed": "completed", "exempt": "exempt", VALID_UNTIL: "done with an older version"},
 }
 LIST_WORDS = {
     "sv": {"due": "sista datum", "under": "Hos {name}", "none": "(ingen)", "no_address": "saknar e-postadress",
@@ -239,6 +243,27 @@ def employee_values(person, manager, state: str, due_on: date | None, requiremen
         "kurslänk": course_url(requirement), "kurslängd": format_minutes(requirement.course.duration_minutes, locale),
         "chef": manager.name if manager is not None else LIST_WORDS[locale]["manager"],
     })
+
+
+def renewal_values(person, manager, version_name: str, requirement) -> Values:
+    """For the reminder to someone done with `version_name`, an older version that counts only
+    until the requirement's transition date; the new version is the requirement's current one."""
+    locale = recipient_locale(person.locale)
+    values = employee_values(person, manager, "completed", requirement.transition_on, requirement)
+    current = requirement.current_version
+    values.fields.update({"version": version_name, "ny_version": current.name if current else requirement.course.name,
+                          "gäller_till": format_day(requirement.transition_on, locale)})
+    return values
+
+
+def round_values(person, manager, state: str, due_on: date | None, requirement,
+                 old_version_id: int | None = None) -> tuple[str, str, Values]:
+    """(text kind, state for the digest, values) of a round's reminder: the "renewal" text for someone
+    done with the older version `old_version_id`, else the employee reminder."""
+    if old_version_id is None:
+        return EMPLOYEE, state, employee_values(person, manager, state, due_on, requirement)
+    version = db.session.get(CourseVersion, old_version_id)
+    return RENEWAL, VALID_UNTIL, renewal_values(person, manager, version.name if version else "", requirement)
 
 
 def list_values(recipient, requirement, people: list[ListedPerson] | dict[str, list[ListedPerson]],

@@ -15,7 +15,7 @@ from extensions import db
 from jobs.workdays import office_hours
 from main.forms import require_action
 from models import utcnow
-from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, MANUAL
+from models.reminders import DIGEST, EMPLOYEE, ESCALATED, ESCALATION, MANUAL, RENEWAL
 from outbox import operations as outbox
 from reminders import actions
 from reminders.forms import ReminderTextForm
@@ -38,7 +38,7 @@ from training import facts
 bp = Blueprint("training_reminders", __name__, url_prefix="/admin/training/reminders")
 
 KIND_LABELS = {
-    EMPLOYEE: _l("Påminnelse till medarbetare"), DIGEST: _l("Sammanfattning till chef"),
+    EMPLOYEE: _l("Påminnelse till medarbetare"), RENEWAL: _l("Påminnelse om ny kursversion"), DIGEST: _l("Sammanfattning till chef"),
     ESCALATION: _l("Eskalering till chefens chef"), MANUAL: _l("Påminnelse för hand"),
     ESCALATED: _l("Eskalerade medarbetare"),
 }
@@ -49,6 +49,8 @@ PLACEHOLDER_HELP = {
     "kurslänk": _l("länk till kursen"), "kurslängd": _l("hur lång tid kursen tar"), "chef": _l("personens chef"),
     "antal": _l("antal personer i listan"), "lista": _l("listan över personerna (på en egen rad)"),
     "teamlänk": _l("länk till Mitt team"), "dagar": _l("antal dagar före eskalering"),
+    "version": _l("den äldre versionen personen har gått"), "ny_version": _l("den nya versionen"),
+    "gäller_till": _l("sista dagen den äldre versionen gäller"),
 }
 
 

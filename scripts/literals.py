@@ -49,6 +49,7 @@ ALLOWED: dict[str, str] = {
     "reminders/texts.py::format_minutes": "course length in the recipient's language (sv and en), not the UI's",
     "reminders/texts.py::employee_values": _PLACEHOLDERS,
     "reminders/texts.py::list_values": _PLACEHOLDERS,
+    "reminders/texts.py::renewal_values": _PLACEHOLDERS,
     "reminders/views.py::PLACEHOLDER_HELP": _PLACEHOLDERS,
     "campaign/audience.py::STATUS_WORDS": "status words put into a Swedish plan message body, data like the text",
     "campaign/audience.py::training_values": _PLACEHOLDERS,

@@ -7,11 +7,11 @@ from typing import NamedTuple
 
 from babel.dates import format_date
 from flask import url_for
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from main.i18n import local_tz
+from main.i18n import fmt_number, local_tz
 from models import utcnow
 from training.drilldown import days_overdue
 from training.status import local_date
@@ -32,11 +32,6 @@ def format_day(day: date | datetime | None) -> str:
     if isinstance(day, datetime):
         day = day.astimezone(local_tz()).date()
     return _format_day(day, str(get_locale())) if day else ""
-
-
-def format_percent(value: float | None) -> str:
-    """"64,5 %" in Swedish, "64.5 %" in English; "–" when there is nothing to divide."""
-    return "–" if value is None else f"{format_decimal(value, format='0.0')}\u00a0%"
 
 
 def state_label(state: str | None) -> str:
@@ -81,7 +76,7 @@ def display_rows(rows, versions: dict[int, str], requirement=None) -> list[Displ
 
 
 def _late(days: int | None) -> str:
-    return "" if days is None else format_decimal(days)
+    return fmt_number(days)
 
 
 def _transition_label(requirement, today: date) -> str | None:

@@ -11,10 +11,11 @@ import audit
 from auth.access import requires
 from directory import tree
 from extensions import db
+from main import charts
 from main.forms import ActionForm, require_action
-from main.i18n import local_tz
+from main.i18n import fmt_number, local_tz
 from models import Unit, utcnow
-from training import charts, exports, facts, freshness, people_export, queries, snapshots, unit_rows
+from training import exports, facts, freshness, people_export, queries, snapshots, unit_rows
 from training.display import STATE_LABELS
 from training.views import FILTER_LABELS, list_args, unit_args
 
@@ -116,7 +117,7 @@ def take_snapshot():
     rows = snapshots.take_snapshots(utcnow(), kind="manual")
     audit.record("training.snapshot", None, None, {"rows": rows}, commit=False)
     db.session.commit()
-    flash(_("Nyckeltal sparade för %(n)s enheter.", n=rows), "success")
+    flash(_("Nyckeltal sparade för %(n)s enheter.", n=fmt_number(rows)), "success")
     target = request.form.get("next", "")
     return redirect(target if target.startswith("/admin/") else url_for("training_reports.region"))
 

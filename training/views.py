@@ -11,7 +11,7 @@ import audit
 from auth.access import may_see, require_visible, requires
 from extensions import db
 from main.forms import ActionForm, require_action
-from main.i18n import fmt_datetime, local_tz
+from main.i18n import fmt_datetime, fmt_number, local_tz
 from main.navigation import safe_next
 from models import Exemption, Person, utcnow
 from reminders import actions as reminder_actions
@@ -31,7 +31,6 @@ from training.display import (  # noqa: F401 (app globals)
     STATE_LABELS,
     display_rows,
     format_day,
-    format_percent,
     state_label,
 )
 from training.forms import ExemptionForm
@@ -234,7 +233,7 @@ def remind():
         flash(_("Välj minst en person att påminna."), "error")
         return redirect(back)
     if len(ids) > REMIND_MAX:
-        flash(_("Högst %(n)s personer åt gången.", n=REMIND_MAX), "error")
+        flash(_("Högst %(n)s personer åt gången.", n=fmt_number(REMIND_MAX)), "error")
         return redirect(back)
     people = person_queries.visible_people(ids, current_user)
     if len(people) != len(ids):

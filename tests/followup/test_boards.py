@@ -67,6 +67,6 @@ def test_board_pages(app, client, auth, snapshots):
     assert [u.key for u in board.units] == ["HSF"] and board.report_month == 9
     page = client.get(f"/admin/uppfoljning/namnder/{board.id}/rapport?year=2025").get_data(as_text=True)
     assert "Årsrapport 2025 till Hälso- och sjukvårdsnämnden" in page
-    assert "40,0 %" in page and "80,0 %" in page and "Regionservice" not in page
+    assert "40,0\u00a0%" in page and "80,0\u00a0%" in page and "Regionservice" not in page
     bad = client.post("/admin/uppfoljning/namnder/ny", data={"name": "X", "unit_ids": ["99999"], "report_month": "0"})
     assert bad.status_code == 400 and "Välj förvaltningar ur listan." in bad.get_data(as_text=True)

@@ -359,3 +359,45 @@ def test_done_with_the_old_version_gets_rounds_counted_back_from_the_transition(
     assert "ann" in reminded and "ben" not in reminded
     ann = db.session.scalar(select(Reminder).where(Reminder.kind == "employee", Reminder.person_id == org["ann"].id))
     assert ann.due_on == date(2024, 11, 30) and ann.round_offset == -14
+
+
+def test_done_with_the_old_version_is_told_until_when_it_counts_in_their_language(app, org, course, complete, smtp,
+                                                                                 time_machine):
+    """The renewal wording for people whose 2023 completion counts until 30 Nov; the "not done"
+    wording for people who have not started; each in the recipient's language."""
+    complete(org["ann"], course["v2023"], local(2024, 1, 10))
+    complete(org["carl"], course["v2023"], local(2024, 2, 10))
+    org["carl"].locale = org["lead"].locale = "en"
+    db.session.commit()
+    time_machine.move_to(local(2024, 11, 18, 9, 0), tick=False)
+    run_round(local(2024, 11, 18, 9, 0))  # round -14 before the transition date
+    db.session.commit()
+    mail = deliver(smtp)
+    ann, carl = mail["ann@example.se"][0], mail["carl@example.se"][0]
+    assert ann.subject == "Ny version av Säkert Beteende: gå den senast 30 november 2024"
+    assert "Din genomförda version av utbildningen, Säkert Beteende 2023, gäller till 30 november 2024" in ann.text()
+    assert "Säkert Beteende 2024" in ann.text() and "inte klar för dig" not in ann.text()
+    assert carl.subject == "New version of Säkert Beteende: take it by 30 November 2024"
+    assert "Säkert Beteende 2023, is valid until 30 November 2024" in carl.text()
+    assert "you have not finished" not in carl.text()
+    ben = mail["ben@example.se"][0]  # not started: the usual reminder
+    lead = next(m for m in mail["lead@example.se"] if m.subject.startswith("Reminder"))
+    assert ben.subject == "Påminnelse: Säkert Beteende senast 30 november 2024" and "inte klar för dig" in ben.text()
+    assert lead.subject == "Reminder: Säkert Beteende by 30 November 2024" and "not finished it" in lead.text()
+    assert "Ny version" not in ben.text() + ben.subject
+    # Lead's digest names Ann as done with an older version, not as "not started".
+    digest = next(m for m in mail["lead@example.se"] if "in your team" in m.subject)
+    assert "Ann Testsson (" in digest.text() and "done with an older version" in digest.text()
+    assert {r.kind for r in db.session.scalars(select(Reminder).where(Reminder.person_id == org["ann"].id))} == {
+        "employee"}
+
+
+def test_admins_can_edit_the_renewal_text_and_it_is_used(app, org, course, complete, smtp):
+    complete(org["ann"], course["v2023"], local(2024, 1, 10))
+    db.session.add(ReminderTemplate(kind="renewal", locale="sv", subject="{version} gäller till {gäller_till}",
+                                    body="Gå {ny_version}: {kurslänk}"))
+    db.session.commit()
+    run_round(local(2024, 11, 18, 9, 0))
+    db.session.commit()
+    ann = deliver(smtp)["ann@example.se"][0]
+    assert ann.subject == "Säkert Beteende 2023 gäller till 30 november 2024" and "Gå Säkert Beteende 2024" in ann.text()

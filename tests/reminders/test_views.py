@@ -230,3 +230,38 @@ def test_remind_selected_skips_a_name_with_a_line_break_and_reminds_the_others(c
     assert skip.reason == "invalid_header" and skip.recipient_id == data["ben"].id
     assert len(outbox_to("lead@example.se")) == 1  # the other one is reminded
     assert "Påminnelse skickas till Lead Testsson." in page
+
+
+@pytest.mark.parametrize(("locale", "subject", "line"), [
+    ("sv", "Ny version av Säkert Beteende: gå den senast 30 november 2024",
+     "Säkert Beteende 2023</strong>, gäller till <strong>30 november 2024"),
+    ("en", "New version of Säkert Beteende: take it by 30 November 2024",
+     "Säkert Beteende 2023</strong>, is valid until <strong>30 November 2024"),
+])
+def test_admin_edits_and_previews_the_renewal_text(client, auth, org, course, complete, time_machine,
+                                                    locale, subject, line):
+    time_machine.move_to(local(2024, 11, 18, 10, 0), tick=False)  # before the transition on 30 November
+    complete(org["ann"], course["v2023"], local(2024, 1, 10))
+    org["ann"].locale = locale  # the values (dates) follow the person's language, as in the real mail
+    db.session.commit()
+    auth.login("admin")
+    overview = client.get("/admin/training/reminders/").get_data(as_text=True)
+    assert f'href="/admin/training/reminders/renewal/{locale}"' in overview
+    assert "Påminnelse om ny kursversion" in overview
+    url = f"/admin/training/reminders/renewal/{locale}"
+    page = client.get(url).get_data(as_text=True)
+    assert "{gäller_till}" in page and "{ny_version}" in page
+    response = client.post(url, data={"subject": "{gäller_till}", "body": "{version} → {ny_version}",
+                                      "action": "preview", "person": "ann"})
+    shown = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Säkert Beteende 2023 → Säkert Beteende 2024" in shown
+    from reminders.defaults import DEFAULTS
+    default_subject, default_body = DEFAULTS[("renewal", locale)]
+    response = client.post(url, data={"subject": default_subject, "body": default_body, "action": "preview",
+                                      "person": "ann"})
+    shown = response.get_data(as_text=True)
+    assert subject in shown and line in shown
+    assert client.post(url, data={"subject": "{status}", "body": "x", "action": "save"}).status_code == 400
+    assert client.post(url, data={"subject": "{version}", "body": "x", "action": "save"}).status_code == 302
+    saved = db.session.scalar(select(ReminderTemplate))
+    assert (saved.kind, saved.locale) == ("renewal", locale)
