@@ -1,7 +1,7 @@
 """Reminder texts of kind "renewal": to people done with an older course version
 
-Revision ID: 0020r
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07 06:20:00
 
 The CHECK on training_reminder_template.kind gains 'renewal' (the round's reminder to someone
@@ -10,8 +10,8 @@ whose completion of an older version counts only until the requirement's transit
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0020r"
-down_revision = "0020"
+revision = "0022"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
