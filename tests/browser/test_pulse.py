@@ -79,9 +79,9 @@ def test_the_followup_report_shows_pulse_and_apt_figures_under_recommendation_2(
     rec2 = admin.locator("section", has=admin.get_by_role("heading", name="Rekommendation 2", exact=True))
     evidence = rec2.locator(".awareness-evidence")
     assert evidence.get_by_role("heading", name="Underlag: kännedomsmätning och APT-kvittens").is_visible()
-    assert evidence.get_by_text(re.compile(r"Kännedomsmätningen ”.+” \(stängde .+\): \d+ svar av \d+ "
-                                           r"tillfrågade, [\d,]+ % rätt svar i hela regionen\.")).is_visible()
-    assert evidence.get_by_text(re.compile(r"APT-materialet ”.+” \(senast .+\): \d+ av \d+ enheter")).is_visible()
+    assert evidence.get_by_text(re.compile(r"Kännedomsmätningen ”.+” \(stängde .+\): [\d\s]+ svar av [\d\s]+ "
+                                           r"tillfrågade, [\d,]+\s% rätt svar i hela regionen\.")).is_visible()
+    assert evidence.get_by_text(re.compile(r"APT-materialet ”.+” \(senast .+\): [\d\s]+ av [\d\s]+ enheter")).is_visible()
     assert evidence.locator("table").count() == 2
     rec1 = admin.locator("section", has=admin.get_by_role("heading", name="Rekommendation 1", exact=True))
     assert rec1.locator(".awareness-evidence").count() == 0

@@ -88,7 +88,7 @@ def test_planned_time_is_entered_in_swedish_time(app, client, auth, region):
     ({"title": ""}, "Ange en titel."),
     ({"title": "x" * 201}, "Titeln får vara högst 200 tecken."),
     ({"body": "Hej {namn}"}, "Okänd platshållare: {namn}."),
-    ({"body": "x" * 1_000_000}, "Texten är för lång: högst 20000 tecken"),
+    ({"body": "x" * 1_000_000}, "Texten är för lång: högst 20\u00a0000 tecken"),
     ({"owner_id": "999999"}, "Välj en person ur listan."),
 ])
 def test_bad_input_gives_a_swedish_error_and_saves_nothing(app, client, auth, region, changes, field_error):

@@ -59,12 +59,12 @@ def test_the_page_shows_the_figures_under_recommendation_2(evidence, client, aut
     rec2 = _after(page, "Rekommendation 2", "Nyckeltal")
     assert EVIDENCE in rec2
     assert "Kännedomsmätningen ”Känner du till riktlinjerna?” (stängde 14 mars 2031): 8 svar av 10 tillfrågade, " \
-           "75 % rätt svar i hela regionen." in rec2
-    assert "1. Vilken klass har patientuppgifter?" in rec2 and "50 %" in rec2 and "2,5" in rec2
-    assert "APT-materialet ”APT: Klassa din information” (senast 20 mars 2031): 1 av 3 enheter (33,3 %)" in rec2
+           "75\u00a0% rätt svar i hela regionen." in rec2
+    assert "1. Vilken klass har patientuppgifter?" in rec2 and "50\u00a0%" in rec2 and "2,5" in rec2
+    assert "APT-materialet ”APT: Klassa din information” (senast 20 mars 2031): 1 av 3 enheter (33,3\u00a0%)" in rec2
     assert "Hälso- och sjukvårdsförvaltningen" in rec2 and "1 / 3" in rec2
     later = _after(client.get(evidence + "?datum=2031-04-30").get_data(as_text=True), "Rekommendation 2")
-    assert "2 av 3 enheter (66,7 %)" in later  # Primärvården confirmed in April
+    assert "2 av 3 enheter (66,7\u00a0%)" in later  # Primärvården confirmed in April
     before = client.get(evidence + "?datum=2031-03-10").get_data(as_text=True)
     assert EVIDENCE not in before  # neither the pulse had closed nor the APT deadline passed
 
@@ -79,14 +79,14 @@ def test_the_docx_carries_the_same_figures_under_recommendation_2(evidence, clie
     paragraphs = [p.text for p in doc.paragraphs]
     assert paragraphs.index(EVIDENCE) > paragraphs.index("Rekommendation 2") > paragraphs.index("Rekommendation 1")
     text = "\n".join(paragraphs)
-    assert "8 svar av 10 tillfrågade, 75 % rätt svar i hela regionen." in text
-    assert "1 av 3 enheter (33,3 %) har kvitterat" in text
+    assert "8 svar av 10 tillfrågade, 75\u00a0% rätt svar i hela regionen." in text
+    assert "1 av 3 enheter (33,3\u00a0%) har kvitterat" in text
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
-    assert tables[0] == [["Fråga", "Andel rätt / medel (1–5)"], ["1. Vilken klass har patientuppgifter?", "50 %"],
-                         ["2. Får du använda ett okänt USB-minne?", "100 %"],
+    assert tables[0] == [["Fråga", "Andel rätt / medel (1–5)"], ["1. Vilken klass har patientuppgifter?", "50\u00a0%"],
+                         ["2. Får du använda ett okänt USB-minne?", "100\u00a0%"],
                          ["3. Jag vet vart jag ska vända mig vid en incident.", "2,5"]]
     assert tables[1] == [["Förvaltning", "Kvitterade enheter", "Andel"],
-                         ["Hälso- och sjukvårdsförvaltningen", "1 / 3", "33,3 %"]]
+                         ["Hälso- och sjukvårdsförvaltningen", "1 / 3", "33,3\u00a0%"]]
 
 
 def test_the_pdf_carries_the_same_figures(evidence, client, auth):
