@@ -25,17 +25,19 @@ from joserfc.jwk import ECKey, KeySet, RSAKey
 from joserfc.jws import JWSRegistry
 
 from auth import oidc_people
+from auth.errors import AuthError
 
 CLIENT_NAME = "idp"
 #: How much clock difference between Vaksam and the IdP is tolerated, in seconds.
 LEEWAY = 60
 
 
-class SignInError(Exception):
-    """A sign-in that must be refused. `reason` picks the page text; `detail` goes to the audit log."""
+class SignInError(AuthError):
+    """A sign-in that must be refused. `reason` (also the `code`) picks the page text; `detail` goes
+    to the audit log."""
 
     def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}")
+        super().__init__(reason, f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail[:500]
 

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash
 import audit
 from auth import login as password_login
 from auth import oidc, sessions, throttle
+from auth.errors import AuthError
 from auth.login import Account, LoginResult
 from extensions import db
 from models import OidcLogoutToken, OidcSignIn, Person
@@ -23,8 +24,12 @@ LOGOUT_TOKEN_MAX_AGE = timedelta(minutes=5)
 KEEP = timedelta(days=2)
 
 
-class LogoutTokenError(ValueError):
-    """A back-channel logout token that must be refused (the message says why, in English)."""
+class LogoutTokenError(AuthError, ValueError):
+    """A back-channel logout token that must be refused (the message says why, in English: the
+    IdP gets it as the error_description of a 400 answer)."""
+
+    def __init__(self, message: str):
+        super().__init__("logout_token", message)
 
 
 def record_sign_in(person: Person, sign_in: oidc.SignIn, now: datetime) -> OidcSignIn:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from werkzeug.security import generate_password_hash
 
+from auth.errors import AuthError
 from auth.login import PASSWORD_METHOD, normalise_username
 from extensions import db
 from models import LoginAttempt, Person, RoleGrant
@@ -14,15 +15,6 @@ from models.base import affected
 from signals import roles_changed, sender
 
 MIN_PASSWORD_LENGTH = 10
-
-
-class AuthError(Exception):
-    """A refused account change. `code` picks the Swedish text in the UI (auth.labels.ERRORS, with
-    `params`); the message is English (CLI)."""
-
-    def __init__(self, code: str, message: str, **params):
-        super().__init__(message)
-        self.code, self.params = code, params
 
 
 def hash_password(password: str) -> str:

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from campaign.errors import PlanError
 from directory import tree
 from extensions import db
 from models import Person
@@ -32,8 +33,11 @@ STATUS_WORDS = {
 }
 
 
-class TrainingUnavailable(RuntimeError):
+class TrainingUnavailable(PlanError, RuntimeError):
     """No mandatory course is required at the moment: there is no "not done" to ask about."""
+
+    def __init__(self, detail: str):
+        super().__init__("training_unavailable", message=detail)
 
 
 @dataclass(frozen=True)

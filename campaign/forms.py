@@ -58,8 +58,7 @@ class LocalDateTimeField(Field):
         try:
             self.utc = local_to_utc(naive, local_tz())
         except NonexistentLocalTime as exc:
-            raise ValueError(_l("Klockslaget finns inte den dagen (klockan ställs fram en timme till sommartid). "
-                                "Välj en annan tid.")) from exc
+            raise ValueError(labels.ERRORS[exc.code]) from exc
 
 
 def _units_field(label):

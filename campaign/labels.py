@@ -83,4 +83,6 @@ ERRORS = {
     "not_publishable": _l("Meddelandet kan markeras som publicerat först när det är schemalagt och tiden har kommit."),
     "email_channel": _l("E-postmeddelanden skickas av Vaksam och markeras inte som publicerade för hand."),
     "duplicate_title": _l("Det finns redan en kampanj med det namnet."),
+    "nonexistent_time": _l("Klockslaget finns inte den dagen (klockan ställs fram en timme till sommartid). "
+                           "Välj en annan tid."),
 }

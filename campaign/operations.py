@@ -19,17 +19,9 @@ from sqlalchemy.orm.exc import StaleDataError
 import signals
 from campaign import audience as audience_mod
 from campaign import workflow
+from campaign.errors import PlanError
 from extensions import db
 from models import Person, PlanMessage, PlanTask, PlanTransition, Unit
-
-
-class PlanError(ValueError):
-    """A refused write; `code` is a key of campaign.labels.ERRORS, `field` the form field if any."""
-
-    def __init__(self, code: str, field: str | None = None):
-        super().__init__(code)
-        self.code = code
-        self.field = field
 
 
 @dataclass

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone, tzinfo
 
+from campaign.errors import PlanError
 
-class NonexistentLocalTime(ValueError):
-    """The wall-clock time does not exist on that day (the spring DST gap)."""
+
+class NonexistentLocalTime(PlanError):
+    """The wall-clock time does not exist on that day (the spring DST gap); the message is that time."""
+
+    def __init__(self, local_time: str):
+        super().__init__("nonexistent_time", message=local_time)
 
 
 def local_to_utc(naive: datetime, tz: tzinfo) -> datetime:

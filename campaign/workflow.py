@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from campaign.errors import PlanError
+
 #: Statuses after which nothing may change.
 FINAL = frozenset({"sent", "published"})
 #: Statuses whose content has been approved: changing content sends the message back to review.
@@ -41,12 +43,11 @@ MOVES = {
 }
 
 
-class WorkflowError(ValueError):
+class WorkflowError(PlanError):
     """A move that is not allowed from the message's current status."""
 
     def __init__(self, code: str, status: str, move: str | None = None):
-        super().__init__(f"{code}: {move or ''} from {status}")
-        self.code = code
+        super().__init__(code, message=f"{code}: {move or ''} from {status}")
         self.status = status
         self.move = move
 

@@ -18,6 +18,7 @@ from ldap3.strategy import sync as ldap3_sync
 from ldap3.utils.conv import escape_filter_chars, to_unicode
 
 from directory.decode import fast_entries, handing_back, stock_attrs
+from directory.errors import DirectoryError
 
 log = logging.getLogger(__name__)
 # Messages that directory.decode read straight from the wire are handed back undecoded-again
@@ -27,10 +28,6 @@ ldap3_sync.decode_message_fast = handing_back(ldap3_sync.decode_message_fast)
 PAGE_SIZE = 1000  # Active Directory's MaxPageSize; OpenLDAP pages past its sizelimit with limits
 RESULT_OK = 0
 DEMO_URL = "demo"
-
-
-class DirectoryError(Exception):
-    """The directory could not be used; the message says why in plain words."""
 
 
 class IncompleteRead(DirectoryError):

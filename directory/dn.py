@@ -6,11 +6,13 @@ Pure Python: no ldap3 here (only directory/client.py talks to the server).
 """
 from __future__ import annotations
 
+from directory.errors import DirectoryError
+
 _SPECIAL = set(',+"\\<>;=')
 _HEX = set("0123456789abcdefABCDEF")
 
 
-class DNError(ValueError):
+class DNError(DirectoryError, ValueError):
     """The text is not a valid distinguished name."""
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from directory.dn import DNError, normalise_dn, normalise_present_dn
+from directory.errors import DirectoryError
 
 FIELDS = ("id", "username", "email", "email_alt", "display_name", "given_name", "family_name", "title",
           "unit_top", "unit", "manager", "employee_number", "disabled", "start_date", "email_proxy")
@@ -78,7 +79,7 @@ def clean_value(value: str) -> str:
     return re.sub(r"\s*(?:" + _CONTROL.pattern + r")[\s\x00-\x1f\x7f-\x9f\u2028\u2029]*", " ", value).strip()
 
 
-class MappingError(ValueError):
+class MappingError(DirectoryError, ValueError):
     """An entry lacks what every person must have (a stable id or a user name)."""
 
 

@@ -23,7 +23,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from directory.client import DirectoryError
+from directory.dn import DNError
+from directory.errors import DirectoryError
+from directory.mapping import MappingError
 from directory.operations import finished, started
 from extensions import db
 from jobs.runner import new_holder_id, try_acquire_lease
@@ -42,7 +44,7 @@ EXIT_BUSY = 75
 WRITES = ("created", "updated", "moved", "reactivated", "deactivated", "missing")
 
 
-class SyncRefused(Exception):
+class SyncRefused(DirectoryError):
     """The read looked complete but applying it would be unsafe (e.g. mass deactivation)."""
 
 
@@ -175,13 +177,13 @@ def run_recorded(now: datetime, body: Callable[[Run], None], *, trigger: str, dr
         except SyncRefused as exc:
             db.session.rollback()
             run.result.message, outcome, run.after = str(exc), "refused", None
+        except (DNError, MappingError) as exc:  # bad data that got this far is a bug, not directory trouble
+            _unexpected(run, trigger, exc)
         except DirectoryError as exc:
             db.session.rollback()
             run.result.message, run.after = f"Nothing was changed: {exc}", None
         except Exception as exc:
-            db.session.rollback()
-            log.exception("directory sync (%s) failed", trigger)
-            run.result.message, run.after = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}", None
+            _unexpected(run, trigger, exc)
         result = run.result
         result.dry_run, result.run_id, result.seconds = dry_run, run_id, time.perf_counter() - t0
         finished(run_id, result, outcome)
@@ -193,6 +195,12 @@ def run_recorded(now: datetime, body: Callable[[Run], None], *, trigger: str, dr
     if run.after is not None:  # after the commit: receivers (the training status cache) see the new people
         run.after(result.run_id)
     return result
+
+
+def _unexpected(run: Run, trigger: str, exc: Exception) -> None:
+    db.session.rollback()
+    log.exception("directory sync (%s) failed", trigger)
+    run.result.message, run.after = f"Nothing was changed: unexpected {type(exc).__name__}: {exc}", None
 
 
 def _quiet(counts: dict | None) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from extensions import db
 from followup import history, uploads
+from followup.errors import FollowupError
 from models import (
     Action,
     Activity,
@@ -26,14 +27,6 @@ from models import (
     Requirement,
 )
 from models.followup import ACTION_STATUSES, EVIDENCE_KINDS
-
-
-class FollowupError(Exception):
-    """Refused input; `code` is a key of followup.labels.ERRORS, `field` the form field it is about."""
-
-    def __init__(self, code: str, field: str | None = None):
-        super().__init__(code)
-        self.code, self.field = code, field
 
 
 def _actor(actor: Person | None) -> int | None:

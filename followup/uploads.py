@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from flask import current_app
 
+from followup.errors import FollowupError
 from main import files
 
 #: Extension → file type; the content must be of that type.
@@ -28,12 +29,8 @@ CONTENT_TYPES = {
 SUFFIX = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "png": "png", "jpeg": "jpg"}
 
 
-class UploadRefused(Exception):
+class UploadRefused(FollowupError):
     """The file is not accepted; `code` is a key of followup.labels.ERRORS."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,13 @@ def _activity(activity_id: int) -> Activity:
 def send_command(activity_id, as_json):
     """Invite the activity's audience (activities without a capacity)."""
     from invites.operations import InviteError, invite_audience
+    from invites.recurrence import RecurrenceError
 
     try:
         report = invite_audience(_activity(activity_id), utcnow())
         db.session.commit()
+    except RecurrenceError:
+        raise  # a stored rule that cannot be expanded is a bug, not a refusal to explain
     except InviteError as error:
         db.session.rollback()
         raise click.ClickException(f"Cannot invite: {error.code}") from None

@@ -22,18 +22,16 @@ from email.message import Message
 
 from icalendar import Calendar
 
+from invites.errors import InviteError
+
 #: Methods that carry an attendee's answer.
 ANSWERS = ("REPLY", "COUNTER")
 #: PARTSTAT values we store (others, like NEEDS-ACTION, are not an answer).
 PARTSTATS = ("ACCEPTED", "TENTATIVE", "DECLINED", "DELEGATED")
 
 
-class Unreadable(ValueError):
+class Unreadable(InviteError):
     """The message has no usable calendar answer; `code` is a key of invites.labels.REPLY_REASONS."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

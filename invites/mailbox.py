@@ -20,12 +20,17 @@ import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from invites.errors import InviteError
+
 #: Keyword set on messages left in the folder (no calendar in them: mail for people).
 LEFT = "$VaksamLeft"
 
 
-class MailboxError(RuntimeError):
-    """The mailbox could not be reached or refused a command."""
+class MailboxError(InviteError, RuntimeError):
+    """The mailbox could not be reached or refused a command; the message (English) says how."""
+
+    def __init__(self, message: str):
+        super().__init__("mailbox", message=message)
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from campaign import audience
 from extensions import db
 from invites import content, ical, rules
+from invites.errors import InviteError
 from models import Activity, Attendee, Person
 from models.base import table_of
 from outbox.mime import InvalidAddress, calendar_alternative, ics_attachment, validate_address
 from outbox.operations import enqueue
-
-
-class InviteError(ValueError):
-    """A refused invitation action; `code` is a key of invites.labels.ERRORS."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass

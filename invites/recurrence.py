@@ -17,18 +17,16 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 
+from invites.errors import InviteError
+
 FREQS = ("DAILY", "WEEKLY", "MONTHLY")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 #: More occurrences than this is a mistake (a daily rule without an end); refused.
 MAX_OCCURRENCES = 366
 
 
-class RecurrenceError(ValueError):
-    """A rule we do not make; `code` is a key of the campaign's error labels."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+class RecurrenceError(InviteError):
+    """A rule we do not make (`code` says which part); the campaign forms show it as "bad_recurrence"."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from auth.access import requires
 from extensions import db
 from invites import answers, content, feeds, labels, operations, queries, registration, tokens
 from invites.operations import InviteError
+from invites.recurrence import RecurrenceError
 from main.forms import ActionForm, require_action
 from main.i18n import fmt_number
 from models import Activity, Campaign, utcnow
@@ -73,6 +74,8 @@ def _activity_action(activity_id: int, action) -> ResponseReturnValue:
     try:
         outcome = action(activity, current_user, utcnow())
         db.session.commit()
+    except RecurrenceError:
+        raise  # a stored rule that cannot be expanded is a server error, not a refusal to explain
     except InviteError as error:
         db.session.rollback()
         flash(str(labels.ERRORS.get(error.code, _("Det gick inte."))), "error")
@@ -195,6 +198,8 @@ def invitations(activity_id: int):
             db.session.commit()
             flash(_("%(n)s inbjudningar ligger i utkorgen; %(m)s personer saknar e-postadress.",
                     n=fmt_number(report.queued), m=fmt_number(report.no_address)), "success")
+        except RecurrenceError:
+            raise  # a stored rule that cannot be expanded is a server error, not a refusal to explain
         except InviteError as error:
             db.session.rollback()
             flash(str(labels.ERRORS.get(error.code, _("Det gick inte."))), "error")

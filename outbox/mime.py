@@ -32,6 +32,8 @@ from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from functools import lru_cache
 
+from outbox.errors import OutboxError
+
 #: How messages are written: CRLF line endings, as SMTP and .eml files want them. The
 #: classic (compat32) email API is used because it builds messages about twice as fast
 #: as the policy-based one; it does not check header values, so this module does.
@@ -46,11 +48,11 @@ _DOMAIN_LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _MIME_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}$")
 
 
-class InvalidAddress(ValueError):
+class InvalidAddress(OutboxError, ValueError):
     """An e-mail address we refuse to send to."""
 
 
-class HeaderInjection(ValueError):
+class HeaderInjection(OutboxError, ValueError):
     """A name, subject or parameter containing CR, LF or another control character."""
 
 

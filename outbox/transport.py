@@ -21,16 +21,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from main import files
+from outbox.errors import OutboxError
 
 #: A line starting with "." is sent as ".." (RFC 5321 4.5.2).
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
-class ConnectFailure(Exception):
+class ConnectFailure(OutboxError):
     """Could not open, secure or log in to the SMTP connection."""
 
 
-class DeliveryFailure(Exception):
+class DeliveryFailure(OutboxError):
     """One message was not accepted."""
 
     def __init__(self, reason: str, *, permanent: bool, connection_lost: bool = False, answered: bool = True):
