@@ -7,7 +7,9 @@ Rules (docs/architecture.md): no module over 300 lines outside tests and migrati
 scripts in bench/ included); views (`views.py`, `*_views.py`, `blueprint.py`) parse, call and render — they build no queries and
 write nothing themselves (`select(`, `db.session.add/delete/execute/scalar(s)/get`, Core insert/
 update/delete); reads go in `queries.py`, writes in `operations.py`, and views use `db.get_or_404`;
-no Swedish text in Python outside `_()`/`_l()` and the declared data (scripts/literals.py).
+no Swedish text in Python outside `_()`/`_l()` and the declared data (scripts/literals.py);
+one error type per package: every exception class derives from the package's one root
+(scripts/error_roots.py).
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts import literals
+from scripts import error_roots, literals
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_LINES = 300
@@ -72,6 +74,7 @@ def problems(root: Path = ROOT) -> list[str]:
                 code = line.split("#", 1)[0]
                 if FORBIDDEN.search(code):
                     found.append(f"{name}:{number}: a view queries or writes: {line.strip()}")
+    found += error_roots.problems([root / pkg.name for pkg in packages(root)], root)
     return found + literals.problems(root)
 
 
@@ -82,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         for pkg in packages():
             total = sum(pkg.modules.values())
-            print(f"{pkg.name}/  {len(pkg.modules)} modules, {total} lines")
+            errors = ", ".join(c.name for c in error_roots.roots(ROOT / pkg.name, ROOT)) or "none"
+            print(f"{pkg.name}/  {len(pkg.modules)} modules, {total} lines, error type: {errors}")
             for name, lines in pkg.modules.items():
                 print(f"  {Path(name).name:<28} {lines:>4}")
     found = problems()
