@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import time_machine
 from sqlalchemy import select
 
 from extensions import db
@@ -112,3 +113,16 @@ def test_invitation_to_a_series_carries_the_rule_and_each_moved_occurrence(app, 
     assert moved["dtstart_utc"] == "20241022T120000Z"
     # COUNT counts the cancelled 15th too (RFC 5545: EXDATE applies after COUNT).
     assert "Tillfällen: 1 okt., 8 okt., 22 okt. 14:00, 29 okt.\n" in mail.text().replace("\r\n", "\n")
+
+
+def test_a_stored_rule_that_cannot_be_expanded_is_a_server_error_not_a_refusal(app, world, make_activity, runner):
+    """RecurrenceError shares InviteError's root, but the invitation CLI (and views) still let it through
+    instead of reporting a broken rule in the database as a refusal."""
+    start = local(2024, 10, 1, 12, 0)
+    activity = make_activity(start, start + timedelta(hours=1), units=[world["units"]["rs"]])
+    activity.rrule = "FREQ=WEEKLY;COUNT=five"  # never made by the forms: edited in the database
+    db.session.commit()
+    with time_machine.travel(BEFORE, tick=True):
+        result = runner.invoke(args=["invites", "send", str(activity.id)])
+    assert isinstance(result.exception, recurrence.RecurrenceError), result.output
+    assert "Cannot invite" not in result.output
