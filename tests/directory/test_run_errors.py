@@ -32,7 +32,8 @@ def _raising(error: Exception):
      "Nothing was changed: unexpected DNError: attribute without a value in 'cn'", True),
     (MappingError("no id"), "failed", "Nothing was changed: unexpected MappingError: no id", True),
 ], ids=["directory", "refused", "dn", "mapping"])
-def test_a_run_reports_what_its_body_raised(app, caplog, error, outcome, message, logged):
+def test_a_run_reports_what_its_body_raised(app, caplog, monkeypatch, error, outcome, message, logged):
+    monkeypatch.setattr(logging.getLogger("directory.runs"), "disabled", False)  # alembic's fileConfig disables it
     with caplog.at_level(logging.ERROR, logger="directory.runs"):
         result = run_recorded(NOW, _raising(error), trigger="cli")
     assert not result.ok and result.message == message
