@@ -64,4 +64,4 @@ The month calendar or the årshjul is about to list plan messages (`campaign.cla
 A receiver that owns some of them returns {message id: `campaign.claims.ItemLink`} (the page to
 link instead of the message's own, when the viewer may see it, and a short text such as the
 dates of the pulse a "quiz" item plans); nothing is written.
-kwargs: `messages` (list[PlanMessage]), `viewer` (Person).""")
+kwargs: `messages` (list[PlanMessage]), `viewer` (Person, or None when no one is signed in).""")

@@ -47,7 +47,7 @@ def due_claim(message: PlanMessage, now: datetime) -> DueClaim | None:
     return None
 
 
-def item_links(messages: Sequence[PlanMessage], viewer: Person) -> dict[int, ItemLink]:
+def item_links(messages: Sequence[PlanMessage], viewer: Person | None) -> dict[int, ItemLink]:
     """{message id: ItemLink} for the messages some package owns; the others are not in it."""
     links: dict[int, ItemLink] = {}
     if not messages:

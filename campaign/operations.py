@@ -272,8 +272,9 @@ def mark_published(message: PlanMessage, actor: Person, now: datetime) -> bool:
 
 def publish_automatically(message: PlanMessage, now: datetime, comment: str) -> None:
     """Vaksam marks a due message published itself, because another package's flow is its
-    publication (`campaign.claims.DueClaim`). For `campaign.sending`, which checked that it is due;
-    a concurrent change raises StaleDataError, as for an e-mail being sent."""
+    publication (`campaign.claims.DueClaim`): for `campaign.sending` at the message's time, and for
+    that package when the message waited past its time (a pulse linked late). The caller checked
+    that it is scheduled and due; a concurrent change raises StaleDataError."""
     _publish(message, None, now, comment)
 
 

@@ -32,11 +32,10 @@ def _calendar_entries(first: date) -> list[tuple[datetime, datetime | None, mont
     for m in messages:
         local = m.planned_at.astimezone(tz)
         link = links.get(m.id)
+        url = link.url if link and link.url else url_for("campaign.message", message_id=m.id)
         note = f"{m.channel}, {labels.MESSAGE_STATUSES.get(m.status, m.status)}" + (f"; {link.note}" if link else "")
         entries.append((m.planned_at, None, monthgrid.DayItem(
-            "message", local.strftime("%H:%M"), m.title,
-            (link and link.url) or url_for("campaign.message", message_id=m.id), note, False,
-            m.planned_at.isoformat())))
+            "message", local.strftime("%H:%M"), m.title, url, note, False, m.planned_at.isoformat())))
     return entries
 
 

@@ -73,9 +73,9 @@ def messages_provider(year: int, viewer) -> list[WheelItem]:
     items = []
     for m in messages:
         link = links.get(m.id)
+        url = link.url if link and link.url else url_for("campaign.message", message_id=m.id)
         items.append(WheelItem(m.planned_at.astimezone(tz).date(), None,
-                               f"{m.title} ({link.note})" if link else m.title, "message",
-                               (link and link.url) or url_for("campaign.message", message_id=m.id),
+                               f"{m.title} ({link.note})" if link else m.title, "message", url,
                                f"{m.channel}, {labels.MESSAGE_STATUSES.get(m.status, m.status)}"))
     return items
 

@@ -18,6 +18,7 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from campaign.claims import DueClaim, ItemLink
 from campaign.operations import publish_automatically
@@ -51,7 +52,10 @@ def link(pulse: Pulse, message: PlanMessage | None, now: datetime) -> None:
     pulse.plan_message_id = message.id
     db.session.flush()
     if message.status == "scheduled" and message.planned_at <= now:
-        publish_automatically(message, now, _publication_note(pulse))
+        try:
+            publish_automatically(message, now, _publication_note(pulse))
+        except StaleDataError as exc:  # sent, edited or published by someone else meanwhile
+            raise PulseError("plan_stale") from exc
 
 
 def message_by_id(raw: str) -> PlanMessage | None:
@@ -99,7 +103,7 @@ def on_plan_message_due(_sender, *, message: PlanMessage, now: datetime, **_kwar
                title=message.title, channel=message.channel, time=fmt_datetime(message.planned_at), url=url))
 
 
-def on_plan_messages_listed(_sender, *, messages: list[PlanMessage], viewer: Person,
+def on_plan_messages_listed(_sender, *, messages: list[PlanMessage], viewer: Person | None,
                             **_kwargs) -> dict[int, ItemLink]:
     """Receiver of `signals.plan_messages_listed`: a quiz item with a pulse shows the pulse's
     days and, for those who may see the pulse, links to it."""
