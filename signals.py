@@ -60,7 +60,7 @@ something else than "publish it in the channel"); every other receiver returns N
 kwargs: `message` (PlanMessage), `now` (datetime).""")
 
 plan_messages_listed = _signals.signal("plan-messages-listed", doc="""
-The month calendar or the årshjul is about to list plan messages (`campaign.claims.item_links`).
+The month calendar or the year wheel is about to list plan messages (`campaign.claims.item_links`).
 A receiver that owns some of them returns {message id: `campaign.claims.ItemLink`} (the page to
 link instead of the message's own, when the viewer may see it, and a short text such as the
 dates of the pulse a "quiz" item plans); nothing is written.

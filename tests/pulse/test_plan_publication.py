@@ -93,7 +93,7 @@ def test_without_a_pulse_the_owner_is_asked_to_create_or_link_one(make_pulse, qu
     assert mail.rcpt_tos == ["admin@example.se"]
     assert mail.subject == "Dags att skapa kännedomsmätningen: Kännedomsmätning våren 2031"
     assert "ingen mätning är kopplad" in mail.text() and "Publicera det" not in mail.text()
-    assert f"https://vaksam.region.example/plan/{message.id}\n" in mail.text()
+    assert f"https://vaksam.region.example/plan/{message.id}\r\n" in mail.text()
     task = db.session.scalar(select(PlanTask))
     assert task.message_id == message.id and task.done_at is None
     db.session.refresh(message)
