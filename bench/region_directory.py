@@ -13,7 +13,8 @@ import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
-from bench.directory_sync import SUFFIX, SYNC_DN, SYNC_PASSWORD, Region, _ldap_settings
+from bench.dirsync.region import SUFFIX, SYNC_DN, SYNC_PASSWORD, Region
+from bench.dirsync.workers import ldap_settings
 from bench.training import PASSWORD, completion_rows
 
 
@@ -29,7 +30,7 @@ def start_slapd(people: int, work: Path):
     slapd.load_ldif_offline(generated.ldif())
     slapd.start()
     job = {"ldap_url": slapd.uri.rstrip("/")}
-    settings = {k: str(v) for k, v in _ldap_settings(job).items()}
+    settings = {k: str(v) for k, v in ldap_settings(job).items()}
     return slapd, settings, change
 
 

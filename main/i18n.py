@@ -10,9 +10,13 @@ choice kept in the session, then the browser's Accept-Language, then Swedish.
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_login import current_user
@@ -74,12 +78,59 @@ PERCENT = "#,##0.0"
 def fmt_number(value: int | float | None, pattern: str = NUMBER) -> str:
     """'12 345' or '3,5' in Swedish (a no-break space between thousands), '12,345' or '3.5' in English;
     empty for None."""
-    return "" if value is None else format_decimal(value, format=pattern)
+    if value is None:
+        return ""
+    return _fast_decimal(value, pattern) or format_decimal(value, format=pattern)
 
 
 def fmt_percent(value: int | float | None, pattern: str = PERCENT) -> str:
     """'57,7 %' in Swedish, '57.7 %' in English (a no-break space before the sign); '–' for None."""
-    return "–" if value is None else f"{format_decimal(value, format=pattern)}{NBSP}%"
+    if value is None:
+        return "–"
+    return f"{_fast_decimal(value, pattern) or format_decimal(value, format=pattern)}{NBSP}%"
+
+
+#: One decimal place, for the quantisation in _fast_decimal.
+_TENTH = Decimal("0.1")
+
+
+@lru_cache(maxsize=8)
+def _separators(locale: str) -> dict[int, str] | None:
+    if locale not in LANGUAGES:
+        return None
+    return {ord(","): get_group_symbol(locale), ord("."): get_decimal_symbol(locale)}
+
+
+def _fast_decimal(value: int | float | Decimal, pattern: str) -> str | None:
+    """NUMBER and PERCENT formatted without babel's pattern engine, which parses the pattern on
+    every call: a team page formats a few hundred numbers, and this path costs about half as
+    much per call (4 µs against 9 µs measured; issue 19: pages cost what is on the screen). The
+    rounding is babel's (half-even on the decimal value of the number's shortest repr) and so
+    are the symbols; tests/main/test_numbers.py compares both paths over many values in both
+    LANGUAGES. None (the caller uses babel) for other patterns and languages (their grouping
+    rules are not checked here), negative or non-finite numbers, and without a locale."""
+    if pattern not in (NUMBER, PERCENT) or isinstance(value, bool):
+        return None
+    locale = get_locale()
+    separators = _separators(str(locale)) if locale is not None else None
+    if separators is None:
+        return None
+    if isinstance(value, int):
+        if value < 0:
+            return None
+        text = f"{value:,}" if pattern == NUMBER else f"{value:,}.0"
+    else:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        number = value if isinstance(value, Decimal) else Decimal(repr(value))
+        if not number.is_finite() or number.is_signed():
+            return None
+        number = number.quantize(_TENTH, rounding=ROUND_HALF_EVEN)
+        if pattern == NUMBER and number == number.to_integral_value():
+            text = f"{int(number):,}"
+        else:
+            text = f"{number:,.1f}"
+    return text.translate(separators)
 
 
 def fmt_share(part: int | float | None, whole: int | float | None, pattern: str = PERCENT) -> str:

@@ -32,7 +32,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _ldap_settings(job: dict) -> dict:
+def ldap_settings(job: dict) -> dict:
     return {"LDAP_URL": job["ldap_url"], "LDAP_ALLOW_PLAINTEXT": True, "LDAP_BIND_DN": SYNC_DN, "LDAP_BIND_PASSWORD": SYNC_PASSWORD,
             "LDAP_BASE_DN": PEOPLE_DN, "LDAP_SCHEMA": "openldap", "LDAP_USER_FILTER": "(objectClass=inetOrgPerson)",
             "LDAP_DISABLED_FILTER": "(description=disabled)", "LDAP_PAGE_SIZE": PAGE_SIZE, "LDAP_TIMEOUT": 60,
@@ -46,7 +46,7 @@ def worker_search(job: dict) -> dict:
     from directory.mapping import attribute_map, wanted_attributes
 
     attrs = wanted_attributes(attribute_map("openldap", environ={}))
-    cfg = _ldap_settings(job)
+    cfg = ldap_settings(job)
     times, cpu, count = [], [], 0
     for _ in range(job["repeat"]):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -94,7 +94,7 @@ def worker_sync(job: dict) -> dict:
     from directory.sync import run_sync
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": job["database_url"], "SECRET_KEY": "bench", "DEMO_MODE": False,
-                      "LOG_LEVEL": "WARNING", **_ldap_settings(job)})
+                      "LOG_LEVEL": "WARNING", **ldap_settings(job)})
     out: dict = {"backend": job["backend"]}
     now = datetime.now(timezone.utc)
     with app.app_context():

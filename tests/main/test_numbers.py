@@ -32,6 +32,33 @@ def test_helpers_follow_the_language(app, lang, number, percent, share, measure,
         assert page.startswith(f"{number}|{percent}|{number} ")
 
 
+def _samples() -> list:
+    """Whole numbers, halves and tenths that round either way, shares as divisions give them,
+    decimals from the database, negatives and non-finite values (those take babel's path)."""
+    from decimal import Decimal
+
+    values: list = [0, 1, 9, 999, 1000, 12345, 1234567, 55000, -1, -1234.5, 0.0, -0.0, float("nan"), float("inf")]
+    values += [k / 20 for k in range(0, 400)]  # 0.05 steps: every half-way case of one decimal
+    values += [100 * a / b for b in (3, 7, 9, 11, 13, 55000) for a in range(0, b + 1, max(1, b // 40))]
+    values += [Decimal("57.65"), Decimal("57.75"), Decimal("0.05"), Decimal("1234567.25"), Decimal("3")]
+    values += [0.1 + 0.2, 2.675, 1e15 + 0.5, 123456.789]
+    return values
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_fast_path_formats_exactly_like_babel(app, lang):
+    from flask_babel import format_decimal
+
+    with app.test_request_context(headers={"Accept-Language": lang}):
+        for value in _samples():
+            for pattern in (i18n.NUMBER, i18n.PERCENT):
+                assert i18n.fmt_number(value, pattern) == format_decimal(value, format=pattern), (value, pattern)
+            assert i18n.fmt_percent(value) == f"{format_decimal(value, format=i18n.PERCENT)}{NBSP}%", value
+        assert i18n._fast_decimal(12345, i18n.NUMBER) is not None  # the fast path is the one taken
+        assert i18n._fast_decimal(-5, i18n.NUMBER) is None and i18n._fast_decimal(5, "#,##0.00") is None
+        assert i18n._separators("pl") is None  # a language whose grouping rules were not compared
+
+
 @pytest.mark.parametrize(("lang", "expected"), [
     ("sv", f"2{NBSP}500 påminnelser är ångrade och skickas inte."),
     ("en", "2,500 reminders were undone and will not be sent."),
