@@ -168,7 +168,7 @@ def from_env() -> dict:
         "SCHEDULER_LEASE_SECONDS": _int("SCHEDULER_LEASE_SECONDS", 90),
         "SCHEDULER_RENEW_SECONDS": _int("SCHEDULER_RENEW_SECONDS", 30),
         # The scheduler process runs at this lower CPU priority (os.nice), so pages go first; 0: unchanged.
-        "SCHEDULER_NICE": _int("SCHEDULER_NICE", 10),
+        "SCHEDULER_NICE": _int("SCHEDULER_NICE", 19),
         # Swedish working hours for reminders (jobs/workdays.py), local time.
         "OFFICE_HOURS_START": env("OFFICE_HOURS_START", "08:00"),
         "OFFICE_HOURS_END": env("OFFICE_HOURS_END", "17:00"),

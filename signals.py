@@ -49,3 +49,19 @@ A plan message in a channel Vaksam does not post to was marked published
 (`campaign.operations.mark_published`). Sent inside the writing transaction, after the flush:
 what receivers write (the APT mail to the managers) is committed or rolled back with it.
 kwargs: `message` (PlanMessage), `now` (datetime), `actor_id` (int | None).""")
+
+plan_message_due = _signals.signal("plan-message-due", doc="""
+A scheduled plan message in a channel Vaksam does not post to has reached its planned time
+(`campaign.sending.send_due`, through `campaign.claims.due_claim`), before the owner's "publish now"
+task is opened. Sent inside the writing transaction. A question as much as an event: a receiver
+that owns such messages returns a `campaign.claims.DueClaim` (the message is published by the
+receiver's own flow, so Vaksam marks it published with no task; or the owner's task mail says
+something else than "publish it in the channel"); every other receiver returns None.
+kwargs: `message` (PlanMessage), `now` (datetime).""")
+
+plan_messages_listed = _signals.signal("plan-messages-listed", doc="""
+The month calendar or the year wheel is about to list plan messages (`campaign.claims.item_links`).
+A receiver that owns some of them returns {message id: `campaign.claims.ItemLink`} (the page to
+link instead of the message's own, when the viewer may see it, and a short text such as the
+dates of the pulse a "quiz" item plans); nothing is written.
+kwargs: `messages` (list[PlanMessage]), `viewer` (Person, or None when no one is signed in).""")

@@ -2,6 +2,7 @@
 rollover, waiting for the scheduler's recompute) and the directory sync's CLI run."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -11,8 +12,8 @@ from bench.region import ROOT, _env
 
 def sync_cli(url: str, ldap: dict[str, str]) -> bool:
     """A full sync as the nightly job runs it, at the priority it has as a scheduler job
-    (SCHEDULER_NICE, 10); False (and what it said) if it failed."""
-    done = subprocess.run(["nice", "-n", "10", sys.executable, "-m", "flask", "--app", "app", "directory", "sync",
+    (SCHEDULER_NICE, default 19); False (and what it said) if it failed."""
+    done = subprocess.run(["nice", "-n", os.environ.get("SCHEDULER_NICE", "19"), sys.executable, "-m", "flask", "--app", "app", "directory", "sync",
                            "--json"], cwd=ROOT, env=_env(url, **ldap), capture_output=True, text=True)
     if done.returncode != 0:
         print(f"directory sync failed: {done.stdout[-500:]} {done.stderr[-500:]}")

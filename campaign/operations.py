@@ -258,12 +258,24 @@ def mark_published(message: PlanMessage, actor: Person, now: datetime) -> bool:
         raise PlanError("email_channel")
     if message.status != "scheduled" or message.planned_at > now:
         raise PlanError("not_publishable")
+    _publish(message, actor, now)
+    return True
+
+
+def publish_automatically(message: PlanMessage, now: datetime, comment: str) -> None:
+    """Vaksam marks a due message published itself, because another package's flow is its
+    publication (`campaign.claims.DueClaim`): for `campaign.sending` at the message's time, and for
+    that package when the message waited past its time (a pulse linked late). The caller checked
+    that it is scheduled and due; a concurrent change raises StaleDataError."""
+    _publish(message, None, now, comment)
+
+
+def _publish(message: PlanMessage, actor: Person | None, now: datetime, comment: str = "") -> None:
+    actor_id = actor.id if actor is not None else None
     task = db.session.scalar(select(PlanTask).where(PlanTask.message_id == message.id))
     if task is not None and task.done_at is None:
-        task.done_at, task.done_by_id = now, actor.id
-    record(message, message.status, "published", actor, now)
+        task.done_at, task.done_by_id = now, actor_id
+    record(message, message.status, "published", actor, now, comment)
     message.status, message.sent_at, message.updated_at = "published", now, now
-    _flush()
-    signals.plan_message_published.send(signals.sender(), message=message, now=now,
-                                        actor_id=actor.id)
-    return True
+    db.session.flush()
+    signals.plan_message_published.send(signals.sender(), message=message, now=now, actor_id=actor_id)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from auth.access import requires
-from campaign import labels, monthgrid, queries, wheel
+from campaign import claims, labels, monthgrid, queries, wheel
 from campaign.blueprint import PLANNERS, bp
 from main.forms import ActionForm
 from main.i18n import local_tz
@@ -27,11 +27,15 @@ def _calendar_entries(first: date) -> list[tuple[datetime, datetime | None, mont
         entries.append((o.starts_at, o.ends_at, monthgrid.DayItem(
             "activity", when, a.title, url_for("campaign.edit_activity", activity_id=a.id),
             str(labels.ACTIVITY_KINDS.get(a.kind, a.kind)), a.status == "cancelled", o.starts_at.isoformat())))
-    for m in queries.messages_between(start, end):
+    messages = queries.messages_between(start, end)
+    links = claims.item_links(messages, current_user)  # e.g. a quiz item's pulse (pulse/planning.py)
+    for m in messages:
         local = m.planned_at.astimezone(tz)
+        link = links.get(m.id)
+        url = link.url if link and link.url else url_for("campaign.message", message_id=m.id)
+        note = f"{m.channel}, {labels.MESSAGE_STATUSES.get(m.status, m.status)}" + (f"; {link.note}" if link else "")
         entries.append((m.planned_at, None, monthgrid.DayItem(
-            "message", local.strftime("%H:%M"), m.title, url_for("campaign.message", message_id=m.id),
-            f"{m.channel}, {labels.MESSAGE_STATUSES.get(m.status, m.status)}", False, m.planned_at.isoformat())))
+            "message", local.strftime("%H:%M"), m.title, url, note, False, m.planned_at.isoformat())))
     return entries
 
 

@@ -1,6 +1,10 @@
 """At a plan message's time: e-mail goes out through the outbox, other channels become a
 "publish now" task for the owner. Run by the scheduled job "campaign.send_due".
 
+Another package may claim a non-mail message at its time (`campaign.claims.due_claim`): when its
+own flow is the publication (a pulse planned by a "quiz" item), the message is marked published
+with no task and no owner mail; or the owner's task mail says what to do instead.
+
 One poll over due rows (status "scheduled", planned_at <= now). For each e-mail message,
 in ONE transaction: mark it sent (the version check makes a concurrent edit or a second
 poller lose), resolve the audience from the directory as it is now, and enqueue one outbox
@@ -25,8 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from campaign import audience as audience_mod
-from campaign import markup
-from campaign.operations import email_channel, record
+from campaign import claims, markup
+from campaign.operations import email_channel, publish_automatically, record
 from extensions import db
 from main.i18n import fmt_datetime
 from models import Person, PlanMessage, PlanTask
@@ -47,6 +51,8 @@ class SendSummary:
     #: The same, by reason (no_address, invalid_address, invalid_header).
     unmailable: dict[str, int] = field(default_factory=dict)
     tasks: int = 0
+    #: Non-mail messages marked published because another package's flow publishes them.
+    published: int = 0
     returned: list[int] = field(default_factory=list)
     #: Messages that could not be sent: {message id: reason}.
     failed: dict[int, str] = field(default_factory=dict)
@@ -56,6 +62,8 @@ class SendSummary:
         if self.unmailable:
             text += " [" + ", ".join(f"{k} {v}" for k, v in sorted(self.unmailable.items())) + "]"
         text += f"), tasks {self.tasks}"
+        if self.published:
+            text += f", published by their own flow {self.published}"
         if self.returned:
             text += f"; back to review: {self.returned}"
         if self.failed:
@@ -85,7 +93,8 @@ def due_ids(now: datetime) -> list[int]:
 
 
 def send_due(now: datetime) -> SendSummary:
-    """One poll: every due e-mail message is sent, every other due message gets its task."""
+    """One poll: every due e-mail message is sent, every other due message gets its task
+    (or is published, when another package claims it)."""
     summary = SendSummary()
     with force_locale("sv"):
         for message_id in due_ids(now):
@@ -98,7 +107,7 @@ def send_due(now: datetime) -> SendSummary:
                 if message.channel == email_channel():
                     _send_email(message, now, summary)
                 else:
-                    _open_task(message, now, summary)
+                    _publish_or_open_task(message, now, summary)
                 db.session.commit()
             except (StaleDataError, IntegrityError):
                 # Edited, cancelled or handled by another poller meanwhile: the row decides next time.
@@ -170,18 +179,26 @@ def _back_to_review(message: PlanMessage, now: datetime, reason: str, summary: S
     summary.returned.append(message.id)
 
 
-def _open_task(message: PlanMessage, now: datetime, summary: SendSummary) -> None:
+def _publish_or_open_task(message: PlanMessage, now: datetime, summary: SendSummary) -> None:
+    claim = claims.due_claim(message, now)
+    if claim is not None and claim.published:
+        publish_automatically(message, now, claim.published)
+        summary.published += 1
+        return
     if db.session.scalar(select(PlanTask.id).where(PlanTask.message_id == message.id)) is not None:
         return
     task = PlanTask(message_id=message.id, owner_id=message.owner_id, created_at=now)
     db.session.add(task)
     db.session.flush()
-    _mail_owner(message, f"plan-task:{task.id}",
-                _("Dags att publicera: %(title)s", title=message.title),
-                _("Meddelandet ”%(title)s” ska publiceras nu i kanalen %(channel)s (planerat %(time)s).\n\n"
-                  "Publicera det och markera det sedan som publicerat i Vaksam:\n%(url)s\n",
-                  title=message.title, channel=message.channel, time=fmt_datetime(message.planned_at),
-                  url=_url("/plan/uppgifter")), now)
+    if claim is not None and claim.subject:
+        subject, text = claim.subject, claim.text
+    else:
+        subject = _("Dags att publicera: %(title)s", title=message.title)
+        text = _("Meddelandet ”%(title)s” ska publiceras nu i kanalen %(channel)s (planerat %(time)s).\n\n"
+                 "Publicera det och markera det sedan som publicerat i Vaksam:\n%(url)s\n",
+                 title=message.title, channel=message.channel, time=fmt_datetime(message.planned_at),
+                 url=_url("/plan/uppgifter"))
+    _mail_owner(message, f"plan-task:{task.id}", subject, text, now)
     summary.tasks += 1
 
 

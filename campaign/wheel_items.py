@@ -10,7 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from campaign import labels, queries
+from campaign import claims, labels, queries
 from campaign.wheel import WheelItem, register_category, register_provider
 from main.i18n import local_tz
 
@@ -68,10 +68,16 @@ def activities_provider(year: int, viewer) -> list[WheelItem]:
 def messages_provider(year: int, viewer) -> list[WheelItem]:
     tz = local_tz()
     start, end = _year_bounds(year)
-    return [WheelItem(m.planned_at.astimezone(tz).date(), None, m.title, "message",
-                      url_for("campaign.message", message_id=m.id),
-                      f"{m.channel}, {labels.MESSAGE_STATUSES.get(m.status, m.status)}")
-            for m in queries.messages_between(start, end)]
+    messages = queries.messages_between(start, end)
+    links = claims.item_links(messages, viewer)  # e.g. a quiz item's pulse (pulse/planning.py)
+    items = []
+    for m in messages:
+        link = links.get(m.id)
+        url = link.url if link and link.url else url_for("campaign.message", message_id=m.id)
+        items.append(WheelItem(m.planned_at.astimezone(tz).date(), None,
+                               f"{m.title} ({link.note})" if link else m.title, "message", url,
+                               f"{m.channel}, {labels.MESSAGE_STATUSES.get(m.status, m.status)}"))
+    return items
 
 
 def register() -> None:

@@ -5,7 +5,10 @@
 * an APT material for the whole region with about half of the units confirmed, the demo manager's not;
 * the plan's APT messages whose deadline has passed confirmed by about half of the units (so the
   follow-up report has APT coverage to show under recommendation 2, and the demo manager has one
-  overdue in the next digest).
+  overdue in the next digest);
+* the APT mail of every material (the one-click link to confirm) in the outbox, queued when the
+  material went out, like the demo's other mails: the demo writes its materials directly, so no
+  signal announced them (`demo serve` sends the outbox into OUTBOX_MAIL_DIR).
 """
 from __future__ import annotations
 
@@ -14,14 +17,15 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from apt import announce
 from apt import operations as apt_ops
 from apt import queries as apt_queries
-from apt.materials import MESSAGE, all_materials
+from apt.materials import ACTIVITY, MESSAGE, Material, all_materials
 from campaign.activities import new_uid
 from demo import dates
 from extensions import db
 from main.i18n import local_tz
-from models import Activity, Campaign, Person, utcnow
+from models import Activity, Campaign, Person, PlanMessage, utcnow
 from models.pulse import Pulse
 from pulse import operations
 from pulse.rules import PulseSpec, QuestionSpec
@@ -96,7 +100,7 @@ def _apt(now: datetime, rng: random.Random) -> int:
     activity = Activity(campaign=campaign, uid=new_uid(), title=APT_TITLE, theme=campaign.themes[0], kind="apt",
                         description="Bildspel och samtalsfrågor för arbetsplatsträffen.",
                         starts_at=now - timedelta(days=10), ends_at=now + timedelta(days=20), whole_region=True,
-                        organiser_id=admin.id, status="confirmed")
+                        organiser_id=admin.id, status="confirmed", created_at=now - timedelta(days=14))
     db.session.add(activity)
     db.session.flush()
     confirmed = 0
@@ -132,6 +136,23 @@ def _apt_messages(now: datetime, rng: random.Random) -> None:
             done.add(manager.unit_id)
 
 
+def _went_out(material: Material, now: datetime) -> datetime:
+    """When the real flow would have queued the material's APT mail: an activity when it was saved,
+    a message when it was published."""
+    if material.kind == ACTIVITY:
+        activity = db.session.get(Activity, material.id)
+        at = activity.created_at if activity is not None else None
+    else:
+        message = db.session.get(PlanMessage, material.id)
+        at = message.sent_at if message is not None else None
+    return min(at or now, now)
+
+
+def _apt_mails(now: datetime) -> int:
+    """Queue the APT mail of every material; the outbox keys make a second load queue nothing."""
+    return sum(announce.announce(material, _went_out(material, now)) for material in all_materials())
+
+
 def load_demo_pulse() -> dict:
     now = utcnow()
     today = now.astimezone(local_tz()).date()
@@ -141,7 +162,8 @@ def load_demo_pulse() -> dict:
     opened = _pulse(OPEN_TITLE, today - timedelta(days=2), today + timedelta(days=10))
     confirmed = _apt(now, rng)
     _apt_messages(now, rng)
+    mails = _apt_mails(now)
     db.session.commit()
     apt = db.session.scalar(select(Activity).where(Activity.title == APT_TITLE)) if confirmed else None
     return {"closed_pulse": closed.id, "answers": answered, "open_pulse": opened.id, "apt_confirmed": confirmed,
-            "apt_units": len(apt_queries.expected_units(apt)) if apt is not None else 0}
+            "apt_mails": mails, "apt_units": len(apt_queries.expected_units(apt)) if apt is not None else 0}

@@ -95,21 +95,25 @@ _TENTH = Decimal("0.1")
 
 
 @lru_cache(maxsize=8)
-def _separators(locale: str) -> dict[int, str]:
+def _separators(locale: str) -> dict[int, str] | None:
+    if locale not in LANGUAGES:
+        return None
     return {ord(","): get_group_symbol(locale), ord("."): get_decimal_symbol(locale)}
 
 
 def _fast_decimal(value: int | float | Decimal, pattern: str) -> str | None:
     """NUMBER and PERCENT formatted without babel's pattern engine, which parses the pattern on
-    every call: a team page formats a few hundred numbers, and this path is about ten times
-    cheaper (issue 19: pages cost what is on the screen). The rounding is babel's (half-even on
-    the decimal value of the number's shortest repr); a test compares both for many values.
-    None (the caller uses babel) for other patterns, negative or non-finite numbers and outside a
-    request's locale."""
+    every call: a team page formats a few hundred numbers, and this path costs about half as
+    much per call (4 µs against 9 µs measured; issue 19: pages cost what is on the screen). The
+    rounding is babel's (half-even on the decimal value of the number's shortest repr) and so
+    are the symbols; tests/main/test_numbers.py compares both paths over many values in both
+    LANGUAGES. None (the caller uses babel) for other patterns and languages (their grouping
+    rules are not checked here), negative or non-finite numbers, and without a locale."""
     if pattern not in (NUMBER, PERCENT) or isinstance(value, bool):
         return None
     locale = get_locale()
-    if locale is None:
+    separators = _separators(str(locale)) if locale is not None else None
+    if separators is None:
         return None
     if isinstance(value, int):
         if value < 0:
@@ -126,7 +130,7 @@ def _fast_decimal(value: int | float | Decimal, pattern: str) -> str | None:
             text = f"{int(number):,}"
         else:
             text = f"{number:,.1f}"
-    return text.translate(_separators(str(locale)))
+    return text.translate(separators)
 
 
 def fmt_share(part: int | float | None, whole: int | float | None, pattern: str = PERCENT) -> str:

@@ -4,12 +4,15 @@
 * pure rules: rules.py (state of a pulse, validation, reporting unit, grouping of results)
 * writes: operations.py (create, audience, answer); sending.py (invitations and the reminder, job in tasks.py)
 * reads: queries.py; results: results.py; pages: views.py (employees) and admin_views.py
-* a pulse planned as a communication-plan item (channel "quiz"): planning.py
+* a pulse planned as a communication-plan item (channel "quiz"): planning.py (with the receivers
+  that publish the item at its time and link the calendar and årshjul to the pulse)
 * CLI: cli.py (`flask --app app pulse list|results`)
 """
 from __future__ import annotations
 
 from flask import Flask
+
+import signals
 
 
 def init_app(app: Flask) -> None:
@@ -21,3 +24,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(views.open_pulses, "open_pulses")  # the start page's card
     app.add_template_global(planning.pulse_for, "planned_pulse")  # the plan's message page
     app.add_template_global(planning.unlinked, "unlinked_pulses")
+    signals.plan_message_due.connect(planning.on_plan_message_due)  # a quiz item is published by its pulse
+    signals.plan_messages_listed.connect(planning.on_plan_messages_listed)  # the calendar links to the pulse

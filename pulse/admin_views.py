@@ -44,7 +44,7 @@ def new_pulse():
         try:
             pulse = operations.create_pulse(spec, by=current_user)
             if plan_item is not None:
-                planning.link(pulse, plan_item)
+                planning.link(pulse, plan_item, utcnow())
         except rules.PulseError as error:
             db.session.rollback()
             error_on_field(form, None, labels.error_text(error.code, error.detail))
@@ -80,9 +80,9 @@ def link_plan_item():
                 raise rules.PulseError("plan_missing")
             current = planning.pulse_for(message.id)
             if current is not None:
-                planning.link(current, None)
+                planning.link(current, None, utcnow())
         else:
-            planning.link(pulse, message)
+            planning.link(pulse, message, utcnow())
     except rules.PulseError as error:
         db.session.rollback()
         flash(labels.error_text(error.code), "error")

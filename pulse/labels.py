@@ -22,6 +22,7 @@ ERRORS = {
     "plan_channel": _l("Bara ett meddelande i kanalen för kännedomsmätningar kan planera en mätning."),
     "plan_taken": _l("Det meddelandet planerar redan en annan mätning."),
     "plan_missing": _l("Välj ett meddelande och en mätning ur listorna."),
+    "plan_stale": _l("Meddelandet ändrades av någon annan just nu. Försök igen."),
 }
 
 

@@ -22,7 +22,7 @@ def test_the_scheduler_lowers_its_priority_by_scheduler_nice():
     assert niceness_after(0) == base
 
 
-def test_scheduler_nice_defaults_to_ten(app):
+def test_scheduler_nice_defaults_to_the_lowest_priority(app):
     from config import from_env
 
-    assert from_env()["SCHEDULER_NICE"] == 10 and from_env()["EXPORTS_PER_WORKER"] == 1
+    assert from_env()["SCHEDULER_NICE"] == 19 and from_env()["EXPORTS_PER_WORKER"] == 1

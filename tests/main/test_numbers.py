@@ -56,6 +56,7 @@ def test_the_fast_path_formats_exactly_like_babel(app, lang):
             assert i18n.fmt_percent(value) == f"{format_decimal(value, format=i18n.PERCENT)}{NBSP}%", value
         assert i18n._fast_decimal(12345, i18n.NUMBER) is not None  # the fast path is the one taken
         assert i18n._fast_decimal(-5, i18n.NUMBER) is None and i18n._fast_decimal(5, "#,##0.00") is None
+        assert i18n._separators("pl") is None  # a language whose grouping rules were not compared
 
 
 @pytest.mark.parametrize(("lang", "expected"), [

@@ -1,0 +1,58 @@
+"""What other packages say about plan messages they own, asked through signals so that campaign
+never imports them (a pulse planned by a "quiz" item, in pulse/planning.py).
+
+* `due_claim`: at a non-mail message's time (`campaign.sending`), is it published by another
+  package's own flow (no "publish now" task), or should the owner's task mail say something else?
+* `item_links`: in the month calendar and the årshjul, a page to link instead of the message's
+  own and a short text to show with it.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import signals
+from models import Person, PlanMessage
+
+
+@dataclass(frozen=True)
+class DueClaim:
+    """A receiver's answer to `signals.plan_message_due`."""
+
+    #: The history comment when the receiver's flow is the publication: the message is marked
+    #: published at its time, with no task and no mail to the owner. Empty: a task is opened.
+    published: str = ""
+    #: The owner's task mail, instead of "publish it in the channel" (both or neither).
+    subject: str = ""
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class ItemLink:
+    """A receiver's answer to `signals.plan_messages_listed`, for one message."""
+
+    #: Text shown with the item (e.g. "kännedomsmätning 1–10 apr. 2031").
+    note: str
+    #: The page to link instead of the message page; None keeps the message page (the viewer
+    #: may not see the other one).
+    url: str | None = None
+
+
+def due_claim(message: PlanMessage, now: datetime) -> DueClaim | None:
+    """The first claim a receiver makes on a due message, or None (an ordinary task)."""
+    for _receiver, answer in signals.plan_message_due.send(signals.sender(), message=message, now=now):
+        if isinstance(answer, DueClaim):
+            return answer
+    return None
+
+
+def item_links(messages: Sequence[PlanMessage], viewer: Person | None) -> dict[int, ItemLink]:
+    """{message id: ItemLink} for the messages some package owns; the others are not in it."""
+    links: dict[int, ItemLink] = {}
+    if not messages:
+        return links
+    for _receiver, answer in signals.plan_messages_listed.send(signals.sender(), messages=list(messages),
+                                                               viewer=viewer):
+        links.update(answer or {})
+    return links
