@@ -96,7 +96,7 @@ def load_invites() -> dict:
     lecture, workshop = campaign.activities[0], campaign.activities[1]
     if workshop.starts_at > now:
         fillers = db.session.scalars(select(Person).where(Person.active.is_(True), Person.username.notin_(
-            [EMPLOYEE, "kommunikator", "admin", "chef"])).order_by(Person.id).limit(WORKSHOP_FILLERS))
+            [EMPLOYEE, "kommunikator", "admin", "chef"])).order_by(Person.username).limit(WORKSHOP_FILLERS))
         for person in fillers:
             registration.register(workshop, person, now)
     outcome = registration.register(lecture, people[EMPLOYEE], now) if lecture.starts_at > now else None

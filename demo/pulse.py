@@ -76,7 +76,7 @@ def _answers(pulse: Pulse, rng: random.Random) -> int:
     if pulse.reminded_at is not None:  # answered on the first load
         return 0
     people = list(db.session.scalars(select(Person).where(Person.active.is_(True), Person.username != "anstalld")
-                                     .order_by(Person.id)))
+                                     .order_by(Person.username)))
     answered = 0
     for person in people:
         if rng.random() > 0.5:
@@ -105,7 +105,7 @@ def _apt(now: datetime, rng: random.Random) -> int:
     db.session.flush()
     confirmed = 0
     managers = db.session.scalars(select(Person).where(Person.active.is_(True), Person.subtree_size > 0,
-                                                       Person.username != MANAGER).order_by(Person.id))
+                                                       Person.username != MANAGER).order_by(Person.username))
     chef_unit = db.session.scalar(select(Person.unit_id).where(Person.username == MANAGER))
     done_units: set[int | None] = {chef_unit}  # the demo manager's unit is left for the demo
     for manager in managers:
@@ -125,7 +125,7 @@ def _apt_messages(now: datetime, rng: random.Random) -> None:
             continue
         first = datetime.combine(material.deadline.astimezone(local_tz()).date(), time(12), tzinfo=local_tz())
         managers = db.session.scalars(select(Person).where(Person.active.is_(True), Person.subtree_size > 0,
-                                                           Person.username != MANAGER).order_by(Person.id))
+                                                           Person.username != MANAGER).order_by(Person.username))
         expected = {u.id for u in apt_queries.expected_units(material)}
         done: set[int | None] = set()
         for manager in managers:

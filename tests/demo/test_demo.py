@@ -114,7 +114,7 @@ def test_demo_has_pulses_and_an_apt_with_partial_coverage(app, client):
     closed = app.extensions["sqlalchemy"].session.get(Pulse, out["closed_pulse"])
     rows = results.report(closed, "Hela regionen", "Övriga i %(unit)s")
     assert rows[0].answers == out["answers"] > 100
-    assert any("Övriga" in r.label for r in rows) or len(rows) < 10  # small units merged
+    assert any("Övriga" in r.label for r in rows)  # small units merged (the demo picks answers in a fixed order)
     assert all(r.answers >= current_app.config["PULSE_MIN_GROUP"] for r in rows)
     activity = app.extensions["sqlalchemy"].session.scalar(select(Activity).where(Activity.title == APT_TITLE))
     confirmed, expected = apt_queries.coverage_share([activity])
