@@ -8,12 +8,15 @@ never imports them (a pulse planned by a "quiz" item, in pulse/planning.py).
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import signals
 from models import Person, PlanMessage
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -40,8 +43,16 @@ class ItemLink:
 
 
 def due_claim(message: PlanMessage, now: datetime) -> DueClaim | None:
-    """The first claim a receiver makes on a due message, or None (an ordinary task)."""
-    for _receiver, answer in signals.plan_message_due.send(signals.sender(), message=message, now=now):
+    """The first claim a receiver makes on a due message, or None (an ordinary task).
+
+    A receiver that fails is logged and counts as no claim: the owner gets the ordinary task,
+    and the other due messages of the run (intranet, Teams …) are not failed with it."""
+    try:
+        answers = signals.plan_message_due.send(signals.sender(), message=message, now=now)
+    except Exception:
+        log.exception("a plan_message_due receiver failed for plan message %s", message.id)
+        return None
+    for _receiver, answer in answers:
         if isinstance(answer, DueClaim):
             return answer
     return None
@@ -52,7 +63,11 @@ def item_links(messages: Sequence[PlanMessage], viewer: Person | None) -> dict[i
     links: dict[int, ItemLink] = {}
     if not messages:
         return links
-    for _receiver, answer in signals.plan_messages_listed.send(signals.sender(), messages=list(messages),
-                                                               viewer=viewer):
+    try:
+        answers = signals.plan_messages_listed.send(signals.sender(), messages=list(messages), viewer=viewer)
+    except Exception:  # the calendar still shows the messages, with their own pages
+        log.exception("a plan_messages_listed receiver failed")
+        return links
+    for _receiver, answer in answers:
         links.update(answer or {})
     return links

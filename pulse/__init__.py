@@ -24,5 +24,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(views.open_pulses, "open_pulses")  # the start page's card
     app.add_template_global(planning.pulse_for, "planned_pulse")  # the plan's message page
     app.add_template_global(planning.unlinked, "unlinked_pulses")
+    app.add_template_global(planning.may_manage, "may_manage_pulses")
     signals.plan_message_due.connect(planning.on_plan_message_due)  # a quiz item is published by its pulse
     signals.plan_messages_listed.connect(planning.on_plan_messages_listed)  # the calendar links to the pulse

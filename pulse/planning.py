@@ -58,13 +58,26 @@ def link(pulse: Pulse, message: PlanMessage | None, now: datetime) -> None:
             raise PulseError("plan_stale") from exc
 
 
+def _id(raw: str) -> int | None:
+    """A row id from a form or query value: ASCII digits that fit a database integer, else None
+    ("²".isdigit() is true, and a 30-digit id overflows the column)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
 def message_by_id(raw: str) -> PlanMessage | None:
     """The plan message with the id in `raw` (a form or query value), or None."""
-    return db.session.get(PlanMessage, int(raw)) if raw.isdigit() else None
+    found = _id(raw)
+    return db.session.get(PlanMessage, found) if found is not None else None
 
 
 def pulse_by_id(raw: str) -> Pulse | None:
-    return db.session.get(Pulse, int(raw)) if raw.isdigit() else None
+    found = _id(raw)
+    return db.session.get(Pulse, found) if found is not None else None
+
+
+def may_manage(viewer: Person | None) -> bool:
+    """Whether `viewer` may open, create and link pulses (the pulse admin pages)."""
+    return viewer is not None and bool(getattr(viewer, "is_authenticated", True)) and viewer.has_role(*PULSE_ADMINS)
 
 
 def pulse_for(message_id: int) -> Pulse | None:
@@ -110,7 +123,7 @@ def on_plan_messages_listed(_sender, *, messages: list[PlanMessage], viewer: Per
     ids = [m.id for m in messages if is_plan_item(m)]
     if not ids:
         return {}
-    may_open = viewer is not None and viewer.has_role(*PULSE_ADMINS)
+    may_open = may_manage(viewer)
     return {pulse.plan_message_id: ItemLink(
                 _("kännedomsmätning %(opens)s–%(closes)s", opens=fmt_date(pulse.opens_on),
                   closes=fmt_date(pulse.closes_on)),

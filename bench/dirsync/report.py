@@ -9,7 +9,8 @@ import time
 from bench.dirsync.region import CHANGE_SHARE, INCREMENTAL_SHARE, PAGE_SIZE, PEOPLE_DN, SYNC_DN, SYNC_PASSWORD
 from bench.dirsync.workers import run_worker
 
-TARGETS = {"b/a": 1.5, "c/a": 1.2, "e/a": 0.3}
+#: c/L: a full sync ÷ ldapsearch was 17 before issue 19, which asks to at least halve it.
+TARGETS = {"b/a": 1.5, "c/a": 1.2, "e/a": 0.3, "c/L": 8.5}
 RSS_TARGET_MB = 400
 
 
@@ -87,5 +88,6 @@ def report(people: int, searches: list[dict], results: dict[str, list], changed:
     print(f"(e) changed another {INCREMENTAL_SHARE:.0%} before the incremental sync; L = ldapsearch, same entries")
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"targets: b/a <= {TARGETS['b/a']}, c/a <= {TARGETS['c/a']}, e/a <= {TARGETS['e/a']}, "
+          f"c/L <= {TARGETS['c/L']}, "
           f"peak RSS <= {RSS_TARGET_MB} MB")
     return 0 if ok else 1

@@ -126,3 +126,36 @@ def test_the_calendar_and_the_wheel_link_the_item_to_its_pulse_with_its_days(
     for page in (client.get("/plan/kalender?month=2031-03").text, client.get("/plan/arshjul?year=2031").text):
         assert f'href="/plan/{message.id}"' in page and "/admin/puls/" not in page
         assert days in page
+
+
+def test_a_failing_receiver_costs_no_other_message_and_no_page(make_pulse, quiz_item, smtp, client, auth, caplog,
+                                                               monkeypatch):
+    import logging
+
+    import signals
+    from models import PlanTask
+    from pulse import planning
+
+    def broken(_sender, **_kwargs):
+        raise RuntimeError("receiver bug")
+
+    message, intranet = quiz_item(), quiz_item(channel="intranät", title="Intranätsnytt")
+    planning.link(make_pulse(), message, PLANNED - timedelta(days=7))
+    db.session.commit()
+    monkeypatch.setattr(logging.getLogger("campaign.claims"), "disabled", False)  # alembic's fileConfig disables it
+    signals.plan_message_due.connect(broken)
+    signals.plan_messages_listed.connect(broken)
+    try:
+        with time_machine.travel(PLANNED + timedelta(minutes=1), tick=True):
+            run_plan_and_outbox()  # asserts the job's outcome is "ok"
+        auth.login("admin")
+        assert client.get("/plan/kalender?month=2031-03").status_code == 200
+        assert client.get("/plan/arshjul?year=2031").status_code == 200
+    finally:
+        signals.plan_message_due.disconnect(broken)
+        signals.plan_messages_listed.disconnect(broken)
+    tasks = {t.message_id for t in db.session.scalars(select(PlanTask))}
+    assert intranet.id in tasks
+    db.session.refresh(message)
+    assert message.status in ("published", "scheduled") and message.status != "failed"
+    assert "receiver bug" in caplog.text

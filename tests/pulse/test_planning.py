@@ -89,3 +89,27 @@ def test_only_a_quiz_item_plans_a_pulse_and_only_one(make_pulse, quiz_item, clie
     assert "planerar redan en annan mätning" in taken.text
     db.session.expire_all()
     assert (first.plan_message_id, second.plan_message_id) == (message.id, None)
+
+
+def test_a_planner_without_pulse_rights_sees_the_pulse_named_not_linked(make_pulse, quiz_item, region, make_person,
+                                                                       client, auth):
+    from pulse import planning
+
+    message, pulse = quiz_item(), make_pulse()
+    planning.link(pulse, message, datetime(2031, 3, 1, tzinfo=timezone.utc))
+    make_person("comms", roles=("comms",), unit=region["units"]["rs"])
+    db.session.commit()
+    auth.login("comms")
+    page = client.get(f"/plan/{message.id}").text
+    assert pulse.title_sv in page and "/admin/puls/" not in page  # the admin page would answer 403
+    assert "Skapa kännedomsmätning" not in page and "Ta bort kopplingen" not in page
+    assert client.get(f"/admin/puls/{pulse.id}").status_code == 403
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "9" * 30, "-1", "1e3", ""])
+def test_odd_ids_in_the_plan_links_are_not_found_not_a_server_error(raw, quiz_item, client, auth):
+    quiz_item()
+    auth.login("admin")
+    assert client.get("/admin/puls/ny", query_string={"plan": raw}).status_code in (200, 404)
+    answer = client.post("/admin/puls/planera", data={"message_id": raw, "pulse_id": raw})
+    assert answer.status_code in (302, 400, 404)
