@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from campaign import labels
 from campaign.operations import PlanError
 from campaign.queries import outside_period
-from main.forms import error_on_field
+from main.forms import error_on_field, parse_id
 from main.i18n import fmt_date
 
 bp = Blueprint("campaign", __name__)
@@ -33,8 +33,7 @@ def warn_outside_period(campaign, moment, title: str) -> None:
 
 
 def version_of(form) -> int | None:
-    raw = (form.version.data or "").strip() if "version" in form else ""
-    return int(raw) if raw.isdigit() else None
+    return parse_id(form.version.data) if "version" in form else None
 
 
 @bp.context_processor

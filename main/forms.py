@@ -1,5 +1,5 @@
 """Small helpers every package's forms and views share: text cleaning, the Swedish date field,
-the CSRF-only action form and putting an operation's error on its field."""
+the CSRF-only action form, putting an operation's error on its field and reading an id."""
 from __future__ import annotations
 
 import unicodedata
@@ -30,6 +30,18 @@ def filled(value: T | None) -> T:
     if value is None:
         raise ValueError("a required form field is empty after validation")
     return value
+
+
+#: Digits in a row id from a form or URL: more overflow a database integer column.
+MAX_ID_DIGITS = 9
+
+
+def parse_id(raw: str | None) -> int | None:
+    """A row id (or a small number) from a form or query value, or None: ASCII digits only
+    ("²".isdigit() is true but int() refuses it) and short enough for an integer column (a
+    30-digit id would make the database refuse the query). Bad input is "not found", never a 500."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS else None
 
 
 def error_on_field(form, field: str | None, text: str) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from campaign.claims import DueClaim, ItemLink
 from campaign.operations import publish_automatically
 from extensions import db
+from main.forms import parse_id
 from main.i18n import fmt_date, fmt_datetime
 from models import Person, PlanMessage
 from models.pulse import Pulse
@@ -58,20 +59,14 @@ def link(pulse: Pulse, message: PlanMessage | None, now: datetime) -> None:
             raise PulseError("plan_stale") from exc
 
 
-def _id(raw: str) -> int | None:
-    """A row id from a form or query value: ASCII digits that fit a database integer, else None
-    ("²".isdigit() is true, and a 30-digit id overflows the column)."""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
-
-
 def message_by_id(raw: str) -> PlanMessage | None:
     """The plan message with the id in `raw` (a form or query value), or None."""
-    found = _id(raw)
+    found = parse_id(raw)
     return db.session.get(PlanMessage, found) if found is not None else None
 
 
 def pulse_by_id(raw: str) -> Pulse | None:
-    found = _id(raw)
+    found = parse_id(raw)
     return db.session.get(Pulse, found) if found is not None else None
 
 

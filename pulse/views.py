@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from extensions import db
-from main.forms import require_action
+from main.forms import parse_id, require_action
 from main.i18n import local_tz
 from models import utcnow
 from models.pulse import Pulse
@@ -31,9 +31,9 @@ def _page(pulse: Pulse, *, status: int = 200, **context):
 def _choices(pulse: Pulse) -> dict[int, int]:
     choices = {}
     for question in pulse.questions:
-        raw = request.form.get(f"q{question.id}", "")
-        if raw.isdigit():
-            choices[question.id] = int(raw)
+        choice = parse_id(request.form.get(f"q{question.id}"))
+        if choice is not None:
+            choices[question.id] = choice
     return choices
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 import audit
 from auth.access import may_see, require_visible, requires
 from extensions import db
-from main.forms import ActionForm, require_action
+from main.forms import ActionForm, parse_id, require_action
 from main.i18n import fmt_datetime, fmt_number, local_tz
 from main.navigation import safe_next
 from models import Exemption, Person, utcnow
@@ -49,7 +49,7 @@ def list_args(default_state: str = "todo") -> dict:
     unit = request.args.get("unit", "")
     return {
         "state": request.args.get("state") if request.args.get("state") in queries.FILTERS else default_state,
-        "unit_id": int(unit) if unit.isdigit() else None,
+        "unit_id": parse_id(unit),
         "q": request.args.get("q", "").strip()[:200],
         "sort": request.args.get("sort") if request.args.get("sort") in queries.SORTS else "due",
         "desc": request.args.get("desc") == "1",
