@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from extensions import db
+from main.navigation import absolute_url
 from models import Activity, PlanMessage
 from models.apt import AptConfirmation, AptDigestEntry
 
@@ -52,7 +53,7 @@ class Material:
 def link(material: Material) -> str:
     """The absolute link to the material's one-click confirmation page (for mails)."""
     path = f"/apt/{material.id}" if material.kind == ACTIVITY else f"/apt/meddelande/{material.id}"
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return absolute_url(path)
 
 
 def owner_columns(material: Material) -> dict[str, int]:

@@ -24,7 +24,7 @@ import audit
 from auth import oidc, oidc_operations, oidc_people, sessions
 from auth.forms import LoginForm
 from extensions import csrf, db
-from main.navigation import safe_next
+from main.navigation import absolute_url, safe_next
 from models import utcnow
 from signals import roles_changed, sender
 
@@ -88,7 +88,7 @@ def _refuse(reason: str, detail: str = "", match: oidc_people.Match | None = Non
 
 
 def _redirect_uri() -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("oidc.callback")
+    return absolute_url(url_for("oidc.callback"))
 
 
 @bp.before_app_request
@@ -173,7 +173,7 @@ def signed_out():
 
 def logout_offer() -> str | None:
     """For auth.views.logout: end this browser's sign-in; the IdP logout URL to offer, or None."""
-    post_logout = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.login")
+    post_logout = absolute_url(url_for("auth.login"))
     return oidc_operations.end_sign_in(session.get(SIGN_IN_KEY), utcnow(), post_logout)
 
 

@@ -21,7 +21,6 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -33,6 +32,7 @@ from campaign import claims, markup
 from campaign.operations import email_channel, publish_automatically, record
 from extensions import db
 from main.i18n import fmt_datetime
+from main.navigation import absolute_url
 from models import Person, PlanMessage, PlanTask
 from outbox.mime import check_header_text
 from outbox.operations import enqueue
@@ -175,7 +175,7 @@ def _back_to_review(message: PlanMessage, now: datetime, reason: str, summary: S
     _mail_owner(message, f"plan-problem:{message.id}:{message.version}",
                 _("Meddelandet skickades inte: %(title)s", title=message.title),
                 _("%(reason)s\n\nMeddelandet ”%(title)s” är tillbaka för granskning. Öppna det i Vaksam:\n%(url)s\n",
-                  reason=reason, title=message.title, url=_url(f"/plan/{message.id}")), now)
+                  reason=reason, title=message.title, url=absolute_url(f"/plan/{message.id}")), now)
     summary.returned.append(message.id)
 
 
@@ -197,7 +197,7 @@ def _publish_or_open_task(message: PlanMessage, now: datetime, summary: SendSumm
         text = _("Meddelandet ”%(title)s” ska publiceras nu i kanalen %(channel)s (planerat %(time)s).\n\n"
                  "Publicera det och markera det sedan som publicerat i Vaksam:\n%(url)s\n",
                  title=message.title, channel=message.channel, time=fmt_datetime(message.planned_at),
-                 url=_url("/plan/uppgifter"))
+                 url=absolute_url("/plan/uppgifter"))
     _mail_owner(message, f"plan-task:{task.id}", subject, text, now)
     summary.tasks += 1
 
@@ -208,6 +208,3 @@ def _mail_owner(message: PlanMessage, key: str, subject: str, text: str, now: da
         enqueue(key, to=owner, subject=" ".join(subject.split()), text=text,
                 related=("plan_message", message.id), now=now)
 
-
-def _url(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path

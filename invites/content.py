@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from markupsafe import escape
 
 from invites import ical, recurrence, rules
+from main.navigation import absolute_url
 from models import Activity, Person
 
 LOCALE = "sv"
@@ -48,7 +49,7 @@ def organizer_header() -> str:
 
 
 def activity_url(activity: Activity) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + "/aktiviteter"
+    return absolute_url("/aktiviteter")
 
 
 def summary(activity: Activity, locale: str = LOCALE) -> str:

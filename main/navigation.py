@@ -1,10 +1,10 @@
-"""Navigation per role and safe redirect targets."""
+"""Navigation per role, safe redirect targets and absolute links (for mails and the IdP)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -69,6 +69,12 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     return target
+
+
+def absolute_url(path: str) -> str:
+    """`path` ("/plan/12") under BASE_URL, for links that leave the browser: mails, calendar
+    files, the identity provider's redirect targets."""
+    return current_app.config["BASE_URL"].rstrip("/") + path
 
 
 def init_app(app: Flask) -> None:

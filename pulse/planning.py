@@ -25,6 +25,7 @@ from campaign.operations import publish_automatically
 from extensions import db
 from main.forms import parse_id
 from main.i18n import fmt_date, fmt_datetime
+from main.navigation import absolute_url
 from models import Person, PlanMessage
 from models.pulse import Pulse
 from pulse.blueprint import PULSE_ADMINS
@@ -101,7 +102,7 @@ def on_plan_message_due(_sender, *, message: PlanMessage, now: datetime, **_kwar
     pulse = pulse_for(message.id)
     if pulse is not None:
         return DueClaim(published=_publication_note(pulse))
-    url = current_app.config["BASE_URL"].rstrip("/") + f"/plan/{message.id}"
+    url = absolute_url(f"/plan/{message.id}")
     return DueClaim(
         subject=_("Dags att skapa kännedomsmätningen: %(title)s", title=message.title),
         text=_("Meddelandet ”%(title)s” i kanalen %(channel)s planerar en kännedomsmätning (planerat %(time)s), "

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from campaign import audience as audience_mod
 from extensions import db
 from main.i18n import fmt_date, local_tz
+from main.navigation import absolute_url
 from models import Person
 from models.pulse import Pulse, PulseParticipant
 from outbox.operations import enqueue
@@ -89,7 +90,7 @@ def _remind(pulse: Pulse, now: datetime, sent: Sent) -> None:
 
 def _mail(pulse: Pulse, person: Person, kind: str, now: datetime) -> bool:
     locale = person.locale or "sv"
-    url = current_app.config["BASE_URL"].rstrip("/") + f"/puls/{pulse.id}"
+    url = absolute_url(f"/puls/{pulse.id}")
     with force_locale(locale):
         title = pulse.title(locale)
         if kind == "invite":
