@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import url_for
+
 import signals
 from models import Person, PlanMessage
 
@@ -71,3 +73,11 @@ def item_links(messages: Sequence[PlanMessage], viewer: Person | None) -> dict[i
     for _receiver, answer in answers:
         links.update(answer or {})
     return links
+
+
+def message_target(message: PlanMessage, links: dict[int, ItemLink]) -> tuple[str, ItemLink | None]:
+    """Where a listed message links (the page another package named, or the message's own) and
+    that package's ItemLink, if any: the month calendar and the årshjul list messages alike."""
+    link = links.get(message.id)
+    url = link.url if link is not None and link.url else url_for("campaign.message", message_id=message.id)
+    return url, link

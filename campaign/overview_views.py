@@ -31,8 +31,7 @@ def _calendar_entries(first: date) -> list[tuple[datetime, datetime | None, mont
     links = claims.item_links(messages, current_user)  # e.g. a quiz item's pulse (pulse/planning.py)
     for m in messages:
         local = m.planned_at.astimezone(tz)
-        link = links.get(m.id)
-        url = link.url if link and link.url else url_for("campaign.message", message_id=m.id)
+        url, link = claims.message_target(m, links)
         note = f"{m.channel}, {labels.MESSAGE_STATUSES.get(m.status, m.status)}" + (f"; {link.note}" if link else "")
         entries.append((m.planned_at, None, monthgrid.DayItem(
             "message", local.strftime("%H:%M"), m.title, url, note, False, m.planned_at.isoformat())))

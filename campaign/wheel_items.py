@@ -72,8 +72,7 @@ def messages_provider(year: int, viewer) -> list[WheelItem]:
     links = claims.item_links(messages, viewer)  # e.g. a quiz item's pulse (pulse/planning.py)
     items = []
     for m in messages:
-        link = links.get(m.id)
-        url = link.url if link and link.url else url_for("campaign.message", message_id=m.id)
+        url, link = claims.message_target(m, links)
         items.append(WheelItem(m.planned_at.astimezone(tz).date(), None,
                                f"{m.title} ({link.note})" if link else m.title, "message", url,
                                f"{m.channel}, {labels.MESSAGE_STATUSES.get(m.status, m.status)}"))
