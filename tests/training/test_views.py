@@ -261,3 +261,22 @@ def test_region_exports_and_snapshot_on_demand(client, auth, data):
     assert client.post("/admin/training/snapshots").status_code == 302
     body = client.get("/admin/training/region").get_data(as_text=True)
     assert "Nyckeltal per mättillfälle" in body
+
+
+# An id in a URL that is not a plain number ("²", which str.isdigit() accepts, or one too long for an
+# integer column) is "no such unit" on the team and region pages, never a server error.
+@pytest.mark.parametrize("raw", ["²", "٣", "9" * 30, "-1", " 12 x"])
+def test_an_odd_unit_filter_is_no_filter(raw, client, auth, data):
+    auth.login("boss")
+    assert client.get("/training/team", query_string={"unit": raw}).status_code == 200
+    auth.logout()
+    auth.login("admin")
+    assert client.get("/admin/training/region", query_string={"unit": raw}).status_code == 200
+
+
+def test_parse_id_takes_plain_short_numbers_only():
+    from main.forms import parse_id
+
+    assert parse_id("42") == 42 and parse_id(" 7 ") == 7 and parse_id("123456789") == 123456789
+    for raw in ("", None, "²", "٣", "1e3", "-1", "4.0", "1234567890", "12 x"):
+        assert parse_id(raw) is None, raw
