@@ -16,11 +16,15 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.numbers import get_decimal_symbol, get_group_symbol
+from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
+from wtforms.i18n import messages_path as wtforms_messages_path
 
 LANGUAGES = ("sv", "en")
 
@@ -42,6 +46,64 @@ def select_timezone() -> str:
     return current_app.config["TIMEZONE"]
 
 
+def page_locale() -> Locale | None:
+    """flask_babel.get_locale(), at a fraction of its cost.
+
+    Flask-Babel (4.x) keeps the locale chosen for the request, and the one `force_locale` sets,
+    on `g._flask_babel.babel_locale`; its own get_locale reaches it through about ten
+    context-proxy lookups a call, and a team page asks some 400 times (numbers, dates,
+    translated texts): about a seventh of the page's CPU (issue 19: pages cost what is on the
+    screen). This reads the attribute from the application context's `g` (through Flask's
+    context variable, `flask.globals._cv_app`) and asks Flask-Babel whenever it is not there
+    yet (first call in a request, after `refresh()`, outside a context).
+    tests/main/test_page_locale.py holds both answers equal, `force_locale` included, so a
+    Flask or Flask-Babel upgrade that moves either attribute fails there, not on a page."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        babel_state = ctx.g.__dict__.get("_flask_babel")
+        locale = getattr(babel_state, "babel_locale", None)
+        if locale is not None:
+            return locale
+    return get_locale()
+
+
+def page_translations() -> NullTranslations:
+    """flask_babel.get_translations(), remembered for the request's locale (see page_locale):
+    the catalogue a template's `_()` and `ngettext()` read."""
+    ctx = _cv_app.get(None)
+    babel_state = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+    locale = getattr(babel_state, "babel_locale", None)
+    if babel_state is None or locale is None:
+        return get_translations()
+    remembered = getattr(babel_state, "vaksam_translations", None)
+    if remembered is not None and remembered[0] is locale:
+        return remembered[1]
+    translations = get_translations()
+    babel_state.vaksam_translations = (locale, translations)
+    return translations
+
+
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> NullTranslations:
+    return Translations.load(wtforms_messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsMessages:
+    """WTForms' own messages ("Detta fält är obligatoriskt.") in the page's language, from one
+    parsed catalogue per language. Flask-WTF reads them from `request.wtforms_translations`
+    and, when that is unset, parses WTForms' .mo file again for every request that shows a
+    form (about 0.3 ms, on every page with a button); init_app sets this object there."""
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(page_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(page_locale())).ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WTFormsMessages()
+
+
 def local_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config["TIMEZONE"])
 
@@ -51,7 +113,7 @@ def fmt_datetime(value: datetime | None, fmt: str = "short") -> str:
     if value is None:
         return ""
     if fmt == "short":
-        pattern = "d MMM y HH:mm" if str(get_locale()) == "sv" else "d MMM y, HH:mm"
+        pattern = "d MMM y HH:mm" if str(page_locale()) == "sv" else "d MMM y, HH:mm"
         return format_datetime(value, pattern)
     return format_datetime(value, fmt)
 
@@ -111,7 +173,7 @@ def _fast_decimal(value: int | float | Decimal, pattern: str) -> str | None:
     rules are not checked here), negative or non-finite numbers, and without a locale."""
     if pattern not in (NUMBER, PERCENT) or isinstance(value, bool):
         return None
-    locale = get_locale()
+    locale = page_locale()
     separators = _separators(str(locale)) if locale is not None else None
     if separators is None:
         return None
@@ -151,7 +213,7 @@ def fmt_measure(value: int | float | None, unit: str | None = "") -> str:
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """flask_babel's ngettext, with `%(num)s` in the page's number format ("1 234 påminnelser")."""
     variables.setdefault("num", fmt_number(num))
-    return get_translations().ungettext(singular, plural, num) % variables
+    return page_translations().ungettext(singular, plural, num) % variables
 
 
 def _formatted_ngettext(plain):
@@ -165,6 +227,15 @@ def _formatted_ngettext(plain):
 
 
 def init_app(app: Flask) -> None:
+    # Flask-Babel's own callables (installed by babel.init_app, which runs first) look the
+    # catalogue up through get_translations() on every `_()` in a template.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        gettext=lambda s: page_translations().ugettext(s),
+        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters["number"] = fmt_number
     app.jinja_env.filters["percent"] = fmt_percent
     app.jinja_env.filters["share"] = fmt_share
@@ -175,6 +246,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = fmt_date
     app.jinja_env.filters["iso"] = fmt_iso
 
+    @app.before_request
+    def wtforms_messages() -> None:
+        request.wtforms_translations = _WTFORMS_MESSAGES  # type: ignore[attr-defined]  # read by flask_wtf.i18n
+
     @app.context_processor
     def inject_locale():
-        return {"current_locale": str(get_locale()), "languages": LANGUAGES}
+        return {"current_locale": str(page_locale()), "languages": LANGUAGES}

@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.cli.add_command(cli.training)
     app.jinja_env.globals.update(training_state_label=views.state_label, training_filter_labels=views.FILTER_LABELS,
-                                 display_rows=views.display_rows)
+                                 display_rows=views.display_rows, count_rows=views.count_rows)
     app.jinja_env.filters["day"] = views.format_day
     signals.completions_imported.connect(freshness.on_completions_imported, sender=app)
     signals.directory_synced.connect(freshness.on_directory_synced, sender=app)

@@ -7,11 +7,10 @@ from typing import NamedTuple
 
 from babel.dates import format_date
 from flask import url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from main.i18n import fmt_number, local_tz
+from main.i18n import fmt_number, fmt_percent, local_tz, page_locale
 from models import utcnow
 from training.drilldown import days_overdue
 from training.status import local_date
@@ -31,7 +30,7 @@ def format_day(day: date | datetime | None) -> str:
     """Like the `date` filter (local date of a time), remembered: a team list repeats the same few dates."""
     if isinstance(day, datetime):
         day = day.astimezone(local_tz()).date()
-    return _format_day(day, str(get_locale())) if day else ""
+    return _format_day(day, str(page_locale())) if day else ""
 
 
 def state_label(state: str | None) -> str:
@@ -50,6 +49,8 @@ class DisplayRow(NamedTuple):
     completed: str
     #: Days past the due date ("" unless overdue).
     late: str
+    #: The name of the row's "Påminn valda" checkbox.
+    remind_label: str
 
 
 def display_rows(rows, versions: dict[int, str], requirement=None) -> list[DisplayRow]:
@@ -59,6 +60,7 @@ def display_rows(rows, versions: dict[int, str], requirement=None) -> list[Displ
     result = []
     today = local_date(utcnow(), local_tz())
     until = _transition_label(requirement, today)
+    remind = _("Påminn %(name)s")  # translated once, filled per row
     for person, unit, s in rows:
         completed = ""
         if s.completed_at:
@@ -68,7 +70,7 @@ def display_rows(rows, versions: dict[int, str], requirement=None) -> list[Displ
             until if until and s.state == "completed" and s.version_id != requirement.current_version_id
             else labels.get(s.state, ""),
             s.due_on.isoformat() if s.due_on else "", format_day(s.due_on), completed,
-            _late(days_overdue(s.due_on, s.state, today)),
+            _late(days_overdue(s.due_on, s.state, today)), remind % {"name": person.name},
         ))
     return result
 
@@ -87,3 +89,33 @@ def _transition_label(requirement, today: date) -> str | None:
     if requirement.transition_on < today:
         return None
     return _("Klar (gäller till %(day)s)", day=format_day(requirement.transition_on))
+
+
+class CountCells(NamedTuple):
+    """One row of a counts table, formatted (training/_macros.html's counts_table)."""
+
+    label: str
+    href: str | None
+    required: str
+    completed: str
+    #: The bar's maximum (those not exempt); None: no bar.
+    bar_max: int | None
+    bar_value: int
+    share: str
+    in_progress: str
+    not_started: str
+    overdue: str
+    exempt: str
+
+
+def count_rows(rows) -> list[CountCells]:
+    """(label, href, Counts) rows formatted in one pass: a team or region page shows up to 50
+    units and every manager below, seven numbers each (issue 19: pages cost what is on the screen)."""
+    result = []
+    for label, href, c in rows:
+        base = c.required - c.exempt
+        result.append(CountCells(
+            label, href or None, fmt_number(c.required), fmt_number(c.completed), base if base > 0 else None,
+            c.completed, fmt_percent(c.percent), fmt_number(c.in_progress), fmt_number(c.not_started),
+            fmt_number(c.overdue), fmt_number(c.exempt)))
+    return result

@@ -29,6 +29,7 @@ from training import (
 )
 from training.display import (  # noqa: F401 (app globals)
     STATE_LABELS,
+    count_rows,
     display_rows,
     format_day,
     state_label,

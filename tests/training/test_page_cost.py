@@ -119,3 +119,29 @@ def test_statements_per_page_do_not_grow_with_the_org_chart(app, client, auth, m
     large = statements_per_page(client, auth, build(make_unit, make_person, 120))
     assert large == small
     assert max(large.values()) <= 30
+
+
+def test_unit_and_manager_rows_link_and_count_as_before(app, client, auth, make_unit, make_person):
+    """The rows are formatted in one pass (training.display.count_rows) and linked through one
+    url_pattern per list: the same cells and links url_for and the filters gave."""
+    from flask import url_for
+
+    from models import Requirement, Unit
+
+    build(make_unit, make_person, 3)
+    auth.login("director")
+    with time_machine.travel(NOW, tick=False):
+        team = client.get("/training/team").get_data(as_text=True)
+        region = client.get("/admin/training/region").get_data(as_text=True)
+    with app.test_request_context():
+        requirement = db.session.scalar(db.select(Requirement))
+        clinic = db.session.scalar(db.select(Unit).where(Unit.name == "Klinik 000"))
+        region_unit = db.session.scalar(db.select(Unit).where(Unit.name == "Regionen"))
+        team_href = url_for("training.team", requirement=requirement.id, state="todo", unit=clinic.id)
+        region_href = url_for("training_reports.region", requirement=requirement.id, unit_scope=region_unit.id)
+    # Klinik 000: one person, not done; Klinik 001: one person, done.
+    cells = ('<td class="num">1</td><td class="num">0</td>\n    <td class="num share"><progress max="1" value="0" '
+             'aria-hidden="true"></progress> 0,0\u00a0%</td>')
+    assert f'<th scope="row"><a href="{team_href.replace("&", "&amp;")}">Klinik 000</a></th>\n    {cells}' in team
+    assert f'<a href="{region_href.replace("&", "&amp;")}">Regionen</a>' in region
+    assert "100,0\u00a0%" in team
