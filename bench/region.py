@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.benchdb import database  # noqa: E402
+from bench.benchdb import database, settle  # noqa: E402
 from bench.training import PASSWORD, build_org, completion_rows  # noqa: E402
 
 os.environ.setdefault("VAKSAM_INSTANCE", tempfile.mkdtemp(prefix="vaksam-bench-"))
@@ -97,6 +97,7 @@ def load(url: str, people: int, completions: int) -> dict:
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
         freshness.run_pending(utcnow())
+        settle(db.engine)
         db.engine.dispose()
     return {"users": {"director": "user1", "lead": f"user{lead_id}", "employee": f"user{employee}",
                       "admin": f"user{admin}", "comms": f"user{comms}"},

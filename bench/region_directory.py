@@ -13,6 +13,7 @@ import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench.benchdb import settle
 from bench.dirsync.region import SUFFIX, SYNC_DN, SYNC_PASSWORD, Region
 from bench.dirsync.workers import ldap_settings
 from bench.training import PASSWORD, completion_rows
@@ -90,6 +91,7 @@ def load_from_directory(url: str, settings: dict[str, str], completions_per_pers
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
         freshness.run_pending(utcnow())
+        settle(db.engine)
         db.engine.dispose()
     return {"users": {"director": names[director], "lead": names[lead], "employee": names[employee],
                       "admin": names[admin], "comms": names[comms]},
