@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from extensions import db
 from models import Person, Requirement, TeamSummary
@@ -26,7 +27,9 @@ def report_teams(requirement: Requirement, manager: Person) -> list[ReportTeam]:
     rows = db.session.execute(
         select(Person, TeamSummary).join(TeamSummary, TeamSummary.manager_id == Person.id).where(
             Person.manager_id == manager.id, Person.active.is_(True), Person.subtree_size > 0,
-            TeamSummary.requirement_id == requirement.id, TeamSummary.kind == "all")).all()
+            TeamSummary.requirement_id == requirement.id, TeamSummary.kind == "all")
+        # Names and ids are all the page shows: their role grants only if something asks.
+        .options(lazyload(Person.grants))).all()
     teams = [ReportTeam(person, Counts(**{s: getattr(summary, s) for s in STATES})) for person, summary in rows]
     return sorted(teams, key=lambda t: t.manager.name)
 
