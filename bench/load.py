@@ -280,11 +280,13 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=55_000)
     parser.add_argument("--seconds", type=float, default=30, help="Per level.")
     parser.add_argument("--levels", default="10,50,150")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py's, 2 per core).")
+    parser.add_argument("--threads", type=int, help="Threads per worker (default: gunicorn.conf.py's, 4).")
     parser.add_argument("--no-directory", action="store_true",
                         help="Fill the region by inserts instead of a first sync from slapd (no sync phase).")
     args = parser.parse_args()
     with region(args.people, completions=args.people * 3, scheduler=True, name="vaksam_load",
-                directory=not args.no_directory) as r:
+                directory=not args.no_directory, workers=args.workers, threads=args.threads) as r:
         r.cookies = sessions(r)
         results = {n: level(r, n, args.seconds) for n in (int(x) for x in args.levels.split(","))}
         quiet = results.get(50) or next(iter(results.values()))

@@ -115,13 +115,16 @@ def _env(url: str, **extra: str) -> dict:
             "SESSION_COOKIE_SECURE": "0", **extra}
 
 
-def start_gunicorn(url: str, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
+def start_gunicorn(url: str, workers: int | None, threads: int | None) -> tuple[subprocess.Popen, str]:
+    """gunicorn with gunicorn.conf.py; `workers`/`threads` None: the file's defaults (what a
+    region running the shipped configuration gets)."""
     port = _free_port()
     log = open(Path(os.environ["VAKSAM_INSTANCE"]) / "gunicorn.log", "ab")
+    sizes = {name: str(value) for name, value in (("GUNICORN_WORKERS", workers), ("GUNICORN_THREADS", threads))
+             if value is not None}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"], cwd=ROOT,
-        env=_env(url, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(workers),
-                 GUNICORN_THREADS=str(threads), GUNICORN_ACCESS_LOG="/dev/null"),
+        env=_env(url, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="/dev/null", **sizes),
         stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -145,7 +148,7 @@ def start_scheduler(url: str) -> subprocess.Popen:
 
 
 @contextmanager
-def region(people: int = 55_000, completions: int = 150_000, workers: int = 2, threads: int = 4,
+def region(people: int = 55_000, completions: int = 150_000, workers: int | None = None, threads: int | None = None,
            scheduler: bool = False, name: str = "vaksam_region", directory: bool = False) -> Iterator[Region]:
     """A served region; `directory=True`: its people come from a throwaway slapd through a
     first full sync (bench/region_directory.py), so a later sync can run against it."""
