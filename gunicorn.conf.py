@@ -23,9 +23,12 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
 #: Workers are recycled after this many requests (GUNICORN_MAX_REQUESTS), plus a random
-#: jitter so that they do not all restart at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+#: jitter so that they do not all restart at once. A guard against slow leaks (memory stays
+#: flat under load: bench/RESULTS.md), not a routine: a new worker spends over a second
+#: loading the app while its peers take its share, and at 2,000 (the first default) two
+#: workers under 45 requests/s were recycled every minute or two.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "2000"))
 #: Limits on the request line and headers (gunicorn's defaults, stated).
 limit_request_line = 8190
 limit_request_fields = 100
