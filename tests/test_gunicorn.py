@@ -45,3 +45,23 @@ def test_gunicorn_serves_healthz_with_a_json_access_log(migrated, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_config_defaults_and_overrides(monkeypatch):
+    """One worker per core (at most 8), four threads, recycling as a leak guard only (20,000
+    requests ± 2,000: at 2,000 two workers under 45 requests/s restarted every minute or two);
+    each setting follows its environment variable."""
+    import runpy
+
+    for name in ("GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_REQUESTS_JITTER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (conf["workers"], conf["threads"], conf["worker_class"]) == (2, 4, "gthread")
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (20000, 2000)
+    monkeypatch.setattr(os, "cpu_count", lambda: 32)
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 8
+    monkeypatch.setenv("GUNICORN_WORKERS", "3")
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "500")
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (conf["workers"], conf["max_requests"]) == (3, 500)
