@@ -10,11 +10,11 @@ import os
 
 #: Where to listen (GUNICORN_BIND); behind a TLS-terminating proxy on the same host.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-#: Worker processes (GUNICORN_WORKERS): one per core, at most 8. With four threads each, two
-#: workers on two cores answered 50 simulated users with a lower p95 than four (the threads
-#: already overlap the database waits; more processes only add switches and memory):
-#: bench/RESULTS.md, 2026-12-07 afternoon.
-workers = int(os.environ.get("GUNICORN_WORKERS", str(min(8, os.cpu_count() or 1))))
+#: Worker processes (GUNICORN_WORKERS): one per core, at least 2 (one keeps serving while the
+#: other is replaced) and at most 8. With four threads each, two workers on two cores answered
+#: 50 simulated users with a lower p95 than four (the threads already overlap the database
+#: waits; more processes only add switches and memory): bench/RESULTS.md, 2026-12-07.
+workers = int(os.environ.get("GUNICORN_WORKERS", str(max(2, min(8, os.cpu_count() or 1)))))
 worker_class = "gthread"
 #: Threads per worker (GUNICORN_THREADS).
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))

@@ -93,9 +93,8 @@ def load(url: str, people: int, completions: int) -> dict:
             db.session.execute(insert(Completion), rows[i:i + 20_000])
         token = feed_tokens.create(db.session.get(Person, employee), utcnow())
         db.session.commit()
-        with db.engine.connect() as conn:
+        with db.engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
-            conn.commit()
         freshness.run_pending(utcnow())
         settle(db.engine)
         db.engine.dispose()
@@ -116,12 +115,9 @@ def _env(url: str, **extra: str) -> dict:
 
 
 def start_gunicorn(url: str, workers: int | None, threads: int | None) -> tuple[subprocess.Popen, str]:
-    """gunicorn with gunicorn.conf.py; `workers`/`threads` None: the file's defaults (what a
-    region running the shipped configuration gets)."""
-    port = _free_port()
-    log = open(Path(os.environ["VAKSAM_INSTANCE"]) / "gunicorn.log", "ab")
-    sizes = {name: str(value) for name, value in (("GUNICORN_WORKERS", workers), ("GUNICORN_THREADS", threads))
-             if value is not None}
+    """gunicorn with gunicorn.conf.py; `workers`/`threads` None: the shipped defaults."""
+    port, log = _free_port(), open(Path(os.environ["VAKSAM_INSTANCE"]) / "gunicorn.log", "ab")
+    sizes = {k: str(v) for k, v in (("GUNICORN_WORKERS", workers), ("GUNICORN_THREADS", threads)) if v is not None}
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"], cwd=ROOT,
         env=_env(url, GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_ACCESS_LOG="/dev/null", **sizes),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -31,12 +30,6 @@ def start_slapd(people: int, work: Path):
     change.write_text(forward)
     slapd.load_ldif_offline(generated.ldif())
     slapd.start()
-    # A region's directory runs on its own servers; here slapd shares the two cores with
-    # the web workers, so it runs at the lowest CPU priority: serving the sync's 55,000
-    # entries (about a second of slapd's CPU) then takes idle CPU, as a remote server's work
-    # would, instead of the web's. A bench-only setting (bench/load.py's sync under load).
-    if slapd.pid is not None:
-        os.setpriority(os.PRIO_PROCESS, slapd.pid, 19)
     job = {"ldap_url": slapd.uri.rstrip("/")}
     settings = {k: str(v) for k, v in ldap_settings(job).items()}
     return slapd, settings, change

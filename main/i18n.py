@@ -89,7 +89,7 @@ def _wtforms_catalogue(locale: str) -> NullTranslations:
 
 
 class _WTFormsMessages:
-    """WTForms' own messages ("Detta fält är obligatoriskt.") in the page's language, from one
+    """WTForms' own messages ("Det här fältet är obligatoriskt.") in the page's language, from one
     parsed catalogue per language. Flask-WTF reads them from `request.wtforms_translations`
     and, when that is unset, parses WTForms' .mo file again for every request that shows a
     form (about 0.3 ms, on every page with a button); init_app sets this object there."""

@@ -91,19 +91,28 @@ class UrlPattern:
 
     def __init__(self, endpoint: str, params: dict, key: str) -> None:
         self._key = key
-        self._needle = self._pair(self._MARK)
         try:
-            self._text = url_for(endpoint, **{**params, key: self._MARK})
+            text = url_for(endpoint, **{**params, key: self._MARK})
         except ValueError:  # a path converter refused the marker
-            self._text = ""
-        if self._needle not in self._text:
+            text = ""
+        pair = self._pair(self._MARK)
+        for sep in "?&":  # the argument itself, not a longer name ending in it
+            if sep + pair in text:
+                self._head, self._tail = text.split(sep + pair, 1)
+                self._sep = sep
+                break
+        else:
             raise ValueError(f"{key!r} is not a query argument of {endpoint}")
+        #: Without the argument, as url_for leaves out one that is None.
+        self._without = url_for(endpoint, **{**params, key: None})
 
     def _pair(self, value: object) -> str:
         return urlencode([(self._key, str(value))], safe=self._SAFE)
 
     def __call__(self, value: object) -> str:
-        return self._text.replace(self._needle, self._pair(value), 1)
+        if value is None:
+            return self._without
+        return f"{self._head}{self._sep}{self._pair(value)}{self._tail}"
 
 
 def init_app(app: Flask) -> None:

@@ -48,7 +48,7 @@ def test_gunicorn_serves_healthz_with_a_json_access_log(migrated, tmp_path):
 
 
 def test_config_defaults_and_overrides(monkeypatch):
-    """One worker per core (at most 8), four threads, recycling as a leak guard only (20,000
+    """One worker per core (at least 2, at most 8), four threads, recycling as a leak guard only (20,000
     requests ± 2,000: at 2,000 two workers under 45 requests/s restarted every minute or two);
     each setting follows its environment variable."""
     import runpy
@@ -61,6 +61,8 @@ def test_config_defaults_and_overrides(monkeypatch):
     assert (conf["max_requests"], conf["max_requests_jitter"]) == (20000, 2000)
     monkeypatch.setattr(os, "cpu_count", lambda: 32)
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 8
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 2
     monkeypatch.setenv("GUNICORN_WORKERS", "3")
     monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "500")
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))

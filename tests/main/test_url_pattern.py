@@ -12,11 +12,12 @@ from main.navigation import UrlPattern
     {"manager": 7, "requirement": 2},
     {"manager": None, "requirement": 2, "state": "todo", "unit": 5, "q": "Åsa & Bo=1 %?#/"},
     {"unit": None, "q": "unit=VAKSAMURLPATTERNMARK"},
+    {"my_unit": "VAKSAMURLPATTERNMARK", "unit": 3},
 ])
 def test_same_links_as_url_for(app, params):
     with app.test_request_context():
         pattern = UrlPattern("training.team", params, "unit")
-        for value in (0, 1, 12345, "ä b&c", "x/y?z"):
+        for value in (0, 1, 12345, "ä b&c", "x/y?z", None):
             assert pattern(value) == url_for("training.team", **{**params, "unit": value})
 
 
