@@ -54,16 +54,18 @@ def region():
     requirement, unit = _requirement(), _unit()
     args = list_args()
     audit.record("training.region.view", "unit", unit.id if unit else None,
-                 {"requirement": requirement.id, **{k: v for k, v in args.items() if v}})
+                 {"requirement": requirement.id, **{k: v for k, v in args.items() if v}}, commit=False)
     view = queries.region(requirement, unit, with_children=False)
     units = unit_rows.region_units(requirement, unit, **unit_args())
     people = queries.people_page(requirement, unit=unit, **args) if unit is not None else None
     points, chart = trend_chart(requirement, unit)
-    return render_template("training/region.html", requirement=requirement, view=view, people=people, args=args,
+    page = render_template("training/region.html", requirement=requirement, view=view, people=people, args=args,
                            units=units,
                            unit=unit, points=points, chart=chart, freshness=freshness.state(requirement),
                            requirements=facts.active_requirements(), action_form=ActionForm(),
                            versions=people_export.version_names())
+    db.session.commit()  # the audit event; after rendering, so the viewer is not loaded twice
+    return page
 
 
 @bp.get("/region/export.<fmt>")

@@ -160,8 +160,10 @@ def person(person_id: int):
     person = db.get_or_404(Person, person_id)
     require_visible(person)
     if person.id != current_user.id:
-        audit.record("training.person.view", "person", person.id)
-    return _person_page(person, ExemptionForm(formdata=None))
+        audit.record("training.person.view", "person", person.id, commit=False)
+    page = _person_page(person, ExemptionForm(formdata=None))
+    db.session.commit()  # the audit event; after rendering, so the viewer and the person are not loaded twice
+    return page
 
 
 def _person_page(person: Person, form: ExemptionForm, status: int = 200):

@@ -145,3 +145,26 @@ def test_unit_and_manager_rows_link_and_count_as_before(app, client, auth, make_
     assert f'<th scope="row"><a href="{team_href.replace("&", "&amp;")}">Klinik 000</a></th>\n    {cells}' in team
     assert f'<a href="{region_href.replace("&", "&amp;")}">Regionen</a>' in region
     assert "100,0\u00a0%" in team
+
+
+@pytest.mark.parametrize("page", ["person", "region"])
+def test_audited_pages_commit_after_rendering(app, client, auth, make_unit, make_person, page):
+    """The audit event is committed after the page is rendered, so the commit does not expire
+    the viewer (and the person shown), who would otherwise be loaded again with their roles."""
+    from sqlalchemy import select
+
+    from models import AuditEvent, Person
+
+    build(make_unit, make_person, 3)
+    auth.login("director")
+    person_id = db.session.scalar(select(Person.id).where(Person.username == "p001"))
+    url = f"/training/people/{person_id}" if page == "person" else "/admin/training/region"
+    with time_machine.travel(NOW, tick=False):
+        client.get(url)  # warm
+        g.pop("training_requirements", None)
+        with counted() as statements:
+            assert client.get(url).status_code == 200
+    role_loads = [s for s in statements if "FROM role_grant" in s]
+    assert len(role_loads) == (2 if page == "person" else 1), role_loads
+    action = "training.person.view" if page == "person" else "training.region.view"
+    assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()) == 2
