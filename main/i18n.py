@@ -14,6 +14,7 @@ import math
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -58,21 +59,22 @@ def page_locale() -> Locale | None:
     yet (first call in a request, after `refresh()`, outside a context).
     tests/main/test_page_locale.py holds both answers equal, `force_locale` included, so a
     Flask or Flask-Babel upgrade that moves either attribute fails there, not on a page."""
+    _state, locale = _babel_state()
+    return locale if locale is not None else get_locale()
+
+
+def _babel_state() -> tuple[Any, Locale | None]:
+    """(Flask-Babel's per-request namespace, the locale it chose), or Nones: the one place
+    that reads those private attributes (see page_locale)."""
     ctx = _cv_app.get(None)
-    if ctx is not None:
-        babel_state = ctx.g.__dict__.get("_flask_babel")
-        locale = getattr(babel_state, "babel_locale", None)
-        if locale is not None:
-            return locale
-    return get_locale()
+    state = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
+    return state, getattr(state, "babel_locale", None)
 
 
 def page_translations() -> NullTranslations:
     """flask_babel.get_translations(), remembered for the request's locale (see page_locale):
     the catalogue a template's `_()` and `ngettext()` read."""
-    ctx = _cv_app.get(None)
-    babel_state = ctx.g.__dict__.get("_flask_babel") if ctx is not None else None
-    locale = getattr(babel_state, "babel_locale", None)
+    babel_state, locale = _babel_state()
     if babel_state is None or locale is None:
         return get_translations()
     remembered = getattr(babel_state, "vaksam_translations", None)

@@ -90,7 +90,7 @@ class UrlPattern:
     _SAFE = "!$'()*,/:;?@"
 
     def __init__(self, endpoint: str, params: dict, key: str) -> None:
-        self._key = key
+        self._endpoint, self._params, self._key = endpoint, params, key
         try:
             text = url_for(endpoint, **{**params, key: self._MARK})
         except ValueError:  # a path converter refused the marker
@@ -98,21 +98,19 @@ class UrlPattern:
         pair = self._pair(self._MARK)
         for sep in "?&":  # the argument itself, not a longer name ending in it
             if sep + pair in text:
-                self._head, self._tail = text.split(sep + pair, 1)
-                self._sep = sep
+                head, self._tail = text.split(sep + pair, 1)
+                self._head = head + sep
                 break
         else:
             raise ValueError(f"{key!r} is not a query argument of {endpoint}")
-        #: Without the argument, as url_for leaves out one that is None.
-        self._without = url_for(endpoint, **{**params, key: None})
 
     def _pair(self, value: object) -> str:
         return urlencode([(self._key, str(value))], safe=self._SAFE)
 
     def __call__(self, value: object) -> str:
-        if value is None:
-            return self._without
-        return f"{self._head}{self._sep}{self._pair(value)}{self._tail}"
+        if value is None:  # url_for leaves the argument out
+            return url_for(self._endpoint, **{**self._params, self._key: None})
+        return f"{self._head}{self._pair(value)}{self._tail}"
 
 
 def init_app(app: Flask) -> None:
