@@ -21,6 +21,9 @@ for _name in [n for n in os.environ if n.startswith(("LDAP_", "SMTP_")) or n in 
 
 from app import create_app  # noqa: E402
 from extensions import db  # noqa: E402
+from tests.suite_speed import DemoSnapshot, lazy_url_builders  # noqa: E402
+
+lazy_url_builders()  # test-only: see tests/suite_speed.py
 
 PASSWORD = "correct-horse-battery"
 
@@ -137,6 +140,16 @@ def app(migrated, app_config):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+_DEMO = DemoSnapshot()
+
+
+@pytest.fixture
+def loaded_demo(app, migrated) -> dict:
+    """The demo in the test database and what `load_demo()` returned: loaded by the first test of
+    the process that asks (per backend and day), a copy of that database for the others."""
+    return _DEMO.restore_or_load(migrated)
 
 
 @pytest.fixture

@@ -45,8 +45,7 @@ def test_demo_load_is_idempotent_and_logins_work(app, client):
         client.post("/logout")
 
 
-def test_demo_manager_has_a_few_hundred_below(app):
-    load_demo()
+def test_demo_manager_has_a_few_hundred_below(app, loaded_demo):
     chef = db.session.scalar(select(Person).where(Person.username == "chef"))
     assert 200 <= chef.subtree_size <= 600
 
@@ -57,11 +56,11 @@ def test_demo_logins_shown_on_the_login_page_in_demo_mode(app, client):
     assert password in client.get("/login").get_data(as_text=True)
 
 
-def test_demo_logins_not_shown_outside_demo_mode(migrated, app):
+def test_demo_logins_not_shown_outside_demo_mode(migrated, app, loaded_demo):
     from app import create_app
     from tests.conftest import test_config
 
-    password = load_demo()["logins"][0]["password"]
+    password = loaded_demo["logins"][0]["password"]
     production = create_app(test_config(migrated))  # the same database, DEMO_MODE off
     body = production.test_client().get("/login").get_data(as_text=True)
     assert password not in body and "Demoinloggningar" not in body
@@ -99,7 +98,7 @@ def test_demo_dates_follow_the_day_it_is_loaded(app, day, due, month, overdue):
     assert max(c.at for c in db.session.scalars(select(ChangeLog))) <= now
 
 
-def test_demo_has_pulses_and_an_apt_with_partial_coverage(app, client):
+def test_demo_has_pulses_and_an_apt_with_partial_coverage(app, client, loaded_demo):
     from flask import current_app
     from sqlalchemy import select
 
@@ -109,7 +108,7 @@ def test_demo_has_pulses_and_an_apt_with_partial_coverage(app, client):
     from models.pulse import Pulse
     from pulse import results
 
-    loaded = load_demo()
+    loaded = loaded_demo
     out = loaded["pulse"]
     closed = app.extensions["sqlalchemy"].session.get(Pulse, out["closed_pulse"])
     rows = results.report(closed, "Hela regionen", "Övriga i %(unit)s")

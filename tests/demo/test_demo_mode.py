@@ -72,8 +72,8 @@ def test_demo_load_prints_the_random_passwords(app, runner):
         assert f"password: {row.password}" in result.output
 
 
-def test_demo_passwords_are_random_per_database_and_not_in_the_source(app, client):
-    first = {row["username"]: row["password"] for row in load_demo()["logins"]}
+def test_demo_passwords_are_random_per_database_and_not_in_the_source(app, client, loaded_demo):
+    first = {row["username"]: row["password"] for row in loaded_demo["logins"]}
     assert len(set(first.values())) == 4 and all(len(p) >= 12 for p in first.values())
     sources = [p for p in ROOT.rglob("*") if p.suffix in (".py", ".md", ".html", ".csv", ".txt")
                and ".venv" not in p.parts and ".git" not in p.parts]

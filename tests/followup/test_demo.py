@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from demo.load import load_demo
 from extensions import db
 from followup import report as followup_report
 from followup.demo import load_demo_followup
@@ -25,8 +24,8 @@ def _demo_day():
     yield from on_demo_day()
 
 
-def test_demo_audit_with_linked_actions_loads_once(app):
-    result = load_demo()
+def test_demo_audit_with_linked_actions_loads_once(app, loaded_demo):
+    result = loaded_demo
     assert result["followup"]["created"] is True
     audit = db.session.scalar(select(AuditReport))
     assert audit.title == "Granskning av informationssäkerhet"

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
-from demo.load import load_demo
 from extensions import db
 from main.security import CACHEABLE_ENDPOINTS
 from models import Person
@@ -76,8 +75,7 @@ def app_config(tmp_path):
     return {"SMTP_HOST": "", "OUTBOX_MAIL_DIR": str(tmp_path / "mail"), "DEMO_MODE": True}  # .eml files to preview
 
 
-def test_every_get_route_an_admin_reaches_is_no_store(app, client, make_person):
-    load_demo()
+def test_every_get_route_an_admin_reaches_is_no_store(app, client, make_person, loaded_demo):
     enqueue("test.no-store", to="anna@region.example", subject="Hej", text="Personligt innehåll")
     db.session.commit()
     assert send_due().sent >= 1

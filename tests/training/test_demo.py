@@ -47,16 +47,14 @@ def test_demo_load_imports_once_and_completion_varies_by_unit(app):
     assert db.session.scalar(select(func.count(func.distinct(KpiSnapshot.taken_on)))) >= 4
 
 
-def test_second_export_can_be_tried_by_hand(app):
-    load_demo()
+def test_second_export_can_be_tried_by_hand(app, loaded_demo):
     result = importer.import_file(demo.EXPORT_2.read_bytes(), demo.EXPORT_2.name, dry_run=True)
     db.session.rollback()
     assert result.ok and result.imported > 50
     assert result.unmatched and result.duplicates and len(result.invalid) == 2
 
 
-def test_demo_pages_work_for_the_demo_logins(app, client):
-    load_demo()
+def test_demo_pages_work_for_the_demo_logins(app, client, loaded_demo):
     for username, password, path, text in [
         ("chef", demo_password("chef"), "/training/team", "Mitt team"),
         ("admin", demo_password("admin"), "/admin/training/region", "Hälso- och sjukvårdsförvaltningen"),

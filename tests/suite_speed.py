@@ -1,0 +1,114 @@
+"""What keeps the suite inside its 15 minutes (CI's budget on two cores) without changing what a
+test checks. Each trick is test-only and says why it cannot change a result.
+
+1. Werkzeug builds every URL rule's two URL builder functions eagerly, with `ast` and
+   `compile()`, when the rule is added: about 70 % of `create_app()`, which the `app` fixture
+   calls for every test (~4,000 times a run). `lazy_url_builders()` builds each one the first
+   time it is used instead: the same Werkzeug code makes the same function from the same rule,
+   only later, and most rules are never built in a test. Production keeps Werkzeug's eager
+   compile (one app per process).
+2. Loading the demo takes 5-12 s and about thirty tests read a loaded demo. `DemoSnapshot`
+   loads it once per backend, test process and day, keeps a copy of the database, and puts the
+   copy back for the next test that asks (`loaded_demo` fixture): the same rows the load wrote.
+   The tests of loading itself (idempotence, dates, the mail folder) still call `load_demo()`.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import date
+from typing import Any
+
+
+def lazy_url_builders() -> None:
+    """Patch `werkzeug.routing.Rule._compile_builder` to defer the build to the first call."""
+    from werkzeug.routing.rules import Rule
+
+    eager = Rule._compile_builder
+    if getattr(eager, "lazy", False):
+        return
+
+    def deferred(self: Rule, append_unknown: bool = True):
+        built = None
+
+        def build(rule: Rule, *args: Any, **kwargs: Any):
+            nonlocal built
+            if built is None:
+                built = eager(rule, append_unknown)
+            return built(rule, *args, **kwargs)
+
+        return build
+
+    deferred.lazy = True  # type: ignore[attr-defined]
+    Rule._compile_builder = deferred  # type: ignore[method-assign]
+
+
+class DemoSnapshot:
+    """A copy of the test database right after `load_demo()`, per backend and local day, kept by the
+    database itself: SQLite's backup API into memory, a PostgreSQL template database. Restoring
+    replaces the test database with the copy, so every row, sequence and JSON null is exactly as
+    the load left it."""
+
+    def __init__(self) -> None:
+        self.saved: dict[tuple[str, date], tuple[dict, Any]] = {}
+
+    def restore_or_load(self, url: str) -> dict:
+        """What `load_demo()` returned; the demo is in the test database afterwards either way."""
+        from demo.load import load_demo
+        from extensions import db
+        from main.i18n import local_tz
+        from models import utcnow
+
+        key = (url, utcnow().astimezone(local_tz()).date())
+        if key in self.saved:
+            summary, copy = self.saved[key]
+            self._close(db)
+            self._restore(url, copy)
+            return summary
+        summary = load_demo()
+        db.session.commit()
+        self._close(db)
+        self.saved[key] = (summary, self._save(url))
+        return summary
+
+    @staticmethod
+    def _close(db) -> None:
+        db.session.remove()
+        db.engine.dispose()
+
+    @staticmethod
+    def _admin(url: str):
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+    def _save(self, url: str) -> Any:
+        if url.startswith("sqlite"):
+            copy = sqlite3.connect(":memory:")
+            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as source:
+                source.backup(copy)
+            return copy
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database
+        engine = self._admin(url)
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}_demo"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}_demo" TEMPLATE "{name}"')
+        engine.dispose()
+        return f"{name}_demo"
+
+    def _restore(self, url: str, copy: Any) -> None:
+        if url.startswith("sqlite"):
+            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as target:
+                copy.backup(target)
+            return
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database
+        engine = self._admin(url)
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{copy}"')
+        engine.dispose()
