@@ -21,7 +21,7 @@ for _name in [n for n in os.environ if n.startswith(("LDAP_", "SMTP_")) or n in 
 
 from app import create_app  # noqa: E402
 from extensions import db  # noqa: E402
-from tests.suite_speed import DemoSnapshot, lazy_url_builders  # noqa: E402
+from tests.suite_speed import DemoSnapshot, empty_postgres_tables, lazy_url_builders  # noqa: E402
 
 lazy_url_builders()  # test-only: see tests/suite_speed.py
 
@@ -113,7 +113,7 @@ def migrated(database_url):
 def _empty_all_tables() -> None:
     tables = [t.name for t in db.metadata.sorted_tables if t.name != "alembic_version"]
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        empty_postgres_tables(db.session, tables)
     else:
         for name in reversed(tables):
             db.session.execute(text(f"DELETE FROM {name}"))

@@ -11,6 +11,8 @@ test checks. Each trick is test-only and says why it cannot change a result.
    loads it once per backend, test process and day, keeps a copy of the database, and puts the
    copy back for the next test that asks (`loaded_demo` fixture): the same rows the load wrote.
    The tests of loading itself (idempotence, dates, the mail folder) still call `load_demo()`.
+3. After each test the PostgreSQL tables are emptied; `empty_postgres_tables` truncates only
+   those with rows and restarts only the sequences used, the same end state as truncating all.
 """
 from __future__ import annotations
 
@@ -41,6 +43,22 @@ def lazy_url_builders() -> None:
 
     deferred.lazy = True  # type: ignore[attr-defined]
     Rule._compile_builder = deferred  # type: ignore[method-assign]
+
+
+def empty_postgres_tables(session, tables: list[str]) -> None:
+    """Empty the tables a test wrote to and restart the sequences it used, as if every table had
+    been truncated with RESTART IDENTITY (a TRUNCATE of all 64 tables costs ~90 ms even when
+    they are empty; a test writes to a few)."""
+    from sqlalchemy import text
+
+    probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {t})" for t in tables)
+    written = list(session.scalars(text(probe)))
+    if written:
+        session.execute(text(f"TRUNCATE {', '.join(written)} RESTART IDENTITY CASCADE"))
+    used = session.scalars(text("SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) "
+                                "FROM pg_sequences WHERE last_value IS NOT NULL AND schemaname = current_schema()"))
+    for sequence in list(used):
+        session.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
 
 
 class DemoSnapshot:
