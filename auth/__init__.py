@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from extensions import db, login_manager
 
@@ -22,7 +23,8 @@ def init_app(app: Flask) -> None:
     def load_user(user_id: str):
         if not user_id.isdigit():
             return None
-        person = db.session.get(Person, int(user_id))
+        # One statement for the person and their roles (`grants` would be a second, selectin).
+        person = db.session.get(Person, int(user_id), options=[joinedload(Person.grants)])
         return person if person is not None and person.active else None
 
     oidc.init_app(app)

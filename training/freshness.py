@@ -159,14 +159,16 @@ class Freshness:
 
 
 def state(requirement: Requirement, now: datetime | None = None) -> Freshness:
-    """Two reads; never recomputes."""
-    stamp = db.session.get(TrainingRefresh, requirement.id)
-    today = local_date(now or utcnow(), local_tz())
-    queued = db.session.scalar(select(RefreshQueue.id).limit(1)) is not None
+    """One read (the stamp, and whether anyone is queued); never recomputes."""
+    queued = select(RefreshQueue.id).limit(1).exists()
+    stamp = db.session.execute(
+        select(TrainingRefresh.computed_at, TrainingRefresh.computed_for, TrainingRefresh.dirty, queued)
+        .where(TrainingRefresh.requirement_id == requirement.id)).first()
     if stamp is None:
         return Freshness(None, None, True)
-    return Freshness(stamp.computed_at, stamp.computed_for,
-                     queued or stamp.dirty or stamp.computed_for != today)
+    computed_at, computed_for, dirty, anyone_queued = stamp
+    today = local_date(now or utcnow(), local_tz())
+    return Freshness(computed_at, computed_for, bool(anyone_queued or dirty or computed_for != today))
 
 
 def on_completions_imported(sender, person_ids: Iterable[int] = (), **kwargs) -> None:
