@@ -40,6 +40,11 @@ class Unit(Base):
     parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
 
 
+def person_name(display_name: str | None, given_name: str | None, family_name: str | None, username: str) -> str:
+    """What `Person.name` shows, from the columns alone (for lists read as plain rows)."""
+    return display_name or f"{given_name or ''} {family_name or ''}".strip() or username
+
+
 class Person(UserMixin, Base):
     """Someone on the staff; also the account that logs in."""
 
@@ -101,7 +106,7 @@ class Person(UserMixin, Base):
 
     @property
     def name(self) -> str:
-        return self.display_name or f"{self.given_name} {self.family_name}".strip() or self.username
+        return person_name(self.display_name, self.given_name, self.family_name, self.username)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated people cannot log in

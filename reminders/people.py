@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Person, Unit
+from models.directory import person_name
 
 
 class Recipient(NamedTuple):
@@ -36,7 +37,7 @@ class People:
                     select(Person.id, Person.display_name, Person.given_name, Person.family_name, Person.username,
                            Person.email, Person.locale, Person.manager_id, Person.active, Unit.name)
                     .outerjoin(Unit, Unit.id == Person.unit_id).where(Person.id.in_(wanted[i:i + 1000]))):
-                name = display or f"{given} {family}".strip() or username  # as Person.name
+                name = person_name(display, given, family, username)
                 self.found[pid] = Recipient(pid, name, given, email, locale, manager_id, active, unit or "")
 
     def __getitem__(self, person_id: int) -> Recipient:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import lazyload
 
 from extensions import db
 from models import Person, Requirement, TeamSummary
+from training.rows import PERSON_ROW_COLUMNS, PersonRow, person_row
 from training.status import STATES, Counts
 
 #: Deeper than any real org; stops a broken manager chain from looping.
@@ -18,19 +18,21 @@ MAX_DEPTH = 50
 
 @dataclass
 class ReportTeam:
-    manager: Person
+    #: The manager reporting to the page's manager (id and name: all the page shows).
+    manager: PersonRow
     counts: Counts
 
 
 def report_teams(requirement: Requirement, manager: Person) -> list[ReportTeam]:
-    """Direct reports of `manager` who have people below them, with their whole team's numbers."""
+    """Direct reports of `manager` who have people below them, with their whole team's numbers
+    (plain rows: a director can have dozens)."""
     rows = db.session.execute(
-        select(Person, TeamSummary).join(TeamSummary, TeamSummary.manager_id == Person.id).where(
+        select(*PERSON_ROW_COLUMNS, *(getattr(TeamSummary, s) for s in STATES))
+        .join(TeamSummary, TeamSummary.manager_id == Person.id).where(
             Person.manager_id == manager.id, Person.active.is_(True), Person.subtree_size > 0,
-            TeamSummary.requirement_id == requirement.id, TeamSummary.kind == "all")
-        # Names and ids are all the page shows: their role grants only if something asks.
-        .options(lazyload(Person.grants))).all()
-    teams = [ReportTeam(person, Counts(**{s: getattr(summary, s) for s in STATES})) for person, summary in rows]
+            TeamSummary.requirement_id == requirement.id, TeamSummary.kind == "all")).all()
+    width = len(PERSON_ROW_COLUMNS)
+    teams = [ReportTeam(person_row(*row[:width]), Counts(**dict(zip(STATES, row[width:])))) for row in rows]
     return sorted(teams, key=lambda t: t.manager.name)
 
 

@@ -30,7 +30,7 @@ from models import (
     UnitSummary,
 )
 from training import facts
-from training.rows import PersonRow, UnitNode, UnitRow
+from training.rows import PERSON_ROW_COLUMNS, PersonRow, UnitNode, UnitRow, person_row
 from training.status import STATES, Counts
 
 #: Status filters on the team and region pages.
@@ -189,12 +189,12 @@ def _with_people(statuses: Sequence[Row]) -> list[tuple[PersonRow, UnitRow | Non
         return []
     people: dict[int, PersonRow] = {}
     units: dict[int | None, UnitRow] = {}
-    for pid, display, given, family, username, number, unit_id, unit_name in db.session.execute(
-            select(Person.id, Person.display_name, Person.given_name, Person.family_name, Person.username,
-                   Person.employee_number, Person.unit_id, Unit.name)
+    for *columns, unit_name in db.session.execute(
+            select(*PERSON_ROW_COLUMNS, Unit.name)
             .outerjoin(Unit, Unit.id == Person.unit_id).where(Person.id.in_(ids))):
-        name = display or f"{given} {family}".strip() or username  # as Person.name
-        people[pid] = PersonRow(pid, name, username, number, unit_id)
+        row = person_row(*columns)
+        people[row.id] = row
+        unit_id = row.unit_id
         if unit_id is not None:
             units[unit_id] = UnitRow(unit_id, unit_name)
     return [(people[s.person_id], units.get(people[s.person_id].unit_id), s) for s in statuses if s.person_id in people]

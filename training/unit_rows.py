@@ -16,7 +16,7 @@ from extensions import db
 from models import Person, PersonStatus, Requirement, TeamSummary, Unit, UnitSummary
 from training.queries import _counts, _path_ids
 from training.rows import UnitRow
-from training.status import Counts
+from training.status import STATES, Counts
 
 #: Unit rows per page.
 UNIT_ROWS = 50
@@ -34,6 +34,10 @@ class UnitRows:
     pages: int
     #: The unit search, "" for none.
     q: str
+
+
+#: A sub-unit row as plain columns (the page reads 50; ORM objects would cost more than the query).
+_ROW_COLUMNS = (TeamSummary.unit_id, *(getattr(TeamSummary, s) for s in STATES), Unit.name)
 
 
 def _pages(total: int) -> int:
@@ -67,11 +71,11 @@ def team_units(requirement: Requirement, manager: Person, *, q: str = "", page: 
     base = table.required - table.exempt
     share = case((base > 0, cast(table.completed, Float) / base), else_=2.0)  # nobody to count: last
     found = db.session.execute(
-        select(table, Unit.name).outerjoin(Unit, Unit.id == table.unit_id)
+        select(*_ROW_COLUMNS).outerjoin(Unit, Unit.id == table.unit_id)
         .where(table.requirement_id == requirement.id, table.manager_id == manager.id, table.kind == "unit")
         .order_by(share, table.required.desc(), Unit.name, table.unit_id)
         .limit(UNIT_ROWS).offset((page - 1) * UNIT_ROWS)).all()
-    rows = [(UnitRow(row.unit_id, name) if name is not None else None, _counts(row)) for row, name in found]
+    rows = [(UnitRow(row.unit_id, row.name) if row.name is not None else None, _counts(row)) for row in found]
     return UnitRows(rows, total, page, pages, "")
 
 
@@ -80,14 +84,13 @@ def team_unit(requirement: Requirement, manager: Person, unit_id: int | None) ->
     if unit_id is None:
         return None
     table = TeamSummary
-    found = db.session.execute(
-        select(table, Unit.name).outerjoin(Unit, Unit.id == table.unit_id)
+    row = db.session.execute(
+        select(*_ROW_COLUMNS).outerjoin(Unit, Unit.id == table.unit_id)
         .where(table.requirement_id == requirement.id, table.manager_id == manager.id, table.kind == "unit",
                table.unit_id.is_(None) if unit_id == 0 else table.unit_id == unit_id)).first()
-    if found is None:
+    if row is None:
         return None
-    row, name = found
-    return (UnitRow(row.unit_id, name) if name is not None else None, _counts(row))
+    return (UnitRow(row.unit_id, row.name) if row.name is not None else None, _counts(row))
 
 
 def _matching_units(q: str, under: int | None) -> list[tuple[int, str, str]]:
