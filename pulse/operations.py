@@ -87,7 +87,8 @@ def _count(pulse_id: int, question_id: int, choice: int, unit_id: int, day: date
     key = (PulseTally.pulse_id == pulse_id, PulseTally.question_id == question_id, PulseTally.choice == choice,
            PulseTally.unit_id == unit_id, PulseTally.answered_on == day)
     for _attempt in range(3):
-        # No session sync: tallies are only ever read as sums (pulse.results), never as objects.
+        # No session sync: tallies are only ever read as sums (pulse.results), never as objects;
+        # a tally this session added below keeps its first count in memory, which nothing reads.
         bump = update(PulseTally).where(*key).values(count=PulseTally.count + 1)
         if affected(db.session.execute(bump.execution_options(synchronize_session=False))):
             return

@@ -7,19 +7,27 @@ test checks. Each trick is test-only and says why it cannot change a result.
    time it is used instead: the same Werkzeug code makes the same function from the same rule,
    only later, and most rules are never built in a test. Production keeps Werkzeug's eager
    compile (one app per process).
-2. Loading the demo takes 5-12 s and about thirty tests read a loaded demo. `DemoSnapshot`
-   loads it once per backend, test process and day, keeps a copy of the database, and puts the
-   copy back for the next test that asks (`loaded_demo` fixture): the same rows the load wrote.
-   The tests of loading itself (idempotence, dates, the mail folder) still call `load_demo()`.
+2. Loading the demo takes 5-12 s, and eight tests (sixteen runs, both backends) only read a
+   loaded demo. `DemoSnapshot` loads it once per backend, test process, day and the settings
+   the load reads, keeps a copy of the database, and puts the copy back for the next test that
+   asks (`loaded_demo` fixture): the same rows the load wrote. The tests of loading itself
+   (idempotence, dates, the mail folder) still call `load_demo()`. A restored copy keeps the
+   load's timestamps: under a clock that restarts at the same instant (`on_demo_day`), rows can
+   lie seconds ahead of "now" (the demo's queued mail is then not yet due).
 3. After each test the PostgreSQL tables are emptied; `empty_postgres_tables` truncates only
    those with rows and restarts only the sequences used, the same end state as truncating all.
 """
 from __future__ import annotations
 
+import gc
 import sqlite3
 from contextlib import closing
-from datetime import date
+from copy import deepcopy
 from typing import Any
+
+#: Settings `load_demo()` reads into the rows it writes (mail bodies, dates, pulse groups): a
+#: copy is reused only under the same values.
+LOAD_READS = ("BASE_URL", "TIMEZONE", "PULSE_REPORT_LEVEL", "DEMO_MODE")
 
 
 def lazy_url_builders() -> None:
@@ -33,7 +41,7 @@ def lazy_url_builders() -> None:
     def deferred(self: Rule, append_unknown: bool = True):
         built = None
 
-        def build(rule: Rule, *args: Any, **kwargs: Any):
+        def build(rule: Rule, /, *args: Any, **kwargs: Any):  # positional: a URL value may be named "rule"
             nonlocal built
             if built is None:
                 built = eager(rule, append_unknown)
@@ -47,7 +55,7 @@ def lazy_url_builders() -> None:
 
 def empty_postgres_tables(session, tables: list[str]) -> None:
     """Empty the tables a test wrote to and restart the sequences it used, as if every table had
-    been truncated with RESTART IDENTITY (a TRUNCATE of all 64 tables costs ~90 ms even when
+    been truncated with RESTART IDENTITY (a TRUNCATE of all 63 tables costs ~90 ms even when
     they are empty; a test writes to a few)."""
     from sqlalchemy import text
 
@@ -55,10 +63,9 @@ def empty_postgres_tables(session, tables: list[str]) -> None:
     written = list(session.scalars(text(probe)))
     if written:
         session.execute(text(f"TRUNCATE {', '.join(written)} RESTART IDENTITY CASCADE"))
-    used = session.scalars(text("SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) "
-                                "FROM pg_sequences WHERE last_value IS NOT NULL AND schemaname = current_schema()"))
-    for sequence in list(used):
-        session.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
+    session.execute(text(
+        "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+        "FROM pg_sequences WHERE last_value IS NOT NULL AND schemaname = current_schema()"))
 
 
 class DemoSnapshot:
@@ -68,26 +75,40 @@ class DemoSnapshot:
     the load left it."""
 
     def __init__(self) -> None:
-        self.saved: dict[tuple[str, date], tuple[dict, Any]] = {}
+        self.saved: dict[tuple, tuple[dict, Any]] = {}
 
     def restore_or_load(self, url: str) -> dict:
         """What `load_demo()` returned; the demo is in the test database afterwards either way."""
+        from flask import current_app
+
         from demo.load import load_demo
         from extensions import db
         from main.i18n import local_tz
         from models import utcnow
 
-        key = (url, utcnow().astimezone(local_tz()).date())
+        key = (url, utcnow().astimezone(local_tz()).date(),
+               *(current_app.config.get(name) for name in LOAD_READS))
         if key in self.saved:
             summary, copy = self.saved[key]
             self._close(db)
             self._restore(url, copy)
-            return summary
+            return deepcopy(summary)
+        self._require_empty(db)
         summary = load_demo()
         db.session.commit()
         self._close(db)
-        self.saved[key] = (summary, self._save(url))
+        self.saved[key] = (deepcopy(summary), self._save(url))
         return summary
+
+    @staticmethod
+    def _require_empty(db) -> None:
+        """The copy must hold the demo alone: a fixture that wrote rows before `loaded_demo` would
+        put them into every later test's database."""
+        from sqlalchemy import exists, select
+
+        written = [t.name for t in db.metadata.sorted_tables
+                   if t.name != "alembic_version" and db.session.scalar(select(exists().select_from(t)))]
+        assert not written, f"loaded_demo must come before fixtures that write rows: {written}"
 
     @staticmethod
     def _close(db) -> None:
@@ -110,8 +131,12 @@ class DemoSnapshot:
         from sqlalchemy.engine import make_url
 
         name = make_url(url).database
+        gc.collect()  # apps a test made and dropped still hold pooled connections until collected
         engine = self._admin(url)
         with engine.connect() as conn:
+            # A template must have no other sessions; any left are idle connections of such apps.
+            conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}_demo"')
             conn.exec_driver_sql(f'CREATE DATABASE "{name}_demo" TEMPLATE "{name}"')
         engine.dispose()
