@@ -10,8 +10,9 @@ test checks. Each trick is test-only and says why it cannot change a result.
 2. Loading the demo takes 5-12 s, and eight tests (sixteen runs, both backends) only read a
    loaded demo. `DemoSnapshot` loads it once per backend, test process, day and the settings
    the load reads, keeps a copy of the database, and puts the copy back for the next test that
-   asks (`loaded_demo` fixture): the same rows the load wrote. The tests of loading itself
-   (idempotence, dates, the mail folder) still call `load_demo()`. A restored copy keeps the
+   asks (`loaded_demo` fixture): the same rows the load wrote, copied by the benchmarks'
+   `bench.snapshot.Snapshot`. The tests of loading itself (idempotence, dates, the mail
+   folder) still call `load_demo()`. A restored copy keeps the
    load's timestamps: under a clock that restarts at the same instant (`on_demo_day`), rows can
    lie seconds ahead of "now" (the demo's queued mail is then not yet due).
 3. After each test the PostgreSQL tables are emptied; `empty_postgres_tables` truncates only
@@ -19,11 +20,10 @@ test checks. Each trick is test-only and says why it cannot change a result.
 """
 from __future__ import annotations
 
-import gc
-import sqlite3
-from contextlib import closing
 from copy import deepcopy
 from typing import Any
+
+from bench.snapshot import Snapshot
 
 #: Settings `load_demo()` reads into the rows it writes (mail bodies, dates, pulse groups): a
 #: copy is reused only under the same values.
@@ -69,13 +69,12 @@ def empty_postgres_tables(session, tables: list[str]) -> None:
 
 
 class DemoSnapshot:
-    """A copy of the test database right after `load_demo()`, per backend and local day, kept by the
-    database itself: SQLite's backup API into memory, a PostgreSQL template database. Restoring
-    replaces the test database with the copy, so every row, sequence and JSON null is exactly as
-    the load left it."""
+    """The loaded demo's database copies (`bench.snapshot.Snapshot`: SQLite's backup API, a
+    PostgreSQL template database), one per backend, local day and the settings the load reads,
+    with what `load_demo()` returned."""
 
     def __init__(self) -> None:
-        self.saved: dict[tuple, tuple[dict, Any]] = {}
+        self.saved: dict[tuple, tuple[dict, Snapshot]] = {}
 
     def restore_or_load(self, url: str) -> dict:
         """What `load_demo()` returned; the demo is in the test database afterwards either way."""
@@ -89,15 +88,15 @@ class DemoSnapshot:
         key = (url, utcnow().astimezone(local_tz()).date(),
                *(current_app.config.get(name) for name in LOAD_READS))
         if key in self.saved:
-            summary, copy = self.saved[key]
-            self._close(db)
-            self._restore(url, copy)
+            summary, snapshot = self.saved[key]
+            snapshot.restore()
             return deepcopy(summary)
         self._require_empty(db)
         summary = load_demo()
         db.session.commit()
-        self._close(db)
-        self.saved[key] = (deepcopy(summary), self._save(url))
+        snapshot = Snapshot(url, suffix=f"demo{len(self.saved)}")
+        snapshot.save()
+        self.saved[key] = (deepcopy(summary), snapshot)
         return summary
 
     @staticmethod
@@ -109,49 +108,3 @@ class DemoSnapshot:
         written = [t.name for t in db.metadata.sorted_tables
                    if t.name != "alembic_version" and db.session.scalar(select(exists().select_from(t)))]
         assert not written, f"loaded_demo must come before fixtures that write rows: {written}"
-
-    @staticmethod
-    def _close(db) -> None:
-        db.session.remove()
-        db.engine.dispose()
-
-    @staticmethod
-    def _admin(url: str):
-        from sqlalchemy import create_engine
-        from sqlalchemy.engine import make_url
-
-        return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-
-    def _save(self, url: str) -> Any:
-        if url.startswith("sqlite"):
-            copy = sqlite3.connect(":memory:")
-            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as source:
-                source.backup(copy)
-            return copy
-        from sqlalchemy.engine import make_url
-
-        name = make_url(url).database
-        gc.collect()  # apps a test made and dropped still hold pooled connections until collected
-        engine = self._admin(url)
-        with engine.connect() as conn:
-            # A template must have no other sessions; any left are idle connections of such apps.
-            conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                 "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}_demo"')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}_demo" TEMPLATE "{name}"')
-        engine.dispose()
-        return f"{name}_demo"
-
-    def _restore(self, url: str, copy: Any) -> None:
-        if url.startswith("sqlite"):
-            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as target:
-                copy.backup(target)
-            return
-        from sqlalchemy.engine import make_url
-
-        name = make_url(url).database
-        engine = self._admin(url)
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{copy}"')
-        engine.dispose()
