@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Person, Requirement, TeamSummary
+from training.queries import _counts
 from training.rows import PERSON_ROW_COLUMNS, PersonRow, person_row
 from training.status import STATES, Counts
 
@@ -32,7 +33,7 @@ def report_teams(requirement: Requirement, manager: Person) -> list[ReportTeam]:
             Person.manager_id == manager.id, Person.active.is_(True), Person.subtree_size > 0,
             TeamSummary.requirement_id == requirement.id, TeamSummary.kind == "all")).all()
     width = len(PERSON_ROW_COLUMNS)
-    teams = [ReportTeam(person_row(*row[:width]), Counts(**dict(zip(STATES, row[width:])))) for row in rows]
+    teams = [ReportTeam(person_row(*row[:width]), _counts(row)) for row in rows]
     return sorted(teams, key=lambda t: t.manager.name)
 
 
