@@ -11,5 +11,6 @@ def safe_cell(value):
     """Text that cannot run as a formula (OWASP: prefix with a quote) or break the file."""
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.isprintable():  # the characters the pattern removes are all unprintable: most text skips it
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return "'" + value if value.startswith(FORMULA_START) else value

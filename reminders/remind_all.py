@@ -25,7 +25,8 @@ UNDONE = "undone"
 
 def not_done_people(requirement: Requirement, manager: Person) -> list[Person]:
     """Everyone below `manager` who is covered by `requirement` and not done (from the status cache)."""
-    ids = [p.id for batch in people_export.people_batches(requirement, manager=manager, state="todo") for p, _u, _s in batch]
+    ids = [row.person_id for batch in people_export.people_batches(requirement, manager=manager, state="todo")
+           for row in batch]
     if not ids:
         return []
     return list(db.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)))

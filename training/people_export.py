@@ -2,7 +2,7 @@
 an export of 55,000 people streams with a bounded memory (see `training.exports`)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from flask import Response
@@ -12,12 +12,21 @@ from sqlalchemy import Row, and_, func, or_, select
 from extensions import db
 from main.i18n import local_tz
 from models import CourseVersion, Person, PersonStatus, Requirement, Unit
+from models.base import fast_utc
+from models.directory import person_name
 from training import exports
-from training.queries import STATUS_COLUMNS, _filtered, _scoped, _with_people, needs_new, unit_name
-from training.rows import PersonRow, UnitRow
+from training.queries import _filtered, _scoped, needs_new, unit_name
 
 #: People read per batch by `people_batches` (exports).
 EXPORT_BATCH = 2000
+#: What an export row is read from: the cached status, the person and their unit, in one
+#: statement per batch (a second read by 2,000 person ids cost more than the join).
+EXPORT_COLUMNS = (
+    PersonStatus.person_id, PersonStatus.state, PersonStatus.due_on, PersonStatus.version_id,
+    fast_utc(PersonStatus.completed_at).label("completed_at"), PersonStatus.sort_name,
+    Person.display_name, Person.given_name, Person.family_name, Person.username, Person.employee_number,
+    Unit.name.label("unit_name"),
+)
 
 
 def _selected(columns: tuple, requirement: Requirement, manager: Person | None, unit: Unit | None, state: str,
@@ -35,18 +44,20 @@ def count_people(requirement: Requirement, *, manager: Person | None = None, uni
 
 def people_batches(requirement: Requirement, *, manager: Person | None = None, unit: Unit | None = None,
                    state: str = "all", unit_id: int | None = None, q: str = "", batch: int | None = None,
-                   ) -> Iterator[list[tuple[PersonRow, UnitRow | None, Row]]]:
-    """Every covered person in scope, by name, in batches read as they are needed (keyset
-    pagination on (sort_name, person_id): an export of 55,000 never holds them all).
+                   ) -> Iterator[Sequence[Row]]:
+    """Every covered person in scope, by name, in batches of EXPORT_COLUMNS rows read as
+    they are needed (keyset pagination on (sort_name, person_id): an export of 55,000 never
+    holds them all).
 
     The statement is built here, at the call, from the request's objects; the batches are
     read later, while the response streams, when those objects may be expired and detached
     (the session store commits at the end of the request), so the reading touches none of them."""
-    stmt = _selected((*STATUS_COLUMNS, PersonStatus.sort_name), requirement, manager, unit, state, unit_id, q)
+    stmt = _selected(EXPORT_COLUMNS, requirement, manager, unit, state, unit_id, q)
+    stmt = stmt.join(Person, Person.id == PersonStatus.person_id).outerjoin(Unit, Unit.id == Person.unit_id)
     return _batches(stmt, batch or EXPORT_BATCH)
 
 
-def _batches(stmt, batch: int) -> Iterator[list[tuple[PersonRow, UnitRow | None, Row]]]:
+def _batches(stmt, batch: int) -> Iterator[Sequence[Row]]:
     last: tuple[str, int] | None = None
     while True:
         window = stmt
@@ -55,7 +66,7 @@ def _batches(stmt, batch: int) -> Iterator[list[tuple[PersonRow, UnitRow | None,
                                       and_(PersonStatus.sort_name == last[0], PersonStatus.person_id > last[1])))
         rows = db.session.execute(window.order_by(PersonStatus.sort_name, PersonStatus.person_id).limit(batch)).all()
         if rows:
-            yield _with_people(rows)
+            yield rows
         if len(rows) < batch:
             return
         last = (rows[-1].sort_name, rows[-1].person_id)
@@ -63,10 +74,6 @@ def _batches(stmt, batch: int) -> Iterator[list[tuple[PersonRow, UnitRow | None,
 
 def version_names() -> dict[int, str]:
     return dict(db.session.execute(select(CourseVersion.id, CourseVersion.name)).tuples().all())
-
-
-def _local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(local_tz()).replace(microsecond=0) if moment else None
 
 
 def filters_text(args: dict, filter_labels: dict) -> str:
@@ -94,8 +101,12 @@ def download(fmt: str, filename: str, title: str, data_time: datetime | None, re
     batches = people_batches(requirement, manager=manager, unit=unit, state=state, unit_id=unit_id, q=q)
 
     def cells() -> Iterator[list[list]]:
-        for batch in batches:
-            yield [[p.name, p.username, p.employee_number or "", u.name if u else "", labels.get(s.state, s.state),
-                    s.due_on, _local(s.completed_at), versions.get(s.version_id, "")] for p, u, s in batch]
+        tz = local_tz()
+        for batch in batches:  # rows unpacked by position (EXPORT_COLUMNS): cheaper than by name
+            yield [[person_name(display, given, family, username), username, number or "", unit_name or "",
+                    labels.get(state, state), due_on,
+                    completed.astimezone(tz).replace(microsecond=0) if completed else None, versions.get(vid, "")]
+                   for _pid, state, due_on, vid, completed, _sort, display, given, family, username, number, unit_name
+                   in batch]
 
     return exports.streamed(fmt, filename, title, data_time, headers, cells(), release)

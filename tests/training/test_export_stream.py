@@ -49,6 +49,7 @@ def test_csv_export_streams_batch_by_batch(client, auth, data, monkeypatch, stat
     names = [line.split(";")[0] for line in rest.strip().splitlines()]
     assert len(names) == 9 and names == sorted(names, key=lambda n: (n.split()[-1].lower(), n))
     assert len(status_reads) == 5  # 9 people, 2 a batch: a keyset read per batch, never one big list
+    assert all("JOIN person" in sql for sql in status_reads)  # the people come with their statuses, not after
 
 
 def test_team_export_streams_and_keeps_the_columns(client, auth, data, monkeypatch):
