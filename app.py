@@ -5,6 +5,8 @@ import logging
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
@@ -39,6 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
     if settings["DEMO_MODE"] and not settings["SECRET_KEY"]:
         settings["SECRET_KEY"] = config_module.instance_secret_key(config_module.instance_dir())
     warnings = config_module.check(settings)
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = utc_sessions(settings["SQLALCHEMY_DATABASE_URI"],
+                                                         settings["SQLALCHEMY_ENGINE_OPTIONS"])
     app.config.update(settings)
     if settings.get("OUTBOX_MAX_ATTEMPTS"):
         logging.getLogger(__name__).warning("OUTBOX_MAX_ATTEMPTS is no longer used: messages give up after "
@@ -108,3 +112,26 @@ def create_app(config: dict | None = None) -> Flask:
 
         init_demo(app)
     return app
+
+
+def utc_sessions(database_url: str, engine_options: dict) -> dict:
+    """The engine options, with PostgreSQL sessions in UTC unless a time zone is set already.
+
+    Every timestamp column is UTC-aware (`models.base.UTCDateTime`) and no statement relies on
+    the session's zone, but the driver returns `timestamptz` values in it: in a session set to
+    'Europe/Stockholm' or even 'Etc/UTC' (initdb's default on a UTC host) each value read is
+    converted again on the way in, about 0.1 s per 220,000 values, the number a recompute of
+    55,000 people reads. In UTC they arrive as they are stored (`datetime.timezone.utc`). Set as
+    a connection option (libpq's `-c timezone=UTC`): no extra statement per connection."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        return engine_options  # config.check has said what is wrong with it
+    if url.get_backend_name() != "postgresql":
+        return engine_options
+    connect_args = dict(engine_options.get("connect_args") or {})
+    given = str(connect_args.get("options") or url.query.get("options") or "")
+    if "timezone" in given.lower():
+        return engine_options
+    connect_args["options"] = f"{given} -c timezone=UTC".strip()
+    return {**engine_options, "connect_args": connect_args}

@@ -48,3 +48,35 @@ def test_healthz_reports_unreachable_database(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+
+
+def test_postgresql_sessions_run_in_utc_unless_a_zone_is_given():
+    from app import utc_sessions
+
+    base = {"pool_pre_ping": True}
+    assert utc_sessions("sqlite:///x.db", base) == base
+    assert utc_sessions("postgresql+psycopg://u@h/db", base) == {
+        "pool_pre_ping": True, "connect_args": {"options": "-c timezone=UTC"}}
+    # Options already given (in connect_args or in the URL) are kept, and ours added to them.
+    kept = utc_sessions("postgresql+psycopg://u@h/db?options=-c%20statement_timeout%3D5000", base)
+    assert kept["connect_args"]["options"] == "-c statement_timeout=5000 -c timezone=UTC"
+    given = {"connect_args": {"options": "-c TimeZone=Europe/Stockholm"}}
+    assert utc_sessions("postgresql://u@h/db", given) == given  # their zone is theirs to choose
+    assert base == {"pool_pre_ping": True}  # the caller's dict is not changed
+
+
+def test_timestamps_read_back_in_utc_as_stored(app):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select, text
+
+    from extensions import db
+    from models import AuditEvent
+
+    at = datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc)  # the night Sweden moves to summer time
+    db.session.add(AuditEvent(at=at, action="test.utc", target_type="test"))
+    db.session.commit()
+    read = db.session.scalar(select(AuditEvent.at).where(AuditEvent.action == "test.utc"))
+    assert read == at and read.tzinfo is timezone.utc
+    if db.engine.dialect.name == "postgresql":
+        assert db.session.scalar(text("SHOW TIME ZONE")) == "UTC"
