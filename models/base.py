@@ -11,7 +11,18 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any, cast
 
-from sqlalchemy import CheckConstraint, CursorResult, DateTime, MetaData, String, Table, TypeDecorator, type_coerce
+from sqlalchemy import (
+    CheckConstraint,
+    CursorResult,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+    bindparam,
+    type_coerce,
+)
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.orm import DeclarativeBase, registry
 
@@ -104,6 +115,16 @@ class FastUTC(TypeDecorator):
 
 def fast_utc(column):
     return type_coerce(column, FastUTC())
+
+
+def ids_in(column, ids: Iterable[int]):
+    """`column IN (…)` for a long list of integer ids (an import's thousands of people), with
+    the ids written into the SQL as integer literals when it runs instead of one bound
+    parameter each. Bound, every id costs a placeholder for SQLAlchemy to render, psycopg to
+    parse and PostgreSQL to bind: about 55 ms of our CPU and as much of the database's for
+    5,000 ids, against a few ms as literals (bench: the LMS import's refresh). Each id goes
+    through int() first, so nothing but digits reaches the SQL."""
+    return column.in_(bindparam(None, [int(i) for i in ids], type_=Integer(), expanding=True, literal_execute=True))
 
 
 class FastUTCText(TypeDecorator):

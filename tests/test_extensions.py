@@ -14,3 +14,34 @@ def test_index_hints_written_for_sqlite_reach_sqlite_only():
     assert "FROM training_status INDEXED BY sqlite_autoindex_training_status_1" in str(
         stmt.compile(dialect=sqlite.dialect()))
     assert "INDEXED BY" not in str(stmt.compile(dialect=postgresql.dialect()))
+
+
+def test_ids_in_writes_integer_literals_and_selects_the_same_rows(app):
+    """`models.base.ids_in`: long id lists go into the SQL as integer literals (no bound
+    parameter per id), select what `IN` selects, and refuse anything that is not an integer."""
+    import pytest
+    from sqlalchemy import event
+
+    from extensions import db
+    from models import Unit
+    from models.base import ids_in
+
+    db.session.add_all([Unit(key=f"u{i}", name=f"Enhet {i}", path="/") for i in range(5)])
+    db.session.commit()
+    ids = sorted(db.session.scalars(select(Unit.id)))
+    seen: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, *args):
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        wanted = [str(ids[0]), ids[2], ids[4]]  # a digit string is taken as its integer
+        assert sorted(db.session.scalars(select(Unit.id).where(ids_in(Unit.id, wanted)))) == [ids[0], ids[2], ids[4]]
+        assert list(db.session.scalars(select(Unit.id).where(ids_in(Unit.id, [])))) == []
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = seen[0]
+    assert f"IN ({ids[0]}, {ids[2]}, {ids[4]})" in statement and not parameters
+    with pytest.raises(ValueError):
+        ids_in(Unit.id, ["1) OR (1=1"])

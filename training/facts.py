@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 from extensions import db
 from main.i18n import local_tz
 from models import Completion, CourseVersion, Exemption, Person, Requirement, RequirementUnit, Unit
-from models.base import fast_utc
+from models.base import fast_utc, ids_in
 from training.status import CompletionFact, ExemptionFact, PersonFacts, Rule, Status, bulk_statuses
 
 
@@ -38,7 +38,9 @@ def rule_for(requirement: Requirement) -> Rule:
 def _restrict(stmt: Select, column, person_ids: Select | list[int] | None) -> Select:
     if person_ids is None:
         return stmt
-    return stmt.where(column.in_(person_ids))
+    if isinstance(person_ids, Select):
+        return stmt.where(column.in_(person_ids))
+    return stmt.where(ids_in(column, person_ids))
 
 
 def people_facts(person_ids: Select | list[int] | None = None) -> list[PersonFacts]:

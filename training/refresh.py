@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 from extensions import db
 from main.i18n import local_tz
 from models import Person, PersonAncestor, PersonStatus, Requirement, TeamSummary, TrainingRefresh, Unit
-from models.base import table_of
+from models.base import ids_in, table_of
 from training import facts, unit_counts
 from training.status import DONE_STATES, STATES, Status, local_date
 
@@ -42,7 +42,7 @@ def mark_dirty(requirement_ids: list[int] | None = None) -> None:
 def _person_rows(person_ids=None) -> dict[int, tuple[int | None, str]]:
     stmt = select(Person.id, Person.unit_id, Person.family_name, Person.given_name).where(Person.active.is_(True))
     if person_ids is not None:
-        stmt = stmt.where(Person.id.in_(person_ids))
+        stmt = stmt.where(ids_in(Person.id, person_ids))
     return {pid: (uid, f"{fam} {giv}".strip().lower()[:400]) for pid, uid, fam, giv in db.session.execute(stmt)}
 
 
@@ -62,14 +62,14 @@ def _write_statuses(requirement_id: int, fresh: dict[int, dict], person_ids=None
     columns = [getattr(PersonStatus, c) for c in _COMPARED]
     stmt = select(PersonStatus.person_id, *columns).where(PersonStatus.requirement_id == requirement_id)
     if person_ids is not None:
-        stmt = stmt.where(PersonStatus.person_id.in_(person_ids))
+        stmt = stmt.where(ids_in(PersonStatus.person_id, person_ids))
     old = {pid: dict(zip(_COMPARED, rest)) for pid, *rest in db.session.execute(stmt)}
     gone = [pid for pid in old if pid not in fresh]
     added = [row for pid, row in fresh.items() if pid not in old]
     changed = [row for pid, row in fresh.items() if pid in old and any(old[pid][c] != row[c] for c in _COMPARED)]
     for i in range(0, len(gone), BATCH):
         db.session.execute(delete(PersonStatus).where(
-            PersonStatus.requirement_id == requirement_id, PersonStatus.person_id.in_(gone[i:i + BATCH])))
+            PersonStatus.requirement_id == requirement_id, ids_in(PersonStatus.person_id, gone[i:i + BATCH])))
     if added:
         db.session.execute(insert(table_of(PersonStatus)), added)
     if changed:
@@ -209,7 +209,7 @@ def _shift_counts(requirement_id: int, before: dict[int, dict], after: dict[int,
     chains = db.session.execute(
         select(PersonAncestor.ancestor_id, PersonAncestor.descendant_id, PersonAncestor.depth, Person.unit_id)
         .join(Person, Person.id == PersonAncestor.ancestor_id)
-        .where(PersonAncestor.descendant_id.in_(moved)))
+        .where(ids_in(PersonAncestor.descendant_id, moved)))
     for manager, pid, depth, manager_unit in chains:
         for row, step in ((before.get(pid), -1), (after.get(pid), 1)):
             if row is None:
@@ -229,7 +229,7 @@ def _apply_deltas(requirement_id: int, delta: dict[tuple[int, str, int], list[in
     existing: dict[tuple[int, str, int], list[int]] = {}
     for i in range(0, len(managers), BATCH):
         for stored in db.session.execute(select(table).where(
-                table.c.requirement_id == requirement_id, table.c.manager_id.in_(managers[i:i + BATCH]))):
+                table.c.requirement_id == requirement_id, ids_in(table.c.manager_id, managers[i:i + BATCH]))):
             existing[(stored.manager_id, stored.kind, stored.unit_id)] = [getattr(stored, s) for s in STATES]
     inserts: list[dict] = []
     updates: list[dict] = []

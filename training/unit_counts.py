@@ -16,6 +16,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 
 from extensions import db
 from models import UnitSummary
+from models.base import ids_in
 from training.status import STATES
 
 BATCH = 5000
@@ -68,7 +69,7 @@ def shift(requirement_id: int, before: Mapping[int, Mapping], after: Mapping[int
     table = TABLE
     existing = {(r.kind, r.unit_id): [getattr(r, s) for s in STATES] for r in db.session.execute(
         select(table).where(table.c.requirement_id == requirement_id,
-                            table.c.unit_id.in_(sorted({u for _k, u in delta}))))}
+                            ids_in(table.c.unit_id, sorted({u for _k, u in delta}))))}
     inserts: list[dict] = []
     updates: list[dict] = []
     for key, d in delta.items():
