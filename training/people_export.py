@@ -103,10 +103,10 @@ def download(fmt: str, filename: str, title: str, data_time: datetime | None, re
     def cells() -> Iterator[list[list]]:
         tz = local_tz()
         for batch in batches:  # rows unpacked by position (EXPORT_COLUMNS): cheaper than by name
-            yield [[person_name(display, given, family, username), username, number or "", unit_name or "",
-                    labels.get(state, state), due_on,
+            yield [[person_name(display, given, family, username), username, number or "", unit_label or "",
+                    labels.get(status, status), due_on,
                     completed.astimezone(tz).replace(microsecond=0) if completed else None, versions.get(vid, "")]
-                   for _pid, state, due_on, vid, completed, _sort, display, given, family, username, number, unit_name
+                   for _pid, status, due_on, vid, completed, _sort, display, given, family, username, number, unit_label
                    in batch]
 
     return exports.streamed(fmt, filename, title, data_time, headers, cells(), release)
