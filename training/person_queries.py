@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from auth.access import visible_person_ids
 from extensions import db
@@ -28,6 +30,16 @@ def person_training(person: Person, now: datetime, default_url: str) -> list[Per
         PersonTraining(r, facts.status_of(r, person, now), r.course.url or default_url)
         for r in facts.active_requirements()
     ]
+
+
+def person_or_404(person_id: int) -> Person:
+    """The person a training page is about, with their unit (the page names it) and without
+    their role grants (it shows none; `Person.grants` loads them with every person otherwise):
+    one statement instead of three."""
+    person = db.session.get(Person, person_id, options=[joinedload(Person.unit), lazyload(Person.grants)])
+    if person is None:
+        abort(404)
+    return person
 
 
 def person_history(person: Person) -> list[tuple[Completion, CourseVersion]]:

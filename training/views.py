@@ -157,7 +157,7 @@ def can_exempt(viewer: Person, person: Person) -> bool:
 @bp.get("/training/people/<int:person_id>")
 @requires("employee")
 def person(person_id: int):
-    person = db.get_or_404(Person, person_id)
+    person = person_queries.person_or_404(person_id)
     require_visible(person)
     if person.id != current_user.id:
         audit.record("training.person.view", "person", person.id, commit=False)
@@ -183,7 +183,7 @@ def _person_page(person: Person, form: ExemptionForm, status: int = 200):
 @bp.post("/training/people/<int:person_id>/exemptions")
 @requires("manager", "admin")
 def add_exemption(person_id: int):
-    person = db.get_or_404(Person, person_id)
+    person = person_queries.person_or_404(person_id)
     require_visible(person)
     if not can_exempt(current_user, person):
         abort(403)

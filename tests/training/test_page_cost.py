@@ -165,6 +165,29 @@ def test_audited_pages_commit_after_rendering(app, client, auth, make_unit, make
         with counted() as statements:
             assert client.get(url).status_code == 200
     role_loads = [s for s in statements if "FROM role_grant" in s]
-    assert len(role_loads) == (2 if page == "person" else 1), role_loads
+    assert len(role_loads) == 1, role_loads  # the viewer's; the person shown needs none
     action = "training.person.view" if page == "person" else "training.region.view"
     assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()) == 2
+
+
+def test_person_page_reads_the_person_shown_with_their_unit_in_one_statement(app, client, auth, make_unit,
+                                                                              make_person):
+    """The person shown comes with their unit and without their role grants, in one statement."""
+    from sqlalchemy import select
+
+    from models import Person
+
+    build(make_unit, make_person, 3)
+    auth.login("director")
+    person_id = db.session.scalar(select(Person.id).where(Person.username == "p001"))
+    with time_machine.travel(NOW, tick=False):
+        client.get(f"/training/people/{person_id}")  # warm
+        db.session.expunge_all()  # as in a new request's session: nobody loaded yet
+        g.pop("_login_user", None)
+        g.pop("training_requirements", None)
+        with counted() as statements:
+            assert client.get(f"/training/people/{person_id}").status_code == 200
+    shown = [s for s in statements if "FROM person LEFT OUTER JOIN unit AS unit_1" in s]
+    assert len(shown) == 1 and "WHERE person.id =" in shown[0], statements
+    assert not [s for s in statements if "FROM unit" in s and "FROM person" not in s], statements
+    assert len([s for s in statements if "FROM role_grant" in s]) <= 1, statements  # the viewer's only
