@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 from typing import Any
 
 from flask import Flask
@@ -122,16 +124,20 @@ def utc_sessions(database_url: str, engine_options: dict) -> dict:
     'Europe/Stockholm' or even 'Etc/UTC' (initdb's default on a UTC host) each value read is
     converted again on the way in, about 0.1 s per 220,000 values, the number a recompute of
     55,000 people reads. In UTC they arrive as they are stored (`datetime.timezone.utc`). Set as
-    a connection option (libpq's `-c timezone=UTC`): no extra statement per connection."""
+    a connection option (libpq's `-c timezone=UTC`): no extra statement per connection. A zone
+    named in the URL's or connect_args' options, in PGOPTIONS or by PGTZ is left as it is."""
     try:
         url = make_url(database_url)
     except ArgumentError:
         return engine_options  # config.check has said what is wrong with it
-    if url.get_backend_name() != "postgresql":
-        return engine_options
+    if url.get_backend_name() != "postgresql" or os.environ.get("PGTZ"):
+        return engine_options  # PGTZ: libpq's own way to name the zone; theirs to choose
     connect_args = dict(engine_options.get("connect_args") or {})
-    given = str(connect_args.get("options") or url.query.get("options") or "")
-    if "timezone" in given.lower():
+    from_url = url.query.get("options") or ""
+    # Options given anywhere are kept: an `options` argument replaces libpq's PGOPTIONS.
+    given = str(connect_args.get("options") or " ".join(
+        from_url if isinstance(from_url, tuple) else [from_url]) or os.environ.get("PGOPTIONS", ""))
+    if re.search(r"(?:\b|-c)timezone\s*=", given, re.IGNORECASE):  # not log_timezone
         return engine_options
     connect_args["options"] = f"{given} -c timezone=UTC".strip()
     return {**engine_options, "connect_args": connect_args}

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 import audit
 from extensions import db
 from models import OutboxMessage, Person, Requirement
+from models.base import ids_in
 from models.reminders import MANUAL, Reminder
 from outbox import operations as outbox
 from reminders.actions import ManualReport, remind_now
@@ -29,7 +30,7 @@ def not_done_people(requirement: Requirement, manager: Person) -> list[Person]:
            for row in batch]
     if not ids:
         return []
-    return list(db.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)))
+    return list(db.session.scalars(select(Person).where(ids_in(Person.id, ids)).order_by(Person.id)))
 
 
 def remind_all(requirement: Requirement, manager: Person, by: Person, now: datetime) -> ManualReport:

@@ -1,6 +1,8 @@
 """The application factory, settings and the health check."""
 from __future__ import annotations
 
+import os
+
 import config
 from app import create_app
 from tests.conftest import test_config
@@ -62,7 +64,22 @@ def test_postgresql_sessions_run_in_utc_unless_a_zone_is_given():
     assert kept["connect_args"]["options"] == "-c statement_timeout=5000 -c timezone=UTC"
     given = {"connect_args": {"options": "-c TimeZone=Europe/Stockholm"}}
     assert utc_sessions("postgresql://u@h/db", given) == given  # their zone is theirs to choose
+    twice = utc_sessions("postgresql://u@h/db?options=-c%20a%3D1&options=-c%20b%3D2", base)
+    assert twice["connect_args"]["options"] == "-c a=1 -c b=2 -c timezone=UTC"
+    logged = utc_sessions("postgresql://u@h/db", {"connect_args": {"options": "-c log_timezone=UTC"}})
+    assert logged["connect_args"]["options"] == "-c log_timezone=UTC -c timezone=UTC"
     assert base == {"pool_pre_ping": True}  # the caller's dict is not changed
+
+
+def test_utc_sessions_keep_what_libpq_reads_from_the_environment(monkeypatch):
+    from app import utc_sessions
+
+    monkeypatch.delenv("PGTZ", raising=False)
+    monkeypatch.setenv("PGOPTIONS", "-c statement_timeout=5000")  # replaced by an options argument: kept in it
+    assert utc_sessions("postgresql://u@h/db", {})["connect_args"]["options"] == (
+        "-c statement_timeout=5000 -c timezone=UTC")
+    monkeypatch.setenv("PGTZ", "Europe/Stockholm")
+    assert utc_sessions("postgresql://u@h/db", {}) == {}
 
 
 def test_timestamps_read_back_in_utc_as_stored(app):
@@ -78,5 +95,5 @@ def test_timestamps_read_back_in_utc_as_stored(app):
     db.session.commit()
     read = db.session.scalar(select(AuditEvent.at).where(AuditEvent.action == "test.utc"))
     assert read == at and read.tzinfo is timezone.utc
-    if db.engine.dialect.name == "postgresql":
+    if db.engine.dialect.name == "postgresql" and not os.environ.get("PGTZ"):
         assert db.session.scalar(text("SHOW TIME ZONE")) == "UTC"

@@ -21,6 +21,7 @@ from training.queries import _filtered, _scoped, needs_new, unit_name
 EXPORT_BATCH = 2000
 #: What an export row is read from: the cached status, the person and their unit, in one
 #: statement per batch (a second read by 2,000 person ids cost more than the join).
+#: `download` unpacks the rows by position: change its unpacking with this order.
 EXPORT_COLUMNS = (
     PersonStatus.person_id, PersonStatus.state, PersonStatus.due_on, PersonStatus.version_id,
     fast_utc(PersonStatus.completed_at).label("completed_at"), PersonStatus.sort_name,
