@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 import audit
 from extensions import db
 from models import OutboxMessage, Person, Requirement
-from models.base import ids_in
 from models.reminders import MANUAL, Reminder
 from outbox import operations as outbox
 from reminders.actions import ManualReport, remind_now
@@ -26,11 +25,8 @@ UNDONE = "undone"
 
 def not_done_people(requirement: Requirement, manager: Person) -> list[Person]:
     """Everyone below `manager` who is covered by `requirement` and not done (from the status cache)."""
-    ids = [row.person_id for batch in people_export.people_batches(requirement, manager=manager, state="todo")
-           for row in batch]
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Person).where(ids_in(Person.id, ids)).order_by(Person.id)))
+    todo = people_export.selected_ids(requirement, manager=manager, state="todo")
+    return list(db.session.scalars(select(Person).where(Person.id.in_(todo)).order_by(Person.id)))
 
 
 def remind_all(requirement: Requirement, manager: Person, by: Person, now: datetime) -> ManualReport:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import Response
 from flask_babel import gettext as _
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Row, Select, and_, func, or_, select
 
 from extensions import db
 from main.i18n import local_tz
@@ -37,9 +37,15 @@ def _selected(columns: tuple, requirement: Requirement, manager: Person | None, 
     return _filtered(stmt, state, unit_id, q)
 
 
+def selected_ids(requirement: Requirement, *, manager: Person | None = None, unit: Unit | None = None,
+                 state: str = "all", unit_id: int | None = None, q: str = "") -> Select:
+    """The person ids of exactly a list's selection, as a SELECT to count or filter by."""
+    return _selected((PersonStatus.person_id,), requirement, manager, unit, state, unit_id, q)
+
+
 def count_people(requirement: Requirement, *, manager: Person | None = None, unit: Unit | None = None,
                  state: str = "all", unit_id: int | None = None, q: str = "") -> int:
-    stmt = _selected((PersonStatus.person_id,), requirement, manager, unit, state, unit_id, q)
+    stmt = selected_ids(requirement, manager=manager, unit=unit, state=state, unit_id=unit_id, q=q)
     return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
