@@ -1,6 +1,8 @@
 """Spreadsheet cells that are safe to open: the one rule for every CSV and XLSX export."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 #: A cell starting with one of these could be taken as a formula by Excel or LibreOffice.
@@ -14,3 +16,11 @@ def safe_cell(value):
     if not value.isprintable():  # the characters the pattern removes are all unprintable: most text skips it
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def safe_row(values: Iterable) -> list:
+    """`safe_cell` for each value of a row. Printable text without a formula start, most of any
+    export, is taken as it is (what `safe_cell` returns for it) without the call: a 55,000-row
+    export has 440,000 cells, and the call was half of writing them."""
+    return [v if v.__class__ is str and v.isprintable() and not v.startswith(FORMULA_START) else safe_cell(v)
+            for v in values]

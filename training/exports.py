@@ -21,7 +21,7 @@ from flask import Response, current_app, stream_with_context
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from main.cells import FORMULA_START, safe_cell
+from main.cells import safe_cell, safe_row
 
 FORMATS = ("csv", "xlsx")
 #: Seconds a user is asked to wait (Retry-After) when this worker's export slots are taken.
@@ -40,15 +40,8 @@ def _preamble(title: str, data_time: datetime | None, data_label: str) -> list[l
     return [[neutralise(title)], [data_label, stamp], []]
 
 
-def _csv_value(value):
-    return neutralise(value.isoformat() if isinstance(value, (date, datetime)) else "" if value is None else value)
-
-
 def _csv_line(row: list) -> list:
-    # Plain text, most of a 55,000-row export, is passed as it is: `neutralise` would return
-    # it unchanged (printable, no formula start), and skipping the call halves the cost.
-    return [c if c.__class__ is str and c.isprintable() and not c.startswith(FORMULA_START) else _csv_value(c)
-            for c in row]
+    return safe_row([c.isoformat() if isinstance(c, (date, datetime)) else "" if c is None else c for c in row])
 
 
 def csv_chunks(title: str, data_time: datetime | None, headers: list[str], batches: Iterable[list[list]],

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from main.cells import safe_cell
+from main.cells import safe_cell, safe_row
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -27,3 +27,4 @@ from main.cells import safe_cell
 ])
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
+    assert safe_row(["plain", value]) == ["plain", expected]  # the row's shortcut keeps the rule
