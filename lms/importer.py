@@ -22,7 +22,7 @@ from lms.matching import AMBIGUOUS, UNMATCHED, PersonIndex
 from lms.results import ImportResult
 from main.i18n import local_tz
 from models import Completion, Course, CourseVersion, ImportBatch, Person
-from models.base import FastUTCText, fast_utc, table_of
+from models.base import FastUTCText, bulk_read, fast_utc, table_of
 
 
 @dataclass
@@ -208,8 +208,8 @@ def _known(result: ImportResult, version_ids: set[int]) -> dict:
     known: dict = {}
     if not version_ids:
         return known
-    rows = db.session.execute(select(Completion.person_id, Completion.version_id, Completion.state,
-                                     fast_utc(Completion.completed_at)).where(Completion.version_id.in_(version_ids)))
+    rows = bulk_read(db.session, select(Completion.person_id, Completion.version_id, Completion.state,
+                                        fast_utc(Completion.completed_at)).where(Completion.version_id.in_(version_ids)))
     for pid, vid, state, moment in rows:
         known[(pid, vid, moment if state == COMPLETED else IN_PROGRESS)] = True
         if state == COMPLETED:

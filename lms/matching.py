@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Person
+from models.base import bulk_read
 
 MATCHED, UNMATCHED, AMBIGUOUS = "matched", "unmatched", "ambiguous"
 
@@ -57,7 +58,7 @@ class PersonIndex:
             column, normalise = getattr(Person, field), self._NORMALISE[field]
             index: dict[str, list[int]] = defaultdict(list)
             # Only the indexed column and the id: the person table's own index answers it.
-            for pid, value in db.session.execute(select(Person.id, column).where(column.is_not(None))):
+            for pid, value in bulk_read(db.session, select(Person.id, column).where(column.is_not(None))):
                 index[normalise(value)].append(pid)
             self.by[field] = index
         return self.by[field]

@@ -18,6 +18,8 @@ from sqlalchemy import (
     DateTime,
     Integer,
     MetaData,
+    Result,
+    Select,
     String,
     Table,
     TypeDecorator,
@@ -25,7 +27,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Session, registry, scoped_session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -116,6 +118,22 @@ class FastUTC(TypeDecorator):
 
 def fast_utc(column):
     return type_coerce(column, FastUTC())
+
+
+def bulk_read(session: Session | scoped_session, stmt: Select) -> Result:
+    """Run a select of columns (not of entities) for many rows on the session's connection.
+
+    `session.execute` hands a select that names mapped attributes (`Person.id`) to the ORM,
+    whose row processing costs 2–3 µs a row on top of Core's: 0.15 s of CPU for 55,000
+    people's identifiers, 0.5 s for the 217,000 rows of the closure table (bench: the LMS
+    import, the status recompute). Here the same statement runs in the same transaction, with
+    the same column types and after the same autoflush, and gives the same `Row` tuples.
+    An entity select (`select(Person)`) is refused: only the ORM builds objects."""
+    if any(isinstance(d["type"], type) for d in stmt.column_descriptions):
+        raise TypeError("bulk_read reads columns; select entities through the session")
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(stmt)
 
 
 def ids_in(column, ids: Iterable[int]):

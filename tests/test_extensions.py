@@ -46,3 +46,39 @@ def test_ids_in_writes_integer_literals_and_selects_the_same_rows(app):
     for not_an_id in ("1) OR (1=1", "7", 2.0, True, None):
         with pytest.raises(TypeError):
             ids_in(Unit.id, [not_an_id])
+
+
+def test_bulk_read_gives_the_rows_the_session_gives_and_refuses_entities(app, make_person):
+    """`models.base.bulk_read`: a column select run on the session's connection returns the same
+    rows as `session.execute` (types applied: aware UTC datetimes), sees what the session has
+    pending (autoflush) in the same transaction, leaves it alone inside `no_autoflush`, and
+    refuses a select of entities, which only the ORM can build."""
+    from datetime import timezone
+
+    import pytest
+
+    from extensions import db
+    from models import Person
+    from models.base import bulk_read, fast_utc
+
+    for name in ("anna", "bo", "cia"):
+        make_person(name)
+    db.session.commit()
+    stmt = (select(Person.id, Person.username, Person.created_at, fast_utc(Person.created_at).label("fast"))
+            .order_by(Person.id))
+    through_orm = db.session.execute(stmt).all()
+    rows = bulk_read(db.session, stmt).all()
+    assert [tuple(r) for r in rows] == [tuple(r) for r in through_orm] and len(rows) == 3
+    assert rows[0].username == "anna" and rows[0].created_at.tzinfo == timezone.utc == rows[0].fast.tzinfo
+
+    db.session.add(Person(username="dan", given_name="Dan", family_name="Ej sparad"))  # not flushed yet
+    with db.session.no_autoflush:
+        assert "dan" not in bulk_read(db.session, select(Person.username)).scalars().all()
+    assert "dan" in bulk_read(db.session, select(Person.username)).scalars().all()
+    db.session.rollback()
+    assert "dan" not in bulk_read(db.session, select(Person.username)).scalars().all()
+
+    with pytest.raises(TypeError):
+        bulk_read(db.session, select(Person))
+    with pytest.raises(TypeError):
+        bulk_read(db.session, select(Person, Person.id))

@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 from extensions import db
 from main.i18n import local_tz
 from models import Completion, CourseVersion, Exemption, Person, Requirement, RequirementUnit, Unit
-from models.base import fast_utc, ids_in
+from models.base import bulk_read, fast_utc, ids_in
 from training.status import CompletionFact, ExemptionFact, PersonFacts, Rule, Status, bulk_statuses
 
 
@@ -50,7 +50,7 @@ def people_facts(person_ids: Select | list[int] | None = None) -> list[PersonFac
         .outerjoin(Unit, Unit.id == Person.unit_id)
         .where(Person.active.is_(True))
     )
-    rows = db.session.execute(_restrict(stmt, Person.id, person_ids)).all()
+    rows = bulk_read(db.session, _restrict(stmt, Person.id, person_ids)).all()
     first_load = _first_load_day()
     tz = local_tz()
     return [PersonFacts(pid, True, start, path,
@@ -76,7 +76,7 @@ def completion_facts(course_id: int, person_ids: Select | list[int] | None = Non
         Completion.version_id.in_(versions)
     )
     by_person: dict[int, list[CompletionFact]] = defaultdict(list)
-    for pid, vid, state, at in db.session.execute(_restrict(stmt, Completion.person_id, person_ids)):
+    for pid, vid, state, at in bulk_read(db.session, _restrict(stmt, Completion.person_id, person_ids)):
         by_person[pid].append(CompletionFact(vid, state, at))
     return by_person
 
@@ -86,7 +86,7 @@ def exemption_facts(person_ids: Select | list[int] | None = None) -> dict[int, l
         Exemption.revoked_at.is_(None)
     )
     by_person: dict[int, list[ExemptionFact]] = defaultdict(list)
-    for pid, cid, starts, ends in db.session.execute(_restrict(stmt, Exemption.person_id, person_ids)):
+    for pid, cid, starts, ends in bulk_read(db.session, _restrict(stmt, Exemption.person_id, person_ids)):
         by_person[pid].append(ExemptionFact(cid, starts, ends))
     return by_person
 

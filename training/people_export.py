@@ -12,7 +12,7 @@ from sqlalchemy import Row, Select, and_, func, or_, select
 from extensions import db
 from main.i18n import local_tz
 from models import CourseVersion, Person, PersonStatus, Requirement, Unit
-from models.base import fast_utc
+from models.base import bulk_read, fast_utc
 from models.directory import person_name
 from training import exports
 from training.queries import _filtered, _scoped, needs_new, unit_name
@@ -71,7 +71,7 @@ def _batches(stmt, batch: int) -> Iterator[Sequence[Row]]:
         if last is not None:
             window = window.where(or_(PersonStatus.sort_name > last[0],
                                       and_(PersonStatus.sort_name == last[0], PersonStatus.person_id > last[1])))
-        rows = db.session.execute(window.order_by(PersonStatus.sort_name, PersonStatus.person_id).limit(batch)).all()
+        rows = bulk_read(db.session, window.order_by(PersonStatus.sort_name, PersonStatus.person_id).limit(batch)).all()
         if rows:
             yield rows
         if len(rows) < batch:

@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, delete, insert, select, text, update
 from extensions import db
 from main.i18n import local_tz
 from models import Person, PersonAncestor, PersonStatus, Requirement, TeamSummary, TrainingRefresh, Unit
-from models.base import ids_in, table_of
+from models.base import bulk_read, ids_in, table_of
 from training import facts, unit_counts
 from training.status import DONE_STATES, STATES, Status, local_date
 
@@ -43,7 +43,7 @@ def _person_rows(person_ids=None) -> dict[int, tuple[int | None, str]]:
     stmt = select(Person.id, Person.unit_id, Person.family_name, Person.given_name).where(Person.active.is_(True))
     if person_ids is not None:
         stmt = stmt.where(ids_in(Person.id, person_ids))
-    return {pid: (uid, f"{fam} {giv}".strip().lower()[:400]) for pid, uid, fam, giv in db.session.execute(stmt)}
+    return {pid: (uid, f"{fam} {giv}".strip().lower()[:400]) for pid, uid, fam, giv in bulk_read(db.session, stmt)}
 
 
 def _cache_row(requirement_id: int, pid: int, s: Status, unit_id, sort_name: str) -> dict:
@@ -63,7 +63,7 @@ def _write_statuses(requirement_id: int, fresh: dict[int, dict], person_ids=None
     stmt = select(PersonStatus.person_id, *columns).where(PersonStatus.requirement_id == requirement_id)
     if person_ids is not None:
         stmt = stmt.where(ids_in(PersonStatus.person_id, person_ids))
-    old = {pid: dict(zip(_COMPARED, rest)) for pid, *rest in db.session.execute(stmt)}
+    old = {pid: dict(zip(_COMPARED, rest)) for pid, *rest in bulk_read(db.session, stmt)}
     gone = [pid for pid in old if pid not in fresh]
     added = [row for pid, row in fresh.items() if pid not in old]
     changed = [row for pid, row in fresh.items() if pid in old and any(old[pid][c] != row[c] for c in _COMPARED)]
@@ -133,7 +133,7 @@ class _Grouper:
     def __init__(self) -> None:
         self.paths = {
             uid: [int(x) for x in path.strip("/").split("/") if x]
-            for uid, path in db.session.execute(select(Unit.id, Unit.path))
+            for uid, path in bulk_read(db.session, select(Unit.id, Unit.path))
         }
         self.memo: dict[tuple, int] = {}
 
@@ -156,11 +156,9 @@ class _Grouper:
 
 def _write_summaries(requirement_id: int, people: dict[int, tuple[str, int | None]], grouper: _Grouper) -> None:
     """Counts for every manager: everyone below, direct reports, per sub-unit."""
-    units = dict(db.session.execute(select(Person.id, Person.unit_id).where(Person.active.is_(True))).tuples().all())
+    units = dict(bulk_read(db.session, select(Person.id, Person.unit_id).where(Person.active.is_(True))).tuples().all())
     counts: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0] * len(STATES))
-    closure = db.session.execute(
-        select(PersonAncestor.ancestor_id, PersonAncestor.descendant_id, PersonAncestor.depth)
-    )
+    closure = bulk_read(db.session, select(PersonAncestor.ancestor_id, PersonAncestor.descendant_id, PersonAncestor.depth))
     for manager, person, depth in closure:
         entry = people.get(person)
         if entry is None:
@@ -206,10 +204,10 @@ def _shift_counts(requirement_id: int, before: dict[int, dict], after: dict[int,
         return
     grouper = _Grouper()
     delta: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0] * len(STATES))
-    chains = db.session.execute(
+    chains = bulk_read(db.session, (
         select(PersonAncestor.ancestor_id, PersonAncestor.descendant_id, PersonAncestor.depth, Person.unit_id)
         .join(Person, Person.id == PersonAncestor.ancestor_id)
-        .where(ids_in(PersonAncestor.descendant_id, moved)))
+        .where(ids_in(PersonAncestor.descendant_id, moved))))
     for manager, pid, depth, manager_unit in chains:
         for row, step in ((before.get(pid), -1), (after.get(pid), 1)):
             if row is None:
