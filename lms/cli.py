@@ -47,11 +47,11 @@ def import_command(path, course_code, mapping_name, dry_run, strict, as_json):
             data, path.name, course=course, mapping=mapping.columns if mapping else None,
             mapping_id=mapping.id if mapping else None, dry_run=dry_run, strict=strict, source="cli", now=utcnow(),
         )
-    if result.ok and not dry_run:
-        db.session.commit()
-        lms_operations.announce(result.person_ids, result.batch_id)
-    else:
-        db.session.rollback()
+        if result.ok and not dry_run:
+            db.session.commit()
+            lms_operations.announce(result.person_ids, result.batch_id)  # the status refresh of these people
+        else:
+            db.session.rollback()
     _report_import(result, as_json, strict)
     if not result.ok:
         sys.exit(1)

@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from extensions import db
+from jobs.batch import collector_paused
 from models import Course, Person, Unit, utcnow
 from training import freshness, queries, refresh, snapshots
 
@@ -78,5 +79,6 @@ def refresh_command():
     """Recompute the status cache now (the scheduler also does, within TRAINING_REFRESH_SECONDS)."""
     refresh.mark_dirty()
     db.session.commit()
-    done = freshness.run_pending(utcnow())
+    with collector_paused():  # a command, not a web request: see jobs/batch.py
+        done = freshness.run_pending(utcnow())
     click.echo(f"Status cache refreshed ({done or 'another process is refreshing it'}).")

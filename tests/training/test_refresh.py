@@ -172,6 +172,39 @@ def test_an_import_refreshes_the_imported_people_only(org, course, runner, tmp_p
     assert counts() == incremental
 
 
+
+def test_batch_refreshes_pause_the_collector_and_resume_it(org, course, runner, tmp_path):
+    """The scheduler's refresh job and the import command recompute with Python's cyclic
+    collector paused (jobs/batch.py: full collections were a third of a recompute's CPU), and
+    turn it back on afterwards; seen from the statements that write the cache."""
+    import gc
+
+    from sqlalchemy import event
+
+    from training import tasks
+
+    writes: list[bool] = []
+
+    def record(conn, cursor, statement, *args):
+        if "training_status" in statement and not statement.lstrip().upper().startswith("SELECT"):
+            writes.append(gc.isenabled())
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert tasks.refresh_cache(NOW).startswith("requirement")
+        assert writes and not any(writes) and gc.isenabled()
+        writes.clear()
+        path = tmp_path / "rapport.csv"
+        path.write_text("Användarnamn;Kurs;Status;Slutförd\r\nann;Säkert Beteende 2024;Godkänd;2024-10-01\r\n",
+                        encoding="utf-8")
+        with time_machine.travel(NOW, tick=False):
+            result = runner.invoke(args=["training", "import", str(path)])
+        assert result.exit_code == 0, result.output
+        assert cached(course["requirement"])[org["ann"].id].state == COMPLETED
+        assert writes and not any(writes) and gc.isenabled()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
 def test_refresh_people_gives_the_same_counts_as_a_full_refresh(org, course, complete):
     req = course["requirement"]
     freshness.run_pending(NOW)
