@@ -4,8 +4,6 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from campaign import labels
 from main.cells import safe_cell
@@ -25,6 +23,9 @@ def io_of(data: bytes) -> BytesIO:
 
 
 def plan_workbook(messages: list[PlanMessage]) -> bytes:
+    from openpyxl import Workbook  # on first use, not at app start (docs/architecture.md, decision 13)
+    from openpyxl.styles import Font
+
     tz = local_tz()
     wb = Workbook()
     ws = wb.active

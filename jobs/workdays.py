@@ -8,17 +8,24 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
 from flask import current_app, has_app_context
 
-#: Public holidays plus midsommarafton, julafton and nyårsafton.
-CATEGORIES = (holidays.PUBLIC, holidays.DE_FACTO)
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
+#: Public holidays plus midsommarafton, julafton and nyårsafton (holidays.PUBLIC, holidays.DE_FACTO).
+CATEGORIES = ("public", "de_facto")
 
 
 @lru_cache(maxsize=32)
-def _holidays(year: int) -> holidays.HolidayBase:
+def _holidays(year: int) -> HolidayBase:
+    # Imported on first use: the package takes about 0.1 s to import, which every `flask`
+    # command would pay at start (docs/architecture.md, decision 13).
+    import holidays
+
     # include_sundays=False: the package can list every Sunday as a holiday; weekends are
     # handled below, and the list of named holidays stays readable.
     return holidays.country_holidays("SE", years=year, categories=CATEGORIES, include_sundays=False,

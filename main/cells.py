@@ -1,9 +1,13 @@
 """Spreadsheet cells that are safe to open: the one rule for every CSV and XLSX export."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+#: The control characters a spreadsheet cell cannot hold: openpyxl's ILLEGAL_CHARACTERS_RE,
+#: written out here so that the app does not import openpyxl at start (tests/main/test_cells.py
+#: checks the two patterns are the same).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 #: A cell starting with one of these could be taken as a formula by Excel or LibreOffice.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")

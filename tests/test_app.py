@@ -97,3 +97,27 @@ def test_timestamps_read_back_in_utc_as_stored(app):
     assert read == at and read.tzinfo is timezone.utc
     if db.engine.dialect.name == "postgresql" and not os.environ.get("PGTZ"):
         assert db.session.scalar(text("SHOW TIME ZONE")) == "UTC"
+
+
+#: Libraries only some commands and pages need, imported where they are used (decision 13 in
+#: docs/architecture.md): every `flask` command would otherwise load them at start.
+LOADED_ON_USE = ("openpyxl", "holidays")
+
+
+def test_building_the_app_leaves_the_heavy_libraries_unloaded(tmp_path):
+    """A fresh interpreter that builds the app has not imported them; using them still works."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from app import create_app; "
+        f"app = create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/x.db'}}); "
+        f"print(sorted(m for m in {LOADED_ON_USE!r} if m in sys.modules)); "
+        "from datetime import date; from jobs.workdays import is_working_day; "
+        "print(is_working_day(date(2026, 12, 24)), is_working_day(date(2026, 12, 23)))"
+    )
+    env = {**os.environ, "SECRET_KEY": "x" * 40, "DEMO_MODE": "0"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=config.BASE_DIR, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["[]", "False True"]  # julafton is no working day

@@ -19,7 +19,6 @@ from typing import IO
 
 from flask import Response, current_app, stream_with_context
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 from main.cells import safe_cell, safe_row
 
@@ -63,6 +62,8 @@ def csv_chunks(title: str, data_time: datetime | None, headers: list[str], batch
 def xlsx_file(title: str, data_time: datetime | None, headers: list[str], batches: Iterable[list[list]],
               data_label: str = "Uppgifter per") -> IO[bytes]:
     """The workbook in a temporary file (rewound; closing it deletes it)."""
+    from openpyxl import Workbook  # on first use, not at app start (docs/architecture.md, decision 13)
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_name(title))
     for line in _preamble(title, data_time, data_label) + [headers]:

@@ -28,3 +28,15 @@ from main.cells import safe_cell, safe_row
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
     assert safe_row(["plain", value]) == ["plain", expected]  # the row's shortcut keeps the rule
+
+
+def test_the_illegal_characters_are_openpyxls():
+    """`main.cells` writes openpyxl's pattern out (so the app does not import openpyxl at start);
+    it must stay the one openpyxl refuses when it writes a cell."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from main.cells import ILLEGAL_CHARACTERS_RE as ours
+
+    assert ours.pattern == ILLEGAL_CHARACTERS_RE.pattern
+    assert [c for c in map(chr, range(128)) if ours.search(c)] == [
+        c for c in map(chr, range(128)) if ILLEGAL_CHARACTERS_RE.search(c)]
