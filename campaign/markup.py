@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import markdown  # type: ignore[import-untyped]  # no stubs installed (types-Markdown)
 import nh3
 from markupsafe import escape
 
@@ -61,6 +60,9 @@ def url_refusal(value: str | None) -> str | None:
 
 def to_html(body: str) -> str:
     """Markdown → sanitised HTML (placeholders left as they are)."""
+    # On first use, not at app start (docs/architecture.md, decision 13): its patterns compile at import.
+    import markdown  # type: ignore[import-untyped]  # no stubs installed (types-Markdown)
+
     return sanitise(markdown.markdown(body or "", extensions=["sane_lists", "tables"], output_format="html"))
 
 

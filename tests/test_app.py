@@ -101,7 +101,7 @@ def test_timestamps_read_back_in_utc_as_stored(app):
 
 #: Libraries only some commands and pages need, imported where they are used (decision 13 in
 #: docs/architecture.md): every `flask` command would otherwise load them at start.
-LOADED_ON_USE = ("openpyxl", "holidays")
+LOADED_ON_USE = ("openpyxl", "holidays", "markdown")
 
 
 def test_building_the_app_leaves_the_heavy_libraries_unloaded(tmp_path):
