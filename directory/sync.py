@@ -24,6 +24,7 @@ from directory.runs import Run, SyncRefused, SyncResult, run_recorded
 from extensions import db
 from jobs.batch import collector_paused  # run_sync runs in the scheduler and the CLI only
 from models import Person, Unit
+from models.base import bulk_read
 from signals import person_deactivated, roles_changed
 
 #: Person columns the directory owns (compared and written by the sync).
@@ -104,8 +105,8 @@ _synced_values = attrgetter(*SYNCED_FIELDS)
 
 def _existing_people(*where) -> dict:
     """Stored directory people (those matching `where`, or all) by external id."""
-    rows = db.session.execute(select(*_EXISTING_COLUMNS).outerjoin(Unit, Unit.id == Person.unit_id)
-                              .where(Person.external_id.is_not(None), *where))
+    rows = bulk_read(db.session, select(*_EXISTING_COLUMNS).outerjoin(Unit, Unit.id == Person.unit_id)
+                     .where(Person.external_id.is_not(None), *where))
     return {row.external_id: row for row in rows}
 
 

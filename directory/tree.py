@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from extensions import db
 from models import Person, PersonAncestor, Unit
-from models.base import table_of
+from models.base import bulk_read, table_of
 
 BATCH = 5000
 #: A session, or Flask-SQLAlchemy's `db.session` (a scoped session standing in for one).
@@ -38,7 +38,7 @@ class TreeReport:
 
 
 def _parents(session: AnySession) -> dict[int, int | None]:
-    rows = session.execute(select(Person.id, Person.manager_id).where(Person.active.is_(True))).all()
+    rows = bulk_read(session, select(Person.id, Person.manager_id).where(Person.active.is_(True))).all()
     return {pid: mid for pid, mid in rows}
 
 
@@ -154,8 +154,8 @@ def _chains(parents: dict[int, int | None]) -> dict[int, tuple[int, ...]]:
 def _stored_chains(session: AnySession) -> dict[int, tuple[int, ...] | dict[int, int]]:
     """The closure table per descendant: the chain of ancestors when the depths run 1, 2, …
     (always, when written by `rebuild_closure`), else {ancestor: depth}."""
-    rows = session.execute(select(PersonAncestor.descendant_id, PersonAncestor.ancestor_id, PersonAncestor.depth)
-                           .order_by(PersonAncestor.descendant_id, PersonAncestor.depth))
+    rows = bulk_read(session, select(PersonAncestor.descendant_id, PersonAncestor.ancestor_id, PersonAncestor.depth)
+                     .order_by(PersonAncestor.descendant_id, PersonAncestor.depth))
     stored: dict[int, tuple[int, ...] | dict[int, int]] = {}
     for pid, group in groupby(rows, key=itemgetter(0)):
         pairs = [(anc, depth) for _pid, anc, depth in group]
@@ -195,7 +195,7 @@ def _update_subtree_sizes(session: AnySession, chains: dict[int, tuple[int, ...]
     for chain in chains.values():
         for anc in chain:
             sizes[anc] += 1
-    current = session.execute(select(Person.id, Person.subtree_size)).all()
+    current = bulk_read(session, select(Person.id, Person.subtree_size)).all()
     changed = [{"pid": pid, "size": sizes.get(pid, 0)} for pid, size in current if (size or 0) != sizes.get(pid, 0)]
     if changed:
         person = table_of(Person)
