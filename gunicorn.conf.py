@@ -6,7 +6,6 @@ changed with the environment variable named beside it; docs/performance.md has t
 """
 from __future__ import annotations
 
-import gc
 import os
 
 #: Where to listen (GUNICORN_BIND); behind a TLS-terminating proxy on the same host.
@@ -45,10 +44,11 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 preload_app = os.environ.get("GUNICORN_PRELOAD", "0") == "1"
 
 
+
 def post_worker_init(worker) -> None:
-    """Once the worker has loaded the app, the objects it holds (about 230,000: modules,
-    classes, functions, the URL map) go into the collector's permanent generation (gc.freeze).
-    They live as long as the worker anyway, and a full collection then scans only what requests
-    create. Before, a 55,000-row export set off one full collection that held all four threads
-    of its worker for 120-140 ms and was a quarter of the export's CPU (docs/performance.md)."""
-    gc.freeze()
+    """Once the worker has loaded the app, freeze it out of the garbage collector's reach:
+    a full collection then scans only what requests create (`jobs.batch.freeze_loaded_app`,
+    docs/performance.md, "Bulk reads and the garbage collector")."""
+    from jobs.batch import freeze_loaded_app
+
+    freeze_loaded_app()

@@ -1,7 +1,6 @@
 """`flask --app app scheduler` (the one scheduler process) and `flask --app app jobs …`."""
 from __future__ import annotations
 
-import gc
 import json
 import os
 import signal
@@ -10,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from jobs.batch import freeze_loaded_app
 from jobs.registry import all_jobs, get_job
 from jobs.runner import LeasedScheduler, run_job
 
@@ -24,9 +24,7 @@ def scheduler_command():
     _lower_priority(int(app.config["SCHEDULER_NICE"]))
     leased = LeasedScheduler(app, BlockingScheduler())
     leased.setup()
-    # The loaded app's objects live as long as the process: out of the collector's reach, so a
-    # full collection during a job scans only what jobs create (as gunicorn.conf.py's workers).
-    gc.freeze()
+    freeze_loaded_app()  # a full collection during a job then scans only what jobs create
     # SIGTERM: the running job finishes what it is doing (the outbox: the message in flight) and
     # stops; shutdown() below waits for it before the lease is released.
     signal.signal(signal.SIGTERM, lambda *_: leased.stop())

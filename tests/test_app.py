@@ -99,15 +99,14 @@ def test_timestamps_read_back_in_utc_as_stored(app):
         assert db.session.scalar(text("SHOW TIME ZONE")) == "UTC"
 
 
-#: Libraries only some commands and pages need, imported where they are used (decision 13 in
-#: docs/architecture.md): every `flask` command would otherwise load them at start.
-LOADED_ON_USE = ("openpyxl", "holidays", "markdown")
-
-
 def test_building_the_app_leaves_the_heavy_libraries_unloaded(tmp_path):
-    """A fresh interpreter that builds the app has not imported them; using them still works."""
+    """Libraries only some commands and pages need are imported where they are used (decision 13
+    in docs/architecture.md): a fresh interpreter that builds the app has not imported them, and
+    using them still works."""
     import subprocess
     import sys
+
+    from jobs.batch import LOADED_ON_USE
 
     code = (
         "import sys; from app import create_app; "

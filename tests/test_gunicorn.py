@@ -70,14 +70,15 @@ def test_config_defaults_and_overrides(monkeypatch):
 
 
 def test_a_worker_freezes_the_loaded_app_out_of_the_collectors_reach():
-    """`post_worker_init` moves what the loaded app holds into the permanent generation, so a
-    full collection in a worker scans only what requests create (run in a fresh interpreter:
-    freezing this test process would keep its garbage)."""
-    code = ("import gc, runpy; from app import create_app; create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
-            "conf = runpy.run_path('gunicorn.conf.py'); before = gc.get_freeze_count(); "
-            "conf['post_worker_init'](None); print(before, gc.get_freeze_count(), gc.isenabled())")
+    """`post_worker_init` loads the libraries the app imports on first use and moves everything
+    into the permanent generation, so a full collection in a worker scans only what requests
+    create (run in a fresh interpreter: freezing this test process would keep its garbage)."""
+    code = ("import gc, runpy, sys; from app import create_app; create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
+            "from jobs.batch import LOADED_ON_USE; conf = runpy.run_path('gunicorn.conf.py'); "
+            "before = gc.get_freeze_count(); conf['post_worker_init'](None); "
+            "print(before, gc.get_freeze_count(), gc.isenabled(), all(m in sys.modules for m in LOADED_ON_USE))")
     env = {**os.environ, "SECRET_KEY": "x" * 40, "DEMO_MODE": "0"}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    before, after, enabled = done.stdout.split()
-    assert before == "0" and int(after) > 50_000 and enabled == "True"  # collection itself goes on
+    before, after, enabled, loaded = done.stdout.split()
+    assert before == "0" and int(after) > 100_000 and enabled == "True" and loaded == "True"
