@@ -13,6 +13,7 @@ from sqlalchemy import delete, insert, select
 
 from extensions import db
 from models import PersonAddress
+from models.base import bulk_read
 
 BATCH = 2000
 
@@ -21,7 +22,7 @@ def plan_addresses(records: dict, existing: dict) -> dict[str, tuple[str, ...]]:
     """external id -> the new address set, for the people whose set changes (new people too)."""
     claims = Counter(a for rec in records.values() for a in rec.alt_emails)
     stored: dict[int, set[str]] = {}
-    for person_id, address in db.session.execute(select(PersonAddress.person_id, PersonAddress.address)):
+    for person_id, address in bulk_read(db.session, select(PersonAddress.person_id, PersonAddress.address)):
         stored.setdefault(person_id, set()).add(address)
     changes: dict[str, tuple[str, ...]] = {}
     for ext, rec in records.items():

@@ -43,7 +43,8 @@ def status(unit_id, manager_username, course_code, as_json):
     if requirement is None:
         raise click.ClickException("No active requirement" + (f" for course {course_code}" if course_code else ""))
     now = utcnow()
-    freshness.run_pending(now)  # an operator's command may wait; pages never do
+    with collector_paused():  # an operator's command may wait; pages never do
+        freshness.run_pending(now)
     if manager_username:
         manager = db.session.scalar(select(Person).where(Person.username == manager_username.lower()))
         if manager is None:

@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select
 from extensions import db
 from main.i18n import local_tz
 from models import KpiSnapshot, Person, Requirement, Unit
+from models.base import bulk_read
 from training import facts
 from training.status import STATES, Counts, local_date
 
@@ -50,7 +51,7 @@ def snapshot_requirement(requirement: Requirement, now: datetime, kind: str) -> 
     day = local_date(now, local_tz())
     statuses = facts.statuses(requirement, now)
     unit_of: dict[int, int | None] = {
-        pid: uid for pid, uid in db.session.execute(select(Person.id, Person.unit_id).where(Person.active.is_(True)))}
+        pid: uid for pid, uid in bulk_read(db.session, select(Person.id, Person.unit_id).where(Person.active.is_(True)))}
     per_unit: dict[int | None, Counts] = defaultdict(Counts)
     for pid, status in statuses.items():
         per_unit[unit_of.get(pid)].add(status.state)

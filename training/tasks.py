@@ -20,7 +20,7 @@ def refresh_cache(now) -> str:
 
     The collector is paused (a scheduler job, never a request: jobs/batch.py): a recompute of
     55,000 statuses keeps hundreds of thousands of rows alive, and the full collections that
-    rescan them were a third of its CPU (bench/RESULTS.md, 2026-12-07 21:45)."""
+    rescan them were a third of its CPU (bench/RESULTS.md, 2026-12-07 21:30–22:45)."""
     with collector_paused():
         return freshness.run_pending(now)
 

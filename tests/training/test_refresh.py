@@ -172,7 +172,6 @@ def test_an_import_refreshes_the_imported_people_only(org, course, runner, tmp_p
     assert counts() == incremental
 
 
-
 def test_batch_refreshes_pause_the_collector_and_resume_it(org, course, runner, tmp_path):
     """The scheduler's refresh job and the import command recompute with Python's cyclic
     collector paused (jobs/batch.py: full collections were a third of a recompute's CPU), and
@@ -204,6 +203,7 @@ def test_batch_refreshes_pause_the_collector_and_resume_it(org, course, runner, 
         assert writes and not any(writes) and gc.isenabled()
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
 
 def test_refresh_people_gives_the_same_counts_as_a_full_refresh(org, course, complete):
     req = course["requirement"]
