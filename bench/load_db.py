@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bench.region import ROOT, _env
 
@@ -36,9 +38,13 @@ def rollover(url: str) -> None:
 
 
 def wait_for_recompute(url: str, deadline: float) -> float:
+    """When the cache holds for today again. Today is the app's local day (TIMEZONE), which the
+    cache is stamped with: PostgreSQL's CURRENT_DATE is the session's (UTC here), a day behind
+    from local midnight to UTC midnight, and a run then took the marked-back cache for fresh."""
+    today = datetime.now(ZoneInfo(os.environ.get("TIMEZONE", "Europe/Stockholm"))).date().isoformat()
     limit = time.monotonic() + deadline
     while time.monotonic() < limit:
-        row = _sql(url, "SELECT count(*) FROM training_refresh WHERE computed_for < CURRENT_DATE OR dirty")
+        row = _sql(url, f"SELECT count(*) FROM training_refresh WHERE computed_for < DATE '{today}' OR dirty")
         if row[0] == 0:
             return time.perf_counter()
         time.sleep(1)
