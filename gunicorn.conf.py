@@ -44,7 +44,6 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 preload_app = os.environ.get("GUNICORN_PRELOAD", "0") == "1"
 
 
-
 def post_worker_init(worker) -> None:
     """Once the worker has loaded the app, freeze it out of the garbage collector's reach:
     a full collection then scans only what requests create (`jobs.batch.freeze_loaded_app`,
