@@ -39,7 +39,6 @@ from sqlalchemy import insert, select
 
 from apt import digest as apt_digest
 from extensions import db
-from jobs.batch import collector_paused
 from jobs.workdays import next_working_moment, office_hours, within_office_hours
 from main.i18n import local_tz
 from models import PersonStatus, Requirement
@@ -139,8 +138,7 @@ def run_round(now: datetime, *, dry_run: bool = False, ignore_office_hours: bool
         return report
     schedule = schedule_from(cfg)
     today = local_date(now, local_tz())
-    with collector_paused():  # a scheduler job or a command: jobs/batch.py
-        freshness.run_pending(now)
+    freshness.run_pending(now)
     send_after = next_working_moment(now, local_tz(), *hours)  # --any-time at night: delivered in the morning
     apt_due = apt_digest.due_by_manager(now)  # taken out as a digest lists it; the rest get their own
     for requirement in facts.active_requirements():

@@ -13,7 +13,6 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from extensions import db
-from jobs.batch import collector_paused
 from models import Course, Person, Unit, utcnow
 from training import freshness, queries, refresh, snapshots
 
@@ -43,8 +42,7 @@ def status(unit_id, manager_username, course_code, as_json):
     if requirement is None:
         raise click.ClickException("No active requirement" + (f" for course {course_code}" if course_code else ""))
     now = utcnow()
-    with collector_paused():  # an operator's command may wait; pages never do
-        freshness.run_pending(now)
+    freshness.run_pending(now)  # an operator's command may wait; pages never do
     if manager_username:
         manager = db.session.scalar(select(Person).where(Person.username == manager_username.lower()))
         if manager is None:
@@ -80,6 +78,5 @@ def refresh_command():
     """Recompute the status cache now (the scheduler also does, within TRAINING_REFRESH_SECONDS)."""
     refresh.mark_dirty()
     db.session.commit()
-    with collector_paused():  # a command, not a web request: see jobs/batch.py
-        done = freshness.run_pending(utcnow())
+    done = freshness.run_pending(utcnow())
     click.echo(f"Status cache refreshed ({done or 'another process is refreshing it'}).")

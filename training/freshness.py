@@ -26,6 +26,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from extensions import db
+from jobs.batch import collector_paused
 from main.i18n import local_tz
 from models import RefreshQueue, Requirement, TrainingRefresh, utcnow
 from training import facts, refresh
@@ -134,13 +135,19 @@ def drain_queue(now: datetime) -> int:
 
 def run_pending(now: datetime) -> str:
     """The scheduled job: recompute stale requirements, then refresh queued people.
-    Returns "" when there was nothing to do (the runner then logs nothing)."""
+    Returns "" when there was nothing to do (the runner then logs nothing).
+
+    Batch work only (the scheduler, a reminder round, CLI commands; never a request), so it runs
+    with the collector paused (jobs/batch.py): a recompute of 55,000 statuses keeps hundreds of
+    thousands of rows alive, and the full collections that rescanned them were a third of its
+    CPU (bench/RESULTS.md, 2026-12-07 21:30–22:45)."""
     done = []
-    for requirement in facts.active_requirements():
-        covered = recompute(requirement, now)
-        if covered is not None:
-            done.append(f"requirement {requirement.id} recomputed ({covered} people)")
-    drained = drain_queue(now)
+    with collector_paused():
+        for requirement in facts.active_requirements():
+            covered = recompute(requirement, now)
+            if covered is not None:
+                done.append(f"requirement {requirement.id} recomputed ({covered} people)")
+        drained = drain_queue(now)
     if drained:
         done.append(f"{drained} queued people refreshed")
     return "; ".join(done)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from extensions import db
-from jobs.batch import collector_paused
 from jobs.registry import Job
 from training import freshness, snapshots
 
@@ -16,13 +15,8 @@ def quarter_snapshot(now) -> str:
 
 
 def refresh_cache(now) -> str:
-    """Stale requirements and queued people; "" when there was nothing to do.
-
-    The collector is paused (a scheduler job, never a request: jobs/batch.py): a recompute of
-    55,000 statuses keeps hundreds of thousands of rows alive, and the full collections that
-    rescan them were a third of its CPU (bench/RESULTS.md, 2026-12-07 21:30–22:45)."""
-    with collector_paused():
-        return freshness.run_pending(now)
+    """Stale requirements and queued people; "" when there was nothing to do."""
+    return freshness.run_pending(now)
 
 
 def JOBS(app=None) -> list[Job]:  # noqa: N802  (the registry's name)
