@@ -94,7 +94,7 @@ def refresh(requirement: Requirement, now: datetime) -> int:
     before, after = _write_statuses(requirement.id, fresh)
     grouper = _Grouper()
     states = {pid: (row["state"], row["unit_id"]) for pid, row in fresh.items()}
-    _write_summaries(requirement.id, states, grouper)
+    _write_summaries(requirement.id, states, {pid: uid for pid, (uid, _name) in people.items()}, grouper)
     unit_counts.write_all(requirement.id, states, grouper.paths)
     _stamp(requirement.id, now)
     if len(before) + len(after) >= ANALYZE_AFTER_ROWS:
@@ -154,9 +154,10 @@ class _Grouper:
         return unit
 
 
-def _write_summaries(requirement_id: int, people: dict[int, tuple[str, int | None]], grouper: _Grouper) -> None:
-    """Counts for every manager: everyone below, direct reports, per sub-unit."""
-    units = dict(bulk_read(db.session, select(Person.id, Person.unit_id).where(Person.active.is_(True))).tuples().all())
+def _write_summaries(requirement_id: int, people: dict[int, tuple[str, int | None]], units: dict[int, int | None],
+                     grouper: _Grouper) -> None:
+    """Counts for every manager: everyone below, direct reports, per sub-unit. `units`: every
+    active person's unit (the managers' included, covered by the requirement or not)."""
     counts: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0] * len(STATES))
     closure = bulk_read(db.session, select(PersonAncestor.ancestor_id, PersonAncestor.descendant_id, PersonAncestor.depth))
     for manager, person, depth in closure:
